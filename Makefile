@@ -1,0 +1,115 @@
+# logq: log-quantized arithmetic hardware generator and bit-accurate C model.
+# `make demo` and `make test` work on a fresh machine: targets that need a tool
+# install it first (scripts/deps.sh, Debian packages, only what is missing).
+
+SHELL := /bin/bash
+BUILD ?= build
+CC := gcc
+CXX := g++
+OPT ?= -O2
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g
+CFLAGS := $(CFLAGS_COMMON) $(OPT)
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDLIBS := -lm
+
+# Debian packages, by what needs them.
+DEPS_BUILD := gcc g++ make
+DEPS_SIM := verilator iverilog
+DEPS_FUZZ := clang libclang-rt-14-dev
+DEPS_ALL := $(DEPS_BUILD) $(DEPS_SIM) $(DEPS_FUZZ) gtkwave libsystemc-dev yosys \
+            nextpnr-ice40 fpga-icestorm xvfb gnuplot-nox
+
+LIB_SRC := $(sort $(wildcard cmodel/*.c))
+GEN_SRC := $(sort $(wildcard gen/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+GEN_OBJ := $(GEN_SRC:%.c=$(BUILD)/obj/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
+ASAN_GEN_OBJ := $(GEN_SRC:%.c=$(BUILD)/asan/obj/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/tests/%)
+LOGQ := $(BUILD)/logq
+
+# Test scripts (tests/*.sh) and what they need built first; mk/*.mk add to both.
+TEST_SCRIPTS := $(sort $(wildcard tests/*.sh))
+TEST_PREREQS := $(LOGQ) $(BUILD)/asan/logq $(UNIT_BIN) $(ASAN_UNIT_BIN) fuzz
+DEPS_TEST := $(DEPS_BUILD) $(DEPS_SIM) $(DEPS_FUZZ)
+LONG_TEST_SCRIPTS :=
+
+.PHONY: all deps deps-test demo test test-long fuzz clean help
+.DEFAULT_GOAL := all
+
+all: $(LOGQ) $(BUILD)/liblogq.a
+
+help:
+	@echo "make            build build/logq and build/liblogq.a"
+	@echo "make demo       the main job on the default configuration"
+	@echo "make test       the test suite (ends with 'N passed, N failed')"
+	@echo "make test-long  longer regressions"
+	@echo "make deps       install every tool logq uses (Debian packages)"
+	@echo "make fuzz       build the libFuzzer targets"
+
+deps:
+	@scripts/deps.sh $(DEPS_ALL)
+
+# Stamp per package set so each make run checks dpkg only once.
+$(BUILD)/.deps-%: Makefile $(wildcard mk/*.mk)
+	@mkdir -p $(BUILD)
+	@scripts/deps.sh $(DEPS_$*)
+	@touch $@
+
+$(BUILD)/obj/%.o: %.c $(wildcard cmodel/*.h gen/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/obj/%.o: %.c $(wildcard cmodel/*.h gen/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -O1 $(SANFLAGS) -c $< -o $@
+
+$(BUILD)/liblogq.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/asan/liblogq.a: $(ASAN_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LOGQ): $(GEN_OBJ) $(BUILD)/liblogq.a
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/asan/logq: $(ASAN_GEN_OBJ) $(BUILD)/asan/liblogq.a
+	$(CC) $(CFLAGS_COMMON) -O1 $(SANFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/liblogq.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $< $(BUILD)/liblogq.a -o $@ $(LDLIBS)
+
+$(BUILD)/asan/tests/%: tests/unit/%.c tests/unit/check.h $(BUILD)/asan/liblogq.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) -O1 $(SANFLAGS) $< $(BUILD)/asan/liblogq.a -o $@ $(LDLIBS)
+
+# libFuzzer targets: tests/fuzz/*.c, built with clang against the model's sources.
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+fuzz: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard cmodel/*.h) | $(BUILD)/.deps-FUZZ
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Wall -Wextra -Werror \
+	    -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) -o $@ -lm
+
+# Areas add their targets, test prerequisites and test scripts here.
+include $(sort $(wildcard mk/*.mk))
+
+demo: $(LOGQ)
+	$(LOGQ) study
+
+test: | $(BUILD)/.deps-TEST
+	@$(MAKE) --no-print-directory $(TEST_PREREQS)
+	@BUILD=$(BUILD) LOGQ=$(LOGQ) tests/run.sh $(TEST_SCRIPTS)
+
+test-long: | $(BUILD)/.deps-TEST
+	@$(MAKE) --no-print-directory $(TEST_PREREQS)
+	@BUILD=$(BUILD) LOGQ=$(LOGQ) LOGQ_LONG=1 tests/run.sh $(TEST_SCRIPTS) $(LONG_TEST_SCRIPTS)
+
+clean:
+	rm -rf $(BUILD)

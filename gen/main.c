@@ -1,0 +1,97 @@
+/* logq: generator of log-quantized arithmetic hardware, and its reference model's
+ * command line. main() records the command line and dispatches a subcommand. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+
+static const struct {
+    const char *name;
+    int (*run)(const lq_cmd *);
+    const char *summary;
+} commands[] = {
+    {"quant", cmd_quant, "quantize numbers and print codes, values and errors"},
+    {"study", cmd_study, "error study of every scheme on Gaussian and Laplacian data"},
+};
+enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "usage: logq COMMAND [options]\n\ncommands:\n");
+    for (int i = 0; i < NCOMMANDS; i++)
+        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "\n'logq COMMAND --help' documents each command's options.\n"
+                "'logq --version' prints the version.\n");
+}
+
+/* The command line as one string, arguments single-quoted where the shell needs it. */
+static char *join_cmdline(int argc, char **argv)
+{
+    size_t n = 8;
+    char *s, *p;
+    for (int i = 0; i < argc; i++)
+        n += 4 * strlen(argv[i]) + 3;
+    s = p = malloc(n);
+    if (!s)
+        return NULL;
+    p += sprintf(p, "logq");
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int plain = *a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789-_=+./:,@%") == strlen(a);
+        *p++ = ' ';
+        if (plain) {
+            p += sprintf(p, "%s", a);
+            continue;
+        }
+        *p++ = '\'';
+        for (; *a; a++) {
+            if (*a == '\'')
+                p += sprintf(p, "'\\''");
+            else
+                *p++ = *a;
+        }
+        *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    lq_cmd c;
+    char *cmdline;
+    int rc;
+
+    if (argc < 2) {
+        usage(stderr);
+        return LQ_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return LQ_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("logq %s\n", LOGQ_VERSION);
+        return LQ_EXIT_OK;
+    }
+    for (int i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(argv[1], commands[i].name) != 0)
+            continue;
+        cmdline = join_cmdline(argc, argv);
+        if (!cmdline) {
+            cli_error("out of memory");
+            return LQ_EXIT_FAIL;
+        }
+        c.argc = argc - 1;
+        c.argv = argv + 1;
+        c.cmdline = cmdline;
+        rc = commands[i].run(&c);
+        free(cmdline);
+        return rc;
+    }
+    cli_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return LQ_EXIT_USAGE;
+}
