@@ -7,8 +7,9 @@ LOGQ=${LOGQ:-build/logq}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1"; }
+# PREFIX tells the sanitizer run (tests/cli-asan.sh) apart.
+ok() { echo "PASS: ${PREFIX:-}$1"; }
+bad() { echo "FAIL: ${PREFIX:-}$1"; }
 
 # expect_out NAME EXPECTED-SUBSTRING CMD...
 expect_out() {

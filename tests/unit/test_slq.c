@@ -315,10 +315,32 @@ static void test_error_monotone_in_words(void)
             }
 }
 
+/* Every word of every width: its value quantizes back to the same word (L = 1). */
+static void test_every_word_roundtrips(void)
+{
+    for (int w = 2; w <= 10; w++)
+        for (int fsr = -3; fsr <= 3; fsr += 3)
+            for (int rd = 0; rd <= 1; rd++) {
+                lq_format f = slq_fmt(w, fsr, 1, (lq_rounding)rd);
+                for (uint32_t word = 0; word < (1u << w); word++) {
+                    lq_slq_value v = {1, {0}};
+                    if (word == lq_slq_special(&f))
+                        continue;
+                    v.k[0] = lq_slq_index(&f, word);
+                    CHECK(lq_slq_word(&f, v.k[0]) == word, "W=%d word %x index %d", w, word,
+                          v.k[0]);
+                    lq_slq_value e = lq_slq_encode(&f, lq_slq_value_double(&f, &v));
+                    CHECK(e.n == 1 && e.k[0] == v.k[0], "W=%d fsr=%d word %x -> %d words, k %d",
+                          w, fsr, word, e.n, e.k[0]);
+                }
+            }
+}
+
 int main(int argc, char **argv)
 {
     check_init(argc, argv);
     RUN(test_paper_example);
+    RUN(test_every_word_roundtrips);
     RUN(test_roundtrip_streams);
     RUN(test_malformed_special);
     RUN(test_malformed_tag);
