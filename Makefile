@@ -48,6 +48,14 @@ help:
 	@echo "make test-long  longer regressions"
 	@echo "make deps       install every tool logq uses (Debian packages)"
 	@echo "make fuzz       build the libFuzzer targets"
+	@echo "make cosim      co-simulate one MAC configuration (options as make variables: docs/mac.md)"
+	@echo "make icarus     every block's self-checking bench under Icarus (docs/xsim.md)"
+	@echo "make systemc    the SystemC harness (docs/xsim.md)"
+	@echo "make waves-png  render the demo waveform with GTKWave (docs/waves.md)"
+	@echo "make synth      synthesis and place-and-route reports (docs/fpga.md)"
+	@echo "make compare    shift vs loglog vs mult on FPGA (docs/fpga.md)"
+	@echo "make bench      speed ratios against baselines (docs/bench.md)"
+	@echo "make data       fetch the digits data set (docs/eval.md)"
 
 deps:
 	@scripts/deps.sh $(DEPS_ALL)
@@ -101,8 +109,13 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard cmodel/*.h) | $(BUILD)/.de
 # Areas add their targets, test prerequisites and test scripts here.
 include $(sort $(wildcard mk/*.mk))
 
+# The main job on the default configuration: the quantizer study, the MAC array
+# generated, linted and co-simulated for a million beats, the log-domain
+# accumulator's error study and a generated accumulator.
 demo: $(LOGQ)
 	$(LOGQ) study
+	@$(MAKE) --no-print-directory mac-demo
+	@$(MAKE) --no-print-directory logacc-demo
 
 test: | $(BUILD)/.deps-TEST
 	@$(MAKE) --no-print-directory $(TEST_PREREQS)

@@ -5,9 +5,12 @@
 #define LOGQ_VERSION "0.1.0"
 
 #include "format.h"
+#include "logacc.h"
+#include "mac.h"
 #include "quant.h"
 #include "rng.h"
 #include "slq.h"
+#include "slqhw.h"
 #include "stats.h"
 
 #endif

@@ -12,6 +12,13 @@ static const struct {
 } commands[] = {
     {"quant", cmd_quant, "quantize numbers and print codes, values and errors"},
     {"study", cmd_study, "error study of every scheme on Gaussian and Laplacian data"},
+    {"train", cmd_train, "train the digits network in float and write its weights"},
+    {"eval", cmd_eval, "accuracy of the digits network, quantized, through the MAC model"},
+    {"gen", cmd_gen, "generate Verilog and companion files for a block"},
+    {"wavediff", cmd_wavediff, "compare two waveform dumps (VCD or FST) signal by signal"},
+    {"logacc-study", cmd_logacc_study, "error of the log-domain accumulator variants"},
+    {"slq", cmd_slq, "SLQ weight streams for the hardware: encode, decode"},
+    {"vectors", cmd_vectors, "stimulus, expected outputs and a self-checking bench for a block"},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
 
@@ -19,7 +26,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp, "usage: logq COMMAND [options]\n\ncommands:\n");
     for (int i = 0; i < NCOMMANDS; i++)
-        fprintf(fp, "  %-8s %s\n", commands[i].name, commands[i].summary);
+        fprintf(fp, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(fp, "\n'logq COMMAND --help' documents each command's options.\n"
                 "'logq --version' prints the version.\n");
 }

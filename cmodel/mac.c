@@ -1,0 +1,430 @@
+/* The multiply-accumulate array: derived widths and the exact result of a stream of
+ * beats. The model works from the numbers (the exponents of lq_log_fields and the
+ * integer of the linear code), not from the hardware's shifters, so a mistake in
+ * the generator's alignment shows up as a mismatch.
+ *
+ * Fixed point: every product is written as an integer times 2^-frac_exact, the
+ * smallest scale that holds every product exactly (docs/mac.md, "Alignment").
+ * Truncation to F < frac_exact fraction bits is an arithmetic shift right of each
+ * product (floor), before the lanes are added. Sums are exact: the output width
+ * leaves room for N * K products. */
+#include "mac.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "quant.h"
+
+static const char *const mode_names[] = {"shift", "loglog", "mult"};
+
+const char *lq_mac_mode_name(lq_mac_mode m)
+{
+    return (unsigned)m < 3 ? mode_names[m] : "?";
+}
+
+int lq_mac_mode_parse(const char *s, lq_mac_mode *out)
+{
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, mode_names[i]) == 0) {
+            *out = (lq_mac_mode)i;
+            return 0;
+        }
+    return -1;
+}
+
+/* floor(a / 2) and a mod 2 for any sign. */
+static int floor_half(int a)
+{
+    return a >= 0 ? a / 2 : -((1 - a) / 2);
+}
+
+static int odd(int a)
+{
+    return ((a % 2) + 2) % 2;
+}
+
+/* Smallest c with 2^c >= n, n >= 1. */
+static int clog2(long long n)
+{
+    int c = 0;
+    while ((1LL << c) < n)
+        c++;
+    return c;
+}
+
+static int fail(char *msg, size_t len, const char *fmt, int v1, int v2)
+{
+    if (msg && len)
+        snprintf(msg, len, fmt, v1, v2);
+    return -1;
+}
+
+static int check_log(const lq_format *f, const char *opt, char *msg, size_t len)
+{
+    char buf[256];
+    int lo = f->is_signed ? 2 : 1;
+    if (f->scheme != LQ_LOG2 && f->scheme != LQ_LOGSQRT2)
+    {
+        if (msg && len)
+            snprintf(msg, len, "--scheme %s: the log operand must be log2 or logsqrt2 (--base)",
+                     lq_scheme_name(f->scheme));
+        return -1;
+    }
+    if (f->bits < lo || f->bits > LQ_LOG_BITS_MAX) {
+        snprintf(buf, sizeof buf, "%s %%d is out of range for a %s log code (%%d to %d)", opt,
+                 f->is_signed ? "signed" : "unsigned", LQ_LOG_BITS_MAX);
+        return fail(msg, len, buf, f->bits, lo);
+    }
+    if (lq_format_check(f, msg, len) != 0)
+        return -1;
+    return 0;
+}
+
+int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t len)
+{
+    int smax_w, smax_a, emin, P;
+
+    memset(wd, 0, sizeof *wd);
+    if (cfg->lanes < 1 || cfg->lanes > LQ_MAC_LANES_MAX)
+        return fail(msg, len, "--lanes %d is out of range (1 to %d)", cfg->lanes,
+                    LQ_MAC_LANES_MAX);
+    if ((unsigned)cfg->mode > LQ_MAC_MULT)
+        return fail(msg, len, "unknown mode %d", (int)cfg->mode, 0);
+    if (cfg->max_beats < 1 || cfg->max_beats > LQ_MAC_MAX_BEATS_MAX)
+        return fail(msg, len, "--max-beats %d is out of range (1 to %d)", (int)cfg->max_beats,
+                    (int)LQ_MAC_MAX_BEATS_MAX);
+    if (check_log(&cfg->w, "--bits", msg, len) != 0)
+        return -1;
+    wd->half = cfg->w.scheme == LQ_LOGSQRT2;
+    if (cfg->mode == LQ_MAC_LOGLOG) {
+        if (cfg->a.scheme != cfg->w.scheme)
+            return fail(msg, len, "loglog: both operands must have the same base", 0, 0);
+        if (check_log(&cfg->a, "--act-bits", msg, len) != 0)
+            return -1;
+    } else {
+        if (cfg->a.scheme != LQ_LINEAR)
+            return fail(msg, len, "the activation of shift and mult modes is linear", 0, 0);
+        if (cfg->a.bits < 1 || cfg->a.bits > LQ_MAC_ACT_BITS_MAX)
+            return fail(msg, len, "--act-bits %d is out of range (1 to %d)", cfg->a.bits,
+                        LQ_MAC_ACT_BITS_MAX);
+        if (cfg->a.fsr < -LQ_FSR_ABS_MAX || cfg->a.fsr > LQ_FSR_ABS_MAX)
+            return fail(msg, len, "--act-fsr %d is out of range (-%d to %d)", cfg->a.fsr,
+                        LQ_FSR_ABS_MAX);
+        wd->a_ext = cfg->a.bits + (cfg->a.is_signed ? 0 : 1);
+    }
+    P = 0;
+    if (wd->half) {
+        if (cfg->sqrt2_frac < 1 || cfg->sqrt2_frac > LQ_MAC_SQRT2_FRAC_MAX)
+            return fail(msg, len, "--sqrt2-frac %d is out of range (1 to %d)", cfg->sqrt2_frac,
+                        LQ_MAC_SQRT2_FRAC_MAX);
+        P = cfg->sqrt2_frac;
+        wd->sqrt2_const = lq_sqrt2_const(P);
+    }
+    wd->w_mag = lq_mag_bits(&cfg->w);
+    smax_w = (1 << wd->w_mag) - 2;
+    smax_a = 0;
+    emin = lq_exp_min(&cfg->w);
+    if (cfg->mode == LQ_MAC_LOGLOG) {
+        wd->a_mag = lq_mag_bits(&cfg->a);
+        smax_a = (1 << wd->a_mag) - 2;
+        emin += lq_exp_min(&cfg->a);
+    }
+    if (!wd->half) {
+        wd->shift_max = smax_w + smax_a;
+        wd->frac_exact = -emin;
+        if (cfg->mode == LQ_MAC_LOGLOG)
+            wd->prod_bits = wd->shift_max + 2;
+        else
+            wd->prod_bits = wd->a_ext + wd->shift_max + (cfg->w.is_signed ? 1 : 0);
+    } else {
+        wd->odd_offset = odd(emin);
+        wd->shift_max = (smax_w + smax_a + wd->odd_offset) / 2;
+        wd->frac_exact = P - floor_half(emin);
+        if (cfg->mode == LQ_MAC_LOGLOG)
+            wd->prod_bits = P + 2 + wd->shift_max;
+        else
+            wd->prod_bits = wd->a_ext + P + 1 + wd->shift_max;
+    }
+    if (wd->prod_bits > LQ_MAC_BITS_MAX) {
+        if (msg && len)
+            snprintf(msg, len, "--bits %d with --act-bits %d needs a %d-bit product (at most %d)",
+                     cfg->w.bits, cfg->a.bits, wd->prod_bits, LQ_MAC_BITS_MAX);
+        return -1;
+    }
+    if (cfg->frac == LQ_MAC_FRAC_EXACT) {
+        wd->frac = wd->frac_exact;
+    } else {
+        if (cfg->frac > wd->frac_exact)
+            return fail(msg, len,
+                        "--frac %d is more than the %d fraction bits of the exact product",
+                        cfg->frac, wd->frac_exact);
+        if (cfg->frac < wd->frac_exact - 4 * LQ_MAC_BITS_MAX)
+            return fail(msg, len, "--frac %d drops every bit of the product (exact: %d)",
+                        cfg->frac, wd->frac_exact);
+        wd->frac = cfg->frac;
+    }
+    wd->trunc = wd->frac_exact - wd->frac;
+    wd->prod_out_bits = wd->prod_bits - wd->trunc < 1 ? 1 : wd->prod_bits - wd->trunc;
+    wd->tree_levels = clog2(cfg->lanes);
+    wd->tree_bits = wd->prod_out_bits + wd->tree_levels;
+    wd->out_bits = wd->prod_out_bits + clog2((long long)cfg->lanes * cfg->max_beats);
+    if (wd->out_bits > LQ_MAC_BITS_MAX)
+    {
+        if (msg && len)
+            snprintf(msg, len,
+                     "--max-beats %ld with --lanes %d and a %d-bit product needs a %d-bit output "
+                     "(at most %d)",
+                     cfg->max_beats, cfg->lanes, wd->prod_out_bits, wd->out_bits, LQ_MAC_BITS_MAX);
+        return -1;
+    }
+    wd->out_lsb_exp = -wd->frac;
+    if (cfg->mode != LQ_MAC_LOGLOG)
+        wd->out_lsb_exp += cfg->a.fsr - cfg->a.bits + (cfg->a.is_signed ? 1 : 0);
+    return 0;
+}
+
+/* ---- wide integers ---- */
+
+void lq_wide_from_i64(lq_wide *x, int64_t v)
+{
+    uint64_t fill = v < 0 ? ~(uint64_t)0 : 0;
+    x->limb[0] = (uint64_t)v;
+    for (int i = 1; i < LQ_MAC_LIMBS; i++)
+        x->limb[i] = fill;
+}
+
+void lq_wide_shl(lq_wide *x, int s)
+{
+    int q = s / 64, r = s % 64;
+    for (int i = LQ_MAC_LIMBS - 1; i >= 0; i--) {
+        uint64_t v = 0;
+        if (i - q >= 0) {
+            v = x->limb[i - q] << r;
+            if (r && i - q - 1 >= 0)
+                v |= x->limb[i - q - 1] >> (64 - r);
+        }
+        x->limb[i] = v;
+    }
+}
+
+void lq_wide_sar(lq_wide *x, int s)
+{
+    uint64_t fill = (x->limb[LQ_MAC_LIMBS - 1] >> 63) ? ~(uint64_t)0 : 0;
+    int q, r;
+    if (s >= 64 * LQ_MAC_LIMBS)
+        s = 64 * LQ_MAC_LIMBS - 1;
+    q = s / 64;
+    r = s % 64;
+    for (int i = 0; i < LQ_MAC_LIMBS; i++) {
+        uint64_t lo = i + q < LQ_MAC_LIMBS ? x->limb[i + q] : fill;
+        uint64_t hi = i + q + 1 < LQ_MAC_LIMBS ? x->limb[i + q + 1] : fill;
+        x->limb[i] = r ? (lo >> r) | (hi << (64 - r)) : lo;
+    }
+}
+
+void lq_wide_add(lq_wide *x, const lq_wide *y)
+{
+    unsigned carry = 0;
+    for (int i = 0; i < LQ_MAC_LIMBS; i++) {
+        uint64_t s = x->limb[i] + y->limb[i];
+        unsigned c1 = s < x->limb[i];
+        uint64_t t = s + carry;
+        unsigned c2 = t < s;
+        x->limb[i] = t;
+        carry = c1 | c2;
+    }
+}
+
+int lq_wide_bit(const lq_wide *x, int i)
+{
+    return (int)((x->limb[i / 64] >> (i % 64)) & 1u);
+}
+
+void lq_wide_sext(lq_wide *x, int bits)
+{
+    int top = bits - 1, q = top / 64, r = top % 64;
+    uint64_t fill = lq_wide_bit(x, top) ? ~(uint64_t)0 : 0;
+    if (r < 63)
+        x->limb[q] = fill ? x->limb[q] | (~(uint64_t)0 << (r + 1))
+                          : x->limb[q] & ((((uint64_t)1) << (r + 1)) - 1);
+    for (int i = q + 1; i < LQ_MAC_LIMBS; i++)
+        x->limb[i] = fill;
+}
+
+int lq_wide_eq(const lq_wide *x, const lq_wide *y)
+{
+    return memcmp(x->limb, y->limb, sizeof x->limb) == 0;
+}
+
+char *lq_wide_hex(const lq_wide *x, int bits, char *buf)
+{
+    int nd = (bits + 3) / 4, k = 0;
+    for (int d = nd - 1; d >= 0; d--) {
+        int v = 0;
+        for (int b = 3; b >= 0; b--) {
+            int i = 4 * d + b;
+            v = 2 * v + (i < bits ? lq_wide_bit(x, i) : 0);
+        }
+        buf[k++] = "0123456789abcdef"[v];
+    }
+    buf[k] = '\0';
+    return buf;
+}
+
+char *lq_wide_dec(const lq_wide *x, char *buf)
+{
+    lq_wide m = *x;
+    char tmp[170];
+    int n = 0, neg = (int)(m.limb[LQ_MAC_LIMBS - 1] >> 63), zero;
+    if (neg) { /* magnitude: ~m + 1 */
+        lq_wide one;
+        for (int i = 0; i < LQ_MAC_LIMBS; i++)
+            m.limb[i] = ~m.limb[i];
+        lq_wide_from_i64(&one, 1);
+        lq_wide_add(&m, &one);
+    }
+    do {
+        unsigned __int128 rem = 0;
+        zero = 1;
+        for (int i = LQ_MAC_LIMBS - 1; i >= 0; i--) {
+            unsigned __int128 cur = (rem << 64) | m.limb[i];
+            m.limb[i] = (uint64_t)(cur / 10);
+            rem = cur % 10;
+            if (m.limb[i])
+                zero = 0;
+        }
+        tmp[n++] = (char)('0' + (int)rem);
+    } while (!zero);
+    {
+        int k = 0;
+        if (neg)
+            buf[k++] = '-';
+        while (n)
+            buf[k++] = tmp[--n];
+        buf[k] = '\0';
+    }
+    return buf;
+}
+
+/* ---- the arithmetic ---- */
+
+/* mant * 2^sh as a wide integer, sh >= 0 (guaranteed by frac_exact). */
+static void wide_scaled(lq_wide *p, int64_t mant, int sh)
+{
+    lq_wide_from_i64(p, mant);
+    lq_wide_shl(p, sh);
+}
+
+/* The product as mant * 2^sh (before truncation); 0 when the product is zero. */
+static int product_terms(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
+                         uint32_t w, int64_t *mant_out, int *sh_out)
+{
+    lq_logfields lw = lq_log_fields(&cfg->w, w);
+    int64_t mant;
+    int e, neg, P = cfg->sqrt2_frac;
+
+    if (cfg->mode == LQ_MAC_LOGLOG) {
+        lq_logfields la = lq_log_fields(&cfg->a, a);
+        if (lw.zero || la.zero)
+            return 0;
+        e = lw.exp + la.exp;
+        neg = lw.sign ^ la.sign;
+        mant = 1;
+    } else {
+        if (lw.zero)
+            return 0;
+        e = lw.exp;
+        neg = lw.sign;
+        mant = lq_linear_int(&cfg->a, a);
+    }
+    if (neg)
+        mant = -mant;
+    if (!wd->half) {
+        *mant_out = mant;
+        *sh_out = e + wd->frac_exact;
+    } else {
+        /* 2^(e/2) = 2^floor(e/2) * (sqrt(2) if e is odd), sqrt(2) ~ C / 2^P */
+        *mant_out = odd(e) ? mant * (int64_t)wd->sqrt2_const : mant * ((int64_t)1 << P);
+        *sh_out = floor_half(e) + wd->frac_exact - P;
+    }
+    return 1;
+}
+
+/* The truncated product as an int64 when prod_bits <= 62 (the fast path). */
+static int64_t product_i64(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
+                           uint32_t w)
+{
+    int64_t mant, v;
+    int sh;
+    if (!product_terms(cfg, wd, a, w, &mant, &sh))
+        return 0;
+    v = (int64_t)((uint64_t)mant << sh); /* fits: |v| < 2^(prod_bits - 1) */
+    if (wd->trunc >= 63)
+        return v < 0 ? -1 : 0;
+    return v >> wd->trunc; /* arithmetic shift (gcc): floor */
+}
+
+void lq_mac_product(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
+                    uint32_t w, lq_wide *p)
+{
+    int64_t mant;
+    int sh;
+    if (!product_terms(cfg, wd, a, w, &mant, &sh)) {
+        lq_wide_from_i64(p, 0);
+        return;
+    }
+    wide_scaled(p, mant, sh);
+    lq_wide_sar(p, wd->trunc);
+}
+
+int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t len)
+{
+    memset(s, 0, sizeof *s);
+    s->cfg = *cfg;
+    if (lq_mac_derive(cfg, &s->wd, msg, len) != 0)
+        return -1;
+    lq_wide_from_i64(&s->acc, 0);
+    return 0;
+}
+
+int lq_mac_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
+                lq_wide *out)
+{
+    if (s->wd.prod_bits <= 62 && s->wd.out_bits <= 62 && !s->cfg.fault) {
+        /* fast path, same arithmetic in int64: no sum of N * K products can overflow */
+        int64_t sum = 0;
+        for (int i = 0; i < s->cfg.lanes; i++)
+            sum += product_i64(&s->cfg, &s->wd, a[i], w[i]);
+        s->acc_i64 += sum;
+        s->acc_i64 = (int64_t)((uint64_t)s->acc_i64 << (64 - s->wd.out_bits)) >>
+                     (64 - s->wd.out_bits); /* wrap to out_bits */
+        s->beats++;
+        if (!last)
+            return 0;
+        lq_wide_from_i64(out, s->acc_i64);
+        s->acc_i64 = 0;
+        s->beats = 0;
+        return 1;
+    }
+    for (int i = 0; i < s->cfg.lanes; i++) {
+        lq_wide p;
+        lq_mac_product(&s->cfg, &s->wd, a[i], w[i], &p);
+        if (s->cfg.fault && i == s->cfg.lanes - 1 && (p.limb[LQ_MAC_LIMBS - 1] >> 63)) {
+            /* the deliberate fault: the last lane loses the sign of negative products */
+            lq_wide z;
+            for (int k = 0; k < LQ_MAC_LIMBS; k++)
+                p.limb[k] = ~p.limb[k];
+            lq_wide_from_i64(&z, 1);
+            lq_wide_add(&p, &z);
+        }
+        lq_wide_add(&s->acc, &p);
+    }
+    lq_wide_sext(&s->acc, s->wd.out_bits);
+    s->beats++;
+    if (!last)
+        return 0;
+    *out = s->acc;
+    lq_wide_from_i64(&s->acc, 0);
+    s->beats = 0;
+    return 1;
+}

@@ -1,0 +1,105 @@
+/* The multiply-accumulate array of `logq gen mac`: its configuration, the widths
+ * derived from it (shared by the generator, so the RTL, NAME.h and the model agree)
+ * and the exact result of a stream of beats as a state struct with reset and step.
+ * docs/mac.md is the specification. */
+#ifndef LOGQ_MAC_H
+#define LOGQ_MAC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+
+typedef enum {
+    LQ_MAC_SHIFT = 0, /* linear activation times log weight: a barrel shift */
+    LQ_MAC_LOGLOG,    /* log activation times log weight: exponents add, one-hot */
+    LQ_MAC_MULT       /* the shift interface computed with real multipliers */
+} lq_mac_mode;
+
+enum {
+    LQ_MAC_LANES_MAX = 256,
+    LQ_MAC_ACT_BITS_MAX = 32,
+    LQ_MAC_SQRT2_FRAC_MAX = 30,
+    LQ_MAC_BITS_MAX = 512,     /* widest product and output word */
+    LQ_MAC_LIMBS = 8,          /* 64-bit limbs of lq_wide: LQ_MAC_BITS_MAX bits */
+    LQ_MAC_FRAC_EXACT = -100000 /* cfg.frac: keep every fraction bit */
+};
+#define LQ_MAC_MAX_BEATS_MAX (1L << 24)
+
+/* A two's complement integer of LQ_MAC_BITS_MAX bits, limb 0 least significant. */
+typedef struct {
+    uint64_t limb[LQ_MAC_LIMBS];
+} lq_wide;
+
+typedef struct {
+    lq_mac_mode mode;
+    int lanes;        /* N, 1 .. 256 */
+    lq_format w;      /* the log operand ("weight"): LOG2 or LOGSQRT2 */
+    lq_format a;      /* the other operand ("activation"): LINEAR for shift and mult,
+                       * a log code of the same base as w for loglog */
+    int sqrt2_frac;   /* P: fraction bits of the sqrt(2) constant (base sqrt(2) only) */
+    int frac;         /* F: fraction bits kept, or LQ_MAC_FRAC_EXACT */
+    long max_beats;   /* K: beats per vector that never overflow */
+    int fault;        /* test only: 1 makes the model deliberately wrong */
+} lq_mac_config;
+
+typedef struct {
+    int a_ext;        /* width of the activation as a signed word (shift, mult) */
+    int w_mag;        /* magnitude bits of the log operand(s) */
+    int a_mag;        /* loglog: magnitude bits of the activation */
+    int shift_max;    /* largest shift of the aligned product */
+    int half;         /* 1 for base sqrt(2) */
+    int odd_offset;   /* base sqrt(2): emin & 1 (of the exponent sum for loglog) */
+    int frac_exact;   /* fraction bits of the exact product */
+    int frac;         /* fraction bits kept */
+    int trunc;        /* frac_exact - frac: LSBs dropped from every product */
+    int prod_bits;    /* WP: signed width of the exact aligned product */
+    int prod_out_bits;/* WPT: after truncation, max(1, WP - trunc) */
+    int tree_levels;  /* D = ceil(log2(N)) */
+    int tree_bits;    /* WPT + D */
+    int out_bits;     /* WO = WPT + ceil(log2(N * K)) */
+    int out_lsb_exp;  /* the output's LSB is worth 2^out_lsb_exp (times the linear
+                       * activation's step in shift and mult modes: see docs) */
+    uint32_t sqrt2_const; /* lq_sqrt2_const(P), 0 for base 2 */
+} lq_mac_widths;
+
+const char *lq_mac_mode_name(lq_mac_mode m);
+int lq_mac_mode_parse(const char *s, lq_mac_mode *out);
+
+/* Check cfg and derive its widths: 0, or -1 with a message naming the value. */
+int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t len);
+
+/* The product of one lane in the output's fixed point (after truncation). */
+void lq_mac_product(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
+                    uint32_t w, lq_wide *p);
+
+typedef struct {
+    lq_mac_config cfg;
+    lq_mac_widths wd;
+    lq_wide acc;
+    int64_t acc_i64;  /* the accumulator when out_bits <= 62 (fast path) */
+    long beats;       /* beats in the current vector */
+} lq_mac_state;
+
+/* Start (or restart) the array: empty accumulator. cfg must pass lq_mac_derive. */
+int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t len);
+/* One beat: a[i], w[i] are the codes of lane i. When last is set, *out receives the
+ * vector's sum (wrapped to out_bits, sign-extended) and the accumulator restarts;
+ * returns 1 then, else 0. */
+int lq_mac_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
+                lq_wide *out);
+
+/* Wide integer helpers (all operate on the full LQ_MAC_BITS_MAX bits). */
+void lq_wide_from_i64(lq_wide *x, int64_t v);
+void lq_wide_shl(lq_wide *x, int s);
+void lq_wide_sar(lq_wide *x, int s);
+void lq_wide_add(lq_wide *x, const lq_wide *y);
+/* Keep the low `bits` bits and sign-extend from bit bits-1. */
+void lq_wide_sext(lq_wide *x, int bits);
+int lq_wide_eq(const lq_wide *x, const lq_wide *y);
+int lq_wide_bit(const lq_wide *x, int i);
+/* Hex of the low `bits` bits (buf >= bits/4 + 2) and signed decimal (buf >= 160). */
+char *lq_wide_hex(const lq_wide *x, int bits, char *buf);
+char *lq_wide_dec(const lq_wide *x, char *buf);
+
+#endif

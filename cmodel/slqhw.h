@@ -1,0 +1,74 @@
+/* Stream-level models of the SLQ hardware (docs/slq.md): the decoder `logq gen slqdec`
+ * (a stream of words in, a stream of terms out) and the successive shift-MAC
+ * `logq gen slqmac`. Both are state structs with reset and step; the RTL must produce
+ * exactly the same sequence of output transactions. The decoder model is built on
+ * lq_slq_dec (cmodel/slq.c), which stays the reference for what is malformed. */
+#ifndef LOGQ_SLQHW_H
+#define LOGQ_SLQHW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "slq.h"
+
+/* One output transaction of the decoder: a term of a weight, or the report of a
+ * dropped (malformed) group. Every group of the stream ends in exactly one beat with
+ * wlast = 1, so a consumer counts weight slots by wlast. */
+typedef struct {
+    int err;    /* 0: a term; 1..7: lq_slq_error of a dropped group (one beat per group) */
+    int neg;    /* term: the word is negative */
+    int zero;   /* term: the word is 0 (the weight 0); 1 on error beats */
+    int shift;  /* term: |k|, the value is (neg ? -1 : 1) * 2^(fsr - shift); 0 if zero */
+    int first;  /* first beat of a weight slot (1 on error beats) */
+    int wlast;  /* last beat of a weight slot (1 on error beats) */
+    int vlast;  /* last beat of a frame (vector) */
+} lq_slqhw_beat;
+
+/* Most beats one input word can produce: a group closed by the next value word and
+ * the single-word group that word starts and ends (special framing, `last`). */
+enum { LQ_SLQHW_BEATS_MAX = LQ_SLQ_WORDS_MAX + 1 };
+
+typedef struct {
+    lq_slq_dec d;     /* the reference decoder */
+    int pend_err;     /* error of the open group, reported when the group closes */
+    long beats;       /* beats produced since reset */
+} lq_slqhw_dec;
+
+void lq_slqhw_dec_reset(lq_slqhw_dec *h, const lq_format *f, lq_framing fr);
+/* Feed one stream word (tag in bit W when tagging); returns the number of beats it
+ * produces (0..LQ_SLQHW_BEATS_MAX) in out[], in order. */
+int lq_slqhw_dec_step(lq_slqhw_dec *h, uint32_t word, int last, lq_slqhw_beat *out);
+
+/* Entries of the decoder's term buffer (a power of two >= 2L + 2, at least 4). */
+int lq_slqhw_dec_depth(int max_words);
+
+/* The successive shift-MAC, lockstep scheduling (docs/slq.md): one activation x is
+ * held by all lanes while each lane applies the terms of one weight slot; the step
+ * ends when every lane has finished its slot. Lane j accumulates
+ *     acc += (neg ? -1 : 1) * ((x * 2^frac) >> shift)     (arithmetic shift, floor)
+ * modulo 2^acc_bits, so the dot product is acc * 2^(fsr - frac), exact when
+ * frac >= 2^(W-1) - 1. */
+enum { LQ_SLQMAC_LANES_MAX = 64 };
+
+typedef struct {
+    int lanes, act_bits, frac, acc_bits;
+    uint64_t acc[LQ_SLQMAC_LANES_MAX];
+    int err[LQ_SLQMAC_LANES_MAX];   /* the lane saw an error beat or a frame mismatch */
+    int idle[LQ_SLQMAC_LANES_MAX];  /* the lane's frame ended before the activations' */
+    int skip[LQ_SLQMAC_LANES_MAX];  /* the lane must discard beats up to vlast */
+    long steps;                     /* activations consumed */
+    long cycles;                    /* sum over steps of the longest slot (beats) */
+} lq_slqmac;
+
+void lq_slqmac_reset(lq_slqmac *m, int lanes, int act_bits, int frac, int acc_bits);
+/* One step with activation x (act_bits-bit signed) and act_last (the vector's last).
+ * Lane j reads its beats from beats[j][pos[j]..n[j]) and advances pos[j]. Returns 1 and
+ * fills out[] (acc_bits-bit signed) and err[] when the vector completes, 0 otherwise,
+ * and -1 (nothing changed) when a lane has too few beats for the step. */
+int lq_slqmac_step(lq_slqmac *m, int64_t x, int act_last, const lq_slqhw_beat *const *beats,
+                   const size_t *n, size_t *pos, int64_t *out, int *err);
+
+/* The contribution of one term to a lane (before the modulo). */
+int64_t lq_slqmac_term(const lq_slqmac *m, int64_t x, const lq_slqhw_beat *b);
+
+#endif

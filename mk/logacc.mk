@@ -1,0 +1,16 @@
+# The log-domain accumulator (docs/logacc.md): `logq gen logacc`, cmodel/logacc.c,
+# sim/verilator/logacc_tb.cpp, tests/logacc.sh (in `make test`; LOGQ_LONG=1 adds
+# configurations and vectors).
+#   make logacc-demo                      the error study and a default design
+#   make logacc-cosim LOGACC_OPTS='...'   generate, lint and co-simulate one design
+LOGACC_OPTS ?= --lanes 16 --correction table --base 2 --frac 8 --pipeline tree:2
+
+TEST_PREREQS += $(BUILD)/liblogq.a
+
+.PHONY: logacc-demo logacc-cosim
+logacc-demo: $(LOGQ)
+	$(LOGQ) logacc-study
+	$(LOGQ) gen logacc $(LOGACC_OPTS) -o $(BUILD)/logacc-demo
+
+logacc-cosim: $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
+	@BUILD=$(BUILD) LOGQ=$(LOGQ) LOGACC_ONE="$(LOGACC_OPTS)" bash tests/logacc.sh

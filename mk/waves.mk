@@ -1,0 +1,50 @@
+# Waveform tools (docs/waves.md): `logq wavediff` reads FST through the reader that
+# ships with Verilator, compiled here from its directory (third-party code: its own
+# relaxed flags) and linked into build/logq; `make waves-png` renders a demo
+# waveform with GTKWave under Xvfb.
+#
+#   make waves-png   build/waves/demo.png (and docs/waves-demo.png when < 200 KB)
+
+FST_DIR := /usr/share/verilator/include/gtkwave
+FST_SRC := fstapi.c lz4.c fastlz.c
+FST_OBJ := $(FST_SRC:%.c=$(BUILD)/obj/fst/%.o)
+
+DEPS_BUILD += zlib1g-dev
+DEPS_WAVES := gtkwave xvfb xauth iverilog
+LDLIBS += -lz
+
+# fstapi.c picks its configuration header by this macro; warnings are not ours.
+$(FST_OBJ): $(BUILD)/obj/fst/%.o: $(FST_DIR)/%.c | $(BUILD)/.deps-BUILD $(BUILD)/.deps-SIM
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -w -I$(FST_DIR) -DFST_CONFIG_INCLUDE='"fst_config.h"' -c $< -o $@
+# The sources come with the verilator package: on a fresh machine, install it first.
+$(addprefix $(FST_DIR)/,$(FST_SRC)): | $(BUILD)/.deps-SIM
+	@:
+
+# Our FST front end sees the reader's header; both logq builds link the reader.
+$(BUILD)/obj/gen/fstread.o $(BUILD)/asan/obj/gen/fstread.o: | $(BUILD)/.deps-SIM
+$(BUILD)/obj/gen/fstread.o: CFLAGS += -I$(FST_DIR)
+$(BUILD)/asan/obj/gen/fstread.o: CFLAGS_COMMON += -I$(FST_DIR)
+$(LOGQ) $(BUILD)/asan/logq: $(FST_OBJ)
+
+# The demo waveform: the tiny bench of tests/wave/ under Icarus, a difference
+# injected into a copy of its VCD, the view written by `logq wavediff --gtkw`, and
+# GTKWave's own grab of its window under Xvfb (scripts/waves-png.sh).
+WAVES_DIR := $(BUILD)/waves
+.PHONY: waves-png
+waves-png: $(LOGQ) | $(BUILD)/.deps-WAVES $(BUILD)/.deps-SIM
+	BUILD=$(BUILD) LOGQ=$(LOGQ) scripts/waves-png.sh $(WAVES_DIR)
+
+# The fuzz target of the VCD reader includes these gen/ sources (the generic rule
+# knows only the model's).
+$(BUILD)/fuzz/fuzz_wavediff: gen/vcd.c gen/wave.c gen/wavediff.c gen/wave.h
+
+# Its corpus starts from the hand-made VCD of the tests.
+WAVES_FUZZ_SEED := $(BUILD)/fuzz/corpus-fuzz_wavediff/hand.vcd
+$(WAVES_FUZZ_SEED): tests/wave/hand.vcd
+	@mkdir -p $(dir $@)
+	cp $< $@
+TEST_PREREQS += $(WAVES_FUZZ_SEED)
+
+# The unit test of the save-file writer includes these gen/ sources.
+$(BUILD)/tests/test_gtkw $(BUILD)/asan/tests/test_gtkw: gen/gtkw.c gen/gtkw.h gen/emit.c gen/emit.h

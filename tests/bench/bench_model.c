@@ -1,0 +1,395 @@
+/* The C-model side of `make bench` (docs/bench.md), built with the library's flags.
+ *
+ *   bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]
+ *       Lane-MACs per second of the shift and loglog MAC models (lq_mac_step) and of
+ *       the SLQ successive MAC (lq_slqmac_step on pre-decoded words), each paired, run
+ *       by run, with a plain float dot product of the same length and the same number
+ *       of multiply-adds. One line per run and item:
+ *           RUN <item> <model lane-MACs/s> <float MACs/s> <note>
+ *   bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR
+ *       Stimulus and expected sums of the default MAC configuration (logq gen mac
+ *       --lanes N) for the Icarus bench (tests/bench/mac_icarus_tb.v): DIR/vec.hex (one
+ *       beat per line: {last, in_w, in_a}), DIR/exp.hex (one sum per vector), and
+ *       prints "vectors: B beats, V vectors, beat width VW, out OB bits". B beats end
+ *       on a vector's last beat, so the bench may replay the file in a loop.
+ *
+ * Exit status 0, 2 on a bad option. The timings never fail anything. */
+#include "../../cmodel/logq.h"
+#include "../../cmodel/mac.h"
+#include "../../cmodel/slqhw.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int arg_long(const char *name, const char *v, long lo, long hi, long *out)
+{
+    char *end;
+    long x;
+    errno = 0;
+    x = strtol(v ? v : "", &end, 10);
+    if (!v || errno || *end || end == v || x < lo || x > hi) {
+        fprintf(stderr, "bench_model: %s '%s' is not an integer in %ld..%ld\n", name,
+                v ? v : "", lo, hi);
+        return -1;
+    }
+    *out = x;
+    return 0;
+}
+
+/* The default configuration of `logq gen mac` (docs/mac.md) with N lanes and a mode. */
+static lq_mac_config mac_default(lq_mac_mode mode, int lanes)
+{
+    lq_mac_config c;
+    memset(&c, 0, sizeof c);
+    c.mode = mode;
+    c.lanes = lanes;
+    c.w = lq_format_default(); /* 5-bit signed log2, fsr 0 */
+    c.a = lq_format_default();
+    if (mode == LQ_MAC_LOGLOG) {
+        c.a.scheme = c.w.scheme;
+        c.a.bits = 5;
+        c.a.fsr = 0;
+    } else {
+        c.a.scheme = LQ_LINEAR;
+        c.a.bits = 8;
+        c.a.fsr = 7;
+    }
+    c.a.is_signed = true;
+    c.sqrt2_frac = 8;
+    c.frac = LQ_MAC_FRAC_EXACT;
+    c.max_beats = 1024;
+    return c;
+}
+
+/* ---- model timings ---- */
+
+enum { VEC_BEATS = 64, DATA_BEATS = 4096 };
+
+/* A float dot product over the same data layout: nbeats beats of `lanes` products,
+ * one sum per VEC_BEATS beats, reps times over the buffer. */
+static volatile float float_sink;
+
+#define NOINLINE __attribute__((noinline))
+
+NOINLINE static double time_float(const float *x, const float *y, int lanes,
+                                   long reps)
+{
+    double t0 = now();
+    for (long r = 0; r < reps; r++) {
+        for (int v = 0; v < DATA_BEATS / VEC_BEATS; v++) {
+            const float *px = x + (size_t)v * VEC_BEATS * lanes;
+            const float *py = y + (size_t)v * VEC_BEATS * lanes;
+            float s = 0.0f;
+            for (int i = 0; i < VEC_BEATS * lanes; i++)
+                s += px[i] * py[i];
+            float_sink = s;
+        }
+    }
+    return now() - t0;
+}
+
+static volatile uint64_t model_sink;
+
+NOINLINE static double time_mac(lq_mac_state *st, const uint32_t *a, const uint32_t *w,
+                                 int lanes, long reps)
+{
+    lq_wide out;
+    double t0 = now();
+    for (long r = 0; r < reps; r++) {
+        for (int b = 0; b < DATA_BEATS; b++) {
+            int last = (b % VEC_BEATS) == VEC_BEATS - 1;
+            if (lq_mac_step(st, a + (size_t)b * lanes, w + (size_t)b * lanes, last, &out))
+                model_sink = out.limb[0];
+        }
+    }
+    return now() - t0;
+}
+
+static int bench_mac(lq_mac_mode mode, int lanes, int runs, long macs, uint64_t seed)
+{
+    lq_mac_config cfg = mac_default(mode, lanes);
+    lq_mac_state st;
+    lq_rng rng;
+    char msg[256];
+    size_t n = (size_t)DATA_BEATS * lanes;
+    uint32_t *a = malloc(n * sizeof *a), *w = malloc(n * sizeof *w);
+    float *fa = malloc(n * sizeof *fa), *fw = malloc(n * sizeof *fw);
+    long reps = macs / (long)n;
+    if (!a || !w || !fa || !fw) {
+        fprintf(stderr, "bench_model: out of memory\n");
+        return -1;
+    }
+    if (reps < 1)
+        reps = 1;
+    if (lq_mac_reset(&st, &cfg, msg, sizeof msg) != 0) {
+        fprintf(stderr, "bench_model: %s\n", msg);
+        return -1;
+    }
+    lq_rng_seed(&rng, seed);
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (uint32_t)lq_rng_below(&rng, 1u << cfg.a.bits);
+        w[i] = (uint32_t)lq_rng_below(&rng, 1u << cfg.w.bits);
+        fa[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
+        fw[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
+    }
+    for (int r = 0; r < runs; r++) {
+        double tm = time_mac(&st, a, w, lanes, reps);
+        double tf = time_float(fa, fw, lanes, reps);
+        double m = (double)reps * (double)n;
+        printf("COUNT %s %.0f\n", lq_mac_mode_name(mode), m);
+        printf("RUN %s %.6g %.6g %d lanes, %d-beat vectors, out %d bits\n",
+               lq_mac_mode_name(mode), m / tm, m / tf, lanes, VEC_BEATS, st.wd.out_bits);
+        fflush(stdout);
+    }
+    free(a);
+    free(w);
+    free(fa);
+    free(fw);
+    return 0;
+}
+
+/* SLQ: W = 5, L = 2, tagging; weights Gaussian (sigma 0.25, clipped by the encoder),
+ * encoded, framed one vector per frame, decoded by the hardware decoder model; then
+ * lq_slqmac_step is timed over the decoded beats (the decoder is not timed). */
+NOINLINE static double time_slq(int lanes, long reps, const int64_t *x,
+                               const lq_slqhw_beat *const *beats, const size_t *nb)
+{
+    lq_slqmac m;
+    size_t pos[LQ_SLQMAC_LANES_MAX];
+    int64_t out[LQ_SLQMAC_LANES_MAX];
+    int err[LQ_SLQMAC_LANES_MAX];
+    double t0 = now();
+    for (long k = 0; k < reps; k++) {
+        lq_slqmac_reset(&m, lanes, 8, 15, 40);
+        memset(pos, 0, sizeof pos);
+        for (int s = 0; s < DATA_BEATS; s++) {
+            int last = (s % VEC_BEATS) == VEC_BEATS - 1;
+            if (lq_slqmac_step(&m, x[s], last, beats, nb, pos, out, err) == 1)
+                model_sink = (uint64_t)out[0];
+        }
+    }
+    return now() - t0;
+}
+
+static int bench_slq(int lanes, int runs, long macs, uint64_t seed)
+{
+    enum { SLQ_STEPS = DATA_BEATS };
+    lq_format f = lq_format_default();
+    lq_rng rng;
+    lq_slqhw_beat *beats[LQ_SLQMAC_LANES_MAX];
+    size_t nb[LQ_SLQMAC_LANES_MAX];
+    int64_t *x = malloc(SLQ_STEPS * sizeof *x);
+    size_t n = (size_t)SLQ_STEPS * lanes;
+    float *fa = malloc(n * sizeof *fa), *fw = malloc(n * sizeof *fw);
+    long reps = macs / (long)n, terms = 0;
+    if (!x || !fa || !fw)
+        return -1;
+    if (reps < 1)
+        reps = 1;
+    f.scheme = LQ_SLQ;
+    f.bits = 5;
+    f.fsr = 0;
+    f.max_words = 2;
+    lq_rng_seed(&rng, seed);
+    for (int j = 0; j < lanes; j++) {
+        lq_slqhw_dec h;
+        beats[j] = malloc((size_t)SLQ_STEPS * (2 * LQ_SLQ_WORDS_MAX) * LQ_SLQHW_BEATS_MAX *
+                          sizeof *beats[j]);
+        if (!beats[j])
+            return -1;
+        nb[j] = 0;
+        lq_slqhw_dec_reset(&h, &f, LQ_FRAMING_TAG);
+        for (int s = 0; s < SLQ_STEPS; s++) {
+            uint32_t words[2 * LQ_SLQ_WORDS_MAX];
+            lq_slq_value v = lq_slq_encode(&f, 0.25 * lq_rng_gauss(&rng));
+            int nw = lq_slq_frame_value(&f, LQ_FRAMING_TAG, &v, words);
+            int vl = (s % VEC_BEATS) == VEC_BEATS - 1;
+            for (int i = 0; i < nw; i++)
+                nb[j] += (size_t)lq_slqhw_dec_step(&h, words[i], vl && i == nw - 1,
+                                                   beats[j] + nb[j]);
+        }
+        terms += (long)nb[j];
+    }
+    for (int s = 0; s < SLQ_STEPS; s++)
+        x[s] = (int64_t)lq_rng_below(&rng, 256) - 128;
+    for (size_t i = 0; i < n; i++) {
+        fa[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
+        fw[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
+    }
+    for (int r = 0; r < runs; r++) {
+        double tm = time_slq(lanes, reps, x, (const lq_slqhw_beat *const *)beats, nb), tf;
+        tf = time_float(fa, fw, lanes, reps);
+        printf("COUNT slq %.0f\n", (double)reps * (double)n);
+        printf("RUN slq %.6g %.6g %d lanes, W=5 L=2 tag, %.2f words/weight, %d-step vectors\n",
+               (double)reps * (double)n / tm, (double)reps * (double)n / tf, lanes,
+               (double)terms / (double)n, VEC_BEATS);
+        fflush(stdout);
+    }
+    for (int j = 0; j < lanes; j++)
+        free(beats[j]);
+    free(x);
+    free(fa);
+    free(fw);
+    return 0;
+}
+
+/* ---- vectors for the Icarus bench ---- */
+
+static void hex_put(FILE *fp, const uint8_t *bits, int nbits)
+{
+    for (int d = (nbits + 3) / 4 - 1; d >= 0; d--) {
+        int v = 0;
+        for (int b = 3; b >= 0; b--) {
+            int i = 4 * d + b;
+            v = (v << 1) | (i < nbits ? bits[i] : 0);
+        }
+        fputc("0123456789abcdef"[v], fp);
+    }
+    fputc('\n', fp);
+}
+
+static int write_vectors(int lanes, long beats, uint64_t seed, int want_out_bits,
+                         const char *dir)
+{
+    lq_mac_config cfg = mac_default(LQ_MAC_SHIFT, lanes);
+    lq_mac_state st;
+    lq_rng rng;
+    char msg[256], path[4096];
+    int A = cfg.a.bits, W = cfg.w.bits, vw = lanes * (A + W) + 1, ob;
+    uint8_t *bits = malloc((size_t)vw + LQ_MAC_BITS_MAX);
+    uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
+    FILE *fv, *fe;
+    long vectors = 0, left = 0;
+    if (!bits)
+        return -1;
+    if (lq_mac_reset(&st, &cfg, msg, sizeof msg) != 0) {
+        fprintf(stderr, "bench_model: %s\n", msg);
+        return 2;
+    }
+    ob = st.wd.out_bits;
+    if (want_out_bits > 0 && want_out_bits != ob) {
+        fprintf(stderr, "bench_model: the generated header says OUT_BITS %d, the model %d\n",
+                want_out_bits, ob);
+        return 1;
+    }
+    snprintf(path, sizeof path, "%s/vec.hex", dir);
+    fv = fopen(path, "w");
+    snprintf(path, sizeof path, "%s/exp.hex", dir);
+    fe = fopen(path, "w");
+    if (!fv || !fe) {
+        fprintf(stderr, "bench_model: cannot write in %s\n", dir);
+        return 1;
+    }
+    lq_rng_seed(&rng, seed);
+    for (long b = 0; b < beats; b++) {
+        lq_wide out;
+        int last;
+        if (left == 0)
+            left = 1 + (long)lq_rng_below(&rng, 32);
+        if (left > beats - b)
+            left = beats - b;
+        last = --left == 0;
+        for (int i = 0; i < lanes; i++) {
+            a[i] = (uint32_t)lq_rng_below(&rng, 1u << A);
+            w[i] = (uint32_t)lq_rng_below(&rng, 1u << W);
+        }
+        for (int i = 0; i < lanes; i++)
+            for (int k = 0; k < A; k++)
+                bits[i * A + k] = (uint8_t)((a[i] >> k) & 1u);
+        for (int i = 0; i < lanes; i++)
+            for (int k = 0; k < W; k++)
+                bits[lanes * A + i * W + k] = (uint8_t)((w[i] >> k) & 1u);
+        bits[vw - 1] = (uint8_t)last;
+        hex_put(fv, bits, vw);
+        if (lq_mac_step(&st, a, w, last, &out)) {
+            for (int k = 0; k < ob; k++)
+                bits[k] = (uint8_t)lq_wide_bit(&out, k);
+            hex_put(fe, bits, ob);
+            vectors++;
+        }
+    }
+    if (fclose(fv) != 0 || fclose(fe) != 0) {
+        fprintf(stderr, "bench_model: write error in %s\n", dir);
+        return 1;
+    }
+    free(bits);
+    printf("vectors: %ld beats, %ld vectors, beat width %d, out %d bits\n", beats, vectors,
+           vw, ob);
+    return 0;
+}
+
+static int want(const char *only, const char *item) { return !only || !strcmp(only, item); }
+
+static const char usage[] =
+    "usage: bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]\n"
+    "                         [--only shift|loglog|slq]\n"
+    "       bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR\n";
+
+int main(int argc, char **argv)
+{
+    long runs = 5, macs = 20000000, lanes = 16, seed = 1, beats = 0, out_bits = 0;
+    const char *dir = NULL, *only = NULL;
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        int rc = 0;
+        if (!strcmp(o, "--runs"))
+            rc = arg_long(o, v, 1, 1000, &runs);
+        else if (!strcmp(o, "--macs"))
+            rc = arg_long(o, v, 1, 1L << 40, &macs);
+        else if (!strcmp(o, "--lanes"))
+            rc = arg_long(o, v, 1, LQ_MAC_LANES_MAX, &lanes);
+        else if (!strcmp(o, "--seed"))
+            rc = arg_long(o, v, 0, 1L << 62, &seed);
+        else if (!strcmp(o, "--beats"))
+            rc = arg_long(o, v, 1, 1L << 30, &beats);
+        else if (!strcmp(o, "--out-bits"))
+            rc = arg_long(o, v, 1, LQ_MAC_BITS_MAX, &out_bits);
+        else if (!strcmp(o, "-o") && v)
+            dir = v;
+        else if (!strcmp(o, "--only") && v)
+            only = v;
+        else {
+            fprintf(stderr, "bench_model: unknown option '%s'\n%s", o, usage);
+            return 2;
+        }
+        if (rc != 0)
+            return 2;
+        i++;
+    }
+    if (!strcmp(argv[1], "model")) {
+        printf("bench_model: seed %ld; rerun: %s model --runs %ld --macs %ld --lanes %ld "
+               "--seed %ld%s%s\n",
+               seed, argv[0], runs, macs, lanes, seed, only ? " --only " : "", only ? only : "");
+        int n = (int)lanes, r = (int)runs, ns = n > LQ_SLQMAC_LANES_MAX ? LQ_SLQMAC_LANES_MAX : n;
+        uint64_t s = (uint64_t)seed;
+        if ((want(only, "shift") && bench_mac(LQ_MAC_SHIFT, n, r, macs, s) != 0) ||
+            (want(only, "loglog") && bench_mac(LQ_MAC_LOGLOG, n, r, macs, s) != 0) ||
+            (want(only, "slq") && bench_slq(ns, r, macs, s) != 0))
+            return 1;
+        return 0;
+    }
+    if (!strcmp(argv[1], "vectors")) {
+        if (!dir || beats < 1) {
+            fprintf(stderr, "bench_model: vectors needs --beats B and -o DIR\n");
+            return 2;
+        }
+        return write_vectors((int)lanes, beats, (uint64_t)seed, (int)out_bits, dir);
+    }
+    fprintf(stderr, "bench_model: unknown command '%s'\n%s", argv[1], usage);
+    return 2;
+}

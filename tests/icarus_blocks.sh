@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# The Icarus benches of the blocks other than the MAC (docs/xsim.md): for logacc,
+# slqdec and slqmac, `logq gen --tb` writes the bench `logq vectors` writes; a deliberately wrong
+# model and a missing reset make the bench fail with a full report; the generated
+# NAME.gtkw names signals the bench's dump has; vectors and views are deterministic;
+# bad options are refused. (The grid of configurations runs in tests/icarus.sh.)
+set -u
+BUILD=${BUILD:-build}
+LOGQ=${LOGQ:-$BUILD/logq}
+case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+RUN=$root/sim/icarus/run.sh
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "PASS: $1"; }
+bad() { echo "FAIL: $1"; }
+seed=${SEED:-$(( $(date +%s) % 100000 ))}
+echo "icarus_blocks.sh: seed $seed (rerun: SEED=$seed bash tests/icarus_blocks.sh)"
+
+# block|module|generator options|vectors-only options|a reset|its removal|a field of
+# the mismatch report
+blocks=(
+    "logacc|logacc|--lanes 3 --exp-bits 4 --frac 3 --pipeline input|--count 30|m_valid_r <= 1'b0;|m_valid_r <= m_valid_r;|m_pos="
+    "slqdec|slqdec_w5_l2_special|--bits 5 --max-words 2 --framing special|--count 60|rp_q <= 4'd0;|rp_q <= rp_q;|m_shift="
+    "slqmac|slqmac_n3_w5_a6|--bits 5 --lanes 3 --act-bits 6 --max-words 2 --framing special|--count 40|mv_q <= 1'b0;|mv_q <= mv_q;|m_data="
+)
+for b in "${blocks[@]}"; do
+    IFS='|' read -r block name opts vopts reset noreset field <<<"$b"
+    d=$tmp/$block
+    # shellcheck disable=SC2086
+    "$LOGQ" gen "$block" $opts --tb -o "$d/rtl" >"$d.gen" 2>&1 || { bad "$block: gen --tb"; cat "$d.gen"; continue; }
+    # shellcheck disable=SC2086
+    "$LOGQ" vectors "$block" $opts $vopts --seed "$seed" -o "$d/vec" >>"$d.gen" 2>&1 ||
+        { bad "$block: vectors"; cat "$d.gen"; continue; }
+
+    # gen --tb writes the same bench as `logq vectors` (but for the header lines)
+    if [ -f "$d/rtl/${name}_tb.v" ] &&
+       diff <(grep -v '^//' "$d/rtl/${name}_tb.v") <(grep -v '^//' "$d/vec/${name}_tb.v") >/dev/null; then
+        ok "$block: gen --tb writes the bench of logq vectors"
+    else bad "$block: gen --tb writes the bench of logq vectors"; fi
+
+    # passes, with a VCD
+    if WAVES=1 "$RUN" "$d/rtl" "$d/vec" >"$d.log" 2>&1 && grep -q '^PASSED' "$d.log"; then
+        ok "$block: the bench passes ($(grep -o '[0-9]* beats, [0-9]* outputs checked' "$d.log"))"
+    else bad "$block: the bench passes"; tail -8 "$d.log"; fi
+
+    # every signal of NAME.gtkw is in the dump (below NAME_tb.dut)
+    vcd=$d/vec/${name}_tb.vcd
+    missing=""
+    n=0
+    for s in $(grep "^${name}_tb\.dut\." "$d/rtl/$name.gtkw" | sed "s/^${name}_tb\.dut\.//; s/\[[0-9]*:0\]\$//"); do
+        n=$((n + 1))
+        leaf=${s##*.}
+        grep -q "^\$var [a-z]* [0-9]* [^ ]* $leaf[ \[]" "$vcd" || missing="$missing $s"
+    done
+    if [ -s "$vcd" ] && [ "$n" -ge 15 ] && [ -z "$missing" ] &&
+       grep -q '^-input stream' "$d/rtl/$name.gtkw" && grep -q '^-output stream' "$d/rtl/$name.gtkw"; then
+        ok "$block: $name.gtkw shows $n signals of the dump, grouped"
+    else bad "$block: $name.gtkw signals in the dump (missing:$missing; $n)"; fi
+
+    # a deliberately wrong model fails with cycle, inputs, expected, actual, seed, rerun
+    # shellcheck disable=SC2086
+    "$LOGQ" vectors "$block" $opts $vopts --seed "$seed" --wrong-model -o "$d/wrong" >/dev/null
+    "$RUN" "$d/rtl" "$d/wrong" +max-errors=2 >"$d.out" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle [0-9]* ([0-9]* ps): output' "$d.out" &&
+       grep -q '  inputs: beat [0-9]*' "$d.out" && grep -q "expected: .*$field" "$d.out" &&
+       grep -q "actual  : .*$field" "$d.out" &&
+       grep -q "seed $seed; rerun: logq vectors $block .*--wrong-model .*sim/icarus/run.sh" "$d.out" &&
+       grep -q 'FAILED: 2 error(s), stopped at +max-errors=2' "$d.out" &&
+       [ -f "$d/wrong/${name}_fail.gtkw" ]; then
+        ok "$block: a wrong model fails with a full report (exit 1) and a .gtkw"
+    else bad "$block: a wrong model fails with a full report (exit $rc)"; head -12 "$d.out"; fi
+
+    # a missing reset: an output is X after the reset
+    cp -r "$d/rtl" "$d/rtl-x"
+    sed -i "0,/$reset/s//$noreset/" "$d/rtl-x/$name.v"
+    if cmp -s "$d/rtl/$name.v" "$d/rtl-x/$name.v"; then
+        bad "$block: the reset to remove ($reset) was not found"
+    else
+        "$RUN" "$d/rtl-x" "$d/vec" >"$d.out" 2>&1
+        rc=$?
+        if [ $rc -eq 1 ] && grep -q '^X/Z at cycle 5: ' "$d.out"; then ok "$block: X at an output after reset fails"
+        else bad "$block: X at an output after reset fails (exit $rc)"; head -6 "$d.out"; fi
+    fi
+
+    # deterministic: the same command twice gives byte-identical files
+    for k in 1 2; do
+        # shellcheck disable=SC2086
+        "$LOGQ" vectors "$block" $opts $vopts --seed "$seed" -o "$d/det" >/dev/null
+        # shellcheck disable=SC2086
+        "$LOGQ" gen "$block" $opts --tb -o "$d/det/rtl" >/dev/null
+        mv "$d/det" "$d/det$k"
+    done
+    if diff -r "$d/det1" "$d/det2" >/dev/null; then ok "$block: vectors, bench and view are deterministic"
+    else bad "$block: vectors, bench and view are deterministic"; fi
+done
+
+# Bad options: exit 2, a message naming the value, no file written.
+refused() {
+    local name=$1 word=$2
+    shift 2
+    rm -rf "$tmp/none"
+    "$LOGQ" "$@" -o "$tmp/none" >"$tmp/out" 2>"$tmp/err"
+    local rc=$?
+    if [ $rc -eq 2 ] && grep -qF -- "$word" "$tmp/err" && [ ! -e "$tmp/none" ]; then ok "$name"
+    else bad "$name (exit $rc)"; cat "$tmp/err"; fi
+}
+refused "vectors logacc --frac 11 with the table refused" "11" vectors logacc --frac 11
+refused "vectors logacc --pipeline bogus refused" "bogus" vectors logacc --pipeline bogus
+refused "vectors logacc --exhaustive refused" "--exhaustive" vectors logacc --exhaustive
+refused "vectors slqdec without --framing refused" "--framing" vectors slqdec --bits 5
+refused "vectors slqdec --bits 11 refused" "11" vectors slqdec --bits 11 --framing tag
+refused "vectors slqdec --count 0 refused" "--count" vectors slqdec --bits 5 --framing tag --count 0
+refused "vectors slqmac --acc-bits below A + F refused" "--acc-bits 10" vectors slqmac --bits 5 --acc-bits 10
+refused "vectors slqmac --lanes 65 refused" "--lanes" vectors slqmac --bits 5 --lanes 65
