@@ -109,6 +109,12 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard cmodel/*.h) | $(BUILD)/.de
 # Areas add their targets, test prerequisites and test scripts here.
 include $(sort $(wildcard mk/*.mk))
 
+# The areas may have added to the package sets: the tests need the build's, and
+# `make deps` installs the union of all of them.
+DEPS_TEST := $(sort $(DEPS_TEST) $(DEPS_BUILD))
+DEPS_ALL := $(sort $(DEPS_ALL) $(DEPS_BUILD) $(DEPS_TEST) $(DEPS_WAVES) $(DEPS_FPGA) \
+              $(DEPS_SYSTEMC))
+
 # The main job on the default configuration: the quantizer study, the MAC array
 # generated, linted and co-simulated for a million beats, the log-domain
 # accumulator's error study and a generated accumulator.
