@@ -16,6 +16,7 @@
 #include "../cmodel/mac.h"
 #include "commands.h"
 #include "emit.h"
+#include "gen.h"
 #include "tb_icarus.h"
 #include "vectors.h"
 
@@ -41,11 +42,6 @@ static const char vectors_help[] =
     "\n"
     "Exit status: 0 success, 1 cannot write, 2 bad option (no file is written).\n";
 
-enum {
-    OPT_MODE = CLI_FMT_END + 1, OPT_BASE, OPT_LANES, OPT_ACT_BITS, OPT_ACT_FSR,
-    OPT_ACT_SIGNED, OPT_ACT_UNSIGNED, OPT_SQRT2_FRAC, OPT_FRAC, OPT_MAX_BEATS,
-    OPT_PIPELINE, OPT_NAME
-};
 
 static uint32_t mask32(int bits)
 {
@@ -381,27 +377,14 @@ static void mac_vectors(vec_out *v, const mac_vec *m, long count)
 int cmd_vectors(const lq_cmd *c)
 {
     static const struct option opts[] = {
-        CLI_FORMAT_OPTIONS,
-        {"mode", required_argument, 0, OPT_MODE},
-        {"base", required_argument, 0, OPT_BASE},
-        {"lanes", required_argument, 0, OPT_LANES},
-        {"act-bits", required_argument, 0, OPT_ACT_BITS},
-        {"act-fsr", required_argument, 0, OPT_ACT_FSR},
-        {"act-signed", no_argument, 0, OPT_ACT_SIGNED},
-        {"act-unsigned", no_argument, 0, OPT_ACT_UNSIGNED},
-        {"sqrt2-frac", required_argument, 0, OPT_SQRT2_FRAC},
-        {"frac", required_argument, 0, OPT_FRAC},
-        {"max-beats", required_argument, 0, OPT_MAX_BEATS},
-        {"pipeline", required_argument, 0, OPT_PIPELINE},
-        {"name", required_argument, 0, OPT_NAME},
+        MAC_OPTIONS,
         VEC_COMMON_OPTIONS,
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     mac_vec m;
-    lq_framing fr = LQ_FRAMING_NONE;
+    mac_opts mo;
     vec_common o = {NULL, 200, 30, 0, 0, 1};
-    int ch, act_bits = -1, act_fsr = 0, have_act_fsr = 0, act_signed = 1, mb, rc;
-    char msg[256];
+    int ch, rc;
     lq_fileset fs;
     lq_cmd sub;
     vec_out v;
@@ -430,116 +413,36 @@ int cmd_vectors(const lq_cmd *c)
     }
 
     memset(&m, 0, sizeof m);
-    m.name = "logq_mac";
-    m.cfg.mode = LQ_MAC_SHIFT;
-    m.cfg.lanes = 16;
-    m.cfg.w = lq_format_default();
-    m.cfg.sqrt2_frac = 8;
-    m.cfg.frac = LQ_MAC_FRAC_EXACT;
-    m.cfg.max_beats = 1024;
-
+    mac_opts_init(&mo);
     optind = 1;
     opterr = 1;
     while ((ch = getopt_long(sub.argc, sub.argv, "ho:", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'h': fputs(vectors_help, stdout); return LQ_EXIT_OK;
-        case OPT_MODE:
-            if (lq_mac_mode_parse(optarg, &m.cfg.mode) != 0) {
-                cli_error("--mode '%s' is unknown (shift, loglog or mult)", optarg);
-                return LQ_EXIT_USAGE;
-            }
-            break;
-        case OPT_BASE:
-            if (strcmp(optarg, "2") == 0) {
-                m.cfg.w.scheme = LQ_LOG2;
-            } else if (strcmp(optarg, "sqrt2") == 0) {
-                m.cfg.w.scheme = LQ_LOGSQRT2;
-            } else {
-                cli_error("--base '%s' is unknown (2 or sqrt2)", optarg);
-                return LQ_EXIT_USAGE;
-            }
-            break;
-        case OPT_LANES:
-            if (cli_int("--lanes", optarg, 1, LQ_MAC_LANES_MAX, &m.cfg.lanes) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_ACT_BITS:
-            if (cli_int("--act-bits", optarg, 1, LQ_MAC_ACT_BITS_MAX, &act_bits) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_ACT_FSR:
-            if (cli_int("--act-fsr", optarg, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, &act_fsr) != 0)
-                return LQ_EXIT_USAGE;
-            have_act_fsr = 1;
-            break;
-        case OPT_ACT_SIGNED: act_signed = 1; break;
-        case OPT_ACT_UNSIGNED: act_signed = 0; break;
-        case OPT_SQRT2_FRAC:
-            if (cli_int("--sqrt2-frac", optarg, 1, LQ_MAC_SQRT2_FRAC_MAX, &m.cfg.sqrt2_frac) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_FRAC:
-            if (cli_int("--frac", optarg, -4096, 4096, &m.cfg.frac) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_MAX_BEATS:
-            if (cli_int("--max-beats", optarg, 1, LQ_MAC_MAX_BEATS_MAX, &mb) != 0)
-                return LQ_EXIT_USAGE;
-            m.cfg.max_beats = mb;
-            break;
-        case OPT_PIPELINE: break; /* the RTL's business: the vectors do not depend on it */
-        case OPT_NAME: {
-            size_t n = strlen(optarg);
-            int okname = n > 0 && n <= 60 && (islower((unsigned char)optarg[0]) || optarg[0] == '_');
-            for (size_t i = 0; okname && i < n; i++)
-                okname = islower((unsigned char)optarg[i]) || isdigit((unsigned char)optarg[i]) ||
-                         optarg[i] == '_';
-            if (!okname) {
-                cli_error("--name '%s' is not a lower-case Verilog identifier", optarg);
-                return LQ_EXIT_USAGE;
-            }
-            m.name = optarg;
-            break;
+        if (ch == 'h') {
+            fputs(vectors_help, stdout);
+            return LQ_EXIT_OK;
         }
-        default:
-            if ((rc = vec_common_option(ch, optarg, &o)) != 0) {
-                if (rc < 0)
-                    return LQ_EXIT_USAGE;
-                break;
-            }
-            if (ch >= CLI_FMT_BASE && ch < CLI_FMT_END) {
-                if (cli_format_option(ch, optarg, &m.cfg.w, &fr) != 0)
-                    return LQ_EXIT_USAGE;
-                break;
-            }
+        /* --pipeline is the RTL's business: the vectors do not depend on it */
+        if ((rc = mac_option(&mo, ch, optarg)) == 0)
+            rc = vec_common_option(ch, optarg, &o);
+        if (rc < 0)
+            return LQ_EXIT_USAGE;
+        if (rc == 0)
             return cli_bad_option(&sub);
-        }
     }
     if (optind < sub.argc) {
         cli_error("unexpected argument '%s'", sub.argv[optind]);
         return LQ_EXIT_USAGE;
     }
-    m.cfg.fault = o.wrong;
-    m.exhaustive = o.exhaustive;
     if (!o.dir) {
         cli_error("-o DIR is required");
         return LQ_EXIT_USAGE;
     }
-    m.cfg.a = lq_format_default();
-    if (m.cfg.mode == LQ_MAC_LOGLOG) {
-        m.cfg.a.scheme = m.cfg.w.scheme;
-        m.cfg.a.bits = act_bits < 0 ? 5 : act_bits;
-        m.cfg.a.fsr = have_act_fsr ? act_fsr : 0;
-    } else {
-        m.cfg.a.scheme = LQ_LINEAR;
-        m.cfg.a.bits = act_bits < 0 ? 8 : act_bits;
-        m.cfg.a.fsr = have_act_fsr ? act_fsr : m.cfg.a.bits - (act_signed ? 1 : 0);
-    }
-    m.cfg.a.is_signed = act_signed != 0;
-    if (lq_mac_derive(&m.cfg, &m.wd, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
+    mo.cfg.fault = o.wrong;
+    if (mac_opts_finish(&mo, &m.wd) != 0)
         return LQ_EXIT_USAGE;
-    }
+    m.cfg = mo.cfg;
+    m.name = mo.name;
+    m.exhaustive = o.exhaustive;
     if (m.exhaustive && (m.cfg.lanes != 1 || m.cfg.a.bits + m.cfg.w.bits > 20)) {
         cli_error("--exhaustive needs --lanes 1 and at most 20 input bits (here %d lanes, %d bits)",
                   m.cfg.lanes, m.cfg.a.bits + m.cfg.w.bits);

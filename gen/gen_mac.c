@@ -63,11 +63,7 @@ static const char mac_help[] =
     "Exit status: 0 success, 1 cannot write, 2 bad option (the message names the\n"
     "value; no file is written).\n";
 
-enum {
-    OPT_MODE = CLI_FMT_END + 1, OPT_BASE, OPT_LANES, OPT_ACT_BITS, OPT_ACT_FSR,
-    OPT_ACT_SIGNED, OPT_ACT_UNSIGNED, OPT_SQRT2_FRAC, OPT_FRAC, OPT_MAX_BEATS,
-    OPT_PIPELINE, OPT_NAME, OPT_TB
-};
+enum { OPT_TB = MAC_OPT_END + 1 };
 
 enum { MAC_MAX_STAGES = 10 }; /* tree levels of 256 lanes (8) + products + sum */
 
@@ -676,118 +672,140 @@ static int emit_view(lq_fileset *fs, const mac_gen *g)
     return 0;
 }
 
+void mac_opts_init(mac_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->name = "logq_mac";
+    o->pipeline = "product,tree:2";
+    o->cfg.mode = LQ_MAC_SHIFT;
+    o->cfg.lanes = 16;
+    o->cfg.w = lq_format_default();
+    o->cfg.sqrt2_frac = 8;
+    o->cfg.frac = LQ_MAC_FRAC_EXACT;
+    o->cfg.max_beats = 1024;
+    o->act_bits = -1;
+    o->act_signed = 1;
+}
+
+int mac_option(mac_opts *o, int ch, const char *arg)
+{
+    int mb;
+    lq_framing fr = LQ_FRAMING_NONE;
+    switch (ch) {
+    case MAC_OPT_MODE:
+        if (lq_mac_mode_parse(arg, &o->cfg.mode) != 0) {
+            cli_error("--mode '%s' is unknown (shift, loglog or mult)", arg);
+            return -1;
+        }
+        return 1;
+    case MAC_OPT_BASE:
+        if (strcmp(arg, "2") == 0) {
+            o->cfg.w.scheme = LQ_LOG2;
+        } else if (strcmp(arg, "sqrt2") == 0) {
+            o->cfg.w.scheme = LQ_LOGSQRT2;
+        } else {
+            cli_error("--base '%s' is unknown (2 or sqrt2)", arg);
+            return -1;
+        }
+        return 1;
+    case MAC_OPT_LANES:
+        return cli_int("--lanes", arg, 1, LQ_MAC_LANES_MAX, &o->cfg.lanes) != 0 ? -1 : 1;
+    case MAC_OPT_ACT_BITS:
+        return cli_int("--act-bits", arg, 1, LQ_MAC_ACT_BITS_MAX, &o->act_bits) != 0 ? -1 : 1;
+    case MAC_OPT_ACT_FSR:
+        o->have_act_fsr = 1;
+        return cli_int("--act-fsr", arg, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, &o->act_fsr) != 0 ? -1
+                                                                                           : 1;
+    case MAC_OPT_ACT_SIGNED: o->act_signed = 1; return 1;
+    case MAC_OPT_ACT_UNSIGNED: o->act_signed = 0; return 1;
+    case MAC_OPT_SQRT2_FRAC:
+        return cli_int("--sqrt2-frac", arg, 1, LQ_MAC_SQRT2_FRAC_MAX, &o->cfg.sqrt2_frac) != 0
+                   ? -1
+                   : 1;
+    case MAC_OPT_FRAC: return cli_int("--frac", arg, -4096, 4096, &o->cfg.frac) != 0 ? -1 : 1;
+    case MAC_OPT_MAX_BEATS:
+        if (cli_int("--max-beats", arg, 1, LQ_MAC_MAX_BEATS_MAX, &mb) != 0)
+            return -1;
+        o->cfg.max_beats = mb;
+        return 1;
+    case MAC_OPT_PIPELINE: o->pipeline = arg; return 1;
+    case MAC_OPT_NAME:
+        if (name_check(arg) != 0) {
+            cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; "
+                      "not a keyword; at most 60 characters)",
+                      arg);
+            return -1;
+        }
+        o->name = arg;
+        return 1;
+    case CLI_FMT_WORDS:
+    case CLI_FMT_THETA:
+    case CLI_FMT_FRAMING:
+    case CLI_FMT_ROUNDING:
+        /* quantizer options: the array consumes codes, it never rounds */
+        cli_error("--%s does not apply to a MAC array (it takes codes, not values)",
+                  ch == CLI_FMT_WORDS ? "max-words" : ch == CLI_FMT_THETA ? "theta"
+                  : ch == CLI_FMT_FRAMING ? "framing" : "rounding");
+        return -1;
+    default:
+        if (ch >= CLI_FMT_BASE && ch < CLI_FMT_END)
+            return cli_format_option(ch, arg, &o->cfg.w, &fr) != 0 ? -1 : 1;
+        return 0;
+    }
+}
+
+int mac_opts_finish(mac_opts *o, lq_mac_widths *wd)
+{
+    char msg[256];
+    o->cfg.a = lq_format_default();
+    if (o->cfg.mode == LQ_MAC_LOGLOG) {
+        o->cfg.a.scheme = o->cfg.w.scheme;
+        o->cfg.a.bits = o->act_bits < 0 ? 5 : o->act_bits;
+        o->cfg.a.fsr = o->have_act_fsr ? o->act_fsr : 0;
+    } else {
+        o->cfg.a.scheme = LQ_LINEAR;
+        o->cfg.a.bits = o->act_bits < 0 ? 8 : o->act_bits;
+        /* default: step 1 */
+        o->cfg.a.fsr = o->have_act_fsr ? o->act_fsr : o->cfg.a.bits - (o->act_signed ? 1 : 0);
+    }
+    o->cfg.a.is_signed = o->act_signed != 0;
+    if (lq_mac_derive(&o->cfg, wd, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return -1;
+    }
+    return 0;
+}
+
 int gen_mac(const lq_cmd *c)
 {
     static const struct option opts[] = {
-        CLI_FORMAT_OPTIONS,
-        {"mode", required_argument, 0, OPT_MODE},
-        {"base", required_argument, 0, OPT_BASE},
-        {"lanes", required_argument, 0, OPT_LANES},
-        {"act-bits", required_argument, 0, OPT_ACT_BITS},
-        {"act-fsr", required_argument, 0, OPT_ACT_FSR},
-        {"act-signed", no_argument, 0, OPT_ACT_SIGNED},
-        {"act-unsigned", no_argument, 0, OPT_ACT_UNSIGNED},
-        {"sqrt2-frac", required_argument, 0, OPT_SQRT2_FRAC},
-        {"frac", required_argument, 0, OPT_FRAC},
-        {"max-beats", required_argument, 0, OPT_MAX_BEATS},
-        {"pipeline", required_argument, 0, OPT_PIPELINE},
-        {"name", required_argument, 0, OPT_NAME},
+        MAC_OPTIONS,
         {"tb", no_argument, 0, OPT_TB},
         {"out", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     mac_gen g;
-    lq_framing fr = LQ_FRAMING_NONE;
-    const char *dir = NULL, *pipeline = "product,tree:2";
-    int ch, act_bits = -1, act_fsr = 0, have_act_fsr = 0, act_signed = 1, mb, rc, tb = 0;
-    char msg[256];
+    mac_opts mo;
+    const char *dir = NULL, *pipeline;
+    int ch, rc, tb = 0;
     lq_fileset fs;
 
     memset(&g, 0, sizeof g);
     g.cmd = c;
-    g.name = "logq_mac";
-    g.cfg.mode = LQ_MAC_SHIFT;
-    g.cfg.lanes = 16;
-    g.cfg.w = lq_format_default();
-    g.cfg.sqrt2_frac = 8;
-    g.cfg.frac = LQ_MAC_FRAC_EXACT;
-    g.cfg.max_beats = 1024;
-
+    mac_opts_init(&mo);
     optind = 1;
     opterr = 1;
     while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'h': fputs(mac_help, stdout); return LQ_EXIT_OK;
-        case 'o': dir = optarg; break;
-        case OPT_MODE:
-            if (lq_mac_mode_parse(optarg, &g.cfg.mode) != 0) {
-                cli_error("--mode '%s' is unknown (shift, loglog or mult)", optarg);
-                return LQ_EXIT_USAGE;
-            }
-            break;
-        case OPT_BASE:
-            if (strcmp(optarg, "2") == 0) {
-                g.cfg.w.scheme = LQ_LOG2;
-            } else if (strcmp(optarg, "sqrt2") == 0) {
-                g.cfg.w.scheme = LQ_LOGSQRT2;
-            } else {
-                cli_error("--base '%s' is unknown (2 or sqrt2)", optarg);
-                return LQ_EXIT_USAGE;
-            }
-            break;
-        case OPT_LANES:
-            if (cli_int("--lanes", optarg, 1, LQ_MAC_LANES_MAX, &g.cfg.lanes) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_ACT_BITS:
-            if (cli_int("--act-bits", optarg, 1, LQ_MAC_ACT_BITS_MAX, &act_bits) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_ACT_FSR:
-            if (cli_int("--act-fsr", optarg, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, &act_fsr) != 0)
-                return LQ_EXIT_USAGE;
-            have_act_fsr = 1;
-            break;
-        case OPT_ACT_SIGNED: act_signed = 1; break;
-        case OPT_ACT_UNSIGNED: act_signed = 0; break;
-        case OPT_SQRT2_FRAC:
-            if (cli_int("--sqrt2-frac", optarg, 1, LQ_MAC_SQRT2_FRAC_MAX, &g.cfg.sqrt2_frac) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_FRAC:
-            if (cli_int("--frac", optarg, -4096, 4096, &g.cfg.frac) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_MAX_BEATS:
-            if (cli_int("--max-beats", optarg, 1, LQ_MAC_MAX_BEATS_MAX, &mb) != 0)
-                return LQ_EXIT_USAGE;
-            g.cfg.max_beats = mb;
-            break;
-        case OPT_PIPELINE: pipeline = optarg; break;
-        case OPT_TB: tb = 1; break;
-        case OPT_NAME:
-            if (name_check(optarg) != 0) {
-                cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; "
-                          "not a keyword; at most 60 characters)",
-                          optarg);
-                return LQ_EXIT_USAGE;
-            }
-            g.name = optarg;
-            break;
-        default:
-            if (ch == CLI_FMT_WORDS || ch == CLI_FMT_THETA || ch == CLI_FMT_FRAMING ||
-                ch == CLI_FMT_ROUNDING) {
-                /* quantizer options: the array consumes codes, it never rounds */
-                cli_error("--%s does not apply to gen mac (it takes codes, not values)",
-                          ch == CLI_FMT_WORDS ? "max-words" : ch == CLI_FMT_THETA ? "theta"
-                          : ch == CLI_FMT_FRAMING ? "framing" : "rounding");
-                return LQ_EXIT_USAGE;
-            }
-            if (ch >= CLI_FMT_BASE && ch < CLI_FMT_END) {
-                if (cli_format_option(ch, optarg, &g.cfg.w, &fr) != 0)
-                    return LQ_EXIT_USAGE;
-                break;
-            }
+        if (ch == 'h') {
+            fputs(mac_help, stdout);
+            return LQ_EXIT_OK;
+        } else if (ch == 'o') {
+            dir = optarg;
+        } else if (ch == OPT_TB) {
+            tb = 1;
+        } else if ((rc = mac_option(&mo, ch, optarg)) < 0) {
+            return LQ_EXIT_USAGE;
+        } else if (rc == 0) {
             return cli_bad_option(c);
         }
     }
@@ -799,24 +817,11 @@ int gen_mac(const lq_cmd *c)
         cli_error("-o DIR is required");
         return LQ_EXIT_USAGE;
     }
-    /* the activation's format */
-    if (g.cfg.mode == LQ_MAC_LOGLOG) {
-        g.cfg.a = lq_format_default();
-        g.cfg.a.scheme = g.cfg.w.scheme;
-        g.cfg.a.bits = act_bits < 0 ? 5 : act_bits;
-        g.cfg.a.fsr = have_act_fsr ? act_fsr : 0;
-    } else {
-        g.cfg.a = lq_format_default();
-        g.cfg.a.scheme = LQ_LINEAR;
-        g.cfg.a.bits = act_bits < 0 ? 8 : act_bits;
-        /* default: step 1 */
-        g.cfg.a.fsr = have_act_fsr ? act_fsr : g.cfg.a.bits - (act_signed ? 1 : 0);
-    }
-    g.cfg.a.is_signed = act_signed != 0;
-    if (lq_mac_derive(&g.cfg, &g.wd, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
+    if (mac_opts_finish(&mo, &g.wd) != 0)
         return LQ_EXIT_USAGE;
-    }
+    g.cfg = mo.cfg;
+    g.name = mo.name;
+    pipeline = mo.pipeline;
     snprintf(g.pipeline, sizeof g.pipeline, "%s", pipeline);
     if (pipeline_parse(&g, pipeline) != 0)
         return LQ_EXIT_USAGE;

@@ -145,7 +145,7 @@ static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c)
     if (p->latency >= 0)
         file_printf(f, "\nlatency: %d cycle%s\n", p->latency, p->latency == 1 ? "" : "s");
     else
-        file_puts(f, "\nlatency: none (combinational)\n");
+        file_puts(f, "\nlatency: data dependent (see the block's docs)\n");
     file_printf(f, "\nports:\n  %-*s  %-6s  %5s  %s\n", w, "name", "dir", "width", "description");
     for (int i = 0; i < p->nports; i++) {
         const lq_port *q = &p->ports[i];

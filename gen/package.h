@@ -26,7 +26,8 @@ typedef struct {
     int nfiles;
     const lq_port *ports;
     int nports;
-    int latency;           /* cycles from an accepted input to its output; < 0: none */
+    int latency;           /* cycles from an accepted input to its output; < 0: data
+                              dependent (the SLQ blocks) */
 } lq_package;
 
 /* Add NAME.core, NAME.vc, NAME.icarus.f, NAME.vendor.f and NAME.txt to the set, each

@@ -2,7 +2,10 @@
 # sim/verilator/logacc_tb.cpp, tests/logacc.sh (in `make test`; LOGQ_LONG=1 adds
 # configurations and vectors).
 #   make logacc-demo                      the error study and a default design
-#   make logacc-cosim LOGACC_OPTS='...'   generate, lint and co-simulate one design
+#   make logacc-cosim [LOGACC_OPTS='...'] [WAVES=1]
+#                                         generate, lint and co-simulate one design;
+#                                         WAVES=1: a traced model (its own obj-waves/)
+#                                         dumps build/logacc-test/one/logacc.fst
 LOGACC_OPTS ?= --lanes 16 --correction table --base 2 --frac 8 --pipeline tree:2
 
 TEST_PREREQS += $(BUILD)/liblogq.a
@@ -13,4 +16,5 @@ logacc-demo: $(LOGQ)
 	$(LOGQ) gen logacc $(LOGACC_OPTS) -o $(BUILD)/logacc-demo
 
 logacc-cosim: $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
-	@BUILD=$(BUILD) LOGQ=$(LOGQ) LOGACC_ONE="$(LOGACC_OPTS)" bash tests/logacc.sh
+	@BUILD=$(BUILD) LOGQ=$(LOGQ) LOGACC_ONE="$(LOGACC_OPTS)" \
+	    LOGACC_WAVES=$(WAVES) bash tests/logacc.sh

@@ -6,6 +6,9 @@
 # broken model must be caught, the error study runs.
 # LOGQ_LONG=1: more vectors and a larger grid. LOGACC_SEED=N: the co-simulation seed.
 # LOGACC_ONE='options': build and co-simulate only that configuration (make logacc-cosim).
+# LOGACC_WAVES=1 (make logacc-cosim WAVES=1): a separate traced model (--trace-fst, in
+# obj-waves/ so the untraced obj/ stays cached) that dumps DIR/logacc.fst; DIR/logacc.fst.gtkw
+# is the generated logacc.gtkw with its scope renamed for Verilator. LOGACC_VECTORS=N.
 set -u
 BUILD=${BUILD:-build}
 LOGQ=${LOGQ:-$BUILD/logq}
@@ -14,6 +17,8 @@ OUT=$BUILD/logacc-test
 SEED=${LOGACC_SEED:-1}
 VECTORS=1500
 [ -n "${LOGQ_LONG:-}" ] && VECTORS=20000
+VECTORS=${LOGACC_VECTORS:-$VECTORS}
+WAVES=${LOGACC_WAVES:-}
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 BUILD_ABS=$(cd "$BUILD" && pwd)
@@ -23,21 +28,24 @@ fail() { echo "FAIL: logacc $*"; }
 
 # Build the co-simulation of a generated directory (skipped when its inputs did not
 # change since the last build).
+# cosim_build DIR [waves]: DIR/obj/Vlogacc, or the traced DIR/obj-waves/Vlogacc.
 cosim_build() {
-    local dir=$1 stamp
+    local dir=$1 stamp obj=$1/obj topt=
+    if [ -n "${2:-}" ]; then obj=$dir/obj-waves; topt=--trace-fst; fi
     stamp=$(cat "$dir"/logacc.v "$dir"/logacc_add.v "$dir"/logacc.h \
-        "$ROOT"/sim/verilator/logacc_tb.cpp "$ROOT"/cmodel/logacc.h \
+        "$ROOT"/sim/verilator/logacc_tb.cpp "$ROOT"/sim/verilator/waves.h "$ROOT"/cmodel/logacc.h \
         "$BUILD_ABS"/liblogq.a | md5sum | cut -d' ' -f1)
-    if [ -x "$dir/obj/Vlogacc" ] && [ "$(cat "$dir/obj/stamp" 2>/dev/null)" = "$stamp" ]; then
+    if [ -x "$obj/Vlogacc" ] && [ "$(cat "$obj/stamp" 2>/dev/null)" = "$stamp" ]; then
         return 0
     fi
-    rm -rf "$dir/obj"
+    rm -rf "$obj"
     verilator --cc --exe --build -j 2 -Wall -Wno-fatal --x-assign unique --x-initial unique \
-        -O1 --Mdir "$dir/obj" -CFLAGS "-O1 -I$dir" \
+        -O1 $topt --Mdir "$obj" -CFLAGS "-O1 -I$dir" \
         -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" --top-module logacc \
         "$dir/logacc_add.v" "$dir/logacc.v" "$ROOT/sim/verilator/logacc_tb.cpp" \
-        "$BUILD_ABS/liblogq.a" >"$dir/build.log" 2>&1 || return 1
-    echo "$stamp" >"$dir/obj/stamp"
+        "$BUILD_ABS/liblogq.a" >"$obj.log" 2>&1 || { cp "$obj.log" "$dir/build.log"; return 1; }
+    cp "$obj.log" "$dir/build.log"
+    echo "$stamp" >"$obj/stamp"
 }
 
 # One configuration: name and generator options.
@@ -78,12 +86,20 @@ run_config() {
         fail "$name iverilog -Wall lint ($*)"
         head -20 "$dir/ilint.log"
     fi
-    if ! cosim_build "$dir"; then
-        fail "$name verilator build ($*)"
+    # With WAVES only the traced model is built (obj-waves/); obj/ stays as it was.
+    if ! cosim_build "$dir" "$WAVES"; then
+        fail "$name ${WAVES:+traced }verilator build ($*)"
         tail -20 "$dir/build.log"
         return
     fi
-    if "$dir/obj/Vlogacc" +seed="$SEED" +vectors="$VECTORS" +quiet >"$dir/cosim.log" 2>&1; then
+    local obj=$dir/obj targs=
+    if [ -n "$WAVES" ]; then
+        obj=$dir/obj-waves
+        targs=+trace=$dir/logacc.fst
+        # The generated view names the Icarus scope (logacc_tb.dut); Verilator's is TOP.logacc.
+        sed 's/logacc_tb\.dut\b/TOP.logacc/g' "$dir/logacc.gtkw" >"$dir/logacc.fst.gtkw"
+    fi
+    if "$obj/Vlogacc" +seed="$SEED" +vectors="$VECTORS" +quiet $targs >"$dir/cosim.log" 2>&1; then
         pass "$name co-simulation: $(grep mismatches "$dir/cosim.log" | sed 's/^logacc_tb: //')"
         if grep -q 'WARNING' "$dir/cosim.log"; then
             fail "$name coverage: $(grep 'coverage' "$dir/cosim.log" | sed 's/^logacc_tb: //')"
@@ -95,6 +111,9 @@ run_config() {
         head -40 "$dir/cosim.log"
     fi
     grep 'rerun:' "$dir/cosim.log"
+    if [ -n "$WAVES" ]; then
+        echo "waves: gtkwave $dir/logacc.fst $dir/logacc.fst.gtkw"
+    fi
 }
 
 if [ -n "${LOGACC_ONE:-}" ]; then

@@ -2,7 +2,9 @@
 // Build: verilator --cc --exe logacc_tb.cpp with -I<generated dir> (for logacc.h, the
 // generated parameters) and build/liblogq.a. The module must be named logacc.
 // Plusargs: +seed=N +vectors=N +maxerr=N +fault (break the model: proves the check
-// can fail) +quiet. Exit 0 when every result matched, 1 otherwise.
+// can fail) +quiet +trace[=FILE] (an FST, default logacc.fst; builds with --trace-fst
+// only: WAVES=1). Exit 0 when every result matched, 1 otherwise, 130 after SIGINT or
+// SIGTERM (the run stops and the dump is closed).
 //
 // Stimulus clusters where errors hide: equal exponents (d = 0), differences at and
 // around every integer segment boundary of the table and just below and above the
@@ -18,6 +20,7 @@
 
 #include "Vlogacc.h"
 #include "verilated.h"
+#include "waves.h"
 
 extern "C" {
 #include "../../cmodel/logacc.h"
@@ -141,8 +144,10 @@ static uint64_t mask_sw(int64_t v) { return (uint64_t)v & ((1ull << LOGACC_STATE
 int main(int argc, char **argv)
 {
     VerilatedContext *ctx = new VerilatedContext;
+    lq_waves::install_signals();
     ctx->commandArgs(argc, argv);
     ctx->randReset(2);
+    const std::string trace = lq_waves::trace_arg(ctx, "logacc.fst");
     const char *a;
     uint64_t seed = 1;
     long nvec = 2000, maxerr = 10;
@@ -185,6 +190,8 @@ int main(int argc, char **argv)
     lq_rng_seed(&rng, seed);
 
     Vlogacc *top = new Vlogacc{ctx};
+    lq_waves::Dump dump("logacc_tb");
+    dump.open(ctx, top, trace);
     std::deque<Beat> pending;
     std::deque<Expect> expq;
     std::vector<Beat> vb;
@@ -200,13 +207,13 @@ int main(int argc, char **argv)
     top->m_ready = 0;
     top->s_last = 0;
     for (int i = 0; i < 3; i++) {
-        top->clk = 0; top->eval();
-        top->clk = 1; top->eval();
+        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
+        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
         cycle++;
     }
     top->rst = 0;
     long idle_limit = 0;
-    while (errors < maxerr) {
+    while (errors < maxerr && !lq_waves::interrupted) {
         if (cycle % 500 == 0) { // phases: full rate, light and heavy stalls
             static const int pvs[] = {100, 90, 50, 20, 100};
             static const int prs[] = {100, 100, 50, 90, 20};
@@ -236,6 +243,7 @@ int main(int argc, char **argv)
         top->m_ready = rnd(100) < pr;
         top->clk = 0;
         top->eval();
+        dump.at(2 * (uint64_t)cycle);
         int in_fire = top->s_valid && top->s_ready;
         int out_fire = top->m_valid && top->m_ready;
         if (out_fire) {
@@ -285,6 +293,7 @@ int main(int argc, char **argv)
         }
         top->clk = 1;
         top->eval();
+        dump.at(2 * (uint64_t)cycle + 1);
         cycle++;
         if (vec_made >= nvec && pending.empty() && !holding) {
             if (expq.empty())
@@ -300,16 +309,23 @@ int main(int argc, char **argv)
     // A few idle cycles: nothing more may come out.
     top->s_valid = 0;
     top->m_ready = 1;
-    for (int i = 0; i < 2 * LOGACC_LATENCY + 4 && errors < maxerr; i++) {
-        top->clk = 0; top->eval();
+    for (int i = 0; i < 2 * LOGACC_LATENCY + 4 && errors < maxerr && !lq_waves::interrupted; i++) {
+        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
         if (top->m_valid) {
             printf("MISMATCH cycle %ld: an extra result\n", cycle);
             errors++;
         }
-        top->clk = 1; top->eval();
+        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
         cycle++;
     }
+    dump.close();
     top->final();
+    if (lq_waves::interrupted) {
+        delete top;
+        delete ctx;
+        lq_logacc_free(&m);
+        return lq_waves::interrupted_exit("logacc_tb", cycle);
+    }
     printf("logacc_tb: %ld vectors, %ld beats, %ld cycles, %ld saturated, %ld all-zero, "
            "%ld mismatches\n",
            vec_checked, beats_in, cycle, sat_seen, zero_seen, errors);

@@ -4,7 +4,10 @@
 // groups of exactly L and L+1 words, mutated and random (malformed) frames. Random
 // stalls on both sides, in phases. The output transactions (terms and error reports)
 // must equal the model's, in order; the run stops after 10 mismatches.
-// Usage: Vdut [--seed S] [--frames N] [--full] [--break] [--trace]
+// Usage: Vdut [--seed S] [--frames N] [--full] [--break] [--trace] [+trace[=FILE]]
+//   --trace: print every cycle. +trace[=FILE]: an FST (default slqdec.fst; builds with
+//           --trace-fst only: make slq-sim WAVES=1). SIGINT/SIGTERM stop the run and
+//           close the dump (exit 130).
 //   --full: no stalls on either side and well-formed frames only; then s_ready must
 //           never be low (one word per clock).
 //   --break: corrupt one expected beat (proves the check can fail).
@@ -15,6 +18,7 @@
 
 #include "Vdut.h"
 #include "verilated.h"
+#include "waves.h"
 
 extern "C" {
 #include "rng.h"
@@ -153,6 +157,7 @@ static void print_beat(const char *what, const lq_slqhw_beat &b)
 
 int main(int argc, char **argv)
 {
+    lq_waves::install_signals();
     uint64_t seed = 1;
     int frames = 3000, full = 0, brk = 0, trace = 0;
     for (int i = 1; i < argc; i++) {
@@ -204,20 +209,23 @@ int main(int argc, char **argv)
     ctx.randReset(2);
     ctx.commandArgs(argc, argv);
     Vdut top(&ctx);
+    lq_waves::Dump dump("slqdec_tb");  // closed before top is destroyed
+    dump.open(&ctx, &top, lq_waves::trace_arg(&ctx, "slqdec.fst"));
+    uint64_t tick = 0;
     top.clk = 0;
     top.rst = 1;
     top.s_valid = 0;
     top.m_ready = 0;
     for (int i = 0; i < 4; i++) {
-        top.clk = 0; top.eval();
-        top.clk = 1; top.eval();
+        top.clk = 0; top.eval(); dump.at(tick++);
+        top.clk = 1; top.eval(); dump.at(tick++);
     }
     top.rst = 0;
 
     size_t ip = 0, op = 0;
     long cycle = 0, idle = 0, errors = 0, stall_in = 0, first_in = -1, last_in = -1;
     int vin = 0, pin = 100, pout = 100;
-    while (op < exp.size() || ip < in.size()) {
+    while ((op < exp.size() || ip < in.size()) && !lq_waves::interrupted) {
         if (!full && cycle % 400 == 0) {
             static const int ps[] = {100, 95, 60, 25};
             pin = ps[lq_rng_below(&r, 4)];
@@ -231,6 +239,7 @@ int main(int argc, char **argv)
         top.s_last = vin ? in[ip].last : 0;
         top.m_ready = (int)lq_rng_below(&r, 100) < pout;
         top.eval();
+        dump.at(tick++);
         int in_fire = top.s_valid && top.s_ready;
         int out_fire = top.m_valid && top.m_ready;
         if (top.s_valid && !top.s_ready)
@@ -268,6 +277,7 @@ int main(int argc, char **argv)
         }
         top.clk = 1;
         top.eval();
+        dump.at(tick++);
         cycle++;
         idle = (in_fire || out_fire) ? 0 : idle + 1;
         if (idle > 1000) {
@@ -278,6 +288,11 @@ int main(int argc, char **argv)
         }
         if (errors >= 10)
             break;
+    }
+    dump.close();
+    if (lq_waves::interrupted) {
+        top.final();
+        return lq_waves::interrupted_exit("slqdec_tb", cycle);
     }
     long span = last_in - first_in + 1;
     printf("cycles %ld, words in over %ld cycles (%.4f words/cycle), input stalls %ld\n", cycle,

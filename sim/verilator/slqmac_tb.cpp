@@ -13,6 +13,8 @@
 //           (lq_rng_gauss); prints words, bits and cycles per weight.
 //   --max-words, --fsr, --framing override NAME.h (the MAC itself does not depend on
 //           them; they shape the weight streams).
+//   +trace[=FILE]: an FST (default slqmac.fst; builds with --trace-fst only: make
+//           slq-mac-sim WAVES=1). SIGINT/SIGTERM stop the run and close the dump (exit 130).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +23,7 @@
 
 #include "Vdut.h"
 #include "verilated.h"
+#include "waves.h"
 
 extern "C" {
 #include "rng.h"
@@ -66,6 +69,7 @@ static int64_t sext(uint64_t v, int bits)
 
 int main(int argc, char **argv)
 {
+    lq_waves::install_signals();
     uint64_t seed = 1;
     int vectors = 300, full = 0, brk = 0;
     int max_words = SLQMAC_L, fsr = SLQMAC_FSR, framing = SLQMAC_FRAMING;
@@ -224,13 +228,16 @@ int main(int argc, char **argv)
     ctx.randReset(2);
     ctx.commandArgs(argc, argv);
     Vdut top(&ctx);
+    lq_waves::Dump dump("slqmac_tb");  // closed before top is destroyed
+    dump.open(&ctx, &top, lq_waves::trace_arg(&ctx, "slqmac.fst"));
+    uint64_t tick = 0;
     top.rst = 1;
     top.s_act_valid = 0;
     top.s_t_valid = 0;
     top.m_ready = 0;
     for (int i = 0; i < 4; i++) {
-        top.clk = 0; top.eval();
-        top.clk = 1; top.eval();
+        top.clk = 0; top.eval(); dump.at(tick++);
+        top.clk = 1; top.eval(); dump.at(tick++);
     }
     top.rst = 0;
 
@@ -239,7 +246,7 @@ int main(int argc, char **argv)
     std::vector<int> lv(N, 0);
     int av = 0, pa = 100, pt = 100, po = 100;
     long cycle = 0, idle = 0, errors = model_errors, first_act = -1, last_out = -1;
-    while (op < exp_out.size()) {
+    while (op < exp_out.size() && !lq_waves::interrupted) {
         if (!full && cycle % 300 == 0) {
             static const int ps[] = {100, 90, 60, 30};
             pa = ps[lq_rng_below(&r, 4)];
@@ -266,6 +273,7 @@ int main(int argc, char **argv)
         }
         top.m_ready = (int)lq_rng_below(&r, 100) < po;
         top.eval();
+        dump.at(tick++);
         int progress = 0;
         if (top.m_valid && top.m_ready) {
             for (int j = 0; j < N; j++) {
@@ -296,6 +304,7 @@ int main(int argc, char **argv)
         }
         top.clk = 1;
         top.eval();
+        dump.at(tick++);
         cycle++;
         idle = progress ? 0 : idle + 1;
         if (idle > 1000) {
@@ -306,6 +315,11 @@ int main(int argc, char **argv)
         }
         if (errors >= 10)
             break;
+    }
+    dump.close();
+    if (lq_waves::interrupted) {
+        top.final();
+        return lq_waves::interrupted_exit("slqmac_tb", cycle);
     }
     if (full && errors == 0) {
         long span = last_out - first_act;
