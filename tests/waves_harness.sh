@@ -40,7 +40,7 @@ readable() {
     local f=$1 scope=$2 view=$3 sigs
     "$LOGQ" wavediff "$f" "$f" --quiet >"$T/wd.log" 2>&1 || { cat "$T/wd.log"; return 1; }
     [ -n "$view" ] || return 0
-    sigs=$(grep "^TOP\.$scope\." "$view" | sed "s/^TOP\.$scope\.//; s/\[.*//" | sort -u | paste -sd,)
+    sigs=$(grep "^TOP\.$scope\." "$view" | sed "s/^TOP\.$scope\.//; s/\[[0-9]*:[0-9]*\]\$//; s/[][]/\\\\&/g" | sort -u | paste -sd,)
     [ -n "$sigs" ] || { echo "no signal of scope $scope in $view"; return 1; }
     "$LOGQ" wavediff "$f" "$f" --scope "$scope" --signals "$sigs" --quiet >"$T/wd.log" 2>&1 ||
         { cat "$T/wd.log"; return 1; }
@@ -91,11 +91,11 @@ if [ -x "$LACC/obj-waves/Vlogacc" ]; then
 fi
 if [ -x "$DEC/Vtb" ]; then
     traced slqdec "$T/slqdec.fst" slqdec_w3_l1_tag "$DEC/waves.gtkw" "$DEC/Vtb" --seed 1 --frames 200
-    interrupted slqdec "$T/slqdec-int.fst" slqdec_w3_l1_tag "$DEC/Vtb" --seed 1 --frames 400000
+    interrupted slqdec "$T/slqdec-int.fst" slqdec_w3_l1_tag "$DEC/Vtb" --seed 1 --frames 150000
 fi
 if [ -x "$MAC/Vtb" ]; then
     traced slqmac "$T/slqmac.fst" slqmac_n1_w3 "$MAC/waves.gtkw" "$MAC/Vtb" --seed 1 --vectors 50
-    interrupted slqmac "$T/slqmac-int.fst" slqmac_n1_w3 "$MAC/Vtb" --seed 1 --vectors 200000
+    interrupted slqmac "$T/slqmac-int.fst" slqmac_n1_w3 "$MAC/Vtb" --seed 1 --vectors 120000
 fi
 # A failing traced run closes its dump too (the bench's --break corrupts one expectation).
 if [ -x "$DEC/Vtb" ]; then

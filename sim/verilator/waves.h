@@ -61,6 +61,7 @@ class Dump {
         top->trace(tfp_.get(), 99);
         tfp_->open(path_.c_str());
         std::printf("%s: tracing to %s\n", who_, path_.c_str());
+        std::fflush(stdout);
 #else
         (void)ctx;
         (void)top;
