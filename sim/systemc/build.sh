@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Build the SystemC harness (sim/systemc/sc_main.cpp) of one generated MAC array.
-#   sim/systemc/build.sh GEN_DIR OUT_DIR      -> OUT_DIR/mac_sc
+#   sim/systemc/build.sh GEN_DIR OUT_DIR [trace]     -> OUT_DIR/mac_sc
+# "trace" compiles FST tracing in (+trace=FILE at run time); keep its OUT_DIR apart.
 # Needs libsystemc-dev and build/liblogq.a. Exit 3 when Verilator has no SystemC.
 set -eu
 gen=$(cd "$1" && pwd)
@@ -18,7 +19,9 @@ fi
 hdr=$(ls "$gen"/*.h | head -1)
 name=$(basename "$hdr" .h)
 upper=$(echo "$name" | tr a-z A-Z)
-verilator --sc --exe --build -j 2 -Wno-fatal --pins-bv 2 -O1 --x-assign unique --x-initial unique \
+trace=()
+[ "${3:-}" = trace ] && trace=(--trace-fst)
+verilator --sc --exe --build -j 2 -Wno-fatal --pins-bv 2 -O1 ${trace[@]+"${trace[@]}"} --x-assign unique --x-initial unique \
     --top-module "$name" -Mdir "$out/obj" -o "$out/mac_sc" \
     "$gen/${name}_prod.v" "$gen/$name.v" "$root/sim/systemc/sc_main.cpp" \
     -CFLAGS "-O1 -std=c++17 -I$root/cmodel -I$gen -DMAC_PREFIX=$upper -DMAC_HEADER='\"$name.h\"' -DVTOP=V$name -DVTOP_HEADER='\"V$name.h\"'" \

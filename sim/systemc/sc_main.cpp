@@ -8,8 +8,12 @@
 // sc_bv). Arguments: +seed=N +beats=N +stall=PCT +wrong-model +max-errors=N.
 #include <systemc.h>
 #include <verilated.h>
+#if VM_TRACE_FST
+#include <verilated_fst_sc.h>
+#endif
 
 #include <chrono>
+#include <csignal>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -164,8 +168,14 @@ SC_MODULE(Scoreboard)
     }
 };
 
+// Set by SIGINT/SIGTERM: the run stops between 1000-cycle slices, the dump is closed.
+static volatile std::sig_atomic_t g_interrupted = 0;
+static void on_signal(int) { g_interrupted = 1; }
+
 int sc_main(int argc, char** argv)
 {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
     Verilated::commandArgs(argc, argv);
     Shared sh;
     bool wrong = false;
@@ -175,6 +185,13 @@ int sc_main(int argc, char** argv)
     if ((s = Verilated::commandArgsPlusMatch("stall=")) && *s) sh.stall = std::atoi(s + 7);
     if ((s = Verilated::commandArgsPlusMatch("max-errors=")) && *s) sh.max_errors = std::atoi(s + 12);
     if ((s = Verilated::commandArgsPlusMatch("wrong-model")) && *s) wrong = true;
+    // +trace[=FILE]: an FST (built with --trace-fst, WAVES=1). The plusarg buffer is
+    // reused by the next call: copy it.
+    std::string trace_path;
+    if ((s = Verilated::commandArgsPlusMatch("trace")) && *s) {
+        trace_path = s[6] == '=' ? s + 7 : "mac_sc.fst";
+        Verilated::traceEverOn(true);
+    }
     if (sh.stall < 0 || sh.stall > 95) {
         std::fprintf(stderr, "sc_main: +stall=%d is out of range (0 to 95)\n", sh.stall);
         return 2;
@@ -262,12 +279,25 @@ int sc_main(int argc, char** argv)
     std::printf("sc_main: rerun: %s\n", sh.rerun.c_str());
     std::fflush(stdout);
 
+#if VM_TRACE_FST
+    VerilatedFstSc* tfp = nullptr;
+    if (!trace_path.empty()) {
+        sc_start(SC_ZERO_TIME);  // elaborate before tracing
+        tfp = new VerilatedFstSc;
+        dut.trace(tfp, 99);
+        tfp->open(trace_path.c_str());
+        std::printf("sc_main: tracing to %s\n", trace_path.c_str());
+    }
+#else
+    if (!trace_path.empty())
+        std::printf("sc_main: +trace ignored: built without --trace-fst (WAVES=1)\n");
+#endif
     auto t0 = std::chrono::steady_clock::now();
     rst.write(true);
     sc_start(40, SC_NS);
     rst.write(false);
     uint64_t idle_cycles = 0, last_out = 0;
-    while (sb.errors < (uint64_t)sh.max_errors) {
+    while (sb.errors < (uint64_t)sh.max_errors && !g_interrupted) {
         sc_start(10000, SC_NS);  // 1000 cycles
         if (src.done && sb.expect.empty() && sb.outputs == sb.vectors) break;
         if (sb.outputs == last_out) {
@@ -283,6 +313,17 @@ int sc_main(int argc, char** argv)
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     dut.final();
+#if VM_TRACE_FST
+    if (tfp) {
+        tfp->close();
+        std::printf("sc_main: waves closed: gtkwave %s\n", trace_path.c_str());
+        delete tfp;
+    }
+#endif
+    if (g_interrupted) {
+        std::printf("INTERRUPTED after %" PRIu64 " cycles; the dump is closed\n", sb.cycle);
+        return 130;
+    }
     std::printf("sc_main: %" PRIu64 " beats, %" PRIu64 " outputs checked, %" PRIu64
                 " cycles, %.3f s, %.0f cycles/s\n",
                 src.sent, sb.outputs, sb.cycle, secs, secs > 0 ? sb.cycle / secs : 0.0);
