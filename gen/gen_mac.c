@@ -3,9 +3,9 @@
  * docs/mac.md is the specification; cmodel/mac.c is the bit-exact model, and
  * lq_mac_derive (shared with the model) gives every width.
  *
- * Files: NAME.v (top: lanes, adder tree, pipeline, accumulator, handshake),
- * NAME_prod.v (the product of one lane), NAME.h (parameters and derived constants)
- * and NAME.f (file list). */
+ * Files: NAME.v (the top: lanes, adder tree, pipeline, accumulator, handshake; and
+ * NAME_prod, the product of one lane, in the same file), NAME.h (parameters and
+ * derived constants) and NAME.f (file list). */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,7 +144,7 @@ static int pipeline_parse(mac_gen *g, const char *spec)
     return 0;
 }
 
-/* ---- NAME_prod.v ---- */
+/* ---- NAME_prod (written into NAME.v after the top module) ---- */
 
 /* Sign-extend signed wire `src` of width ws into a new wire `dst` of width wd. */
 static void emit_sext(lq_file *f, const char *dst, const char *src, int ws, int wdst)
@@ -326,11 +326,13 @@ static void emit_prod(lq_file *f, const mac_gen *g)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
-    file_header(f, "//", g->cmd);
-    file_printf(f, "//\n// %s_prod: the product of one lane, in the output's fixed point\n"
+    /* written after the top module, in NAME.v: one self-contained file per block */
+    file_printf(f, "\n//\n// %s_prod: the product of one lane, in the output's fixed point\n"
                    "// (%d fraction bits%s). Combinational. See docs/mac.md.\n\n",
                 g->name, w->frac, w->trunc ? ", truncated by floor" : ", exact");
     file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    /* one self-contained file per block: the lane module shares NAME.v on purpose */
+    file_printf(f, "/* verilator lint_off DECLFILENAME */\n");
     file_printf(f, "module %s_prod (\n", g->name);
     file_printf(f, "    input  wire [%d:0] a,  // %s activation\n", c->a.bits - 1,
                 c->mode == LQ_MAC_LOGLOG ? "log" : "linear");
@@ -341,7 +343,7 @@ static void emit_prod(lq_file *f, const mac_gen *g)
     else
         emit_prod_shift(f, g);
     emit_trunc(f, g);
-    file_printf(f, "endmodule\n\n`default_nettype wire\n`resetall\n");
+    file_printf(f, "endmodule\n/* verilator lint_on DECLFILENAME */\n\n`default_nettype wire\n`resetall\n");
 }
 
 /* ---- NAME.v ---- */
@@ -574,7 +576,7 @@ static void emit_header(lq_file *f, const mac_gen *g)
 static void emit_filelist(lq_file *f, const mac_gen *g)
 {
     file_header(f, "//", g->cmd);
-    file_printf(f, "%s_prod.v\n%s.v\n", g->name, g->name);
+    file_printf(f, "%s.v\n", g->name);
 }
 
 /* The make variables that rebuild this configuration. */
@@ -625,8 +627,7 @@ static void report(const mac_gen *g, const char *dir, const lq_fileset *fs)
     printf("\n  waves:       make cosim ");
     print_make_vars(g);
     printf(" WAVES=1   (then gtkwave the .fst it names, with %s/%s.gtkw)\n", dir, g->name);
-    printf("  lint:        verilator --lint-only -Wall %s/%s_prod.v %s/%s.v\n", dir, g->name, dir,
-           g->name);
+    printf("  lint:        verilator --lint-only -Wall %s/%s.v\n", dir, g->name);
 }
 
 /* NAME.gtkw: the GTKWave view of a Verilator dump of the harness (scope TOP.NAME):
@@ -831,22 +832,20 @@ int gen_mac(const lq_cmd *c)
     fileset_init(&fs);
     {
         char fn[96];
-        lq_file *fv, *fp, *fh, *ff;
+        lq_file *fv, *fh, *ff;
         snprintf(fn, sizeof fn, "%s.v", g.name);
         fv = fileset_add(&fs, fn);
-        snprintf(fn, sizeof fn, "%s_prod.v", g.name);
-        fp = fileset_add(&fs, fn);
         snprintf(fn, sizeof fn, "%s.h", g.name);
         fh = fileset_add(&fs, fn);
         snprintf(fn, sizeof fn, "%s.f", g.name);
         ff = fileset_add(&fs, fn);
-        if (!fv || !fp || !fh || !ff) {
+        if (!fv || !fh || !ff) {
             cli_error("out of memory");
             fileset_free(&fs);
             return LQ_EXIT_FAIL;
         }
         emit_top(fv, &g);
-        emit_prod(fp, &g);
+        emit_prod(fv, &g);
         emit_header(fh, &g);
         emit_filelist(ff, &g);
         if (emit_view(&fs, &g) != 0) {
@@ -855,12 +854,11 @@ int gen_mac(const lq_cmd *c)
         }
         {
             tb_desc d;
-            char prod[96], top[96];
-            const char *vfiles[2] = {prod, top};
-            snprintf(prod, sizeof prod, "%s_prod.v", g.name);
+            char top[96];
+            const char *vfiles[1] = {top};
             snprintf(top, sizeof top, "%s.v", g.name);
             tb_desc_mac(&d, g.name, &g.cfg, &g.wd);
-            if (package_add_block(&fs, &d, vfiles, 2, g.latency,
+            if (package_add_block(&fs, &d, vfiles, 1, g.latency,
                                   "logq multiply-accumulate array (docs/mac.md)", c) != 0 ||
                 (tb && tb_icarus_write(&fs, &d, c) != 0)) {
                 fileset_free(&fs);

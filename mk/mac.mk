@@ -54,8 +54,8 @@ mac-rtl: $(LOGQ)
 	$(LOGQ) gen mac -o rtl
 
 mac-lint: | $(BUILD)/.deps-SIM
-	verilator --lint-only -Wall rtl/logq_mac_prod.v rtl/logq_mac.v
-	iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null rtl/logq_mac_prod.v rtl/logq_mac.v
+	verilator --lint-only -Wall rtl/logq_mac.v
+	iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null rtl/logq_mac.v
 	@echo "mac-lint: rtl/ has no warnings under Verilator -Wall and Icarus -Wall"
 
 MAC_DEMO := $(BUILD)/mac-demo
@@ -63,8 +63,8 @@ MAC_DEMO := $(BUILD)/mac-demo
 mac-demo: $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
 	@mkdir -p $(MAC_DEMO)
 	$(LOGQ) gen mac -o $(MAC_DEMO)/rtl
-	verilator --lint-only -Wall $(MAC_DEMO)/rtl/logq_mac_prod.v $(MAC_DEMO)/rtl/logq_mac.v
-	iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null $(MAC_DEMO)/rtl/logq_mac_prod.v $(MAC_DEMO)/rtl/logq_mac.v
+	verilator --lint-only -Wall $(MAC_DEMO)/rtl/logq_mac.v
+	iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null $(MAC_DEMO)/rtl/logq_mac.v
 	@echo "mac-demo: lint clean (Verilator -Wall, Icarus -Wall)"
 	BUILD=$(BUILD) sim/verilator/mac_build.sh $(MAC_DEMO)/rtl $(MAC_DEMO)/sim fast
 	$(MAC_DEMO)/sim/mac_tb +seed=$(SEED) +beats=1000000 +stall=20 | tee $(MAC_DEMO)/cosim.log

@@ -183,3 +183,34 @@ endmodule
 
 `default_nettype wire
 `resetall
+
+//
+// logq_mac_prod: the product of one lane, in the output's fixed point
+// (15 fraction bits, exact). Combinational. See docs/mac.md.
+
+`resetall
+`timescale 1ns / 1ps
+`default_nettype none
+
+/* verilator lint_off DECLFILENAME */
+module logq_mac_prod (
+    input  wire [7:0] a,  // linear activation
+    input  wire [4:0] w,  // log weight
+    output wire [22:0] p   // product, signed
+);
+    wire [3:0] w_m = w[3:0];
+    wire w_zero = ~|w_m;
+    wire w_neg = w[4];
+    wire signed [7:0] a_s = $signed(a);
+    wire signed [22:0] full;
+    // exponent e = -15 + m - 1; aligned shift = e + 15 = m - 1
+    wire [3:0] sh = w_m - 4'd1;
+    wire signed [22:0] a_x = $signed({{15{a_s[7]}}, a_s});
+    wire signed [22:0] mag = a_x <<< sh;  // the barrel shifter
+    assign full = w_zero ? 23'sd0 : (w_neg ? -mag : mag);
+    assign p = full;
+endmodule
+/* verilator lint_on DECLFILENAME */
+
+`default_nettype wire
+`resetall

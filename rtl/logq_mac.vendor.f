@@ -2,5 +2,4 @@
 #   logq gen mac -o rtl
 # Verilog-2005 sources of logq_mac (top module logq_mac), in compile order, one per
 # line, relative to this directory; lines starting with '#' are comments.
-logq_mac_prod.v
 logq_mac.v

@@ -222,7 +222,7 @@ if [ -n "$tb" ]; then
             -Pmac_icarus_tb.LANES="$(hv LANES)" -Pmac_icarus_tb.A_BITS="$(hv A_BITS)" \
             -Pmac_icarus_tb.W_BITS="$(hv W_BITS)" -Pmac_icarus_tb.OUT_BITS="$(hv OUT_BITS)" \
             -Pmac_icarus_tb.NBEATS=$nvec_file -Pmac_icarus_tb.NVEC="$nv" \
-            tests/bench/mac_icarus_tb.v "$d/rtl/logq_mac_prod.v" "$d/rtl/logq_mac.v" \
+            tests/bench/mac_icarus_tb.v "$d/rtl/logq_mac.v" \
             >"$ib/iverilog.log" 2>&1; then
             t1=$(now)
             row build "icarus compile $cosim_lanes lanes" s "$(since "$t0" "$t1")"

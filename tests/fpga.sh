@@ -89,10 +89,10 @@ check "synth.sh: bad family is a usage error (exit 2)" [ $? -eq 2 ]
 ports=()
 while read -r n d w; do
     ports+=(--port "$n:$d:$w")
-done < <(scripts/fpga-wrap.sh ports logq_mac "$W/rtl/logq_mac_prod.v" "$W/rtl/logq_mac.v")
+done < <(scripts/fpga-wrap.sh ports logq_mac "$W/rtl/logq_mac.v")
 check "fpga-wrap.sh ports: ${#ports[@]} args for the default mac" [ ${#ports[@]} -eq 20 ]
 pk=(--name logq_mac --top logq_mac --latency 4 --summary "16-lane shift MAC (test)"
-    --file logq_mac_prod.v --file logq_mac.v "${ports[@]}")
+    --file logq_mac.v "${ports[@]}")
 "$DRIVER" -o "$W/rtl" "${pk[@]}"
 check "package_driver writes the companion files" \
     test -s "$W/rtl/logq_mac.core" -a -s "$W/rtl/logq_mac.vc" -a -s "$W/rtl/logq_mac.icarus.f" \
@@ -133,7 +133,7 @@ if [ -x "$FUSESOC" ]; then
     # The FuseSoC check can fail: an unused signal makes verilator -Wall fail.
     mkdir -p "$W/bad"
     cp "$W/rtl/"* "$W/bad/" 2>/dev/null
-    sed -i 's/^endmodule/    wire spare_signal;\nendmodule/' "$W/bad/logq_mac_prod.v"
+    sed -i 's/^endmodule/    wire spare_signal;\nendmodule/' "$W/bad/logq_mac.v"
     "$FUSESOC" --cores-root "$W/bad" run --build-root "$W/fs-bad" --target lint logq:gen:logq_mac \
         >"$W/fusesoc-bad.log" 2>&1
     rc=$?

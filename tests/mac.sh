@@ -114,13 +114,13 @@ run_one() {
             fail "mac gen $tag: $(cat "$d/gen.log")"
             return
         fi
-        if verilator --lint-only -Wall "$d/rtl/logq_mac_prod.v" "$d/rtl/logq_mac.v" >"$d/vlint.log" 2>&1 &&
+        if verilator --lint-only -Wall "$d/rtl/logq_mac.v" >"$d/vlint.log" 2>&1 &&
             [ ! -s "$d/vlint.log" ]; then
             pass "mac lint verilator -Wall $tag"
         else
             fail "mac lint verilator -Wall $tag: $(head -5 "$d/vlint.log")"
         fi
-        if iverilog -g2005 -gstrict-expr-width -Wall -o "$d/iv.out" "$d/rtl/logq_mac_prod.v" \
+        if iverilog -g2005 -gstrict-expr-width -Wall -o "$d/iv.out" \
             "$d/rtl/logq_mac.v" >"$d/ilint.log" 2>&1 && [ ! -s "$d/ilint.log" ]; then
             pass "mac lint iverilog -Wall $tag"
         else
@@ -142,7 +142,7 @@ run_one() {
         case $tag in *-n64-*) ;; *)
         if "$d/sim/mac_tb" +seed=11 +beats=2000 +stall=20 +vectors="$d/replay" >"$d/vec.log" 2>&1 &&
             iverilog -g2005 -gstrict-expr-width -Wall -I "$d/replay" -o "$d/replay/replay.vvp" \
-                sim/icarus/mac_replay.v "$d/rtl/logq_mac_prod.v" "$d/rtl/logq_mac.v" >"$d/replay.log" 2>&1 &&
+                sim/icarus/mac_replay.v "$d/rtl/logq_mac.v" >"$d/replay.log" 2>&1 &&
             [ ! -s "$d/replay.log" ] &&
             (cd "$d/replay" && vvp -n replay.vvp +seed=5 +stall=30) >"$d/replay.log" 2>&1 &&
             grep -q '^PASSED' "$d/replay.log"; then
@@ -180,8 +180,8 @@ done
 # 256 lanes (the maximum): lint only, both tools.
 d="$work/n256"
 if "$LOGQ" gen mac --lanes 256 --mode loglog --pipeline tree:4 -o "$d" >/dev/null 2>&1 &&
-    verilator --lint-only -Wall "$d/logq_mac_prod.v" "$d/logq_mac.v" >"$work/n256.log" 2>&1 &&
-    iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null "$d/logq_mac_prod.v" "$d/logq_mac.v" \
+    verilator --lint-only -Wall "$d/logq_mac.v" >"$work/n256.log" 2>&1 &&
+    iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null "$d/logq_mac.v" \
         >>"$work/n256.log" 2>&1 && [ ! -s "$work/n256.log" ]; then
     pass "mac 256 lanes lint clean (verilator, iverilog)"
 else

@@ -23,7 +23,7 @@ trace=()
 [ "${3:-}" = trace ] && trace=(--trace-fst)
 verilator --sc --exe --build -j 2 -Wno-fatal --pins-bv 2 -O1 ${trace[@]+"${trace[@]}"} --x-assign unique --x-initial unique \
     --top-module "$name" -Mdir "$out/obj" -o "$out/mac_sc" \
-    "$gen/${name}_prod.v" "$gen/$name.v" "$root/sim/systemc/sc_main.cpp" \
+    "$gen/$name.v" "$root/sim/systemc/sc_main.cpp" \
     -CFLAGS "-O1 -std=c++17 -I$root/cmodel -I$gen -DMAC_PREFIX=$upper -DMAC_HEADER='\"$name.h\"' -DVTOP=V$name -DVTOP_HEADER='\"V$name.h\"'" \
     -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" \
     -LDFLAGS "$build/liblogq.a -lm" >"$out/build.log" 2>&1 || {

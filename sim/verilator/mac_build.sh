@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the Verilator co-simulation of one generated MAC array.
 #   sim/verilator/mac_build.sh GEN_DIR OUT_DIR [fast|check] [trace]
-# GEN_DIR holds NAME.v, NAME_prod.v, NAME.h, NAME.f from `logq gen mac`; the
+# GEN_DIR holds NAME.v, NAME.h, NAME.f from `logq gen mac`; the
 # executable is OUT_DIR/mac_tb. "fast" (the bench) compiles with -O3 and fast X
 # handling; "check" (default) builds quicker and randomizes X so a missing reset
 # shows. Needs build/liblogq.a (make).
@@ -28,7 +28,7 @@ topt=()
 [ -n "$trace" ] && topt=(--trace-fst)
 verilator --cc --exe --build -j 2 -Wno-fatal "${vopt[@]}" "${topt[@]}" \
     --top-module "$name" -Mdir "$out/obj" -o "$out/mac_tb" \
-    "$gen/${name}_prod.v" "$gen/$name.v" "$root/sim/verilator/mac_tb.cpp" \
+    "$gen/$name.v" "$root/sim/verilator/mac_tb.cpp" \
     -CFLAGS "$copt -std=c++14 -I$root/cmodel -I$gen -DMAC_PREFIX=$upper -DMAC_HEADER='\"$name.h\"' -DVTOP=V$name -DVTOP_HEADER='\"V$name.h\"'" \
     -MAKEFLAGS "OPT_FAST=$copt OPT_SLOW=-O0 OPT_GLOBAL=$copt" \
     -LDFLAGS "$build/liblogq.a -lm" >"$out/build.log" 2>&1 || {
