@@ -27,13 +27,18 @@ $(BUILD)/obj/gen/fstread.o: CFLAGS += -I$(FST_DIR)
 $(BUILD)/asan/obj/gen/fstread.o: CFLAGS_COMMON += -I$(FST_DIR)
 $(LOGQ) $(BUILD)/asan/logq: $(FST_OBJ)
 
-# The demo waveform: the tiny bench of tests/wave/ under Icarus, a difference
-# injected into a copy of its VCD, the view written by `logq wavediff --gtkw`, and
-# GTKWave's own grab of its window under Xvfb (scripts/waves-png.sh).
+# The demo waveform: a short traced co-simulation of the default MAC array (the
+# configuration of `make demo`), shown with the view the generator wrote
+# (NAME.gtkw) and grabbed by GTKWave under Xvfb (scripts/waves-png.sh); the PNG goes
+# to build/waves/demo.png and docs/waves-demo.png. `scripts/waves-png.sh` without
+# DUMP renders the tiny wavediff bench of tests/wave/ instead.
 WAVES_DIR := $(BUILD)/waves
 .PHONY: waves-png
+waves-png: WAVES = 1
 waves-png: $(LOGQ) | $(BUILD)/.deps-WAVES $(BUILD)/.deps-SIM
-	BUILD=$(BUILD) LOGQ=$(LOGQ) scripts/waves-png.sh $(WAVES_DIR)
+	@$(MAKE) --no-print-directory cosim WAVES=1 BEATS=24 STALL=30 SEED=1
+	DEMO_COPY=1 DUMP=$(abspath $(MAC_DIR)/trace.fst) GTKW=$(abspath $(MAC_DIR)/rtl/logq_mac.gtkw) \
+	    BUILD=$(BUILD) LOGQ=$(LOGQ) scripts/waves-png.sh $(WAVES_DIR)
 
 # The fuzz target of the VCD reader includes these gen/ sources (the generic rule
 # knows only the model's).

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Render a waveform with GTKWave under Xvfb to OUTDIR/demo.png (`make waves-png`).
 #   scripts/waves-png.sh [OUTDIR]               the demo: the tiny bench of tests/wave/
-#   DUMP=x.fst GTKW=x.gtkw scripts/waves-png.sh  another dump and view (GTKW optional)
+#   DUMP=x.fst GTKW=x.gtkw scripts/waves-png.sh  another dump and view (GTKW optional);
+#                                                `make waves-png` renders the MAC demo so
 # The demo runs the bench under Icarus, flips one value in a copy of its VCD, and lets
 # `logq wavediff --gtkw` write the view: the differing signal first, the marker on
 # the first difference. GTKWave grabs its own window (Tcl /File/Grab_To_File). The
@@ -14,7 +15,8 @@ case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 png=$out/demo.png
-demo=0
+# DEMO_COPY=1: copy the PNG to docs/waves-demo.png (make waves-png).
+demo=${DEMO_COPY:-0}
 
 if [ -z "${DUMP:-}" ]; then
     demo=1
