@@ -202,7 +202,8 @@ int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c)
 int package_add_block(lq_fileset *s, const struct tb_desc_s *d, const char *const *files,
                       int nfiles, int latency, const char *summary, const lq_cmd *c)
 {
-    enum { MAXP = 6 + 3 * TB_MAX_PORTS };
+    /* clk, rst, two handshake ports for each of the three streams, and their data */
+    enum { MAXP = 8 + 3 * TB_MAX_PORTS };
     lq_port ports[MAXP];
     int n = 0;
     lq_package p;
