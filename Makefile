@@ -7,7 +7,8 @@ BUILD ?= build
 CC := gcc
 CXX := g++
 OPT ?= -O2
-CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g
+# Sources include the model as "cmodel/x.h" and the generator's parts as "emit/x.h".
+CFLAGS_COMMON := -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror -g -I. -Igen
 CFLAGS := $(CFLAGS_COMMON) $(OPT)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDLIBS := -lm
@@ -20,7 +21,8 @@ DEPS_ALL := $(DEPS_BUILD) $(DEPS_SIM) $(DEPS_FUZZ) gtkwave libsystemc-dev yosys 
             nextpnr-ice40 fpga-icestorm xvfb gnuplot-nox
 
 LIB_SRC := $(sort $(wildcard cmodel/*.c))
-GEN_SRC := $(sort $(wildcard gen/*.c))
+GEN_SRC := $(sort $(wildcard gen/*.c gen/*/*.c))
+GEN_HDR := $(wildcard cmodel/*.h gen/*.h gen/*/*.h)
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 GEN_OBJ := $(GEN_SRC:%.c=$(BUILD)/obj/%.o)
@@ -67,11 +69,11 @@ $(BUILD)/.deps-%: Makefile $(wildcard mk/*.mk)
 	@scripts/deps.sh $(DEPS_$*)
 	@touch $@
 
-$(BUILD)/obj/%.o: %.c $(wildcard cmodel/*.h gen/*.h)
+$(BUILD)/obj/%.o: %.c $(GEN_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/asan/obj/%.o: %.c $(wildcard cmodel/*.h gen/*.h)
+$(BUILD)/asan/obj/%.o: %.c $(GEN_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) -O1 $(SANFLAGS) -c $< -o $@
 
@@ -103,7 +105,7 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 fuzz: $(FUZZ_BIN)
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(wildcard cmodel/*.h) | $(BUILD)/.deps-FUZZ
 	@mkdir -p $(dir $@)
-	clang -std=c11 -D_POSIX_C_SOURCE=200809L -g -O1 -Wall -Wextra -Werror \
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -I. -Igen -g -O1 -Wall -Wextra -Werror \
 	    -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) -o $@ -lm
 
 # Areas add their targets, test prerequisites and test scripts here.

@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "../cmodel/logq.h"
+#include "cmodel/logq.h"
 
 /* Exit statuses: 0 success, 1 a run-time failure (I/O, a failed check), 2 bad input
  * (options, files): the message names the value. */

@@ -4,15 +4,15 @@
 
 #include "cli.h"
 
-int cmd_quant(const lq_cmd *c);  /* cmd_quant.c: quantize numbers */
-int cmd_study(const lq_cmd *c);  /* cmd_study.c: the quantizer error study */
-int cmd_train(const lq_cmd *c);  /* cmd_train.c: train the digits network */
-int cmd_eval(const lq_cmd *c);   /* cmd_eval.c: its accuracy table through the MAC model */
-int cmd_gen(const lq_cmd *c);    /* gen.c: generate Verilog and companion files */
-int cmd_logacc_study(const lq_cmd *c); /* cmd_logacc_study.c: log-domain accumulator error */
-int cmd_slq(const lq_cmd *c);     /* cmd_slq.c: SLQ weight streams: encode, decode */
-int cmd_wavediff(const lq_cmd *c); /* cmd_wavediff.c: compare two waveform dumps */
+int cmd_quant(const lq_cmd *c);  /* gen/cmd/quant.c: quantize numbers */
+int cmd_study(const lq_cmd *c);  /* gen/cmd/study.c: the quantizer error study */
+int cmd_train(const lq_cmd *c);  /* gen/cmd/train.c: train the digits network */
+int cmd_eval(const lq_cmd *c);   /* gen/cmd/eval.c: its accuracy table through the MAC model */
+int cmd_gen(const lq_cmd *c);    /* gen/cmd/gen.c: generate Verilog and companion files */
+int cmd_logacc_study(const lq_cmd *c); /* gen/cmd/logacc_study.c: log-domain accumulator error */
+int cmd_slq(const lq_cmd *c);     /* gen/cmd/slq.c: SLQ weight streams: encode, decode */
+int cmd_wavediff(const lq_cmd *c); /* gen/cmd/wavediff.c: compare two waveform dumps */
 
-int cmd_vectors(const lq_cmd *c); /* cmd_vectors.c: hex vectors and the Icarus bench */
+int cmd_vectors(const lq_cmd *c); /* gen/cmd/vectors.c: hex vectors and the Icarus bench */
 
 #endif

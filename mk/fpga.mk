@@ -27,10 +27,10 @@ $(FUSESOC):
 	    { echo "fusesoc: install failed (see $(BUILD)/venv-install.log)"; \
 	      tail -5 $(BUILD)/venv-install.log; rm -rf $(BUILD)/venv; }
 
-$(PACKAGE_DRIVER): tests/fpga/package_driver.c gen/package.h $(BUILD)/obj/gen/package.o \
-        $(BUILD)/obj/gen/emit.o $(BUILD)/obj/gen/cli.o $(BUILD)/liblogq.a
+$(PACKAGE_DRIVER): tests/fpga/package_driver.c gen/emit/package.h $(BUILD)/obj/gen/emit/package.o \
+        $(BUILD)/obj/gen/emit/emit.o $(BUILD)/obj/gen/cli.o $(BUILD)/liblogq.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $< $(BUILD)/obj/gen/package.o $(BUILD)/obj/gen/emit.o \
+	$(CC) $(CFLAGS) $< $(BUILD)/obj/gen/emit/package.o $(BUILD)/obj/gen/emit/emit.o \
 	    $(BUILD)/obj/gen/cli.o $(BUILD)/liblogq.a -o $@ $(LDLIBS)
 
 SYNTH_SEEDS ?= 5

@@ -22,9 +22,9 @@ $(addprefix $(FST_DIR)/,$(FST_SRC)): | $(BUILD)/.deps-SIM
 	@:
 
 # Our FST front end sees the reader's header; both logq builds link the reader.
-$(BUILD)/obj/gen/fstread.o $(BUILD)/asan/obj/gen/fstread.o: | $(BUILD)/.deps-SIM
-$(BUILD)/obj/gen/fstread.o: CFLAGS += -I$(FST_DIR)
-$(BUILD)/asan/obj/gen/fstread.o: CFLAGS_COMMON += -I$(FST_DIR)
+$(BUILD)/obj/gen/wave/fstread.o $(BUILD)/asan/obj/gen/wave/fstread.o: | $(BUILD)/.deps-SIM
+$(BUILD)/obj/gen/wave/fstread.o: CFLAGS += -I$(FST_DIR)
+$(BUILD)/asan/obj/gen/wave/fstread.o: CFLAGS_COMMON += -I$(FST_DIR)
 $(LOGQ) $(BUILD)/asan/logq: $(FST_OBJ)
 
 # The demo waveform: a short traced co-simulation of the default MAC array (the
@@ -42,7 +42,7 @@ waves-png: $(LOGQ) | $(BUILD)/.deps-WAVES $(BUILD)/.deps-SIM
 
 # The fuzz target of the VCD reader includes these gen/ sources (the generic rule
 # knows only the model's).
-$(BUILD)/fuzz/fuzz_wavediff: gen/vcd.c gen/wave.c gen/wavediff.c gen/wave.h
+$(BUILD)/fuzz/fuzz_wavediff: gen/wave/vcd.c gen/wave/wave.c gen/wave/wavediff.c gen/wave/wave.h
 
 # Its corpus starts from the hand-made VCD of the tests.
 WAVES_FUZZ_SEED := $(BUILD)/fuzz/corpus-fuzz_wavediff/hand.vcd
@@ -52,4 +52,4 @@ $(WAVES_FUZZ_SEED): tests/wave/hand.vcd
 TEST_PREREQS += $(WAVES_FUZZ_SEED)
 
 # The unit test of the save-file writer includes these gen/ sources.
-$(BUILD)/tests/test_gtkw $(BUILD)/asan/tests/test_gtkw: gen/gtkw.c gen/gtkw.h gen/emit.c gen/emit.h
+$(BUILD)/tests/test_gtkw $(BUILD)/asan/tests/test_gtkw: gen/emit/gtkw.c gen/emit/gtkw.h gen/emit/emit.c gen/emit/emit.h

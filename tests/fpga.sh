@@ -2,7 +2,7 @@
 # FPGA flow on the default MAC (docs/fpga.md): Yosys synthesis for iCE40 and ECP5
 # with no latch and no unexpected warning, one nextpnr-ice40 run (HX8K, 1 seed)
 # through the register-to-register wrapper, the iCE40 netlist simulated against the
-# RTL in Icarus, and the packaging files (gen/package.c) checked with FuseSoC,
+# RTL in Icarus, and the packaging files (gen/emit/package.c) checked with FuseSoC,
 # Verilator and Icarus. Each check can be shown to fail (the *-detects-* lines).
 # Everything longer is behind `make synth`, `make compare`.
 set -u
@@ -85,7 +85,7 @@ check "synth.sh detects an unexpected warning" [ $ok -eq 1 ]
 scripts/synth.sh --families nosuch "$W/rtl" >"$W/usage.log" 2>&1
 check "synth.sh: bad family is a usage error (exit 2)" [ $? -eq 2 ]
 
-# --- packaging: gen/package.c through its test driver ---
+# --- packaging: gen/emit/package.c through its test driver ---
 ports=()
 while read -r n d w; do
     ports+=(--port "$n:$d:$w")

@@ -1,4 +1,4 @@
-/* Test driver for gen/package.c: writes the companion files of an existing block
+/* Test driver for gen/emit/package.c: writes the companion files of an existing block
  * directory, as the generators do, so tests/fpga.sh can check them (FuseSoC, Verilator,
  * Icarus) before every generator calls package_add itself.
  *
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../gen/package.h"
+#include "../../gen/emit/package.h"
 
 enum { MAXN = 64 };
 

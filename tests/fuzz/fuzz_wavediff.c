@@ -1,5 +1,5 @@
-/* libFuzzer target of the VCD reader behind `logq wavediff` (gen/vcd.c) and of the
- * comparison (gen/wavediff.c): any input must parse or be refused with a message,
+/* libFuzzer target of the VCD reader behind `logq wavediff` (gen/wave/vcd.c) and of the
+ * comparison (gen/wave/wavediff.c): any input must parse or be refused with a message,
  * never crash, hang or leak; a dump that parses must agree with itself, in both
  * x/z modes, whole and under a scope. The Makefile builds each tests/fuzz target against
  * the model's sources only, so the gen/ sources it needs are included here. */
@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../gen/vcd.c"
-#include "../../gen/wave.c"
-#include "../../gen/wavediff.c"
+#include "../../gen/wave/vcd.c"
+#include "../../gen/wave/wave.c"
+#include "../../gen/wave/wavediff.c"
 
 /* wave.c reads FST files through fstread.c, which is not part of this target. */
 int fst_read(wave_dump *d, const char *path)

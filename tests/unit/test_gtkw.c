@@ -1,12 +1,12 @@
-/* The GTKWave save-file writer (gen/gtkw.c): exact output for a view with groups,
+/* The GTKWave save-file writer (gen/emit/gtkw.c): exact output for a view with groups,
  * every radix, a marker and a span; determinism; refusal of bad views. The unit
  * rule links the model only, so the gen/ sources are included. With a file name as
  * argv[2] the view is also written there (to load it into GTKWave by hand). */
 #include <stdarg.h>
 #include <string.h>
 
-#include "../../gen/emit.c"
-#include "../../gen/gtkw.c"
+#include "../../gen/emit/emit.c"
+#include "../../gen/emit/gtkw.c"
 #include "check.h"
 
 /* emit.c reports through cli.c, which is not part of this test. */

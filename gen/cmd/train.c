@@ -1,0 +1,200 @@
+/* `logq train`: train the digits network in float (double) and write its weight file.
+ * Optionally quantize the backward pass's gradients (log2 or linear), the paper's
+ * third result. docs/eval.md documents the network, the split and the defaults. */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "nn/digits.h"
+#include "nn/nn.h"
+
+static const char train_help[] =
+    "usage: logq train [options]\n"
+    "\n"
+    "Trains a 64-H-10 perceptron (dense layers, ReLU) on the UCI digits in double\n"
+    "precision by minibatch SGD with momentum, softmax cross-entropy, and writes its\n"
+    "weight file (format: docs/eval.md). Deterministic: the same seeds give the same\n"
+    "weights. Prints the train and test accuracy.\n"
+    "\n"
+    "  --data FILE        digits CSV (default " DIGITS_DEFAULT_PATH ", 'make data')\n"
+    "  -o, --out FILE     weight file to write (default build/data/digits-mlp.txt)\n"
+    "  --seed S           weight init and shuffling seed (default 1)\n"
+    "  --split-seed S     train/test split seed (default 1)\n"
+    "  --test N           images in the test set (default 450)\n"
+    "  --hidden H         hidden units (default 32)\n"
+    "  --epochs N         (default 30)   --batch N (default 32)\n"
+    "  --lr X             learning rate (default 0.05)   --momentum X (default 0.9)\n"
+    "  --grad-quant Q     none (default), log2 or linear: quantize every gradient of\n"
+    "                     the backward pass (layer deltas, weight and bias gradients),\n"
+    "                     signed, nearest, per-tensor FSR floor(log2 max|g|) + 1\n"
+    "  --grad-bits B      bits of the quantized gradients, sign included (default 5)\n"
+    "  -v, --verbose      one line per epoch\n";
+
+enum {
+    OPT_DATA = 1, OPT_SEED, OPT_SPLIT_SEED, OPT_TEST, OPT_HIDDEN, OPT_EPOCHS, OPT_BATCH,
+    OPT_LR, OPT_MOMENTUM, OPT_GRAD_QUANT, OPT_GRAD_BITS
+};
+
+int cmd_train(const lq_cmd *c)
+{
+    static const struct option opts[] = {
+        {"data", required_argument, 0, OPT_DATA},
+        {"out", required_argument, 0, 'o'},
+        {"seed", required_argument, 0, OPT_SEED},
+        {"split-seed", required_argument, 0, OPT_SPLIT_SEED},
+        {"test", required_argument, 0, OPT_TEST},
+        {"hidden", required_argument, 0, OPT_HIDDEN},
+        {"epochs", required_argument, 0, OPT_EPOCHS},
+        {"batch", required_argument, 0, OPT_BATCH},
+        {"lr", required_argument, 0, OPT_LR},
+        {"momentum", required_argument, 0, OPT_MOMENTUM},
+        {"grad-quant", required_argument, 0, OPT_GRAD_QUANT},
+        {"grad-bits", required_argument, 0, OPT_GRAD_BITS},
+        {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *data = DIGITS_DEFAULT_PATH, *out = "build/data/digits-mlp.txt";
+    int seed = 1, split_seed = 1, ntest = 450, hidden = 32, verbose = 0, ch, gq = 0;
+    nn_train_opts o = {30, 32, 0.05, 0.9, LQ_LOG2, 5};
+    digits_set all, train, test;
+    nn_net net;
+    lq_rng rng;
+    char msg[512];
+    int rc = LQ_EXIT_FAIL;
+
+    optind = 1;
+    while ((ch = getopt_long(c->argc, c->argv, "ho:v", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'h': fputs(train_help, stdout); return LQ_EXIT_OK;
+        case 'o': out = optarg; break;
+        case 'v': verbose = 1; break;
+        case OPT_DATA: data = optarg; break;
+        case OPT_SEED:
+            if (cli_int("--seed", optarg, 0, 2147483647, &seed) != 0)
+                return LQ_EXIT_USAGE;
+            break;
+        case OPT_SPLIT_SEED:
+            if (cli_int("--split-seed", optarg, 0, 2147483647, &split_seed) != 0)
+                return LQ_EXIT_USAGE;
+            break;
+        case OPT_TEST:
+            if (cli_int("--test", optarg, 1, 1000000, &ntest) != 0)
+                return LQ_EXIT_USAGE;
+            break;
+        case OPT_HIDDEN:
+            if (cli_int("--hidden", optarg, 1, NN_WIDTH_MAX, &hidden) != 0)
+                return LQ_EXIT_USAGE;
+            break;
+        case OPT_EPOCHS:
+            if (cli_int("--epochs", optarg, 1, 100000, &o.epochs) != 0)
+                return LQ_EXIT_USAGE;
+            break;
+        case OPT_BATCH:
+            if (cli_int("--batch", optarg, 1, 100000, &o.batch) != 0)
+                return LQ_EXIT_USAGE;
+            break;
+        case OPT_LR:
+            if (cli_double("--lr", optarg, &o.lr) != 0)
+                return LQ_EXIT_USAGE;
+            if (o.lr <= 0 || o.lr > 10) {
+                cli_error("--lr %s is out of range (0 < lr <= 10)", optarg);
+                return LQ_EXIT_USAGE;
+            }
+            break;
+        case OPT_MOMENTUM:
+            if (cli_double("--momentum", optarg, &o.momentum) != 0)
+                return LQ_EXIT_USAGE;
+            if (o.momentum < 0 || o.momentum >= 1) {
+                cli_error("--momentum %s is out of range (0 <= m < 1)", optarg);
+                return LQ_EXIT_USAGE;
+            }
+            break;
+        case OPT_GRAD_QUANT:
+            if (strcmp(optarg, "none") == 0)
+                gq = 0;
+            else if (strcmp(optarg, "log2") == 0)
+                gq = 1, o.grad_quant = LQ_LOG2;
+            else if (strcmp(optarg, "linear") == 0)
+                gq = 1, o.grad_quant = LQ_LINEAR;
+            else {
+                cli_error("--grad-quant '%s' is not none, log2 or linear", optarg);
+                return LQ_EXIT_USAGE;
+            }
+            break;
+        case OPT_GRAD_BITS:
+            if (cli_int("--grad-bits", optarg, 2, LQ_LOG_BITS_MAX, &o.grad_bits) != 0)
+                return LQ_EXIT_USAGE;
+            break;
+        default: return cli_bad_option(c);
+        }
+    }
+    if (optind < c->argc) {
+        cli_error("train takes no file argument, got '%s'", c->argv[optind]);
+        return LQ_EXIT_USAGE;
+    }
+    if (!gq)
+        o.grad_bits = 0;
+    if (digits_load(data, &all, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return LQ_EXIT_USAGE;
+    }
+    if (ntest >= all.n) {
+        cli_error("--test %d leaves no training images (%s has %d)", ntest, data, all.n);
+        digits_free(&all);
+        return LQ_EXIT_USAGE;
+    }
+    if (digits_split(&all, (uint64_t)split_seed, ntest, &train, &test) != 0) {
+        cli_error("out of memory");
+        digits_free(&all);
+        return LQ_EXIT_FAIL;
+    }
+    lq_rng_seed(&rng, (uint64_t)seed);
+    {
+        int sizes[3] = {DIGITS_PIXELS, hidden, DIGITS_CLASSES};
+        if (nn_init(&net, sizes, 3, &rng) != 0) {
+            cli_error("out of memory");
+            goto done_data;
+        }
+    }
+    printf("logq train: 64-%d-10 ReLU MLP, %d training and %d test images (split seed %d), "
+           "seed %d\n", hidden, train.n, test.n, split_seed, seed);
+    printf("sgd: %d epochs, batch %d, lr %g, momentum %g, gradients %s", o.epochs, o.batch,
+           o.lr, o.momentum, !gq ? "float" : lq_scheme_name(o.grad_quant));
+    if (gq)
+        printf(" %d bits (per-tensor FSR floor(log2 max|g|) + 1)", o.grad_bits);
+    printf("\n");
+    fflush(stdout);
+    if (nn_train(&net, &train, &o, &rng, &test, verbose ? stdout : NULL) != 0) {
+        cli_error("out of memory while training");
+        goto done;
+    }
+    printf("train accuracy: %.2f %%\n", 100 * nn_accuracy(&net, &train));
+    printf("test accuracy: %.2f %%\n", 100 * nn_accuracy(&net, &test));
+    {
+        lq_fileset fs;
+        lq_file *f;
+        char *d1 = strdup(out), *d2 = strdup(out);
+        fileset_init(&fs);
+        if (!d1 || !d2 || !(f = fileset_add(&fs, basename(d2)))) {
+            cli_error("out of memory");
+        } else {
+            file_header(f, "#", c);
+            nn_save(&net, f);
+            if (fileset_commit(&fs, dirname(d1)) == 0) {
+                printf("weights: %s\n", out);
+                rc = LQ_EXIT_OK;
+            }
+        }
+        fileset_free(&fs);
+        free(d1);
+        free(d2);
+    }
+done:
+    nn_free(&net);
+done_data:
+    digits_free(&all);
+    digits_free(&train);
+    digits_free(&test);
+    return rc;
+}

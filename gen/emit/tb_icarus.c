@@ -1,0 +1,485 @@
+/* The self-checking Verilog-2005 bench of a generated block (tb_icarus.h,
+ * docs/xsim.md). One text for every block: only the port lists differ.
+ *
+ * Cycle protocol (the same under Icarus and Verilator): the clock starts low and
+ * toggles every 5 ns; rst is high for the first RST_CYCLES rising edges. The bench
+ * samples the outputs at every rising edge (before the block's registers update)
+ * and drives its inputs with nonblocking assignments at the same edge. Beat i of
+ * in.hex is offered after gap.hex[i] idle cycles and held until accepted; out_ready
+ * at cycle c is rdy.hex[c mod NRDY]. */
+#include "emit/tb_icarus.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int tb_in_bits(const tb_desc *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->nin; i++)
+        n += d->in[i].width;
+    return n;
+}
+
+int tb_side_bits(const tb_desc *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->nside; i++)
+        n += d->side[i].width;
+    return n;
+}
+
+int tb_out_bits(const tb_desc *d)
+{
+    int n = 0;
+    for (int i = 0; i < d->nout; i++)
+        n += d->out[i].width;
+    return n;
+}
+
+/* "{pN, ..., p0}" of a port list. */
+static void concat(lq_file *f, const tb_port *p, int n)
+{
+    file_puts(f, "{");
+    for (int i = n - 1; i >= 0; i--)
+        file_printf(f, "%s%s", p[i].name, i ? ", " : "");
+    file_puts(f, "}");
+}
+
+static void decl(lq_file *f, const char *kind, const tb_port *p)
+{
+    if (p->width == 1)
+        file_printf(f, "    %s %s;\n", kind, p->name);
+    else
+        file_printf(f, "    %s [%d:0] %s;\n", kind, p->width - 1, p->name);
+}
+
+/* $display of each field of a packed word held in expression `word`. */
+static void show_fields(lq_file *f, const char *indent, const char *label, const tb_port *p, int n,
+                        const char *word)
+{
+    int lo = 0;
+    file_printf(f, "%s$display(\"  %s:", indent, label);
+    for (int i = 0; i < n; i++)
+        file_printf(f, " %s=%%h", p[i].name);
+    file_printf(f, "\"");
+    for (int i = 0; i < n; i++) {
+        file_printf(f, ", %s[%d:%d]", word, lo + p[i].width - 1, lo);
+        lo += p[i].width;
+    }
+    file_printf(f, ");\n");
+}
+
+int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
+{
+    char fn[96];
+    lq_file *f;
+    int IW = tb_in_bits(d), OW = tb_out_bits(d);
+    const char *m = d->module;
+
+    snprintf(fn, sizeof fn, "%s_tb.v", m);
+    f = fileset_add(fs, fn);
+    if (!f) {
+        cli_error("out of memory (or too many files) writing %s", fn);
+        return -1;
+    }
+    file_header(f, "//", c);
+    file_printf(f,
+        "//\n"
+        "// %s_tb: the self-checking bench of %s (docs/xsim.md). It reads the files of\n"
+        "// `logq vectors %s ... -o DIR` from +vectors=DIR (in.hex, gap.hex, rdy.hex,\n"
+        "// out.hex, count.hex) and needs DIR's vectors.vh on the include path:\n"
+        "//   iverilog -g2005 -gstrict-expr-width -Wall -I DIR -o sim -c %s.f %s_tb.v\n"
+        "//   vvp -n sim +vectors=DIR [+max-errors=N] [+waves=FILE with -DWAVES]\n"
+        "// sim/icarus/run.sh does both. Exit status 0 when every output matched.\n\n",
+        m, m, d->block, m, m);
+    file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    file_printf(f, "`include \"vectors.vh\"\n\n");
+    file_printf(f, "module %s_tb;\n\n", m);
+    file_printf(f, "    localparam IW = %d;  // one input beat: ", IW);
+    concat(f, d->in, d->nin);
+    file_printf(f, "\n    localparam OW = %d;  // one output item: ", OW);
+    concat(f, d->out, d->nout);
+    file_printf(f, "\n    localparam NIN = `VEC_NIN;\n    localparam NOUT = `VEC_NOUT;\n"
+                   "    localparam NRDY = `VEC_NRDY;\n    localparam RST_CYCLES = 4;\n"
+                   "    localparam TIMEOUT = %d;  // cycles without an output while one is due\n\n",
+                1000 + 100 * d->latency);
+    /* ports */
+    file_printf(f, "    reg clk;\n    reg rst;\n    reg %s;\n    wire %s;\n", d->in_valid, d->in_ready);
+    for (int i = 0; i < d->nin; i++)
+        decl(f, "reg", &d->in[i]);
+    file_printf(f, "    wire %s;\n    reg %s;\n", d->out_valid, d->out_ready);
+    for (int i = 0; i < d->nout; i++)
+        decl(f, "wire", &d->out[i]);
+    if (d->nsides > 0) {
+        file_printf(f, "    reg [%d:0] %s;\n    wire [%d:0] %s;\n", d->nsides - 1, d->side_valid,
+                    d->nsides - 1, d->side_ready);
+        for (int i = 0; i < d->nside; i++)
+            file_printf(f, "    reg [%d:0] %s;\n", d->nsides * d->side[i].width - 1, d->side[i].name);
+    }
+    file_printf(f, "\n    %s dut (\n        .clk(clk),\n        .rst(rst),\n", m);
+    file_printf(f, "        .%s(%s),\n        .%s(%s),\n", d->in_valid, d->in_valid, d->in_ready,
+                d->in_ready);
+    for (int i = 0; i < d->nin; i++)
+        file_printf(f, "        .%s(%s),\n", d->in[i].name, d->in[i].name);
+    if (d->nsides > 0) {
+        file_printf(f, "        .%s(%s),\n        .%s(%s),\n", d->side_valid, d->side_valid,
+                    d->side_ready, d->side_ready);
+        for (int i = 0; i < d->nside; i++)
+            file_printf(f, "        .%s(%s),\n", d->side[i].name, d->side[i].name);
+    }
+    file_printf(f, "        .%s(%s),\n        .%s(%s),\n", d->out_valid, d->out_valid,
+                d->out_ready, d->out_ready);
+    for (int i = 0; i < d->nout; i++)
+        file_printf(f, "        .%s(%s)%s\n", d->out[i].name, d->out[i].name,
+                    i + 1 < d->nout ? "," : "");
+    file_printf(f, "    );\n\n");
+    file_printf(f, "    wire [OW-1:0] tb_out = ");
+    concat(f, d->out, d->nout);
+    file_printf(f, ";\n\n");
+    /* vector memories */
+    file_printf(f,
+        "    reg [IW-1:0] tb_in [0:NIN-1];\n"
+        "    reg [7:0] tb_gap [0:NIN-1];\n"
+        "    reg [0:0] tb_rdy [0:NRDY-1];\n"
+        "    reg [OW-1:0] tb_exp [0:NOUT-1];\n"
+        "    reg [31:0] tb_count [0:1];\n"
+        "    integer tb_vend [0:NOUT-1];  // index of the last beat of each vector\n"
+        "    reg [8*1024-1:0] tb_dir;\n"
+        "    reg [8*1024-1:0] tb_rtl;\n"
+        "    reg [8*1024-1:0] tb_fn;\n"
+        "    integer tb_cyc, tb_bi, tb_gapn, tb_oi, tb_nv, tb_err, tb_max_err, tb_idle;\n"
+        "    integer tb_fd, tb_last_bi;\n    reg [63:0] tb_first_ps;  // time of the first error\n    reg tb_failed;\n"
+        "    reg tb_done;\n");
+    if (d->nsides > 0)
+        file_printf(f,
+            "    localparam NS = %d;  // lanes of the side streams\n"
+            "    localparam TW = %d;  // one side beat: ", d->nsides, tb_side_bits(d));
+    if (d->nsides > 0) {
+        concat(f, d->side, d->nside);
+        file_printf(f,
+            " (lane k's slices)\n"
+            "    localparam NT = `VEC_NT;\n"
+            "    reg [TW-1:0] tb_t [0:NT-1];\n"
+            "    reg [7:0] tb_tg [0:NT-1];\n"
+            "    reg [31:0] tb_toff [0:NS];  // lane k: lines tb_toff[k] .. tb_toff[k+1]-1\n"
+            "    reg [31:0] tb_ti [0:NS-1];  // beats of lane k accepted\n"
+            "    reg [31:0] tb_tgn [0:NS-1]; // idle cycles still due before lane k's next beat\n"
+            "    integer tb_k;\n");
+    }
+    file_printf(f,
+        "`ifdef VERILATOR\n"
+        "    wire [8*4-1:0] tb_pfx = \"TOP.\";  // the root scope of a Verilator dump\n"
+        "`else\n"
+        "    wire [8*4-1:0] tb_pfx = 32'd0;\n"
+        "`endif\n\n");
+    /* file loading */
+    file_printf(f,
+        "    initial begin\n"
+        "        clk = 1'b0;\n"
+        "        rst = 1'b1;\n"
+        "        %s = 1'b0;\n"
+        "        %s = 1'b0;\n", d->in_valid, d->out_ready);
+    for (int i = 0; i < d->nin; i++)
+        file_printf(f, "        %s = %d'd0;\n", d->in[i].name, d->in[i].width);
+    if (d->nsides > 0) {
+        file_printf(f, "        %s = %d'd0;\n", d->side_valid, d->nsides);
+        for (int i = 0; i < d->nside; i++)
+            file_printf(f, "        %s = %d'd0;\n", d->side[i].name, d->nsides * d->side[i].width);
+    }
+    file_printf(f,
+        "        tb_cyc = 0;\n        tb_bi = 0;\n        tb_oi = 0;\n        tb_nv = 0;\n"
+        "        tb_err = 0;\n        tb_idle = 0;\n        tb_first_ps = 64'd0;\n        tb_failed = 1'b0;\n"
+        "        tb_done = 1'b0;\n        tb_last_bi = -1;\n"
+        "        if (!$value$plusargs(\"vectors=%%s\", tb_dir))\n"
+        "            tb_dir = \".\";\n"
+        "        if (!$value$plusargs(\"rtl=%%s\", tb_rtl))\n"
+        "            tb_rtl = \"RTL_DIR\";\n"
+        "        if (!$value$plusargs(\"max-errors=%%d\", tb_max_err))\n"
+        "            tb_max_err = 10;\n"
+        "        if (`VEC_IN_BITS != IW || `VEC_OUT_BITS != OW) begin\n"
+        "            $display(\"FAILED: vectors.vh is for another configuration (%%0d/%%0d bits, bench %%0d/%%0d)\",\n"
+        "                     `VEC_IN_BITS, `VEC_OUT_BITS, IW, OW);\n"
+        "            tb_exit(1);\n"
+        "        end\n"
+        "        $sformat(tb_fn, \"%%0s/in.hex\", tb_dir);\n"
+        "        $readmemh(tb_fn, tb_in);\n"
+        "        $sformat(tb_fn, \"%%0s/gap.hex\", tb_dir);\n"
+        "        $readmemh(tb_fn, tb_gap);\n"
+        "        $sformat(tb_fn, \"%%0s/rdy.hex\", tb_dir);\n"
+        "        $readmemh(tb_fn, tb_rdy);\n"
+        "        $sformat(tb_fn, \"%%0s/out.hex\", tb_dir);\n"
+        "        $readmemh(tb_fn, tb_exp);\n"
+        "        $sformat(tb_fn, \"%%0s/count.hex\", tb_dir);\n"
+        "        $readmemh(tb_fn, tb_count);\n"
+        "        if (tb_count[0] !== NIN || tb_count[1] !== NOUT) begin\n"
+        "            $display(\"FAILED: count.hex (%%0d beats, %%0d outputs) disagrees with vectors.vh (%%0d, %%0d)\",\n"
+        "                     tb_count[0], tb_count[1], NIN, NOUT);\n"
+        "            tb_exit(1);\n"
+        "        end\n"
+        "        if (^tb_in[NIN-1] === 1'bx || ^tb_gap[NIN-1] === 1'bx || ^tb_exp[NOUT-1] === 1'bx ||\n"
+        "            ^tb_rdy[NRDY-1] === 1'bx) begin\n"
+        "            $display(\"FAILED: a vector file in %%0s is short (fewer lines than vectors.vh says)\", tb_dir);\n"
+        "            tb_exit(1);\n"
+        "        end\n"
+        "        tb_gapn = {24'd0, tb_gap[0]};\n");
+    if (d->nsides > 0)
+        file_printf(f,
+            "        if (`VEC_SIDE_BITS != TW) begin\n"
+            "            $display(\"FAILED: vectors.vh is for another configuration (side beats of %%0d bits, bench %%0d)\",\n"
+            "                     `VEC_SIDE_BITS, TW);\n"
+            "            tb_exit(1);\n"
+            "        end\n"
+            "        $sformat(tb_fn, \"%%0s/t.hex\", tb_dir);\n"
+            "        $readmemh(tb_fn, tb_t);\n"
+            "        $sformat(tb_fn, \"%%0s/tgap.hex\", tb_dir);\n"
+            "        $readmemh(tb_fn, tb_tg);\n"
+            "        $sformat(tb_fn, \"%%0s/toff.hex\", tb_dir);\n"
+            "        $readmemh(tb_fn, tb_toff);\n"
+            "        if (^tb_t[NT-1] === 1'bx || ^tb_tg[NT-1] === 1'bx || ^tb_toff[NS] === 1'bx ||\n"
+            "            tb_toff[NS] != NT) begin\n"
+            "            $display(\"FAILED: t.hex, tgap.hex or toff.hex in %%0s is short or disagrees with vectors.vh\", tb_dir);\n"
+            "            tb_exit(1);\n"
+            "        end\n"
+            "        for (tb_k = 0; tb_k < NS; tb_k = tb_k + 1) begin\n"
+            "            tb_ti[tb_k] = 32'd0;\n"
+            "            tb_tgn[tb_k] = tb_toff[tb_k] < tb_toff[tb_k + 1] ? {24'd0, tb_tg[tb_toff[tb_k]]} : 32'd0;\n"
+            "        end\n");
+    file_printf(f,
+        "        $display(\"%s_tb: %%0d beats, %%0d outputs from %%0s; seed %%0d\", NIN, NOUT, tb_dir, `VEC_SEED);\n"
+        "        $display(\"%s_tb: rerun: %%0s && sim/icarus/run.sh %%0s %%0s\", `VEC_CMD, tb_rtl, tb_dir);\n"
+        "    end\n\n", m, m);
+    file_printf(f,
+        "`ifdef WAVES\n"
+        "    reg [8*1024-1:0] tb_wave;\n"
+        "    initial begin\n"
+        "        if (!$value$plusargs(\"waves=%%s\", tb_wave))\n"
+        "            tb_wave = \"%s_tb.vcd\";\n"
+        "        $dumpfile(tb_wave);\n"
+        "        $dumpvars(0, %s_tb);\n"
+        "    end\n"
+        "`endif\n\n", m, m);
+    /* exit: flush the dump, write the view of the first mismatch */
+    file_printf(f,
+        "    // Ends the run: 0 passed, else failed. Flushes the dump first.\n"
+        "    task tb_exit;\n"
+        "        input integer code;\n"
+        "        begin\n"
+        "`ifdef WAVES\n"
+        "            $dumpflush;\n"
+        "`endif\n"
+        "            if (code != 0 && tb_failed) begin\n"
+        "                $sformat(tb_fn, \"%%0s/%s_fail.gtkw\", tb_dir);\n"
+        "                tb_fd = $fopen(tb_fn, \"w\");\n"
+        "                if (tb_fd != 0) begin\n"
+        "                    $fwrite(tb_fd, \"[*] %s_tb: the first mismatch, at %%0d ps\\n\", tb_first_ps);\n"
+        "`ifdef WAVES\n"
+        "                    $fwrite(tb_fd, \"[dumpfile] \\\"%%0s\\\"\\n\", tb_wave);\n"
+        "`endif\n"
+        "                    $fwrite(tb_fd, \"*-10.000000 %%0d -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\\n\", tb_first_ps);\n"
+        "                    $fwrite(tb_fd, \"[treeopen] %%0s%s_tb.\\n[treeopen] %%0s%s_tb.dut.\\n\", tb_pfx, tb_pfx);\n"
+        "                    $fwrite(tb_fd, \"@28\\n%%0s%s_tb.dut.clk\\n%%0s%s_tb.dut.rst\\n\", tb_pfx, tb_pfx);\n",
+        m, m, m, m, m, m);
+    {
+        const char *ctl[4] = {d->in_valid, d->in_ready, d->out_valid, d->out_ready};
+        for (int i = 0; i < 4; i++)
+            file_printf(f, "                    $fwrite(tb_fd, \"%%0s%s_tb.dut.%s\\n\", tb_pfx);\n", m, ctl[i]);
+        file_printf(f, "                    $fwrite(tb_fd, \"@22\\n\");\n");
+        if (d->nsides > 0) {
+            file_printf(f, "                    $fwrite(tb_fd, \"@28\\n%%0s%s_tb.dut.%s[%d:0]\\n\", tb_pfx);\n",
+                        m, d->side_valid, d->nsides - 1);
+            file_printf(f, "                    $fwrite(tb_fd, \"%%0s%s_tb.dut.%s[%d:0]\\n@22\\n\", tb_pfx);\n",
+                        m, d->side_ready, d->nsides - 1);
+        }
+        for (int i = 0; i < d->nin + d->nout + d->nside; i++) {
+            const tb_port *p = i < d->nin ? &d->in[i] : i < d->nin + d->nout ? &d->out[i - d->nin]
+                                                                          : &d->side[i - d->nin - d->nout];
+            int pw = i < d->nin + d->nout ? p->width : p->width * d->nsides;
+            char w[32] = "";
+            if (pw > 1)
+                snprintf(w, sizeof w, "[%d:0]", pw - 1);
+            file_printf(f, "                    $fwrite(tb_fd, \"%%0s%s_tb.dut.%s%s\\n\", tb_pfx);\n",
+                        m, p->name, w);
+        }
+    }
+    file_printf(f,
+        "                    $fclose(tb_fd);\n"
+        "                    $display(\"%s_tb: view of the first mismatch: gtkwave %%0s\", tb_fn);\n"
+        "                end\n"
+        "            end\n"
+        "`ifdef VERILATOR\n"
+        "            if (code != 0)\n"
+        "                $stop;\n"
+        "            $finish;\n"
+        "`else\n"
+        "            $finish_and_return(code);\n"
+        "`endif\n"
+        "        end\n"
+        "    endtask\n\n", m);
+    file_printf(f,
+        "    task tb_error;\n"
+        "        begin\n"
+        "            tb_err = tb_err + 1;\n"
+        "            if (!tb_failed)\n"
+        "                tb_first_ps = $time * 64'd1000;\n"
+        "            tb_failed = 1'b1;\n"
+        "            $display(\"  seed %%0d; rerun: %%0s && sim/icarus/run.sh %%0s %%0s\", `VEC_SEED, `VEC_CMD,\n"
+        "                     tb_rtl, tb_dir);\n"
+        "            if (tb_err >= tb_max_err) begin\n"
+        "                $display(\"FAILED: %%0d error(s), stopped at +max-errors=%%0d; seed %%0d\", tb_err,\n"
+        "                         tb_max_err, `VEC_SEED);\n"
+        "                tb_exit(1);\n"
+        "            end\n"
+        "        end\n"
+        "    endtask\n\n");
+    file_printf(f, "    always #5 clk = ~clk;\n\n");
+    /* the cycle */
+    file_printf(f,
+        "    always @(posedge clk) begin\n"
+        "        tb_cyc = tb_cyc + 1;\n"
+        "        if (tb_cyc == RST_CYCLES)\n"
+        "            rst <= 1'b0;\n"
+        "        if (tb_cyc > RST_CYCLES && !tb_done) begin\n"
+        "            // every output is known after the reset\n"
+        "            if (^{%s, %s%s%s} === 1'bx%s) begin\n"
+        "                $display(\"X/Z at cycle %%0d: %s=%%b %s=%%b %s=%%h\", tb_cyc, %s, %s, tb_out);\n"
+        "                tb_error;\n"
+        "            end\n",
+        d->in_ready, d->out_valid, d->nsides > 0 ? ", " : "", d->nsides > 0 ? d->side_ready : "",
+        d->out_data_reset ? " || ^tb_out === 1'bx" : "",
+        d->in_ready, d->out_valid, "out", d->in_ready, d->out_valid);
+    if (!d->out_data_reset)
+        file_printf(f,
+            "            if (%s === 1'b1 && ^tb_out === 1'bx) begin\n"
+            "                $display(\"X/Z at cycle %%0d: output data %%h while %s\", tb_cyc, tb_out);\n"
+            "                tb_error;\n"
+            "            end\n", d->out_valid, d->out_valid);
+    if (d->nsides > 0)
+        file_printf(f,
+            "            for (tb_k = 0; tb_k < NS; tb_k = tb_k + 1) begin\n"
+            "                if (%s[tb_k] && %s[tb_k] === 1'b1) begin\n"
+            "                    tb_ti[tb_k] = tb_ti[tb_k] + 32'd1;\n"
+            "                    if (tb_toff[tb_k] + tb_ti[tb_k] < tb_toff[tb_k + 1])\n"
+            "                        tb_tgn[tb_k] = {24'd0, tb_tg[tb_toff[tb_k] + tb_ti[tb_k]]};\n"
+            "                end\n"
+            "            end\n", d->side_valid, d->side_ready);
+    file_printf(f,
+        "            if (%s && %s === 1'b1) begin\n"
+        "                tb_idle = 0;\n"
+        "                tb_last_bi = tb_bi;\n"
+        "                if (tb_in[tb_bi][IW-1] === 1'b1) begin  // last: a vector is complete\n"
+        "                    if (tb_nv < NOUT)\n"
+        "                        tb_vend[tb_nv] = tb_bi;\n"
+        "                    tb_nv = tb_nv + 1;\n"
+        "                end\n"
+        "                tb_bi = tb_bi + 1;\n"
+        "                if (tb_bi < NIN)\n"
+        "                    tb_gapn = {24'd0, tb_gap[tb_bi]};\n"
+        "            end\n",
+        d->in_valid, d->in_ready);
+    file_printf(f,
+        "            if (%s === 1'b1 && %s) begin\n"
+        "                tb_idle = 0;\n"
+        "                if (tb_oi >= NOUT) begin\n"
+        "                    $display(\"MISMATCH at cycle %%0d: output %%0d, but the vectors have only %%0d\", tb_cyc,\n"
+        "                             tb_oi, NOUT);\n",
+        d->out_valid, d->out_ready);
+    show_fields(f, "                    ", "actual  ", d->out, d->nout, "tb_out");
+    file_printf(f,
+        "                    tb_error;\n"
+        "                end else if (tb_out !== tb_exp[tb_oi]) begin\n"
+        "                    $display(\"MISMATCH at cycle %%0d (%%0d ps): output %%0d\", tb_cyc, $time * 1000, tb_oi);\n"
+        "                    if (tb_oi < tb_nv && tb_oi < NOUT && %d) begin\n"
+        "                        $display(\"  inputs: beat %%0d, the last of vector %%0d:\", tb_vend[tb_oi], tb_oi);\n",
+        d->out_per_vector);
+    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_vend[tb_oi]]");
+    file_printf(f,
+        "                    end else if (tb_last_bi >= 0) begin\n"
+        "                        $display(\"  inputs: beat %%0d, the last accepted:\", tb_last_bi);\n");
+    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_last_bi]");
+    file_printf(f, "                    end\n");
+    show_fields(f, "                    ", "expected", d->out, d->nout, "tb_exp[tb_oi]");
+    show_fields(f, "                    ", "actual  ", d->out, d->nout, "tb_out");
+    file_printf(f,
+        "                    tb_error;\n"
+        "                end\n"
+        "                tb_oi = tb_oi + 1;\n"
+        "            end else if (tb_oi < NOUT) begin\n"
+        "                tb_idle = tb_idle + 1;\n"
+        "                if (tb_idle > TIMEOUT) begin\n"
+        "                    $display(\"FAILED: no output for %%0d cycles at cycle %%0d with %%0d due (deadlock?); seed %%0d\",\n"
+        "                             tb_idle, tb_cyc, tb_nv - tb_oi, `VEC_SEED);\n"
+        "                    if (!tb_failed)\n"
+        "                        tb_first_ps = $time * 64'd1000;\n"
+        "                    tb_failed = 1'b1;\n"
+        "                    tb_exit(1);\n"
+        "                end\n"
+        "            end\n"
+        "            if (tb_bi >= NIN && tb_oi >= NOUT) begin\n"
+        "                tb_done = 1'b1;\n"
+        "                if (tb_oi != tb_count[1] || (%d && tb_nv != tb_count[1])) begin\n"
+        "                    $display(\"FAILED: checked %%0d outputs of %%0d vectors, count.hex says %%0d\", tb_oi,\n"
+        "                             tb_nv, tb_count[1]);\n"
+        "                    tb_exit(1);\n"
+        "                end\n"
+        "                $display(\"%s_tb: %%0d beats, %%0d outputs checked, %%0d cycles\", tb_bi, tb_oi, tb_cyc);\n"
+        "                if (tb_err != 0) begin\n"
+        "                    $display(\"FAILED: %%0d error(s); seed %%0d\", tb_err, `VEC_SEED);\n"
+        "                    tb_exit(1);\n"
+        "                end\n"
+        "                $display(\"PASSED: every output matches the model\");\n"
+        "                tb_exit(0);\n"
+        "            end\n"
+        "        end\n", d->out_per_vector, m);
+    /* record the vector ends (a separate pass: needs the beat before the increment) */
+    (void)0;
+    /* drive the next cycle's inputs */
+    file_printf(f,
+        "        if (tb_cyc >= RST_CYCLES && !tb_done) begin\n"
+        "            %s <= tb_rdy[tb_cyc %% NRDY];\n"
+        "            if (tb_bi >= NIN) begin\n"
+        "                %s <= 1'b0;\n"
+        "            end else if (%s && !(%s === 1'b1) && tb_cyc > RST_CYCLES) begin\n"
+        "                %s <= 1'b1;  // held until accepted\n"
+        "            end else if (tb_gapn > 0) begin\n"
+        "                tb_gapn = tb_gapn - 1;\n"
+        "                %s <= 1'b0;\n"
+        "            end else begin\n"
+        "                %s <= 1'b1;\n"
+        "                ",
+        d->out_ready, d->in_valid, d->in_valid, d->in_ready, d->in_valid, d->in_valid,
+        d->in_valid);
+    concat(f, d->in, d->nin);
+    file_printf(f, " <= tb_in[tb_bi];\n"
+                   "            end\n");
+    if (d->nsides > 0) {
+        file_printf(f,
+            "            for (tb_k = 0; tb_k < NS; tb_k = tb_k + 1) begin\n"
+            "                if (tb_toff[tb_k] + tb_ti[tb_k] >= tb_toff[tb_k + 1]) begin\n"
+            "                    %s[tb_k] <= 1'b0;\n"
+            "                end else if (%s[tb_k] && !(%s[tb_k] === 1'b1) && tb_cyc > RST_CYCLES) begin\n"
+            "                    %s[tb_k] <= 1'b1;  // held until accepted\n"
+            "                end else if (tb_tgn[tb_k] > 0) begin\n"
+            "                    tb_tgn[tb_k] = tb_tgn[tb_k] - 32'd1;\n"
+            "                    %s[tb_k] <= 1'b0;\n"
+            "                end else begin\n"
+            "                    %s[tb_k] <= 1'b1;\n"
+            "                    {",
+            d->side_valid, d->side_valid, d->side_ready, d->side_valid, d->side_valid,
+            d->side_valid);
+        for (int i = d->nside - 1; i >= 0; i--) {
+            if (d->side[i].width == 1)
+                file_printf(f, "%s[tb_k]", d->side[i].name);
+            else
+                file_printf(f, "%s[tb_k*%d +: %d]", d->side[i].name, d->side[i].width,
+                            d->side[i].width);
+            file_printf(f, "%s", i ? ", " : "");
+        }
+        file_printf(f, "} <= tb_t[tb_toff[tb_k] + tb_ti[tb_k]];\n"
+                       "                end\n"
+                       "            end\n");
+    }
+    file_printf(f, "        end\n"
+                   "    end\n\n");
+    file_printf(f, "endmodule\n\n`default_nettype wire\n`resetall\n");
+    return 0;
+}
