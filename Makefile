@@ -43,21 +43,20 @@ LONG_TEST_SCRIPTS :=
 
 all: $(LOGQ) $(BUILD)/liblogq.a
 
+# `make help` prints the "#help TARGET  text" lines of this file and of mk/*.mk, so
+# each fragment documents its own targets (tests/make_help.sh: every .PHONY target
+# has one).
+#help all          build build/logq and build/liblogq.a (the default)
+#help demo         the main job on the default configuration
+#help test         the test suite (ends with 'N passed, N failed')
+#help test-long    longer regressions
+#help deps         install every tool logq uses (Debian packages)
+#help fuzz         build the libFuzzer targets
+#help clean        remove build/
+#help help         this list
 help:
-	@echo "make            build build/logq and build/liblogq.a"
-	@echo "make demo       the main job on the default configuration"
-	@echo "make test       the test suite (ends with 'N passed, N failed')"
-	@echo "make test-long  longer regressions"
-	@echo "make deps       install every tool logq uses (Debian packages)"
-	@echo "make fuzz       build the libFuzzer targets"
-	@echo "make cosim      co-simulate one MAC configuration (options as make variables: docs/mac.md)"
-	@echo "make icarus     every block's self-checking bench under Icarus (docs/xsim.md)"
-	@echo "make systemc    the SystemC harness (docs/xsim.md)"
-	@echo "make waves-png  render the demo waveform with GTKWave (docs/waves.md)"
-	@echo "make synth      synthesis and place-and-route reports (docs/fpga.md)"
-	@echo "make compare    shift vs loglog vs mult on FPGA (docs/fpga.md)"
-	@echo "make bench      speed ratios against baselines (docs/bench.md)"
-	@echo "make data       fetch the digits data set (docs/eval.md)"
+	@sed -n 's/^#help //p' Makefile $(sort $(wildcard mk/*.mk)) | \
+	    awk '{ t = $$1; sub(/^[^ ]+ +/, ""); printf "make %-14s %s\n", t, $$0 }'
 
 deps:
 	@scripts/deps.sh $(DEPS_ALL)

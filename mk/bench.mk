@@ -5,6 +5,8 @@
 # writes $(BUILD)/bench/bench.csv, bench.md and bench.log and prints the table (valgrind,
 # when installed, adds instruction counts; SystemC rows need sim/systemc/). tests/bench.sh runs
 # the quick mode (BENCH_QUICK=1: one run each, tiny counts, 1 and 4 lanes).
+# `make help` lines (Makefile: help):
+#help bench        speed ratios against baselines (docs/bench.md)
 
 BENCH_MODEL := $(BUILD)/bench/bench_model
 BENCH_MODEL_O0 := $(BUILD)/bench/bench_model_O0

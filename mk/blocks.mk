@@ -2,8 +2,10 @@
 # come from `logq gen BLOCK --help-markdown` (tests/blocks.sh checks they are current).
 #
 #   make docs-options   rewrite the options table of every block's docs page
+# `make help` lines (Makefile: help):
+#help docs-options rewrite the options table of every block's docs page
 
-DOCS_OPTIONS_PAGES := mac:docs/mac.md
+DOCS_OPTIONS_PAGES := mac:docs/mac.md logacc:docs/logacc.md slqdec:docs/slq.md slqmac:docs/slq.md
 
 .PHONY: docs-options
 docs-options: $(LOGQ)

@@ -4,6 +4,10 @@
 #                  nextpnr-ice40 on HX8K and UP5K, SYNTH_SEEDS seeds (default 5)
 #   make compare   shift / loglog / mult arrays: build/reports/compare.{md,csv,png}
 #                  (long; make -j2 compare runs two points at a time)
+# `make help` lines (Makefile: help):
+#help synth        synthesis and place-and-route reports (docs/fpga.md)
+#help compare      shift vs loglog vs mult on FPGA (docs/fpga.md)
+#help fusesoc      install FuseSoC into build/venv (checks the .core files)
 
 DEPS_FPGA := yosys nextpnr-ice40 fpga-icestorm iverilog jq gnuplot-nox
 DEPS_TEST += yosys nextpnr-ice40 jq python3-venv

@@ -6,6 +6,9 @@
 #                                    WAVES=1 writes a VCD per run
 #   make xsim [SEED=1]               one configuration of each block under Icarus and
 #                                    Verilator (random reset), dumps compared
+# `make help` lines (Makefile: help):
+#help icarus       every block's self-checking bench under Icarus (docs/xsim.md)
+#help xsim         one configuration of each block under Icarus and Verilator, dumps compared
 
 ICARUS_DIR := $(BUILD)/icarus
 XSIM_DIR := $(BUILD)/xsim

@@ -6,6 +6,9 @@
 #                                         generate, lint and co-simulate one design;
 #                                         WAVES=1: a traced model (its own obj-waves/)
 #                                         dumps build/logacc-test/one/logacc.fst
+# `make help` lines (Makefile: help):
+#help logacc-demo  the accumulator's error study and a generated design (docs/logacc.md)
+#help logacc-cosim generate, lint and co-simulate one accumulator (LOGACC_OPTS=...)
 LOGACC_OPTS ?= --lanes 16 --correction table --base 2 --frac 8 --pipeline tree:2
 
 TEST_PREREQS += $(BUILD)/liblogq.a

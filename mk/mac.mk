@@ -8,6 +8,12 @@
 #   make mac-lint    lint rtl/ with Verilator -Wall and Icarus -Wall
 #   make mac-demo    default configuration: generate, lint, a million beats co-simulated
 #   make mac-bench   beats/s of the default configuration, model check on and off
+# `make help` lines (Makefile: help):
+#help cosim        co-simulate one MAC configuration (options as make variables: docs/mac.md)
+#help mac-rtl      regenerate rtl/ (the default MAC)
+#help mac-lint     lint rtl/ with Verilator -Wall and Icarus -Wall
+#help mac-demo     the default MAC: generate, lint, a million beats co-simulated
+#help mac-bench    beats/s of the default MAC, model check on and off
 
 MODE ?= shift
 LANES ?= 16

@@ -1,6 +1,9 @@
 # The digits network (issue 9, docs/eval.md): `make data` fetches the UCI digits into
 # build/data/ (scripts/fetch-digits.sh; never committed). The CSV is its own stamp: the
 # script moves it into place only after its checksum matched. The tests depend on it.
+# `make help` lines (Makefile: help):
+#help data         fetch the digits data set (docs/eval.md)
+#help nn-rtl       the RTL proof of the accuracy table (docs/eval.md)
 DATA_DIR := $(BUILD)/data
 DIGITS_CSV := $(DATA_DIR)/digits.csv
 # Tools the fetch uses (apt-get, dpkg-deb, tar, gzip, sha256sum).

@@ -10,6 +10,9 @@
 # WAVES=1: the traced bench (--trace-fst) is built apart, under $(BUILD)/slq-waves/<name>/
 # (the untraced one stays cached); each run dumps <that dir>/<run>.fst, and
 # <that dir>/waves.gtkw is the generated NAME.gtkw with its scope renamed for Verilator.
+# `make help` lines (Makefile: help):
+#help slq-sim      build and run the SLQ decoder bench for one configuration (docs/slq.md)
+#help slq-mac-sim  build and run the successive shift-MAC bench (docs/slq.md)
 
 SLQ_W ?= 5
 SLQ_L ?= 2

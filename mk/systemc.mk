@@ -2,6 +2,8 @@
 # with the C model as scoreboard.
 #   make systemc [LANES=4] [SEED=1] [BEATS=100000] [WAVES=1]
 # WAVES=1 builds a traced model apart (sim-waves/) and writes $(BUILD)/systemc/mac_sc.fst.
+# `make help` lines (Makefile: help):
+#help systemc      the SystemC harness (docs/xsim.md)
 
 DEPS_TEST += libsystemc-dev
 DEPS_SYSTEMC := libsystemc-dev verilator

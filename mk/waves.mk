@@ -3,7 +3,11 @@
 # relaxed flags) and linked into build/logq; `make waves-png` renders a demo
 # waveform with GTKWave under Xvfb.
 #
-#   make waves-png   build/waves/demo.png (and docs/waves-demo.png when < 200 KB)
+#   make waves-png        build/waves/demo.png
+#   make waves-png-docs   the same, copied to docs/waves-demo.png (when < 200 KB)
+# `make help` lines (Makefile: help):
+#help waves-png    render the demo waveform with GTKWave into build/waves/ (docs/waves.md)
+#help waves-png-docs copy that picture to docs/waves-demo.png
 
 FST_DIR := /usr/share/verilator/include/gtkwave
 FST_SRC := fstapi.c lz4.c fastlz.c
@@ -30,15 +34,20 @@ $(LOGQ) $(BUILD)/asan/logq: $(FST_OBJ)
 # The demo waveform: a short traced co-simulation of the default MAC array (the
 # configuration of `make demo`), shown with the view the generator wrote
 # (NAME.gtkw) and grabbed by GTKWave under Xvfb (scripts/waves-png.sh); the PNG goes
-# to build/waves/demo.png and docs/waves-demo.png. `scripts/waves-png.sh` without
-# DUMP renders the tiny wavediff bench of tests/wave/ instead.
+# to build/waves/demo.png only, so a run leaves the tree clean. `make waves-png-docs`
+# copies it to docs/waves-demo.png (an explicit step: the picture is committed).
+# `scripts/waves-png.sh` without DUMP renders the tiny wavediff bench of tests/wave/.
 WAVES_DIR := $(BUILD)/waves
-.PHONY: waves-png
+.PHONY: waves-png waves-png-docs
 waves-png: WAVES = 1
 waves-png: $(LOGQ) | $(BUILD)/.deps-WAVES $(BUILD)/.deps-SIM
 	@$(MAKE) --no-print-directory cosim WAVES=1 BEATS=24 STALL=30 SEED=1
-	DEMO_COPY=1 DUMP=$(abspath $(MAC_DIR)/trace.fst) GTKW=$(abspath $(MAC_DIR)/rtl/logq_mac.gtkw) \
+	DUMP=$(abspath $(MAC_DIR)/trace.fst) GTKW=$(abspath $(MAC_DIR)/rtl/logq_mac.gtkw) \
 	    BUILD=$(BUILD) LOGQ=$(LOGQ) scripts/waves-png.sh $(WAVES_DIR)
+waves-png-docs: waves-png
+	@size=$$(stat -c %s $(WAVES_DIR)/demo.png); \
+	if [ $$size -ge 204800 ]; then echo "waves-png-docs: $(WAVES_DIR)/demo.png is $$size bytes (>= 200 KB): not copied"; exit 1; fi; \
+	cp $(WAVES_DIR)/demo.png docs/waves-demo.png && echo "waves-png-docs: copied to docs/waves-demo.png"
 
 # The fuzz target of the VCD reader includes these gen/ sources (the generic rule
 # knows only the model's).

@@ -6,7 +6,9 @@
 # The demo runs the bench under Icarus, flips one value in a copy of its VCD, and lets
 # `logq wavediff --gtkw` write the view: the differing signal first, the marker on
 # the first difference. GTKWave grabs its own window (Tcl /File/Grab_To_File). The
-# PNG is copied to docs/waves-demo.png when it is under 200 KB.
+# dump and the view are opened by their file names from the dump's directory, so the
+# picture shows no path of this machine. Copying the PNG into docs/ is a separate step
+# (`make waves-png-docs`).
 set -euo pipefail
 out=${1:-${BUILD:-build}/waves}
 LOGQ=${LOGQ:-${BUILD:-build}/logq}
@@ -15,11 +17,8 @@ case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 png=$out/demo.png
-# DEMO_COPY=1: copy the PNG to docs/waves-demo.png (make waves-png).
-demo=${DEMO_COPY:-0}
 
 if [ -z "${DUMP:-}" ]; then
-    demo=1
     (cd "$out" && iverilog -g2005 -gstrict-expr-width -Wall -o bench.vvp "$root/tests/wave/bench.v" &&
         vvp -n bench.vvp >/dev/null)
     awk -v path=bench.dut.m_acc -v t=65000 -f "$root/tests/wave/inject.awk" \
@@ -38,15 +37,18 @@ tcl=$out/grab.tcl
     echo 'gtkwave::/File/Quit'
 } >"$tcl"
 rm -f "$png"
-# GTKWave resolves the save file's relative [dumpfile] from its working directory.
-(cd "$(dirname "$DUMP")" &&
+# GTKWave shows the names it was given (title bar, save file): give it the dump's
+# and a copy of the view's file names, relative to the dump's directory.
+dumpdir=$(cd "$(dirname "$DUMP")" && pwd)
+view=
+if [ -n "${GTKW:-}" ]; then
+    view=waves-png-view.gtkw
+    cmp -s "$GTKW" "$dumpdir/$view" 2>/dev/null || cp "$GTKW" "$dumpdir/$view"
+fi
+(cd "$dumpdir" &&
     timeout 120 xvfb-run -a -s "-screen 0 1280x800x24" \
-        gtkwave "$DUMP" ${GTKW:+"$GTKW"} -S "$tcl" >"$out/gtkwave.log" 2>&1) ||
+        gtkwave "$(basename "$DUMP")" ${view:+"$view"} -S "$tcl" >"$out/gtkwave.log" 2>&1) ||
     { tail -20 "$out/gtkwave.log" >&2; echo "waves-png: gtkwave failed (log: $out/gtkwave.log)" >&2; exit 1; }
 [ -s "$png" ] || { echo "waves-png: no PNG written (log: $out/gtkwave.log)" >&2; exit 1; }
 size=$(stat -c %s "$png")
 echo "waves-png: $png ($size bytes)"
-if [ $demo -eq 1 ] && [ "$size" -lt 204800 ]; then
-    cp "$png" "$root/docs/waves-demo.png"
-    echo "waves-png: copied to docs/waves-demo.png"
-fi

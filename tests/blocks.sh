@@ -10,6 +10,11 @@
 # block|options that make a valid configuration|docs page
 blocks=(
     "mac||docs/mac.md"
+    "mac|--mode loglog --lanes 3 --name m3|docs/mac.md"
+    "logacc|--lanes 5 --exp-bits 6|docs/logacc.md"
+    "slqdec|--bits 5 --framing tag|docs/slq.md"
+    "slqdec|--bits 4 --max-words 3 --framing special --name dec|docs/slq.md"
+    "slqmac|--bits 5 --lanes 3|docs/slq.md"
 )
 
 # The files a help text lists (NAME replaced by the module), in order.
@@ -21,11 +26,13 @@ help_files() { # help-text module tb
     ' <<<"$1"
 }
 
+n=0
 for b in "${blocks[@]}"; do
     IFS='|' read -r block opts page <<<"$b"
+    n=$((n + 1))
     help=$("$LOGQ" gen "$block" --help)
     for tb in 0 1; do
-        d=$tmp/$block-$tb
+        d=$tmp/$n-$block-$tb
         # shellcheck disable=SC2086
         if ! "$LOGQ" gen "$block" $opts $([ $tb = 1 ] && echo --tb) -o "$d" >"$d.out" 2>&1; then
             bad "$block: gen failed"; cat "$d.out"; continue
@@ -42,7 +49,7 @@ for b in "${blocks[@]}"; do
         fi
     done
     # Every port of NAME.txt has a line in its layout section, packed buses their lanes.
-    txt=$tmp/$block-0/$module.txt
+    txt=$tmp/$n-$block-0/$module.txt
     ports=$(awk '/^ports:/ { on = 1; getline; next } on && /^$/ { exit } on { print $1 }' "$txt")
     layout=$(awk '/^layout/ { on = 1; next } on && /^$/ { exit } on { print }' "$txt")
     missing=""
@@ -58,7 +65,7 @@ for b in "${blocks[@]}"; do
         bad "$block: ports without layout in $module.txt:$missing"
     fi
     # NAME.h has the macros of every packed bus's lanes.
-    h=$tmp/$block-0/$module.h
+    h=$tmp/$n-$block-0/$module.h
     packed=$(awk '/ lanes x / { print $1 }' <<<"$layout")
     nolanes=""
     for p in $packed; do
@@ -96,8 +103,30 @@ refused "mac --lanes 16 --pipeline tree:9" "tree:9" mac --lanes 16 --pipeline tr
 refused "mac --scheme log2 --base sqrt2" "--base sqrt2" mac --scheme log2 --base sqrt2
 refused "mac --bits 10 --act-bits 32 says the limit" "--bits is at most 9" mac --bits 10 --act-bits 32
 refused "mac unknown option names an existing command" "see 'logq gen mac --help'" mac --frobnicate
-"$LOGQ" gen mac --help >/dev/null 2>&1 && ok "the command the message names exists" ||
-    bad "logq gen mac --help fails"
+refused "logacc --pipeline ''" "--pipeline ''" logacc --pipeline ""
+refused "logacc --pipeline input," "input," logacc --pipeline input,
+refused "logacc --lanes 4 --pipeline tree:3" "tree:3" logacc --lanes 4 --pipeline tree:3
+refused "logacc unknown option" "see 'logq gen logacc --help'" logacc --frobnicate
+refused "slqdec unknown option" "see 'logq gen slqdec --help'" slqdec --bits 5 --framing tag --frobnicate
+refused "slqmac unknown option" "see 'logq gen slqmac --help'" slqmac --bits 5 --frobnicate
+refused "slqdec --framing bogus" "'bogus'" slqdec --bits 5 --framing bogus
+refused "slqdec --scheme log2" "'log2'" slqdec --bits 5 --framing tag --scheme log2
+refused "slqmac without --bits" "--bits" slqmac --lanes 2
+# Every command's unknown-option message names a help command that exists.
+for cmd in quant study "slq encode" "slq decode" train eval wavediff logacc-study \
+    "gen mac" "gen logacc" "gen slqdec" "gen slqmac" \
+    "vectors mac" "vectors logacc" "vectors slqdec" "vectors slqmac"; do
+    # shellcheck disable=SC2086
+    (cd "$tmp" && "$LOGQ" $cmd --frobnicate -o "$tmp/none" >/dev/null 2>"$tmp/err")
+    rc=$?
+    named=$(sed -n "s/^logq: see 'logq \(.*\) --help'\$/\1/p" "$tmp/err")
+    # shellcheck disable=SC2086
+    if [ $rc -eq 2 ] && [ "$named" = "$cmd" ] && "$LOGQ" $named --help >/dev/null 2>&1; then
+        ok "logq $cmd --frobnicate: exit 2, names 'logq $named --help', which exists"
+    else
+        bad "logq $cmd --frobnicate: exit $rc, names '$named'"; cat "$tmp/err"
+    fi
+done
 rm -rf "$tmp/v"
 "$LOGQ" vectors mac --frobnicate -o "$tmp/v" >/dev/null 2>"$tmp/err"
 rc=$?

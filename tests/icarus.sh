@@ -3,18 +3,9 @@
 # passes; a wrong model, a missing reset (X at an output), a short vector file and a
 # stale vectors.vh fail with a report; bad options are refused; output is
 # deterministic.
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-$BUILD/logq}
-case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 RUN=$root/sim/icarus/run.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1"; }
-seed=${SEED:-$(( $(date +%s) % 100000 ))}
-echo "icarus.sh: seed $seed (rerun: SEED=$seed bash tests/icarus.sh)"
+lq_seed icarus.sh
 
 # The grid (PASS/FAIL lines come from all.sh); a fixed seed and a fresh one.
 LOGQ=$LOGQ "$root/sim/icarus/all.sh" "$tmp/grid1" grid 1

@@ -4,18 +4,9 @@
 # model and a missing reset make the bench fail with a full report; the generated
 # NAME.gtkw names signals the bench's dump has; vectors and views are deterministic;
 # bad options are refused. (The grid of configurations runs in tests/icarus.sh.)
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-$BUILD/logq}
-case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 RUN=$root/sim/icarus/run.sh
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1"; }
-seed=${SEED:-$(( $(date +%s) % 100000 ))}
-echo "icarus_blocks.sh: seed $seed (rerun: SEED=$seed bash tests/icarus_blocks.sh)"
+lq_seed icarus_blocks.sh
 
 # block|module|generator options|vectors-only options|a reset|its removal|a field of
 # the mismatch report

@@ -1,6 +1,6 @@
 # The preamble every test script shares; source it first:
 #     . "$(dirname "$0")/lib.sh"
-# It sets root (the source tree), BUILD, LOGQ (made absolute), tmp (a private
+# It sets root (the source tree), BUILD and LOGQ (both made absolute), tmp (a private
 # directory, removed at exit), ok NAME / bad NAME (print the PASS / FAIL lines the
 # runner counts; PREFIX tells a sanitizer run apart), and lq_seed NAME: seed from
 # $SEED (default 1, fixed so a failure reproduces), with the line that reruns it.
@@ -9,6 +9,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-build}
 LOGQ=${LOGQ:-$BUILD/logq}
 case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
+case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok() { echo "PASS: ${PREFIX:-}$1"; }

@@ -2,18 +2,8 @@
 # The SystemC harness (sim/systemc/sc_main.cpp): the Verilator --sc model of a MAC
 # array with the C model as scoreboard passes with random stalls and at full rate,
 # reports cycles per second, and fails against a deliberately wrong model.
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-$BUILD/logq}
-case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
-case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1"; }
-seed=${SEED:-$(( $(date +%s) % 100000 ))}
-echo "systemc.sh: seed $seed (rerun: SEED=$seed bash tests/systemc.sh)"
+. "$(dirname "$0")/lib.sh"
+lq_seed systemc.sh
 
 "$LOGQ" gen mac --lanes 5 --mode loglog --base sqrt2 --bits 5 --act-bits 4 -o "$tmp/rtl" >/dev/null
 BUILD=$BUILD "$root/sim/systemc/build.sh" "$tmp/rtl" "$tmp/sc" 2>"$tmp/err"

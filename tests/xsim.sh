@@ -5,18 +5,8 @@
 # a copy of the VCD is caught; a failing Verilator run still closes its FST and
 # writes the .gtkw of the first mismatch. The MAC's own Verilator harness
 # (sim/verilator/mac_tb.cpp) also runs with the three +verilator+rand+reset values.
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-$BUILD/logq}
-case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
-case $BUILD in /*) ;; *) BUILD=$PWD/$BUILD ;; esac
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1"; }
-seed=${SEED:-$(( $(date +%s) % 100000 ))}
-echo "xsim.sh: seed $seed (rerun: SEED=$seed bash tests/xsim.sh)"
+. "$(dirname "$0")/lib.sh"
+lq_seed xsim.sh
 
 O=(--lanes 3 --bits 4 --act-bits 6 --pipeline product,tree:1)
 PORTS='clk,rst,in_valid,in_ready,in_a,in_w,in_last,out_valid,out_ready,out_sum'

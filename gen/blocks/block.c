@@ -1,6 +1,7 @@
 /* The common driver of the described blocks (block.h): options, help, files,
  * view, packaging, bench and stimulus, all read from one lq_block. */
 #include "blocks/block.h"
+#include "blocks/blocks.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -39,6 +40,15 @@ int blk_name_ok(const char *s)
         if (strcmp(s, verilog_keywords[i]) == 0)
             return 0;
     return 1;
+}
+
+int blk_check_name(const char *s)
+{
+    if (blk_name_ok(s))
+        return 0;
+    cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; not a "
+              "keyword; at most 60 characters)", s);
+    return -1;
 }
 
 void blk_upper(char *buf, size_t len, const char *name)
@@ -306,7 +316,8 @@ static void gen_help_markdown(FILE *fp, const lq_block *b, const void *defaults)
 
 /* Parse argv against the block's options for `where` and the driver's extras.
  * extra(ch, arg, ctx): 1 handled, 0 not ours, -1 bad value (message printed).
- * Returns 0, 1 (help printed), or an exit status >= 2 via *rc. */
+ * Returns 0 (with *help 1 for --help, 2 for --help-markdown, else 0) or
+ * LQ_EXIT_USAGE (message printed). */
 static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state, blk_args *a,
                  const struct option *extra_opts, int (*extra)(int, const char *, void *),
                  void *ctx, const char *cmdname, int *help)
@@ -371,6 +382,48 @@ static int check_dir(const char *dir)
 }
 
 /* ---- ports, view, bench ---- */
+
+int blk_ports_clock(lq_port *p)
+{
+    p[0] = (lq_port){.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock",
+                     .role = LQ_ROLE_CLOCK};
+    p[1] = (lq_port){.name = "rst", .dir = LQ_PORT_IN, .width = 1,
+                     .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET};
+    return 2;
+}
+
+int blk_ports_handshake(lq_port *p, lq_stream s, int in, const char *valid, const char *ready,
+                        int lanes)
+{
+    static const char *const vdesc[3] = {"input stream valid", "output stream valid",
+                                         "lane j's term stream valid"};
+    static const char *const rdesc[3] = {"input stream ready", "output stream ready",
+                                         "lane j's term stream ready"};
+    int k = s == LQ_STREAM_SIDE ? 2 : in ? 0 : 1;
+    p[0] = (lq_port){.name = valid, .dir = in ? LQ_PORT_IN : LQ_PORT_OUT, .width = lanes ? lanes : 1,
+                     .desc = vdesc[k], .role = LQ_ROLE_VALID, .stream = s,
+                     .lanes = lanes, .lane_bits = lanes ? 1 : 0};
+    p[1] = (lq_port){.name = ready, .dir = in ? LQ_PORT_OUT : LQ_PORT_IN, .width = lanes ? lanes : 1,
+                     .desc = rdesc[k], .role = LQ_ROLE_READY, .stream = s,
+                     .lanes = lanes, .lane_bits = lanes ? 1 : 0};
+    return 2;
+}
+
+int blk_port_last(lq_port *p, const char *name, const char *desc)
+{
+    *p = (lq_port){.name = name, .dir = LQ_PORT_IN, .width = 1, .desc = desc,
+                   .role = LQ_ROLE_LAST, .stream = LQ_STREAM_IN};
+    return 1;
+}
+
+void blk_port_macros(lq_file *h, const lq_block *b, const void *state, const char *pfx)
+{
+    lq_port ports[BLK_PORTS_MAX];
+    int n;
+    memset(ports, 0, sizeof ports);
+    n = b->ports(state, ports, BLK_PORTS_MAX);
+    package_port_macros(h, pfx, ports, n);
+}
 
 static int get_ports(const lq_block *b, const void *state, lq_port *p)
 {
@@ -606,6 +659,8 @@ int blk_gen(const lq_block *b, const lq_cmd *c)
     if (rc == 0 && b->finish(state, &a, BO_GEN) != 0)
         rc = LQ_EXIT_USAGE;
     if (rc != 0) {
+        if (b->release)
+            b->release(state); /* finish may have allocated before it refused */
         free(state);
         return rc;
     }
@@ -626,6 +681,32 @@ int blk_gen(const lq_block *b, const lq_cmd *c)
         b->release(state);
     free(state);
     return rc;
+}
+
+/* ---- logq gen BLOCK, logq vectors BLOCK ---- */
+
+int blk_dispatch(const lq_cmd *c, const char *cmd, void (*usage)(FILE *),
+                 int (*run)(const lq_block *, const lq_cmd *))
+{
+    const blk_entry *e;
+    lq_cmd sub;
+    if (c->argc < 2) {
+        usage(stderr);
+        return LQ_EXIT_USAGE;
+    }
+    if (strcmp(c->argv[1], "--help") == 0 || strcmp(c->argv[1], "-h") == 0) {
+        usage(stdout);
+        return LQ_EXIT_OK;
+    }
+    if (!(e = blk_entry_find(c->argv[1]))) {
+        cli_error("%s: unknown block '%s'", cmd, c->argv[1]);
+        usage(stderr);
+        return LQ_EXIT_USAGE;
+    }
+    sub = *c;
+    sub.argc = c->argc - 1;
+    sub.argv = c->argv + 1;
+    return run(e->desc, &sub);
 }
 
 /* ---- logq vectors ---- */

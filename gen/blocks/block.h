@@ -100,7 +100,8 @@ typedef struct lq_block_s {
     /* Check the combination, derive every width: 0, or -1 with a message naming the
      * values. where: BO_GEN or BO_VEC (the options given are in a). */
     int (*finish)(void *state, const blk_args *a, unsigned where);
-    void (*release)(void *state);         /* may be NULL */
+    void (*release)(void *state);  /* frees what finish allocated, whether it succeeded
+                                      or not; may be NULL */
     const char *(*module)(const void *state);
     /* The top module's ports in declaration order; returns how many (<= max). */
     int (*ports)(const void *state, lq_port *p, int max);
@@ -143,9 +144,28 @@ void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *port
  * count or -1. */
 int blk_file_names(const lq_block *b, const char *name, int tb, char **names, int max);
 
+/* Port helpers for a block's ports function. Each writes at p and returns how many
+ * ports it wrote. */
+int blk_ports_clock(lq_port *p); /* clk, rst (synchronous, active high) */
+/* A stream's valid and ready; in: the block receives the stream (valid is an input).
+ * lanes > 0: one valid/ready bit per lane (side streams). */
+int blk_ports_handshake(lq_port *p, lq_stream s, int in, const char *valid, const char *ready,
+                        int lanes);
+/* The LAST port of the input stream. */
+int blk_port_last(lq_port *p, const char *name, const char *desc);
+/* NAME.h's port layout macros (package_port_macros) of b's ports, prefix pfx. */
+void blk_port_macros(lq_file *h, const lq_block *b, const void *state, const char *pfx);
+
+/* `logq gen` / `logq vectors`: argv[1] names the block (gen/blocks/blocks.c); --help
+ * and errors print usage. run is blk_gen or blk_vectors. Exit status. */
+int blk_dispatch(const lq_cmd *c, const char *cmd, void (*usage)(FILE *),
+                 int (*run)(const lq_block *, const lq_cmd *));
+
 /* Verilog identifiers for --name: lower-case letters, digits and '_', a letter or
  * '_' first, at most 60 characters, not a Verilog or SystemVerilog keyword. */
 int blk_name_ok(const char *s);
+/* The same as a check of --name: 0, or -1 with a message naming the value. */
+int blk_check_name(const char *s);
 
 /* The upper-case form of a name for C macros, into buf. */
 void blk_upper(char *buf, size_t len, const char *name);

@@ -1,38 +1,26 @@
-/* The blocks of `logq gen` and `logq vectors`, one file each in gen/blocks/. A block
- * described by an lq_block (block.h) gets its options, help, files, view, packaging,
- * bench and stimulus from the common driver (gen/blocks/block.c). */
+/* The blocks of `logq gen` and `logq vectors`, one file each in gen/blocks/: each is
+ * described by an lq_block (block.h) and gets its options, help, files, view,
+ * packaging, bench and stimulus from the common driver (gen/blocks/block.c). */
 #ifndef LOGQ_BLOCKS_H
 #define LOGQ_BLOCKS_H
 
-#include "cmodel/mac.h"
 #include "cli.h"
 
 struct lq_block_s;
 extern const struct lq_block_s blk_mac;      /* gen/blocks/mac.c */
-
-/* Blocks not yet described: their own command functions. */
-int gen_logacc(const lq_cmd *c); /* gen/blocks/logacc.c */
-int gen_slqdec(const lq_cmd *c); /* gen/blocks/slqdec.c */
-int gen_slqmac(const lq_cmd *c); /* gen/blocks/slqmac.c */
-int vectors_logacc(const lq_cmd *c); /* gen/blocks/vectors.c */
-int vectors_slqdec(const lq_cmd *c);
-int vectors_slqmac(const lq_cmd *c);
+extern const struct lq_block_s blk_logacc;   /* gen/blocks/logacc.c */
+extern const struct lq_block_s blk_slqdec;   /* gen/blocks/slqdec.c */
+extern const struct lq_block_s blk_slqmac;   /* gen/blocks/slqmac.c */
 
 /* The table of blocks (gen/blocks/blocks.c): `logq gen` and `logq vectors` look a
- * block up here. desc is NULL for a block that still has its own functions. */
+ * block up here; a new block adds one line there. */
 typedef struct {
     const char *name;
     const struct lq_block_s *desc;
-    int (*gen)(const lq_cmd *c);
-    int (*vectors)(const lq_cmd *c);
     const char *summary;
 } blk_entry;
 
 const blk_entry *blk_entry_find(const char *name);
 const blk_entry *blk_entry_at(int i); /* NULL past the last */
-
-/* `logq gen NAME`, `logq vectors NAME`: argv[0] is the block's name. */
-int blk_run_gen(const blk_entry *e, const lq_cmd *c);
-int blk_run_vectors(const blk_entry *e, const lq_cmd *c);
 
 #endif

@@ -1,53 +1,36 @@
-/* `logq gen logacc`: the log-domain accumulator (docs/logacc.md). Writes NAME.v (the
- * top), NAME_add.v (the log-domain adder), NAME.h (parameters and derived constants
- * for the bench) and NAME.f (file list). cmodel/logacc.c is the bit-exact model. */
-#include <ctype.h>
+/* The log-domain accumulator block: `logq gen logacc` and `logq vectors logacc`
+ * (docs/logacc.md). Per beat N product exponents (zero flag, sign, E-bit two's
+ * complement exponent) are summed in the log domain into a positive and a negative
+ * sum; `last` returns both and restarts. cmodel/logacc.c is the bit-exact model and
+ * gives the derived constants and the correction table.
+ *
+ * The block's whole description (gen/blocks/block.h): options, derivation, ports,
+ * files (NAME.v: the top; NAME_add.v: the log-domain adder; NAME.h), view, report,
+ * and the stimulus with the model's expected outputs. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmodel/logacc.h"
-#include "emit/emit.h"
+#include "blocks/block.h"
 #include "blocks/blocks.h"
-#include "emit/gtkw.h"
-#include "emit/package.h"
-#include "emit/tb_icarus.h"
+#include "blocks/pipeline.h"
+#include "emit/verilog.h"
 
-static const char logacc_help[] =
-    "usage: logq gen logacc [options] -o DIR\n"
-    "\n"
-    "Log-domain accumulator: per beat N product exponents (zero flag, sign, E-bit two's\n"
-    "complement exponent, as w + x leaves a log-by-log lane) are summed in the log\n"
-    "domain into a positive and a negative sum; `last` returns both and restarts.\n"
-    "\n"
-    "  --lanes N           terms per beat, 1..64 (default 4)\n"
-    "  --base B            2 or sqrt2: exponents in log2 units or half steps (default 2)\n"
-    "  --exp-bits E        input exponent width, 2..16 (default 8)\n"
-    "  --frac F            fraction bits of the state (default 6; paper 0..16,\n"
-    "                      table 0..10; base sqrt2 needs F >= 1)\n"
-    "  --correction C      paper: max + 2^-|floor(a)-floor(b)|;\n"
-    "                      table: max + round(log2(1 + 2^-|a-b|)) (default table)\n"
-    "  --pipeline P        register stages, a comma list of: none, input (after the\n"
-    "                      lane decode), tree:k (after every k adder-tree levels), sum\n"
-    "                      (after the last tree level), full (= input,tree:1)\n"
-    "                      (default tree:2); latency is stages + 1 cycles\n"
-    "  --name NAME         module name (default logacc)\n"
-    "  --tb                also write NAME_tb.v, the self-checking bench of\n"
-    "                      `logq vectors logacc` (docs/xsim.md)\n"
-    "  -o, --out DIR       output directory (required)\n"
-    "\n"
-    "Writes DIR/NAME.v, NAME_add.v, NAME.h, NAME.f and NAME.gtkw (a GTKWave view of the\n"
-    "bench's dump). docs/logacc.md is the specification.\n";
-
-enum { OPT_LANES = 1, OPT_BASE, OPT_EXP_BITS, OPT_FRAC, OPT_CORR, OPT_PIPE, OPT_NAME, OPT_TB };
+enum { LOGACC_LEVELS_MAX = 8 }; /* ceil(log2 64) = 6 tree levels, and the input */
 
 typedef struct {
+    /* options */
+    int lanes, base, exp_bits, frac, corr;
+    const char *pipeline, *name;
+    /* derived */
     lq_logacc m;      /* the model: derived constants and table */
+    int have_m;
     int pipe;         /* register stages */
-    const char *pipeline;
-    const char *name;
     int sw, si, lw, f, e, n, levels;
     int dw, db;       /* width of the difference d, width of the table index */
-    int *reg_after;   /* reg_after[l]: a register stage after tree level l (1..levels) */
+    int reg_after[LOGACC_LEVELS_MAX + 1]; /* a register stage after tree level l */
+    char upper[80];
 } logacc_gen;
 
 static int clog2_i64(int64_t v)
@@ -58,70 +41,14 @@ static int clog2_i64(int64_t v)
     return b;
 }
 
-static int name_ok(const char *s)
-{
-    static const char *const kw[] = {
-        "module", "endmodule", "input", "output", "inout", "wire", "reg", "assign",
-        "always", "begin", "end", "if", "else", "case", "endcase", "default", "for",
-        "generate", "endgenerate", "parameter", "localparam", "integer", "initial",
-        "function", "endfunction", "task", "endtask", "posedge", "negedge", "or", "and",
-        "not", "xor", "signed", "unsigned", "genvar", "logic", "bit", "int", NULL};
-    if (!(isalpha((unsigned char)*s) || *s == '_'))
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '_'))
-            return 0;
-    if (strlen(s) > 48)
-        return 0;
-    for (int i = 0; kw[i]; i++)
-        if (strcmp(s, kw[i]) == 0)
-            return 0;
-    return 1;
-}
-
-/* --pipeline: fills reg_after[0..levels] and pipe; 0 or -1 (message printed). */
-static int pipeline_parse(logacc_gen *g, const char *spec)
-{
-    char buf[128], *tok, *save = NULL;
-    int D = g->levels;
-    if (strlen(spec) >= sizeof buf) {
-        cli_error("--pipeline '%s' is too long", spec);
-        return -1;
-    }
-    strcpy(buf, spec);
-    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (strcmp(tok, "none") == 0) {
-            continue;
-        } else if (strcmp(tok, "input") == 0) {
-            g->reg_after[0] = 1;
-        } else if (strcmp(tok, "sum") == 0) {
-            g->reg_after[D] = 1;
-        } else if (strcmp(tok, "full") == 0) {
-            for (int j = 0; j <= D; j++)
-                g->reg_after[j] = 1;
-        } else if (strncmp(tok, "tree:", 5) == 0) {
-            int k;
-            if (cli_int("--pipeline tree:k", tok + 5, 1, 16, &k) != 0)
-                return -1;
-            for (int j = k; j <= D; j += k)
-                g->reg_after[j] = 1;
-        } else {
-            cli_error("--pipeline item '%s' is unknown (none, input, tree:k, sum, full)", tok);
-            return -1;
-        }
-    }
-    g->pipe = 0;
-    for (int j = 0; j <= D; j++)
-        g->pipe += g->reg_after[j];
-    return 0;
-}
-
 /* The adder module: r = max(a, b) + C(d), saturating; zero is the identity. */
 static void emit_add(lq_file *v, const logacc_gen *g)
 {
     const lq_logacc *m = &g->m;
     int sw = g->sw, f = g->f, si = g->si;
     int paper = m->cfg.corr == LQ_CORR_PAPER;
+    char l1[32];
+    vw w;
 
     file_printf(v, "// %s_add: one log-domain addition, r = max(a, b) + C(d), saturating at\n"
                    "// the largest state; a zero operand is the identity.\n",
@@ -134,44 +61,43 @@ static void emit_add(lq_file *v, const logacc_gen *g)
                    "    output wire        r_z,\n"
                    "    output wire [%d:0] r\n);\n",
                 sw - 1, sw - 1, sw - 1);
-    file_printf(v, "    /* verilator no_inline_module */\n");
-    file_printf(v, "    localparam integer SW = %d;    // state width: E + 1 + F\n", sw);
-    file_printf(v, "    localparam integer F = %d;     // fraction bits\n", f);
-    file_printf(v, "    localparam integer DCUT = %lld; // C(d) = 0 for d >= DCUT\n",
-                (long long)m->dcut);
-    file_printf(v, "    localparam [%d:0] SMAX = %d'h%llx;\n\n", sw - 1, sw,
-                (unsigned long long)m->vmax);
-    file_printf(v, "    wire a_ge = $signed(a) >= $signed(b);\n");
-    file_printf(v, "    wire [%d:0] mx = a_ge ? a : b;\n", sw - 1);
+    vw_init(&w, v, 1);
+    vw_line(&w, "/* verilator no_inline_module */");
+    vw_line(&w, "localparam integer SW = %d;    // state width: E + 1 + F", sw);
+    vw_line(&w, "localparam integer F = %d;     // fraction bits", f);
+    vw_line(&w, "localparam integer DCUT = %lld; // C(d) = 0 for d >= DCUT", (long long)m->dcut);
+    vw_line(&w, "localparam [%d:0] SMAX = %d'h%llx;", sw - 1, sw, (unsigned long long)m->vmax);
+    vw_blank(&w);
+    vw_wire(&w, 0, 0, "a_ge", "$signed(a) >= $signed(b)");
+    vw_wire(&w, 0, sw, "mx", "a_ge ? a : b");
     if (paper) {
-        file_printf(v, "    // d = |floor(a) - floor(b)|: the integer parts, sign-extended by one bit\n");
-        file_printf(v, "    wire [%d:0] ai = {a[%d], a[%d:%d]};\n", si, sw - 1, sw - 1, f);
-        file_printf(v, "    wire [%d:0] bi = {b[%d], b[%d:%d]};\n", si, sw - 1, sw - 1, f);
-        file_printf(v, "    wire [%d:0] d = ($signed(ai) >= $signed(bi)) ? (ai - bi) : (bi - ai);\n",
-                    g->dw - 1);
+        vw_line(&w, "// d = |floor(a) - floor(b)|: the integer parts, sign-extended by one bit");
+        vw_wire(&w, 0, si + 1, "ai", "{a[%d], a[%d:%d]}", sw - 1, sw - 1, f);
+        vw_wire(&w, 0, si + 1, "bi", "{b[%d], b[%d:%d]}", sw - 1, sw - 1, f);
+        vw_wire(&w, 0, g->dw, "d", "($signed(ai) >= $signed(bi)) ? (ai - bi) : (bi - ai)");
     } else {
-        file_printf(v, "    // d = |a - b| in units of 2^-F, one bit wider than the state\n");
-        file_printf(v, "    wire [%d:0] ax = {a[%d], a};\n", sw, sw - 1);
-        file_printf(v, "    wire [%d:0] bx = {b[%d], b};\n", sw, sw - 1);
-        file_printf(v, "    wire [%d:0] d = a_ge ? (ax - bx) : (bx - ax);\n", g->dw - 1);
+        vw_line(&w, "// d = |a - b| in units of 2^-F, one bit wider than the state");
+        vw_wire(&w, 0, sw + 1, "ax", "{a[%d], a}", sw - 1);
+        vw_wire(&w, 0, sw + 1, "bx", "{b[%d], b}", sw - 1);
+        vw_wire(&w, 0, g->dw, "d", "a_ge ? (ax - bx) : (bx - ax)");
     }
-    file_printf(v, "    wire in_tab = d < %d'd%lld;\n", g->dw, (long long)m->dcut);
+    vw_wire(&w, 0, 0, "in_tab", "d < %s", vw_lit(l1, g->dw, 0, m->dcut));
     /* The table as a ROM: an array initialised with exact sized constants. Simulators
      * and FPGA synthesis (yosys, vendors) read it as a ROM; it compiles much faster in
      * Verilator than a case statement of the same size. */
-    file_printf(v, "    reg [%d:0] tab [0:%lld];\n", f, (long long)m->dcut - 1);
-    file_printf(v, "    initial begin\n");
+    vw_line(&w, "reg [%d:0] tab [0:%lld];", f, (long long)m->dcut - 1);
+    vw_open(&w, "initial begin");
     for (int64_t d = 0; d < m->dcut; d++)
-        file_printf(v, "        tab[%lld] = %d'd%lld;\n", (long long)d, f + 1,
-                    (long long)m->tab[d]);
-    file_printf(v, "    end\n");
-    file_printf(v, "    wire [%d:0] idx = d[%d:0];\n", g->db - 1, g->db - 1);
-    file_printf(v, "    wire [%d:0] c = in_tab ? tab[idx] : %d'd0;\n\n", f, f + 1);
-    file_printf(v, "    wire [%d:0] sum = {mx[%d], mx} + {%d'd0, c};\n", sw, sw - 1, sw - f);
-    file_printf(v, "    wire ovf = ~sum[%d] & sum[%d];\n", sw, sw - 1);
-    file_printf(v, "    wire [%d:0] rs = ovf ? SMAX : sum[%d:0];\n", sw - 1, sw - 1);
-    file_printf(v, "    assign r_z = a_z & b_z;\n");
-    file_printf(v, "    assign r = a_z ? b : (b_z ? a : rs);\n");
+        vw_line(&w, "tab[%lld] = %s;", (long long)d, vw_lit(l1, f + 1, 0, m->tab[d]));
+    vw_close(&w, "end");
+    vw_wire(&w, 0, g->db, "idx", "d[%d:0]", g->db - 1);
+    vw_wire(&w, 0, f + 1, "c", "in_tab ? tab[idx] : %s", vw_lit(l1, f + 1, 0, 0));
+    vw_blank(&w);
+    vw_wire(&w, 0, sw + 1, "sum", "{mx[%d], mx} + {%s, c}", sw - 1, vw_lit(l1, sw - f, 0, 0));
+    vw_wire(&w, 0, 0, "ovf", "~sum[%d] & sum[%d]", sw, sw - 1);
+    vw_wire(&w, 0, sw, "rs", "ovf ? SMAX : sum[%d:0]", sw - 1);
+    vw_assign(&w, "r_z", "a_z & b_z");
+    vw_assign(&w, "r", "a_z ? b : (b_z ? a : rs)");
     file_printf(v, "\n    initial begin\n"
                    "        if (SW != F + %d || DCUT < 1) begin\n"
                    "            $display(\"%s_add: inconsistent constants, regenerate\");\n"
@@ -186,7 +112,13 @@ static void emit_add(lq_file *v, const logacc_gen *g)
 static void emit_level_end(lq_file *v, const logacc_gen *g, int l, int nc)
 {
     const char sg[2] = {'p', 'n'};
-    char pv[16], pl[16];
+    char pv[16], pl[16], lname[16];
+    enum { NODES = 4 * LQ_LOGACC_LANES_MAX }; /* zero flag and value, both trees */
+    char dst[NODES][24], src[NODES][24];
+    const char *dp[NODES + 1], *sp[NODES + 1];
+    int n = 0;
+    vw w;
+    vw_init(&w, v, 1);
     if (l == 0) {
         snprintf(pv, sizeof pv, "vin");
         snprintf(pl, sizeof pl, "lin");
@@ -195,28 +127,38 @@ static void emit_level_end(lq_file *v, const logacc_gen *g, int l, int nc)
         snprintf(pl, sizeof pl, "l%d", l - 1);
     }
     if (!g->reg_after[l]) {
-        file_printf(v, "    wire v%d = %s;\n    wire l%d = %s;\n\n", l, pv, l, pl);
+        vw_line(&w, "wire v%d = %s;", l, pv);
+        vw_line(&w, "wire l%d = %s;", l, pl);
+        vw_blank(&w);
         return;
     }
     for (int s = 0; s < 2; s++)
-        for (int j = 0; j < nc; j++)
-            file_printf(v, "    reg %c%dz_%d;\n    reg [%d:0] %c%dv_%d;\n", sg[s], l, j, g->sw - 1,
-                        sg[s], l, j);
-    file_printf(v, "    reg v%d, l%d;\n", l, l);
-    file_printf(v, "    always @(posedge clk) begin\n"
-                   "        if (rst)\n            v%d <= 1'b0;\n"
-                   "        else if (en)\n            v%d <= %s;\n"
-                   "    end\n",
-                l, l, pv);
-    file_printf(v, "    always @(posedge clk) begin\n        if (en) begin\n"
-                   "            l%d <= %s;\n",
-                l, pl);
-    for (int s = 0; s < 2; s++)
-        for (int j = 0; j < nc; j++)
-            file_printf(v, "            %c%dz_%d <= %c%dzc_%d;\n"
-                           "            %c%dv_%d <= %c%dvc_%d;\n",
-                        sg[s], l, j, sg[s], l, j, sg[s], l, j, sg[s], l, j);
-    file_printf(v, "        end\n    end\n\n");
+        for (int j = 0; j < nc; j++) {
+            snprintf(dst[n], sizeof dst[n], "%c%dz_%d", sg[s], l, j);
+            snprintf(dst[n + 1], sizeof dst[n + 1], "%c%dv_%d", sg[s], l, j);
+            snprintf(src[n], sizeof src[n], "%c%dzc_%d", sg[s], l, j);
+            snprintf(src[n + 1], sizeof src[n + 1], "%c%dvc_%d", sg[s], l, j);
+            vw_reg(&w, 0, 0, dst[n]);
+            vw_reg(&w, 0, g->sw, dst[n + 1]);
+            n += 2;
+        }
+    vw_line(&w, "reg v%d, l%d;", l, l);
+    vw_open(&w, "always @(posedge clk) begin");
+    vw_line(&w, "if (rst)");
+    vw_line(&w, "    v%d <= 1'b0;", l);
+    vw_line(&w, "else if (en)");
+    vw_line(&w, "    v%d <= %s;", l, pv);
+    vw_close(&w, "end");
+    /* the data of the stage: last, then the nodes of both trees */
+    snprintf(lname, sizeof lname, "l%d", l);
+    dp[0] = lname;
+    sp[0] = pl;
+    for (int k = 0; k < n; k++) {
+        dp[k + 1] = dst[k];
+        sp[k + 1] = src[k];
+    }
+    vw_stage(&w, "en", dp, sp, n + 1);
+    vw_blank(&w);
 }
 
 /* Names of a tree node: sign s ('p' or 'n'), level l, index j. */
@@ -358,17 +300,29 @@ static void emit_top(lq_file *v, const logacc_gen *g)
     file_printf(v, "endmodule\n");
 }
 
-static void upper(char *dst, const char *src)
+static int write_top(lq_file *f, const void *state, const lq_cmd *c)
 {
-    for (; *src; src++)
-        *dst++ = (char)toupper((unsigned char)*src);
-    *dst = '\0';
+    file_header(f, "//", c);
+    file_puts(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    emit_top(f, state);
+    file_puts(f, "\n`resetall\n");
+    return 0;
 }
 
-static void emit_header(lq_file *h, const logacc_gen *g)
+static int write_add(lq_file *f, const void *state, const lq_cmd *c)
 {
-    char up[64];
-    upper(up, g->name);
+    file_header(f, "//", c);
+    file_puts(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    emit_add(f, state);
+    file_puts(f, "`resetall\n");
+    return 0;
+}
+
+static int write_h(lq_file *h, const void *state, const lq_cmd *c)
+{
+    const logacc_gen *g = state;
+    const char *up = g->upper;
+        file_header(h, "//", c);
     file_printf(h, "#ifndef %s_H\n#define %s_H\n\n", up, up);
     file_printf(h, "#define %s_LANES %d\n", up, g->n);
     file_printf(h, "#define %s_BASE_HALF %d /* 1: base sqrt(2), exponents in half steps */\n", up,
@@ -383,221 +337,331 @@ static void emit_header(lq_file *h, const logacc_gen *g)
     file_printf(h, "#define %s_DATA_BITS %d\n", up, g->lw * g->n);
     file_printf(h, "#define %s_STATE_BITS %d\n", up, g->sw);
     file_printf(h, "#define %s_DCUT %lld\n", up, (long long)g->m.dcut);
+    blk_port_macros(h, &blk_logacc, g, up);
     file_printf(h, "\n#endif\n");
-}
-
-/* NAME.gtkw: the DUT of the Icarus bench (NAME_tb.dut): input stream, output stream
- * (sums in signed decimal), the running sums and the valid/last of the tree's end. */
-static int emit_gtkw(lq_file *f, const logacc_gen *g, const lq_cmd *c)
-{
-    static char top[96], vl[16], ll[16];
-    char err[160];
-    int L = g->levels;
-    snprintf(top, sizeof top, "%s_tb.dut", g->name);
-    snprintf(vl, sizeof vl, "v%d", L);
-    snprintf(ll, sizeof ll, "l%d", L);
-    const gtkw_signal in[] = {{"clk", 1, GTKW_BIN}, {"rst", 1, GTKW_BIN},
-                              {"s_valid", 1, GTKW_BIN}, {"s_ready", 1, GTKW_BIN},
-                              {"s_last", 1, GTKW_BIN}, {"s_data", g->n * g->lw, GTKW_HEX}};
-    const gtkw_signal out[] = {{"m_valid", 1, GTKW_BIN}, {"m_ready", 1, GTKW_BIN},
-                               {"m_pos_z", 1, GTKW_BIN}, {"m_pos", g->sw, GTKW_SDEC},
-                               {"m_neg_z", 1, GTKW_BIN}, {"m_neg", g->sw, GTKW_SDEC}};
-    const gtkw_signal st[] = {{vl, 1, GTKW_BIN}, {ll, 1, GTKW_BIN}, {"en", 1, GTKW_BIN},
-                              {"ap_z", 1, GTKW_BIN}, {"ap", g->sw, GTKW_SDEC},
-                              {"an_z", 1, GTKW_BIN}, {"an", g->sw, GTKW_SDEC}};
-    const gtkw_group grp[] = {{"input stream", in, 6}, {"output stream", out, 6},
-                              {"running sums (log2 * 2^F)", st, 7}};
-    gtkw_view v = {NULL, top, grp, 3, -1, 0};
-    if (gtkw_write(f, &v, c, err, sizeof err) != 0) {
-        cli_error("%s", err);
-        return -1;
-    }
     return 0;
 }
 
-int gen_logacc(const lq_cmd *c)
+/* ---- ports, view, report ---- */
+
+static int logacc_ports(const void *state, lq_port *p, int max)
 {
-    static const struct option opts[] = {{"lanes", required_argument, 0, OPT_LANES},
-                                         {"base", required_argument, 0, OPT_BASE},
-                                         {"exp-bits", required_argument, 0, OPT_EXP_BITS},
-                                         {"frac", required_argument, 0, OPT_FRAC},
-                                         {"correction", required_argument, 0, OPT_CORR},
-                                         {"pipeline", required_argument, 0, OPT_PIPE},
-                                         {"name", required_argument, 0, OPT_NAME},
-                                         {"tb", no_argument, 0, OPT_TB},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    lq_logacc_cfg cfg = {.lanes = 4, .half = 0, .exp_bits = 8, .frac = 6,
-                         .corr = LQ_CORR_TABLE, .fault = 0};
-    logacc_gen g;
-    lq_fileset fs;
-    lq_file *fv, *fa, *fh, *ff;
-    const char *out = NULL;
-    char msg[256], fname[80];
-    int ch, rc, tb = 0;
+    const logacc_gen *g = state;
+    int n = 0;
+    if (max < 12)
+        return 0;
+    n += blk_ports_clock(p + n);
+    n += blk_ports_handshake(p + n, LQ_STREAM_IN, 1, "s_valid", "s_ready", 0);
+    p[n] = (lq_port){.name = "s_data", .dir = LQ_PORT_IN, .width = g->n * g->lw,
+                     .desc = g->m.cfg.half ? "product terms: zero = 1 is 0; else (sign = 1: -, 0: +) "
+                                             "2^(exp/2), exp two's complement"
+                                           : "product terms: zero = 1 is 0; else (sign = 1: -, 0: +) "
+                                             "2^exp, exp two's complement",
+                     .stream = LQ_STREAM_IN, .lanes = g->n, .lane_bits = g->lw};
+    p[n].fields[p[n].nfields++] = (lq_field){"exp", 0, g->e};
+    p[n].fields[p[n].nfields++] = (lq_field){"sign", g->e, 1};
+    p[n].fields[p[n].nfields++] = (lq_field){"zero", g->e + 1, 1};
+    n++;
+    n += blk_port_last(p + n, "s_last", "the vector's last beat");
+    n += blk_ports_handshake(p + n, LQ_STREAM_OUT, 0, "m_valid", "m_ready", 0);
+    p[n++] = (lq_port){.name = "m_pos_z", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "the positive sum is zero", .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_pos", .dir = LQ_PORT_OUT, .width = g->sw,
+                       .desc = "log2 of the positive sum, fixed point", .stream = LQ_STREAM_OUT,
+                       .is_signed = 1, .has_lsb = 1, .lsb_exp = -g->f};
+    p[n++] = (lq_port){.name = "m_neg_z", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "the negative sum is zero", .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_neg", .dir = LQ_PORT_OUT, .width = g->sw,
+                       .desc = "log2 of the magnitude of the negative sum, fixed point",
+                       .stream = LQ_STREAM_OUT, .is_signed = 1, .has_lsb = 1, .lsb_exp = -g->f};
+    return n;
+}
 
-    memset(&g, 0, sizeof g);
-    g.name = "logacc";
-    g.pipeline = "tree:2";
-    optind = 1;
-    while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'h': fputs(logacc_help, stdout); return LQ_EXIT_OK;
-        case 'o': out = optarg; break;
-        case OPT_LANES:
-            if (cli_int("--lanes", optarg, 1, LQ_LOGACC_LANES_MAX, &cfg.lanes) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_BASE:
-            if (strcmp(optarg, "2") == 0)
-                cfg.half = 0;
-            else if (strcmp(optarg, "sqrt2") == 0)
-                cfg.half = 1;
-            else {
-                cli_error("--base '%s' is unknown (2 or sqrt2)", optarg);
-                return LQ_EXIT_USAGE;
-            }
-            break;
-        case OPT_EXP_BITS:
-            if (cli_int("--exp-bits", optarg, LQ_LOGACC_EXP_BITS_MIN, LQ_LOGACC_EXP_BITS_MAX,
-                        &cfg.exp_bits) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_FRAC:
-            if (cli_int("--frac", optarg, 0, LQ_LOGACC_FRAC_MAX_PAPER, &cfg.frac) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_CORR:
-            if (lq_logacc_corr_parse(optarg, &cfg.corr) != 0) {
-                cli_error("--correction '%s' is unknown (paper or table)", optarg);
-                return LQ_EXIT_USAGE;
-            }
-            break;
-        case OPT_PIPE:
-            g.pipeline = optarg;
-            break;
-        case OPT_TB: tb = 1; break;
-        case OPT_NAME:
-            if (!name_ok(optarg)) {
-                cli_error("--name '%s' is not a usable Verilog identifier (letters, digits "
-                          "and _, at most 48, not a keyword)",
-                          optarg);
-                return LQ_EXIT_USAGE;
-            }
-            g.name = optarg;
-            break;
-        default: return cli_bad_option(c);
-        }
-    }
-    if (optind < c->argc) {
-        cli_error("gen logacc takes no file argument, got '%s'", c->argv[optind]);
-        return LQ_EXIT_USAGE;
-    }
-    if (!out) {
-        cli_error("gen logacc needs an output directory (-o DIR)");
-        return LQ_EXIT_USAGE;
-    }
-    if (lq_logacc_init(&g.m, &cfg, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
-        return LQ_EXIT_USAGE;
-    }
-    g.n = cfg.lanes;
-    g.e = cfg.exp_bits;
-    g.f = cfg.frac;
-    g.sw = g.m.state_bits;
-    g.si = g.e + 1;
-    g.lw = g.e + 2;
-    g.levels = g.m.levels;
-    g.dw = cfg.corr == LQ_CORR_PAPER ? g.si + 1 : g.sw + 1;
-    g.db = clog2_i64(g.m.dcut);
-    if (g.db < 1)
-        g.db = 1;
-    g.reg_after = calloc((size_t)g.levels + 2, sizeof *g.reg_after);
-    if (!g.reg_after) {
-        cli_error("out of memory");
-        lq_logacc_free(&g.m);
-        return LQ_EXIT_FAIL;
-    }
-    if (pipeline_parse(&g, g.pipeline) != 0) {
-        free(g.reg_after);
-        lq_logacc_free(&g.m);
-        return LQ_EXIT_USAGE;
-    }
+/* The valid/last at the tree's end, the enable and the running sums. */
+static int logacc_view(const void *state, gtkw_signal *s, int max, char (*names)[40])
+{
+    const logacc_gen *g = state;
+    if (max < 7)
+        return 0;
+    snprintf(names[0], sizeof names[0], "v%d", g->levels);
+    snprintf(names[1], sizeof names[1], "l%d", g->levels);
+    s[0] = (gtkw_signal){names[0], 1, GTKW_BIN};
+    s[1] = (gtkw_signal){names[1], 1, GTKW_BIN};
+    s[2] = (gtkw_signal){"en", 1, GTKW_BIN};
+    s[3] = (gtkw_signal){"ap_z", 1, GTKW_BIN};
+    s[4] = (gtkw_signal){"ap", g->sw, GTKW_SDEC};
+    s[5] = (gtkw_signal){"an_z", 1, GTKW_BIN};
+    s[6] = (gtkw_signal){"an", g->sw, GTKW_SDEC};
+    return 7;
+}
 
-    fileset_init(&fs);
-    snprintf(fname, sizeof fname, "%s.v", g.name);
-    fv = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s_add.v", g.name);
-    fa = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.h", g.name);
-    fh = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.f", g.name);
-    ff = fileset_add(&fs, fname);
-    if (!fv || !fa || !fh || !ff) {
-        cli_error("out of memory");
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    file_header(fv, "//", c);
-    file_puts(fv, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    emit_top(fv, &g);
-    file_puts(fv, "\n`resetall\n");
-    file_header(fa, "//", c);
-    file_puts(fa, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    emit_add(fa, &g);
-    file_puts(fa, "`resetall\n");
-    file_header(fh, "//", c);
-    emit_header(fh, &g);
-    file_header(ff, "#", c);
-    file_printf(ff, "%s_add.v\n%s.v\n", g.name, g.name);
-    snprintf(fname, sizeof fname, "%s.gtkw", g.name);
-    {
-        lq_file *fg = fileset_add(&fs, fname);
-        if (!fg || emit_gtkw(fg, &g, c) != 0) {
-            rc = LQ_EXIT_FAIL;
-            goto done;
-        }
-    }
-    {
-        tb_desc d;
-        char add[96], top[96];
-        const char *vfiles[2] = {add, top};
-        snprintf(add, sizeof add, "%s_add.v", g.name);
-        snprintf(top, sizeof top, "%s.v", g.name);
-        tb_desc_logacc(&d, g.name, g.n, g.e, g.sw, g.pipe + 1);
-        if (package_add_block(&fs, &d, vfiles, 2, g.pipe + 1,
-                              "logq log-domain accumulator (docs/logacc.md)", c) != 0 ||
-            (tb && tb_icarus_write(&fs, &d, c) != 0)) {
-            rc = LQ_EXIT_FAIL;
-            goto done;
-        }
-    }
-    if (fileset_commit(&fs, out) != 0) {
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    printf("logq gen logacc: wrote %s/%s.v, %s_add.v, %s.h, %s.f, %s.gtkw%s\n", out, g.name,
-           g.name, g.name, g.name, g.name, tb ? ", the bench _tb.v" : "");
+static void logacc_report(const void *state, const char *out)
+{
+    const logacc_gen *g = state;
     printf("  lanes %d, base %s, exponent %d bits, state %d bits (%d integer + %d fraction),\n"
            "  %s correction (cut-off d >= %lld), %d tree level(s), pipeline '%s': %d stage(s)\n",
-           g.n, cfg.half ? "sqrt2" : "2", g.e, g.sw, g.si, g.f, lq_logacc_corr_name(cfg.corr),
-           (long long)g.m.dcut, g.levels, g.pipeline, g.pipe);
+           g->n, g->m.cfg.half ? "sqrt2" : "2", g->e, g->sw, g->si, g->f,
+           lq_logacc_corr_name(g->m.cfg.corr), (long long)g->m.dcut, g->levels, g->pipeline,
+           g->pipe);
     printf("  in : s_valid s_ready s_last s_data[%d:0] (lane i = {zero, sign, exp[%d:0]} at "
            "[i*%d +: %d])\n",
-           g.n * g.lw - 1, g.e - 1, g.lw, g.lw);
+           g->n * g->lw - 1, g->e - 1, g->lw, g->lw);
     printf("  out: m_valid m_ready m_pos_z m_pos[%d:0] m_neg_z m_neg[%d:0] (log2 * 2^%d)\n",
-           g.sw - 1, g.sw - 1, g.f);
+           g->sw - 1, g->sw - 1, g->f);
     printf("  latency: %d cycle(s) from the last beat to m_valid; one beat per clock\n",
-           g.pipe + 1);
+           g->pipe + 1);
     printf("  co-simulate: make logacc-cosim LOGACC_OPTS='<these options>' (module name logacc)\n");
     printf("  icarus: logq vectors logacc <these options> -o VEC && WAVES=1 sim/icarus/run.sh %s VEC\n"
-           "          (then gtkwave VEC/%s_tb.vcd %s/%s.gtkw)\n", out, g.name, out, g.name);
-    printf("  lint: cd %s && verilator --lint-only -Wall -f %s.f\n", out, g.name);
-    rc = LQ_EXIT_OK;
-done:
-    fileset_free(&fs);
-    free(g.reg_after);
-    lq_logacc_free(&g.m);
-    return rc;
+           "          (then gtkwave VEC/%s_tb.vcd %s/%s.gtkw)\n", out, g->name, out, g->name);
+    printf("  lint: cd %s && verilator --lint-only -Wall -f %s.f\n", out, g->name);
 }
+
+/* ---- options ---- */
+
+#define T logacc_gen
+static const blk_option logacc_options[] = {
+    BLK_INT(T, "lanes", "N", lanes, 1, LQ_LOGACC_LANES_MAX, "terms per beat, %r (default %d)",
+            BO_BOTH),
+    BLK_CHOICE(T, "base", "B", base, "2|sqrt2",
+               "%r: exponents in log2 units or half steps (default 2)", BO_BOTH),
+    BLK_INT(T, "exp-bits", "E", exp_bits, LQ_LOGACC_EXP_BITS_MIN, LQ_LOGACC_EXP_BITS_MAX,
+            "input exponent width, %r (default %d)", BO_BOTH),
+    BLK_INT(T, "frac", "F", frac, 0, LQ_LOGACC_FRAC_MAX_PAPER,
+            "fraction bits of the state (default %d; paper %r,\n"
+            "table 0-10; base sqrt2 needs F >= 1)", BO_BOTH),
+    BLK_CHOICE(T, "correction", "C", corr, "paper|table",
+               "paper: max + 2^-|floor(a)-floor(b)|;\n"
+               "table: max + round(log2(1 + 2^-|a-b|)) (default %d)", BO_BOTH),
+    BLK_TEXT(T, "pipeline", "P", pipeline,
+             "register stages, a comma list of: none (alone), input (after\n"
+             "the lane decode), tree:k (after every k adder-tree levels, k at\n"
+             "most ceil(log2 N)), sum (after the last tree level), full\n"
+             "(= input,tree:1) (default %d); latency is stages + 1 cycles", BO_BOTH),
+    BLK_TEXT(T, "name", "NAME", name,
+             "module name (default %d): a-z, 0-9, _, not a Verilog keyword", BO_BOTH),
+};
+#undef T
+
+static void logacc_defaults(void *state)
+{
+    logacc_gen *g = state;
+    memset(g, 0, sizeof *g);
+    g->lanes = 4;
+    g->exp_bits = 8;
+    g->frac = 6;
+    g->corr = LQ_CORR_TABLE;
+    g->pipeline = "tree:2";
+    g->name = "logacc";
+}
+
+static int logacc_finish(void *state, const blk_args *a, unsigned where)
+{
+    logacc_gen *g = state;
+    lq_logacc_cfg cfg = {.lanes = g->lanes, .half = g->base, .exp_bits = g->exp_bits,
+                         .frac = g->frac, .corr = (lq_logacc_corr)g->corr, .fault = 0};
+    char msg[256];
+    (void)where;
+    if (blk_check_name(g->name) != 0)
+        return -1;
+    if (lq_logacc_init(&g->m, &cfg, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return -1;
+    }
+    g->have_m = 1;
+    g->n = cfg.lanes;
+    g->e = cfg.exp_bits;
+    g->f = cfg.frac;
+    g->sw = g->m.state_bits;
+    g->si = g->e + 1;
+    g->lw = g->e + 2;
+    g->levels = g->m.levels;
+    g->dw = cfg.corr == LQ_CORR_PAPER ? g->si + 1 : g->sw + 1;
+    g->db = clog2_i64(g->m.dcut);
+    if (g->db < 1)
+        g->db = 1;
+    if (g->levels > LOGACC_LEVELS_MAX) {
+        cli_error("--lanes %d: too many tree levels", g->n);
+        return -1;
+    }
+    g->pipe = pipeline_parse(g->pipeline, "input", g->levels, g->n, blk_given(a, "pipeline"),
+                             g->reg_after);
+    if (g->pipe < 0)
+        return -1;
+    blk_upper(g->upper, sizeof g->upper, g->name);
+    return 0;
+}
+
+static void logacc_release(void *state)
+{
+    logacc_gen *g = state;
+    if (g->have_m)
+        lq_logacc_free(&g->m);
+    g->have_m = 0;
+}
+
+static const char *logacc_module(const void *state)
+{
+    return ((const logacc_gen *)state)->name;
+}
+
+static int logacc_latency(const void *state)
+{
+    return ((const logacc_gen *)state)->pipe + 1;
+}
+
+/* ---- stimulus: `logq vectors logacc` (mirrors sim/verilator/logacc_tb.cpp) ---- */
+
+typedef struct {
+    vec_out *v;
+    lq_logacc m;
+    int emin, emax;
+} lacc_vec;
+
+static int lacc_clamp(const lacc_vec *g, long e)
+{
+    return (int)(e < g->emin ? g->emin : e > g->emax ? g->emax : e);
+}
+
+/* A difference on a segment boundary of the correction or around its cut-off
+ * (logacc_tb.cpp: boundary_offset). */
+static long lacc_boundary(lacc_vec *g)
+{
+    vec_out *v = g->v;
+    int unit = g->m.cfg.half ? 2 : 1;
+    long dcut = (long)g->m.dcut;
+    long cut = g->m.cfg.corr == LQ_CORR_PAPER ? dcut : (dcut >> g->m.cfg.frac) + 1;
+    switch (vec_rnd(v, 4)) {
+    case 0: return 0;
+    case 1: return unit * (vec_rnd(v, 3) - 1 + cut) * (vec_rnd(v, 2) ? 1 : -1);
+    case 2: return vec_rnd(v, 2 * cut * unit + 3) - cut * unit - 1;
+    default: return vec_rnd(v, 2) ? 1 : -1;
+    }
+}
+
+static void lacc_beat(lacc_vec *g, const lq_lterm *t, int last)
+{
+    static bitword b;
+    vec_out *v = g->v;
+    int n = g->m.cfg.lanes, E = g->m.cfg.exp_bits, SW = g->m.state_bits;
+    uint64_t em = ((uint64_t)1 << E) - 1u, sm = SW >= 64 ? ~0ull : ((uint64_t)1 << SW) - 1u;
+    lq_logacc_out o;
+    b.n = 0;
+    for (int i = 0; i < n; i++)
+        bw_put(&b, ((uint64_t)(uint32_t)t[i].exp & em) | ((uint64_t)(t[i].sign & 1) << E) |
+                       ((uint64_t)(t[i].zero & 1) << (E + 1)), E + 2);
+    bw_put(&b, (uint64_t)(last != 0), 1);
+    bw_hex(v->in, &b);
+    vec_gap(v);
+    v->nin++;
+    if (lq_logacc_step(&g->m, t, last, &o)) {
+        b.n = 0;
+        bw_put(&b, (uint64_t)o.pos.zero, 1);
+        bw_put(&b, (uint64_t)o.pos.v & sm, SW);
+        bw_put(&b, (uint64_t)o.neg.zero, 1);
+        bw_put(&b, (uint64_t)o.neg.v & sm, SW);
+        vec_item(v, &b);
+    }
+}
+
+/* One vector (logacc_tb.cpp: gen_vector): clusters of exponents where errors hide,
+ * zero terms with garbage in their ignored fields, all-zero vectors, lengths 1-3
+ * (45 %), up to 24, up to 325 and up to 3300 beats. */
+static void lacc_vector(lacc_vec *g)
+{
+    vec_out *v = g->v;
+    lq_lterm t[LQ_LOGACC_LANES_MAX];
+    int n = g->m.cfg.lanes;
+    long len, r = vec_rnd(v, 100);
+    int mode = (int)vec_rnd(v, 8);
+    if (r < 45)
+        len = 1 + vec_rnd(v, 3);
+    else if (r < 85)
+        len = 1 + vec_rnd(v, 24);
+    else if (r < 97)
+        len = 25 + vec_rnd(v, 300);
+    else
+        len = 300 + vec_rnd(v, 3000);
+    long base = g->emin + vec_rnd(v, (long)g->emax - g->emin + 1);
+    if (vec_rnd(v, 5) == 0)
+        base = vec_rnd(v, 2) ? g->emax : g->emin;
+    int pzero = vec_rnd(v, 4) == 0 ? 60 : (int)vec_rnd(v, 20);
+    int allzero = vec_rnd(v, 25) == 0;
+    int psign = vec_rnd(v, 3) == 0 ? 0 : vec_rnd(v, 3) == 0 ? 100 : 50;
+    for (long b = 0; b < len; b++) {
+        for (int i = 0; i < n; i++) {
+            long e;
+            t[i].zero = allzero || vec_rnd(v, 100) < pzero;
+            t[i].sign = vec_rnd(v, 100) < psign;
+            switch (mode) {
+            case 0: e = base; break;
+            case 1: e = base + lacc_boundary(g); break;
+            case 2: e = vec_rnd(v, 2) ? g->emax : g->emax - vec_rnd(v, 3); break;
+            case 3: e = vec_rnd(v, 2) ? g->emin : g->emin + vec_rnd(v, 3); break;
+            case 4: e = base + vec_rnd(v, 5) - 2; break;
+            case 5: e = base - b; break;
+            default: e = g->emin + vec_rnd(v, (long)g->emax - g->emin + 1); break;
+            }
+            t[i].exp = lacc_clamp(g, e);
+            if (t[i].zero && vec_rnd(v, 2)) {
+                t[i].sign = (int)vec_rnd(v, 2);
+                t[i].exp = lacc_clamp(g, g->emin + vec_rnd(v, (long)g->emax - g->emin + 1));
+            }
+        }
+        lacc_beat(g, t, b + 1 == len);
+    }
+}
+
+static int logacc_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
+                           const lq_cmd *c)
+{
+    logacc_gen *s = state;
+    lacc_vec g;
+    (void)fs;
+    (void)c;
+    memset(&g, 0, sizeof g);
+    g.v = v;
+    g.m = s->m; /* a copy of the model's state; the table is shared, read only */
+    g.emin = -(1 << (s->e - 1));
+    g.emax = (1 << (s->e - 1)) - 1;
+    for (int i = 0; i < o->count; i++)
+        lacc_vector(&g);
+    return LQ_EXIT_OK;
+}
+
+/* ---- the descriptor ---- */
+
+static const blk_file logacc_files[] = {
+    {"%s.v", "the top module (lanes, trees, running sums, handshake)", write_top, 2},
+    {"%s_add.v", "NAME_add, one log-domain addition (max + correction)", write_add, 1},
+    {"%s.h", "parameters, derived constants and the port layout (C)", write_h, 0},
+};
+
+const lq_block blk_logacc = {
+    .name = "logacc",
+    .summary = "logq log-domain accumulator (docs/logacc.md)",
+    .synopsis = "[options] -o DIR",
+    .about = "Log-domain accumulator: per beat N product exponents (zero flag, sign, E-bit two's\n"
+             "complement exponent, as w + x leaves a log-by-log lane) are summed in the log\n"
+             "domain into a positive and a negative sum; `last` returns both and restarts.",
+    .doc = "docs/logacc.md",
+    .opts = logacc_options,
+    .nopts = (int)(sizeof logacc_options / sizeof logacc_options[0]),
+    .state_size = sizeof(logacc_gen),
+    .defaults = logacc_defaults,
+    .finish = logacc_finish,
+    .release = logacc_release,
+    .module = logacc_module,
+    .ports = logacc_ports,
+    .latency_of = logacc_latency,
+    .tb_latency_of = logacc_latency,
+    .out_data_reset = 0, /* the output registers hold data only: checked while m_valid */
+    .out_per_vector = 1,
+    .files = logacc_files,
+    .nfiles = (int)(sizeof logacc_files / sizeof logacc_files[0]),
+    .view_scope = "%s_tb.dut",
+    .view_title = "running sums (log2 * 2^F)",
+    .view = logacc_view,
+    .report = logacc_report,
+    .phased = 1,
+    .stimulus = logacc_stimulus,
+};

@@ -451,17 +451,13 @@ static int write_v(lq_file *f, const void *state, const lq_cmd *c)
 
 /* ---- NAME.h ---- */
 
-static int mac_ports(const void *state, lq_port *p, int max);
-
 static int write_h(lq_file *f, const void *state, const lq_cmd *cmd)
 {
     const mac_gen *g = state;
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
     const char *u = g->upper;
-    lq_port ports[BLK_PORTS_MAX];
-    int np;
-    file_header(f, "//", cmd);
+        file_header(f, "//", cmd);
     file_printf(f, "//\n// Parameters and derived constants of %s (docs/mac.md).\n", g->name);
     file_printf(f, "#ifndef %s_PARAMS_H\n#define %s_PARAMS_H\n\n", u, u);
     file_printf(f, "#define %s_NAME \"%s\"\n", u, g->name);
@@ -497,9 +493,7 @@ static int write_h(lq_file *f, const void *state, const lq_cmd *cmd)
     file_printf(f, "#define %s_PIPELINE \"%s\"\n", u, g->pipeline);
     file_printf(f, "#define %s_STAGES %d\n", u, g->stages);
     file_printf(f, "#define %s_LATENCY %d\n", u, g->latency);
-    memset(ports, 0, sizeof ports);
-    np = mac_ports(g, ports, BLK_PORTS_MAX);
-    package_port_macros(f, u, ports, np);
+    blk_port_macros(f, &blk_mac, g, u);
     file_printf(f, "\n#endif\n");
     return 0;
 }
@@ -564,17 +558,9 @@ static int mac_ports(const void *state, lq_port *p, int max)
     int n = 0, N = c->lanes;
     if (max < 10)
         return 0;
-    p[n++] = (lq_port){.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock",
-                       .role = LQ_ROLE_CLOCK};
-    p[n++] = (lq_port){.name = "rst", .dir = LQ_PORT_IN, .width = 1,
-                       .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET};
-    p[n++] = (lq_port){.name = "in_valid", .dir = LQ_PORT_IN, .width = 1,
-                       .desc = "input stream valid", .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN};
-    p[n++] = (lq_port){.name = "in_ready", .dir = LQ_PORT_OUT, .width = 1,
-                       .desc = "input stream ready", .role = LQ_ROLE_READY, .stream = LQ_STREAM_IN};
-    p[n++] = (lq_port){.name = "in_last", .dir = LQ_PORT_IN, .width = 1,
-                       .desc = "the vector's last beat (top bit of a beat in in.hex)",
-                       .role = LQ_ROLE_LAST, .stream = LQ_STREAM_IN};
+    n += blk_ports_clock(p + n);
+    n += blk_ports_handshake(p + n, LQ_STREAM_IN, 1, "in_valid", "in_ready", 0);
+    n += blk_port_last(p + n, "in_last", "the vector's last beat (top bit of a beat in in.hex)");
     /* the activations: linear two's complement / unsigned codes, or log codes */
     p[n] = (lq_port){.name = "in_a", .dir = LQ_PORT_IN, .width = N * c->a.bits,
                      .stream = LQ_STREAM_IN, .lanes = N, .lane_bits = c->a.bits};
@@ -597,12 +583,7 @@ static int mac_ports(const void *state, lq_port *p, int max)
     if (c->w.is_signed)
         p[n].fields[p[n].nfields++] = (lq_field){"sign", w->w_mag, 1};
     n++;
-    p[n++] = (lq_port){.name = "out_valid", .dir = LQ_PORT_OUT, .width = 1,
-                       .desc = "output stream valid", .role = LQ_ROLE_VALID,
-                       .stream = LQ_STREAM_OUT};
-    p[n++] = (lq_port){.name = "out_ready", .dir = LQ_PORT_IN, .width = 1,
-                       .desc = "output stream ready", .role = LQ_ROLE_READY,
-                       .stream = LQ_STREAM_OUT};
+    n += blk_ports_handshake(p + n, LQ_STREAM_OUT, 0, "out_valid", "out_ready", 0);
     p[n++] = (lq_port){.name = "out_sum", .dir = LQ_PORT_OUT, .width = w->out_bits,
                        .desc = "the vector's dot product", .stream = LQ_STREAM_OUT,
                        .is_signed = 1, .has_lsb = 1, .lsb_exp = w->out_lsb_exp};
@@ -716,11 +697,8 @@ static int mac_finish(void *state, const blk_args *a, unsigned where)
                   g->base ? "sqrt2" : "2", g->scheme ? "logsqrt2" : "log2");
         return -1;
     }
-    if (!blk_name_ok(g->name)) {
-        cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; "
-                  "not a keyword; at most 60 characters)", g->name);
+    if (blk_check_name(g->name) != 0)
         return -1;
-    }
     memset(c, 0, sizeof *c);
     c->mode = (lq_mac_mode)g->mode;
     c->lanes = g->lanes;

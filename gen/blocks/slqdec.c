@@ -1,6 +1,7 @@
-/* `logq gen slqdec`: the SLQ stream decoder (docs/slq.md). A valid/ready stream of
- * W-bit words (W + 1 with the tag) in, a valid/ready stream of terms out; malformed
- * groups become one error beat each. The model is cmodel/slqhw.c (lq_slqhw_dec).
+/* The SLQ stream decoder block: `logq gen slqdec` and `logq vectors slqdec`
+ * (docs/slq.md). A valid/ready stream of W-bit words (W + 1 with the tag) in, a
+ * valid/ready stream of terms out; malformed groups become one error beat each. The
+ * model is cmodel/slqhw.c (lq_slqhw_dec).
  *
  * Structure: a circular buffer of D = lq_slqhw_dec_depth(L) entries. Each word of the
  * open group is written at the write pointer as a speculative term; when the group
@@ -8,40 +9,19 @@
  * entries), and the last entry's wlast/vlast flags are set then (special framing only
  * knows a value has ended at the next word). An error rolls the write pointer back to
  * the commit pointer and writes one error entry there, committed when the group closes.
- * So a term of a malformed group is never visible, and one word is taken per clock. */
+ * So a term of a malformed group is never visible, and one word is taken per clock.
+ *
+ * The block's whole description (gen/blocks/block.h): options, ports, files, view,
+ * report and the stimulus (mirroring sim/verilator/slqdec_tb.cpp's biasing). */
+#include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit/emit.h"
-#include "emit/gtkw.h"
-#include "emit/package.h"
-#include "emit/tb_icarus.h"
 #include "cmodel/slqhw.h"
-
-int gen_slqdec(const lq_cmd *c);
-
-static const char slqdec_help[] =
-    "usage: logq gen slqdec --bits W --framing tag|special [--max-words L]\n"
-    "                       [--fsr F] [--name NAME] -o DIR\n"
-    "\n"
-    "Writes DIR/NAME.v (the decoder), DIR/NAME.h (parameters for C/C++ benches),\n"
-    "DIR/NAME.f (file list) and DIR/NAME.gtkw (a GTKWave view of the bench's dump).\n"
-    "docs/slq.md documents the ports and the behaviour.\n"
-    "\n"
-    "  --bits W        SLQ word width, 2-10 (required)\n"
-    "  --framing FR    tag (W+1-bit words, tag in bit W) or special (-M separators)\n"
-    "                  (required)\n"
-    "  --max-words L   most words of one weight, 1-8 (default 2)\n"
-    "  --fsr F         recorded in NAME.h only: a term's value is +-2^(F - shift)\n"
-    "  --scheme slq, --rounding, --theta are accepted (the encoder's options) and\n"
-    "                  do not change the decoder\n"
-    "  --name NAME     module name (default slqdec_w<W>_l<L>_<framing>)\n"
-    "  --tb            also write NAME_tb.v, the self-checking bench of\n"
-    "                  `logq vectors slqdec` (docs/xsim.md)\n"
-    "  -o, --out DIR   output directory (required)\n"
-    "  -h, --help      this help\n"
-    "\n"
-    "Exit status: 0 success, 1 files could not be written, 2 bad option.\n";
+#include "blocks/block.h"
+#include "blocks/blocks.h"
+#include "blocks/slq_options.h"
 
 static int log2i(int d)
 {
@@ -49,27 +29,6 @@ static int log2i(int d)
     while ((1 << p) < d)
         p++;
     return p;
-}
-
-int slq_name_ok(const char *s);
-int slq_name_ok(const char *s)
-{
-    static const char *const kw[] = {"module", "input", "output", "wire", "reg", "begin",
-                                     "end", "always", "assign", "if", "else", "case",
-                                     "initial", "integer", "parameter", "localparam",
-                                     "generate", "for", "function", "task", "signed"};
-    if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_'))
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-              (*p >= '0' && *p <= '9') || *p == '_'))
-            return 0;
-    if (strlen(s) > 64)
-        return 0;
-    for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
-        if (strcmp(s, kw[i]) == 0)
-            return 0;
-    return 1;
 }
 
 typedef struct {
@@ -296,174 +255,389 @@ static void emit_verilog(dec_ctx *x, const char *name, const lq_cmd *c)
     file_puts(v, "endmodule\n\n`resetall\n");
 }
 
-/* NAME.gtkw: the DUT of the Icarus bench (NAME_tb.dut): the word stream, the term
- * stream and the buffer's pointers and group state. */
-static int emit_gtkw(lq_file *f, const dec_ctx *x, const char *name, int sw, const lq_cmd *c)
+typedef struct {
+    blk_slq slq;
+    const char *uname;
+    lq_format f;
+    lq_framing fr;
+    int sw;            /* stream word width */
+    dec_ctx x;         /* the structure's sizes (x.v is set while writing) */
+    char name[80];
+} slqdec_gen;
+
+static int write_v(lq_file *f, const void *state, const lq_cmd *c)
 {
-    static char top[96];
-    char err[160];
-    snprintf(top, sizeof top, "%s_tb.dut", name);
-    const gtkw_signal in[] = {{"clk", 1, GTKW_BIN}, {"rst", 1, GTKW_BIN},
-                              {"s_valid", 1, GTKW_BIN}, {"s_ready", 1, GTKW_BIN},
-                              {"s_last", 1, GTKW_BIN}, {"s_data", sw, GTKW_HEX}};
-    const gtkw_signal out[] = {{"m_valid", 1, GTKW_BIN}, {"m_ready", 1, GTKW_BIN},
-                               {"m_err", 3, GTKW_DEC}, {"m_neg", 1, GTKW_BIN},
-                               {"m_zero", 1, GTKW_BIN}, {"m_shift", x->W - 1, GTKW_DEC},
-                               {"m_first", 1, GTKW_BIN}, {"m_wlast", 1, GTKW_BIN},
-                               {"m_vlast", 1, GTKW_BIN}};
-    const gtkw_signal st[] = {{"wp_q", x->PW + 1, GTKW_DEC}, {"ct_q", x->PW + 1, GTKW_DEC},
-                              {"rp_q", x->PW + 1, GTKW_DEC}, {"used", x->PW + 1, GTKW_DEC},
-                              {"open_q", 1, GTKW_BIN}, {"bad_q", 1, GTKW_BIN},
-                              {"n_q", x->CW, GTKW_DEC}};
-    const gtkw_group grp[] = {{"input stream (words)", in, 6}, {"output stream (terms)", out, 9},
-                              {"buffer pointers, open group", st, 7}};
-    gtkw_view v = {NULL, top, grp, 3, -1, 0};
-    if (gtkw_write(f, &v, c, err, sizeof err) != 0) {
-        cli_error("%s", err);
-        return -1;
-    }
+    const slqdec_gen *g = state;
+    dec_ctx x = g->x;
+    x.v = f;
+    emit_verilog(&x, g->name, c);
     return 0;
 }
 
-int gen_slqdec(const lq_cmd *c)
+static int write_h(lq_file *h, const void *state, const lq_cmd *c)
 {
-    enum { OPT_NAME = CLI_FMT_END + 1, OPT_TB };
-    static const struct option opts[] = {
-        CLI_FORMAT_OPTIONS,
-        {"name", required_argument, 0, OPT_NAME},
-        {"tb", no_argument, 0, OPT_TB},
-        {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    lq_format f = lq_format_default();
-    lq_framing fr = LQ_FRAMING_NONE;
-    const char *out = NULL, *uname = NULL;
-    char name[80], fname[100], msg[256];
-    int have_bits = 0, ch, rc, tb = 0;
-    lq_fileset fs;
-    dec_ctx x;
-    lq_file *h, *fl, *fg;
-
-    f.scheme = LQ_SLQ;
-    optind = 1;
-    opterr = 1;
-    while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(slqdec_help, stdout);
-            return LQ_EXIT_OK;
-        } else if (ch == 'o') {
-            out = optarg;
-        } else if (ch == OPT_NAME) {
-            uname = optarg;
-        } else if (ch == OPT_TB) {
-            tb = 1;
-        } else if (ch >= CLI_FMT_BASE && ch < CLI_FMT_END) {
-            if (cli_format_option(ch, optarg, &f, &fr) != 0)
-                return LQ_EXIT_USAGE;
-            have_bits |= ch == CLI_FMT_BITS;
-        } else {
-            return cli_bad_option(c);
-        }
-    }
-    if (optind < c->argc) {
-        cli_error("gen slqdec takes no file argument, got '%s'", c->argv[optind]);
-        return LQ_EXIT_USAGE;
-    }
-    if (f.scheme != LQ_SLQ) {
-        cli_error("gen slqdec decodes slq streams, not --scheme %s", lq_scheme_name(f.scheme));
-        return LQ_EXIT_USAGE;
-    }
-    if (!have_bits || fr == LQ_FRAMING_NONE || !out) {
-        cli_error("gen slqdec needs %s", !have_bits ? "--bits" : !out ? "-o DIR" : "--framing");
-        return LQ_EXIT_USAGE;
-    }
-    if (lq_format_check(&f, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
-        return LQ_EXIT_USAGE;
-    }
-    if (uname) {
-        if (!slq_name_ok(uname)) {
-            cli_error("--name '%s' is not a usable Verilog identifier", uname);
-            return LQ_EXIT_USAGE;
-        }
-        snprintf(name, sizeof name, "%s", uname);
-    } else {
-        snprintf(name, sizeof name, "slqdec_w%d_l%d_%s", f.bits, f.max_words,
-                 lq_framing_name(fr));
-    }
-
-    memset(&x, 0, sizeof x);
-    x.W = f.bits;
-    x.L = f.max_words;
-    x.fr = fr;
-    x.D = lq_slqhw_dec_depth(x.L);
-    x.PW = log2i(x.D);
-    x.CW = log2i(x.L + 1);
-    if (x.CW < 1)
-        x.CW = 1;
-    x.ED = x.W + 5;
-
-    fileset_init(&fs);
-    snprintf(fname, sizeof fname, "%s.v", name);
-    x.v = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.h", name);
-    h = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.f", name);
-    fl = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.gtkw", name);
-    fg = fileset_add(&fs, fname);
-    if (!x.v || !h || !fl || !fg) {
-        fileset_free(&fs);
-        cli_error("out of memory");
-        return LQ_EXIT_FAIL;
-    }
-    emit_verilog(&x, name, c);
-    file_header(h, "//", c);
-    file_printf(h, "// Parameters of %s.v for C/C++ test benches (docs/slq.md).\n", name);
+    const slqdec_gen *g = state;
+        file_header(h, "//", c);
+    file_printf(h, "// Parameters of %s.v for C/C++ test benches (docs/slq.md).\n", g->name);
     file_puts(h, "#ifndef SLQDEC_H\n#define SLQDEC_H\n");
-    file_printf(h, "#define SLQDEC_NAME \"%s\"\n", name);
-    file_printf(h, "#define SLQDEC_W %d             /* word width */\n", x.W);
-    file_printf(h, "#define SLQDEC_L %d             /* most words of a weight */\n", x.L);
-    file_printf(h, "#define SLQDEC_FRAMING %d       /* lq_framing: 1 tag, 2 special */\n", (int)fr);
-    file_printf(h, "#define SLQDEC_SW %d            /* stream word width */\n",
-                lq_slq_stream_width(&f, fr));
-    file_printf(h, "#define SLQDEC_DEPTH %d         /* buffer entries */\n", x.D);
-    file_printf(h, "#define SLQDEC_FSR %d           /* term value 2^(FSR - shift) */\n", f.fsr);
+    file_printf(h, "#define SLQDEC_NAME \"%s\"\n", g->name);
+    file_printf(h, "#define SLQDEC_W %d             /* word width */\n", g->x.W);
+    file_printf(h, "#define SLQDEC_L %d             /* most words of a weight */\n", g->x.L);
+    file_printf(h, "#define SLQDEC_FRAMING %d       /* lq_framing: 1 tag, 2 special */\n",
+                (int)g->fr);
+    file_printf(h, "#define SLQDEC_SW %d            /* stream word width */\n", g->sw);
+    file_printf(h, "#define SLQDEC_DEPTH %d         /* buffer entries */\n", g->x.D);
+    file_printf(h, "#define SLQDEC_FSR %d           /* term value 2^(FSR - shift) */\n", g->f.fsr);
+    blk_port_macros(h, &blk_slqdec, g, "SLQDEC");
     file_puts(h, "#endif\n");
-    file_header(fl, "#", c);
-    file_printf(fl, "%s.v\n", name);
-    if (emit_gtkw(fg, &x, name, lq_slq_stream_width(&f, fr), c) != 0) {
-        fileset_free(&fs);
-        return LQ_EXIT_FAIL;
+    return 0;
+}
+
+/* ---- ports, view, report ---- */
+
+static int slqdec_ports(const void *state, lq_port *p, int max)
+{
+    const slqdec_gen *g = state;
+    int n = 0, W = g->x.W;
+    if (max < 13)
+        return 0;
+    n += blk_ports_clock(p + n);
+    n += blk_ports_handshake(p + n, LQ_STREAM_IN, 1, "s_valid", "s_ready", 0);
+    p[n] = (lq_port){.name = "s_data", .dir = LQ_PORT_IN, .width = g->sw,
+                     .desc = g->fr == LQ_FRAMING_TAG
+                                 ? "SLQ words: word k (two's complement, -M unused); more = 1: "
+                                   "the value goes on"
+                                 : "SLQ words: word k (two's complement); -M separates the words "
+                                   "of one value",
+                     .stream = LQ_STREAM_IN};
+    p[n].fields[p[n].nfields++] = (lq_field){"word", 0, W};
+    if (g->fr == LQ_FRAMING_TAG)
+        p[n].fields[p[n].nfields++] = (lq_field){"more", W, 1};
+    n++;
+    n += blk_port_last(p + n, "s_last", "the frame's (vector's) last word");
+    n += blk_ports_handshake(p + n, LQ_STREAM_OUT, 0, "m_valid", "m_ready", 0);
+    p[n++] = (lq_port){.name = "m_err", .dir = LQ_PORT_OUT, .width = 3,
+                       .desc = "0, or the lq_slq_error code of a malformed group",
+                       .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_neg", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "the term is negative", .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_zero", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "the term is zero", .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_shift", .dir = LQ_PORT_OUT, .width = W - 1,
+                       .desc = "|k|: the term is (m_neg ? -1 : 1) * 2^(FSR - m_shift)",
+                       .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_first", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "a weight's first term", .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_wlast", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "a weight's last term", .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_vlast", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "the frame's last beat", .stream = LQ_STREAM_OUT};
+    return n;
+}
+
+/* The buffer's pointers and the open group. */
+static int slqdec_view(const void *state, gtkw_signal *s, int max, char (*names)[40])
+{
+    const dec_ctx *x = &((const slqdec_gen *)state)->x;
+    (void)names;
+    if (max < 7)
+        return 0;
+    s[0] = (gtkw_signal){"wp_q", x->PW + 1, GTKW_DEC};
+    s[1] = (gtkw_signal){"ct_q", x->PW + 1, GTKW_DEC};
+    s[2] = (gtkw_signal){"rp_q", x->PW + 1, GTKW_DEC};
+    s[3] = (gtkw_signal){"used", x->PW + 1, GTKW_DEC};
+    s[4] = (gtkw_signal){"open_q", 1, GTKW_BIN};
+    s[5] = (gtkw_signal){"bad_q", 1, GTKW_BIN};
+    s[6] = (gtkw_signal){"n_q", x->CW, GTKW_DEC};
+    return 7;
+}
+
+static void slqdec_report(const void *state, const char *out)
+{
+    const slqdec_gen *g = state;
+    const dec_ctx *x = &g->x;
+    printf("  in : s_valid s_ready s_data[%d:0] s_last (%s framing, W = %d, L = %d)\n", g->sw - 1,
+           lq_framing_name(g->fr), x->W, x->L);
+    printf("  out: m_valid m_ready m_err[2:0] m_neg m_zero m_shift[%d:0] m_first m_wlast "
+           "m_vlast\n", x->W - 2);
+    printf("  buffer %d entries; throughput one word per clock; a term is out one cycle after\n"
+           "  the word that closes its weight\n", x->D);
+    printf("  co-simulate: make slq-sim SLQ_W=%d SLQ_L=%d SLQ_FRAMING=%s (mk/slq.mk)\n", x->W, x->L,
+           lq_framing_name(g->fr));
+    printf("  icarus: logq vectors slqdec <these options> -o VEC && WAVES=1 sim/icarus/run.sh %s VEC\n"
+           "          (then gtkwave VEC/%s_tb.vcd %s/%s.gtkw)\n", out, g->name, out, g->name);
+}
+
+/* ---- options ---- */
+
+#define T slqdec_gen
+static const blk_option slqdec_options[] = {
+    BLK_SLQ_OPTIONS(T, slq,
+                    "tag (W+1-bit words, tag in bit W) or special (-M separators)\n(required)",
+                    "most words of one weight, %r (default %d)",
+                    "recorded in NAME.h only: a term's value is +-2^(F - shift)"),
+    BLK_TEXT(T, "name", "NAME", uname,
+             "module name (default slqdec_w<W>_l<L>_<framing>): a-z, 0-9, _", BO_BOTH),
+};
+#undef T
+
+static void slqdec_defaults(void *state)
+{
+    slqdec_gen *g = state;
+    memset(g, 0, sizeof *g);
+    blk_slq_defaults(&g->slq);
+}
+
+static int slqdec_finish(void *state, const blk_args *a, unsigned where)
+{
+    slqdec_gen *g = state;
+    if (blk_slq_finish(&g->slq, a, where == BO_GEN ? "gen slqdec" : "vectors slqdec", 1, &g->f,
+                       &g->fr) != 0)
+        return -1;
+    if (g->uname) {
+        if (blk_check_name(g->uname) != 0)
+            return -1;
+        snprintf(g->name, sizeof g->name, "%s", g->uname);
+    } else {
+        snprintf(g->name, sizeof g->name, "slqdec_w%d_l%d_%s", g->f.bits, g->f.max_words,
+                 lq_framing_name(g->fr));
     }
-    {
-        tb_desc d;
-        char top[96];
-        const char *vfiles[1] = {top};
-        snprintf(top, sizeof top, "%s.v", name);
-        tb_desc_slqdec(&d, name, x.W, lq_slq_stream_width(&f, fr));
-        /* latency -1: a weight's terms leave once its last word is in (docs/slq.md) */
-        if (package_add_block(&fs, &d, vfiles, 1, -1, "logq SLQ stream decoder (docs/slq.md)",
-                              c) != 0 ||
-            (tb && tb_icarus_write(&fs, &d, c) != 0)) {
-            fileset_free(&fs);
-            return LQ_EXIT_FAIL;
+    g->sw = lq_slq_stream_width(&g->f, g->fr);
+    memset(&g->x, 0, sizeof g->x);
+    g->x.W = g->f.bits;
+    g->x.L = g->f.max_words;
+    g->x.fr = g->fr;
+    g->x.D = lq_slqhw_dec_depth(g->x.L);
+    g->x.PW = log2i(g->x.D);
+    g->x.CW = log2i(g->x.L + 1);
+    if (g->x.CW < 1)
+        g->x.CW = 1;
+    g->x.ED = g->x.W + 5;
+    return 0;
+}
+
+static const char *slqdec_module(const void *state)
+{
+    return ((const slqdec_gen *)state)->name;
+}
+
+/* ---- stimulus: `logq vectors slqdec` (mirrors sim/verilator/slqdec_tb.cpp) ---- */
+
+enum { SLQ_FRAME_MAX = 1024 };
+
+typedef struct {
+    uint32_t w[SLQ_FRAME_MAX];
+    int n;
+} slq_frame;
+
+typedef struct {
+    vec_out *v;
+    lq_format f;
+    lq_framing fr;
+    int sw;
+    uint32_t swmask;
+    lq_slqhw_dec dec;
+} slqd_vec;
+
+static void frame_push(slq_frame *s, uint32_t w)
+{
+    if (s->n < SLQ_FRAME_MAX)
+        s->w[s->n++] = w;
+}
+
+static lq_format slqd_fmt(const slqd_vec *g, int floor_rounding)
+{
+    lq_format f = g->f;
+    f.rounding = floor_rounding ? LQ_FLOOR : LQ_NEAREST;
+    f.is_signed = true;
+    f.theta = 0.0;
+    return f;
+}
+
+/* Gaussian weights in either rounding; kind 1 adds zero weights, kind 2 the paper's
+ * 0.4375 when W = 5 and FSR = 0 (slqdec_tb.cpp: good_frame). */
+static void slqd_good(slqd_vec *g, slq_frame *s, int kind)
+{
+    vec_out *v = g->v;
+    lq_format f = slqd_fmt(g, (int)vec_rnd(v, 2));
+    int k = 1 + (int)vec_rnd(v, 12);
+    double scale = ldexp(1.0, f.fsr - 1 - (int)vec_rnd(v, 4));
+    for (int i = 0; i < k; i++) {
+        double x = lq_rng_gauss(&v->rng) * scale;
+        uint32_t w[2 * LQ_SLQ_WORDS_MAX + 2];
+        if (kind == 1 && vec_rnd(v, 3) == 0)
+            x = 0.0;
+        if (kind == 2 && f.bits == 5 && f.fsr == 0)
+            x = vec_rnd(v, 2) ? 0.4375 : -0.4375;
+        lq_slq_value val = lq_slq_encode(&f, x);
+        int n = lq_slq_frame_value(&f, g->fr, &val, w);
+        for (int j = 0; j < n; j++)
+            frame_push(s, w[j]);
+    }
+}
+
+/* A group of exactly n value words (n may exceed L: malformed). */
+static void slqd_raw_group(slqd_vec *g, slq_frame *s, int n, int allow_zero)
+{
+    vec_out *v = g->v;
+    int kmax = (1 << (g->f.bits - 1)) - 1;
+    lq_format f = slqd_fmt(g, 0);
+    for (int i = 0; i < n; i++) {
+        int k = 1 + (int)vec_rnd(v, kmax);
+        if (vec_rnd(v, 2))
+            k = -k;
+        if (allow_zero && vec_rnd(v, 4) == 0)
+            k = 0;
+        uint32_t w = lq_slq_word(&f, k);
+        if (g->fr == LQ_FRAMING_TAG) {
+            frame_push(s, w | ((i + 1 < n ? 1u : 0u) << f.bits));
+        } else {
+            if (i > 0)
+                frame_push(s, lq_slq_special(&f));
+            frame_push(s, w);
         }
     }
-    rc = fileset_commit(&fs, out);
-    fileset_free(&fs);
-    if (rc != 0)
-        return LQ_EXIT_FAIL;
-    printf("logq gen slqdec: wrote %s/%s.v, .h, .f, .gtkw%s\n", out, name, tb ? ", _tb.v" : "");
-    printf("  in : s_valid s_ready s_data[%d:0] s_last (%s framing, W = %d, L = %d)\n",
-           lq_slq_stream_width(&f, fr) - 1, lq_framing_name(fr), x.W, x.L);
-    printf("  out: m_valid m_ready m_err[2:0] m_neg m_zero m_shift[%d:0] m_first m_wlast "
-           "m_vlast\n", x.W - 2);
-    printf("  buffer %d entries; throughput one word per clock; a term is out one cycle after\n"
-           "  the word that closes its weight\n", x.D);
-    printf("  co-simulate: make slq-sim SLQ_W=%d SLQ_L=%d SLQ_FRAMING=%s (mk/slq.mk)\n", x.W, x.L,
-           lq_framing_name(fr));
-    printf("  icarus: logq vectors slqdec <these options> -o VEC && WAVES=1 sim/icarus/run.sh %s VEC\n"
-           "          (then gtkwave VEC/%s_tb.vcd %s/%s.gtkw)\n", out, name, out, name);
+}
+
+/* Random words biased to -M, 0 and the tag bit. */
+static uint32_t slqd_random_word(slqd_vec *g)
+{
+    vec_out *v = g->v;
+    lq_format f = slqd_fmt(g, 0);
+    switch (vec_rnd(v, 6)) {
+    case 0: return (lq_slq_special(&f) | (uint32_t)(vec_rnd(v, 2) << f.bits)) & g->swmask;
+    case 1: return (uint32_t)(vec_rnd(v, 2) << f.bits) & g->swmask;
+    default: return (uint32_t)lq_rng_u64(&v->rng) & g->swmask;
+    }
+}
+
+static void slqd_frame(slqd_vec *g, slq_frame *s)
+{
+    vec_out *v = g->v;
+    int kind = (int)vec_rnd(v, 9), L = g->f.max_words;
+    s->n = 0;
+    switch (kind) {
+    case 0: case 1: case 2: slqd_good(g, s, kind); break;
+    case 3:
+        for (int k = 1 + (int)vec_rnd(v, 6); k > 0; k--)
+            slqd_raw_group(g, s, 1 + (int)vec_rnd(v, L), 0);
+        break;
+    case 4:
+        for (int k = 1 + (int)vec_rnd(v, 4); k > 0; k--)
+            slqd_raw_group(g, s, 1 + (int)vec_rnd(v, L + 2), 1);
+        break;
+    case 5: case 6: { /* a good frame with 1-3 mutations */
+        slqd_good(g, s, 0);
+        for (int m = 1 + (int)vec_rnd(v, 3); m > 0; m--) {
+            int p = (int)vec_rnd(v, s->n);
+            switch (vec_rnd(v, 4)) {
+            case 0: s->w[p] = slqd_random_word(g); break;
+            case 1: s->w[p] ^= 1u << vec_rnd(v, g->sw); break;
+            case 2:
+                if (s->n < SLQ_FRAME_MAX) {
+                    memmove(s->w + p + 1, s->w + p, (size_t)(s->n - p) * sizeof s->w[0]);
+                    s->w[p] = slqd_random_word(g);
+                    s->n++;
+                }
+                break;
+            default:
+                if (s->n > 1) {
+                    memmove(s->w + p, s->w + p + 1, (size_t)(s->n - p - 1) * sizeof s->w[0]);
+                    s->n--;
+                }
+                break;
+            }
+        }
+        break;
+    }
+    default: /* garbage; sometimes a one-word frame */
+        for (int k = 1 + (int)vec_rnd(v, kind == 7 ? 1 : 10); k > 0; k--)
+            frame_push(s, slqd_random_word(g));
+        break;
+    }
+}
+
+static void slqd_word(slqd_vec *g, uint32_t w, int last)
+{
+    static bitword b;
+    vec_out *v = g->v;
+    lq_slqhw_beat out[LQ_SLQHW_BEATS_MAX];
+    int nb;
+    b.n = 0;
+    bw_put(&b, w, g->sw);
+    bw_put(&b, (uint64_t)(last != 0), 1);
+    bw_hex(v->in, &b);
+    vec_gap(v);
+    v->nin++;
+    nb = lq_slqhw_dec_step(&g->dec, w, last, out);
+    for (int i = 0; i < nb; i++) {
+        b.n = 0;
+        bw_put(&b, (uint64_t)out[i].err, 3);
+        bw_put(&b, (uint64_t)out[i].neg, 1);
+        bw_put(&b, (uint64_t)out[i].zero, 1);
+        bw_put(&b, (uint64_t)out[i].shift, g->f.bits - 1);
+        bw_put(&b, (uint64_t)out[i].first, 1);
+        bw_put(&b, (uint64_t)out[i].wlast, 1);
+        bw_put(&b, (uint64_t)out[i].vlast, 1);
+        vec_item(v, &b);
+    }
+}
+
+static int slqdec_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
+                           const lq_cmd *c)
+{
+    static slq_frame s;
+    slqdec_gen *sg = state;
+    slqd_vec g;
+    (void)fs;
+    (void)c;
+    memset(&g, 0, sizeof g);
+    g.v = v;
+    g.f = sg->f;
+    g.fr = sg->fr;
+    g.sw = sg->sw;
+    g.swmask = (1u << g.sw) - 1u;
+    lq_slqhw_dec_reset(&g.dec, &g.f, g.fr);
+    for (int i = 0; i < o->count; i++) {
+        slqd_frame(&g, &s);
+        for (int j = 0; j < s.n; j++)
+            slqd_word(&g, s.w[j], j + 1 == s.n);
+    }
     return LQ_EXIT_OK;
 }
+
+/* ---- the descriptor ---- */
+
+static const blk_file slqdec_files[] = {
+    {"%s.v", "the decoder", write_v, 1},
+    {"%s.h", "parameters and the port layout for C/C++ benches (SLQDEC_*)", write_h, 0},
+};
+
+const lq_block blk_slqdec = {
+    .name = "slqdec",
+    .summary = "logq SLQ stream decoder (docs/slq.md)",
+    .synopsis = "--bits W --framing tag|special [options] -o DIR",
+    .about = "The SLQ stream decoder: SLQ words in, one shift-add term per word out, one\n"
+             "error beat per malformed group; one word per clock.",
+    .doc = "docs/slq.md",
+    .opts = slqdec_options,
+    .nopts = (int)(sizeof slqdec_options / sizeof slqdec_options[0]),
+    .state_size = sizeof(slqdec_gen),
+    .defaults = slqdec_defaults,
+    .finish = slqdec_finish,
+    .module = slqdec_module,
+    .ports = slqdec_ports,
+    .latency = -1,    /* a weight's terms leave once its last word is in (docs/slq.md) */
+    .tb_latency = 2,
+    .out_data_reset = 0, /* the term buffer is not reset: checked while m_valid */
+    .out_per_vector = 0, /* one item per term, not per frame */
+    .files = slqdec_files,
+    .nfiles = (int)(sizeof slqdec_files / sizeof slqdec_files[0]),
+    .view_scope = "%s_tb.dut",
+    .view_titles = {"input stream (words)", NULL, "output stream (terms)"},
+    .view_title = "buffer pointers, open group",
+    .view = slqdec_view,
+    .report = slqdec_report,
+    .phased = 1,
+    .stimulus = slqdec_stimulus,
+};

@@ -1,7 +1,6 @@
 /* `logq gen BLOCK`: dispatch to the generator of one block (gen/blocks/blocks.c). */
-#include <string.h>
-
 #include "commands.h"
+#include "blocks/block.h"
 #include "blocks/blocks.h"
 
 static void usage(FILE *fp)
@@ -15,23 +14,5 @@ static void usage(FILE *fp)
 
 int cmd_gen(const lq_cmd *c)
 {
-    const blk_entry *e;
-    lq_cmd sub;
-    if (c->argc < 2) {
-        usage(stderr);
-        return LQ_EXIT_USAGE;
-    }
-    if (strcmp(c->argv[1], "--help") == 0 || strcmp(c->argv[1], "-h") == 0) {
-        usage(stdout);
-        return LQ_EXIT_OK;
-    }
-    if (!(e = blk_entry_find(c->argv[1]))) {
-        cli_error("unknown block '%s'", c->argv[1]);
-        usage(stderr);
-        return LQ_EXIT_USAGE;
-    }
-    sub = *c;
-    sub.argc = c->argc - 1;
-    sub.argv = c->argv + 1;
-    return blk_run_gen(e, &sub);
+    return blk_dispatch(c, "gen", usage, blk_gen);
 }

@@ -90,7 +90,8 @@ static int slq_parse(const lq_cmd *c, slq_ctx *x, int *vec, const char **name,
             have_bits |= ch == CLI_FMT_BITS;
             have_fsr |= ch == CLI_FMT_FSR;
         } else {
-            cli_bad_option(c);
+            /* getopt_long said what was wrong; argv[0] is encode or decode */
+            fprintf(stderr, "logq: see 'logq slq %s --help'\n", c->argv[0]);
             return -1;
         }
     }

@@ -9,9 +9,8 @@
  * and NAME_tb.v. Every file starts with the generator version and the command line;
  * the same options give byte-identical files. Each block's stimulus is in its own
  * file (gen/blocks/); the files around it are gen/emit/vectors.c's. */
-#include <string.h>
-
 #include "commands.h"
+#include "blocks/block.h"
 #include "blocks/blocks.h"
 
 static void usage(FILE *fp)
@@ -45,22 +44,5 @@ static void usage(FILE *fp)
 
 int cmd_vectors(const lq_cmd *c)
 {
-    const blk_entry *e;
-    lq_cmd sub;
-    if (c->argc < 2) {
-        usage(stderr);
-        return LQ_EXIT_USAGE;
-    }
-    if (strcmp(c->argv[1], "--help") == 0 || strcmp(c->argv[1], "-h") == 0) {
-        usage(stdout);
-        return LQ_EXIT_OK;
-    }
-    if (!(e = blk_entry_find(c->argv[1]))) {
-        cli_error("vectors: unknown block '%s' (mac, logacc, slqdec, slqmac)", c->argv[1]);
-        return LQ_EXIT_USAGE;
-    }
-    sub = *c;
-    sub.argc = c->argc - 1;
-    sub.argv = c->argv + 1;
-    return blk_run_vectors(e, &sub);
+    return blk_dispatch(c, "vectors", usage, blk_vectors);
 }

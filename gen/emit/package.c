@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "emit/package.h"
-#include "emit/tb_icarus.h"
 
 /* Identifiers: letters, digits, '_', not starting with a digit. */
 static int package_ident_ok(const char *s)
@@ -161,8 +160,8 @@ void package_port_macros(lq_file *f, const char *pfx, const lq_port *p, int n)
     file_puts(f, "\n/* The ports' bit layout (NAME.txt says the same in words). */\n");
     for (int i = 0; i < n; i++) {
         const lq_port *q = &p[i];
-        if (q->role != LQ_ROLE_DATA)
-            continue;
+        if (q->role != LQ_ROLE_DATA && q->lane_bits == 0)
+            continue; /* a single clock, reset, valid or ready bit */
         upper_into(u, sizeof u, q->name);
         file_printf(f, "/* %s: %s */\n", q->name, lq_port_layout(q, lay, sizeof lay));
         file_printf(f, "#define %s_PORT_%s_BITS %d\n", pfx, u, q->width);
@@ -270,42 +269,4 @@ int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c)
         return -1;
     }
     return 0;
-}
-
-int package_add_block(lq_fileset *s, const struct tb_desc_s *d, const char *const *files,
-                      int nfiles, int latency, const char *summary, const lq_cmd *c)
-{
-    /* clk, rst, two handshake ports for each of the three streams, and their data */
-    enum { MAXP = 8 + 3 * TB_MAX_PORTS };
-    lq_port ports[MAXP];
-    int n = 0;
-    lq_package p;
-
-    ports[n++] = (lq_port){.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock"};
-    ports[n++] = (lq_port){.name = "rst", .dir = LQ_PORT_IN, .width = 1, .desc = "synchronous reset, active high"};
-    ports[n++] = (lq_port){.name = d->in_valid, .dir = LQ_PORT_IN, .width = 1, .desc = "input stream valid"};
-    ports[n++] = (lq_port){.name = d->in_ready, .dir = LQ_PORT_OUT, .width = 1, .desc = "input stream ready"};
-    for (int i = 0; i < d->nin; i++)
-        ports[n++] = (lq_port){.name = d->in[i].name, .dir = LQ_PORT_IN, .width = d->in[i].width, .desc = "input stream"};
-    if (d->nsides > 0) {
-        ports[n++] = (lq_port){.name = d->side_valid, .dir = LQ_PORT_IN, .width = d->nsides, .desc = "per-lane stream valid"};
-        ports[n++] = (lq_port){.name = d->side_ready, .dir = LQ_PORT_OUT, .width = d->nsides, .desc = "per-lane stream ready"};
-        for (int i = 0; i < d->nside; i++)
-            ports[n++] = (lq_port){.name = d->side[i].name, .dir = LQ_PORT_IN,
-                                   .width = d->nsides * d->side[i].width,
-                                   .desc = "per-lane stream, lane 0 in the LSBs"};
-    }
-    ports[n++] = (lq_port){.name = d->out_valid, .dir = LQ_PORT_OUT, .width = 1, .desc = "output stream valid"};
-    ports[n++] = (lq_port){.name = d->out_ready, .dir = LQ_PORT_IN, .width = 1, .desc = "output stream ready"};
-    for (int i = 0; i < d->nout; i++)
-        ports[n++] = (lq_port){.name = d->out[i].name, .dir = LQ_PORT_OUT, .width = d->out[i].width, .desc = "output stream"};
-    p.name = d->module;
-    p.top = d->module;
-    p.summary = summary;
-    p.files = files;
-    p.nfiles = nfiles;
-    p.ports = ports;
-    p.nports = n;
-    p.latency = latency;
-    return package_add(s, &p, c);
 }

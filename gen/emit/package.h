@@ -68,7 +68,8 @@ typedef struct {
  * full or out of memory). */
 int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c);
 
-/* The port layout as C macros, for NAME.h: for each data port PFX_PORT_<NAME>_BITS,
+/* The port layout as C macros, for NAME.h: for each data or packed port
+ * PFX_PORT_<NAME>_BITS,
  * _SIGNED, _LSB_EXP (when stated), _LANES and _LANE_BITS (packed buses) and, for
  * each field of a lane, _<FIELD>_LSB and _<FIELD>_BITS. */
 void package_port_macros(lq_file *f, const char *pfx, const lq_port *p, int n);
@@ -77,11 +78,5 @@ void package_port_macros(lq_file *f, const char *pfx, const lq_port *p, int n);
  * i from 0, and what each holds (*what, when what is not NULL); NULL past the last.
  * The help texts list the files from this. */
 const char *package_file_suffix(int i, const char **what);
-
-/* The same from a block's stream description (gen/emit/tb_icarus.h), for the blocks
- * not yet described by a gen/blocks/block.h descriptor. */
-struct tb_desc_s;
-int package_add_block(lq_fileset *s, const struct tb_desc_s *d, const char *const *files,
-                      int nfiles, int latency, const char *summary, const lq_cmd *c);
 
 #endif

@@ -58,10 +58,4 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c);
 /* The MAC's ports (gen/blocks/mac.c, from its descriptor). A bench beside the Verilog:
  *   tb_desc d; tb_desc_mac(&d, name, &cfg, &wd); tb_icarus_write(&fs, &d, cmd); */
 void tb_desc_mac(tb_desc *d, const char *name, const lq_mac_config *cfg, const lq_mac_widths *wd);
-/* The other blocks (gen/blocks/vectors.c), for `logq vectors` and the generators' --tb. */
-void tb_desc_logacc(tb_desc *d, const char *name, int lanes, int exp_bits, int state_bits,
-                    int latency);
-void tb_desc_slqdec(tb_desc *d, const char *name, int bits, int stream_bits);
-void tb_desc_slqmac(tb_desc *d, const char *name, int lanes, int bits, int act_bits, int acc_bits);
-
 #endif

@@ -33,6 +33,11 @@ void bw_hex(lq_file *f, const bitword *b)
     file_puts(f, line);
 }
 
+long vec_rnd(vec_out *v, long n)
+{
+    return (long)lq_rng_below(&v->rng, (uint64_t)n);
+}
+
 void vec_gap(vec_out *v)
 {
     unsigned g = 0;

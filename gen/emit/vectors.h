@@ -36,6 +36,9 @@ typedef struct {
     long nt;        /* side beats (t.hex), when the block has side streams */
 } vec_out;
 
+/* A random integer in [0, n), n >= 1, from the vectors' generator. */
+long vec_rnd(vec_out *v, long n);
+
 /* Idle cycles before the next beat (gap.hex). */
 void vec_gap(vec_out *v);
 /* One expected output item (out.hex), after --wrong-model's corruption. */
