@@ -5,6 +5,11 @@
 
 #include "blocks/block.h"
 
+extern const lq_block blk_mac;    /* gen/blocks/mac.c */
+extern const lq_block blk_logacc; /* gen/blocks/logacc.c */
+extern const lq_block blk_slqdec; /* gen/blocks/slqdec.c */
+extern const lq_block blk_slqmac; /* gen/blocks/slqmac.c */
+
 static const blk_entry entries[] = {
     {"mac", &blk_mac, "N-lane multiply-accumulate array: shift, loglog or mult"},
     {"logacc", &blk_logacc, "log-domain accumulator: max + correction (paper or table)"},

@@ -7,13 +7,9 @@
 #include "cli.h"
 
 struct lq_block_s;
-extern const struct lq_block_s blk_mac;      /* gen/blocks/mac.c */
-extern const struct lq_block_s blk_logacc;   /* gen/blocks/logacc.c */
-extern const struct lq_block_s blk_slqdec;   /* gen/blocks/slqdec.c */
-extern const struct lq_block_s blk_slqmac;   /* gen/blocks/slqmac.c */
 
 /* The table of blocks (gen/blocks/blocks.c): `logq gen` and `logq vectors` look a
- * block up here; a new block adds one line there. */
+ * block up here; a new block adds its line (and its extern) there, nothing else. */
 typedef struct {
     const char *name;
     const struct lq_block_s *desc;

@@ -13,9 +13,10 @@
 
 #include "cmodel/logacc.h"
 #include "blocks/block.h"
-#include "blocks/blocks.h"
 #include "blocks/pipeline.h"
 #include "emit/verilog.h"
+
+extern const lq_block blk_logacc; /* this block, defined at the end of the file */
 
 enum { LOGACC_LEVELS_MAX = 8 }; /* ceil(log2 64) = 6 tree levels, and the input */
 

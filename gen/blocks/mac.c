@@ -14,9 +14,10 @@
 
 #include "cmodel/mac.h"
 #include "blocks/block.h"
-#include "blocks/blocks.h"
 #include "blocks/pipeline.h"
 #include "emit/verilog.h"
+
+extern const lq_block blk_mac; /* this block, defined at the end of the file */
 
 enum { MAC_MAX_STAGES = 10 }; /* tree levels of 256 lanes (8) + products + sum */
 

@@ -20,8 +20,9 @@
 
 #include "cmodel/slqhw.h"
 #include "blocks/block.h"
-#include "blocks/blocks.h"
 #include "blocks/slq_options.h"
+
+extern const lq_block blk_slqdec; /* this block, defined at the end of the file */
 
 static int log2i(int d)
 {

@@ -15,8 +15,9 @@
 
 #include "cmodel/slqhw.h"
 #include "blocks/block.h"
-#include "blocks/blocks.h"
 #include "blocks/slq_options.h"
+
+extern const lq_block blk_slqmac; /* this block, defined at the end of the file */
 
 typedef struct {
     int N, W, A, F, ACC;
