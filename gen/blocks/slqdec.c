@@ -21,6 +21,7 @@
 #include "cmodel/slqhw.h"
 #include "blocks/block.h"
 #include "blocks/slq_options.h"
+#include "emit/verilog.h"
 
 extern const lq_block blk_slqdec; /* this block, defined at the end of the file */
 
@@ -38,67 +39,133 @@ typedef struct {
     lq_framing fr;
 } dec_ctx;
 
+/* The helpers below write one step of the decoder's combinational block at the
+ * writer's current indentation. */
+
 /* ERR(code): roll back to the commit pointer and write the error entry there. */
-static void emit_err(dec_ctx *x, const char *ind, int code)
+static void emit_err(vw *w, const dec_ctx *x, int code)
 {
-    lq_file *v = x->v;
-    file_printf(v, "%sb_d = 1'b1;\n", ind);
-    file_printf(v, "%swr_en = 1'b1;\n", ind);
-    file_printf(v, "%swr_ptr = ct_d[PW-1:0];\n", ind);
-    file_printf(v, "%swr_data = {3'd%d, 1'b0, 1'b1, %d'd0, 1'b1};\n", ind, code, x->W - 1);
-    file_printf(v, "%swr_wl = 1'b1;\n", ind);
-    file_printf(v, "%swr_vl = 1'b0;\n", ind);
-    file_printf(v, "%swp_d = ct_d + %d'd1;\n", ind, x->PW + 1);
+    char l1[32];
+    vw_line(w, "b_d = 1'b1;");
+    vw_line(w, "wr_en = 1'b1;");
+    vw_line(w, "wr_ptr = ct_d[PW-1:0];");
+    vw_line(w, "wr_data = {3'd%d, 1'b0, 1'b1, %s, 1'b1};", code, vw_lit(l1, x->W - 1, 0, 0));
+    vw_line(w, "wr_wl = 1'b1;");
+    vw_line(w, "wr_vl = 1'b0;");
+    vw_line(w, "wp_d = ct_d + %s;", vw_lit(l1, x->PW + 1, 0, 1));
+}
+
+/* An error entry unless the group is already malformed. */
+static void emit_err_once(vw *w, const dec_ctx *x, int code)
+{
+    vw_open(w, "if (!b_d) begin");
+    emit_err(w, x, code);
+    vw_close(w, "end");
 }
 
 /* ADD: the word joins the open group, or the group becomes malformed. */
-static void emit_add(dec_ctx *x, const char *ind)
+static void emit_add(vw *w, const dec_ctx *x)
 {
-    lq_file *v = x->v;
-    char in2[64], in3[64];
-    snprintf(in2, sizeof in2, "%s    ", ind);
-    snprintf(in3, sizeof in3, "%s        ", ind);
-    file_printf(v, "%sif (!b_d) begin\n", ind);
-    file_printf(v, "%sif (n_d == L) begin\n", in2);
-    emit_err(x, in3, LQ_SLQ_ERR_TOO_MANY);
-    file_printf(v, "%send else if (n_d != %d'd0 && (w_zero || z_d)) begin\n", in2, x->CW);
-    emit_err(x, in3, LQ_SLQ_ERR_ZERO_IN_MULTI);
-    file_printf(v, "%send else begin\n", in2);
-    file_printf(v, "%swr_en = 1'b1;\n", in3);
-    file_printf(v, "%swr_ptr = wp_d[PW-1:0];\n", in3);
-    file_printf(v, "%swr_data = {3'd0, w_neg, w_zero, w_mag, n_d == %d'd0};\n", in3, x->CW);
-    file_printf(v, "%swr_wl = 1'b0;\n", in3);
-    file_printf(v, "%swr_vl = 1'b0;\n", in3);
-    file_printf(v, "%sif (n_d == %d'd0)\n", in3, x->CW);
-    file_printf(v, "%s    z_d = w_zero;\n", in3);
-    file_printf(v, "%sn_d = n_d + %d'd1;\n", in3, x->CW);
-    file_printf(v, "%swp_d = wp_d + %d'd1;\n", in3, x->PW + 1);
-    file_printf(v, "%send\n", in2);
-    file_printf(v, "%send\n", ind);
+    char l0[32], l1[32];
+    vw_lit(l0, x->CW, 0, 0);
+    vw_open(w, "if (!b_d) begin");
+    vw_open(w, "if (n_d == L) begin");
+    emit_err(w, x, LQ_SLQ_ERR_TOO_MANY);
+    w->indent--;
+    vw_open(w, "end else if (n_d != %s && (w_zero || z_d)) begin", l0);
+    emit_err(w, x, LQ_SLQ_ERR_ZERO_IN_MULTI);
+    w->indent--;
+    vw_open(w, "end else begin");
+    vw_line(w, "wr_en = 1'b1;");
+    vw_line(w, "wr_ptr = wp_d[PW-1:0];");
+    vw_line(w, "wr_data = {3'd0, w_neg, w_zero, w_mag, n_d == %s};", l0);
+    vw_line(w, "wr_wl = 1'b0;");
+    vw_line(w, "wr_vl = 1'b0;");
+    vw_line(w, "if (n_d == %s)", l0);
+    vw_line(w, "    z_d = w_zero;");
+    vw_line(w, "n_d = n_d + %s;", vw_lit(l1, x->CW, 0, 1));
+    vw_line(w, "wp_d = wp_d + %s;", vw_lit(l1, x->PW + 1, 0, 1));
+    vw_close(w, "end");
+    vw_close(w, "end");
 }
 
 /* CLOSE(vl): commit the group; its last entry gets wlast and vlast = vl. */
-static void emit_close(dec_ctx *x, const char *ind, const char *vl)
+static void emit_close(vw *w, const dec_ctx *x, const char *vl)
 {
-    lq_file *v = x->v;
-    file_printf(v, "%sct_d = wp_d;\n", ind);
-    file_printf(v, "%sif (wr_en) begin\n", ind);
-    file_printf(v, "%s    wr_wl = 1'b1;\n", ind);
-    file_printf(v, "%s    wr_vl = %s;\n", ind, vl);
-    file_printf(v, "%send else begin\n", ind);
-    file_printf(v, "%s    pt_en = 1'b1;\n", ind);
-    file_printf(v, "%s    pt_ptr = wp_d[PW-1:0] - %d'd1;\n", ind, x->PW);
-    file_printf(v, "%s    pt_vl = %s;\n", ind, vl);
-    file_printf(v, "%send\n", ind);
-    file_printf(v, "%so_d = 1'b0;\n", ind);
+    char l1[32];
+    vw_line(w, "ct_d = wp_d;");
+    vw_open(w, "if (wr_en) begin");
+    vw_line(w, "wr_wl = 1'b1;");
+    vw_line(w, "wr_vl = %s;", vl);
+    w->indent--;
+    vw_open(w, "end else begin");
+    vw_line(w, "pt_en = 1'b1;");
+    vw_line(w, "pt_ptr = wp_d[PW-1:0] - %s;", vw_lit(l1, x->PW, 0, 1));
+    vw_line(w, "pt_vl = %s;", vl);
+    vw_close(w, "end");
+    vw_line(w, "o_d = 1'b0;");
 }
 
-static void emit_open(dec_ctx *x, const char *ind)
+static void emit_open(vw *w, const dec_ctx *x)
 {
-    file_printf(x->v, "%so_d = 1'b1;\n%sb_d = 1'b0;\n%sn_d = %d'd0;\n%sz_d = 1'b0;\n", ind, ind,
-                ind, x->CW, ind);
+    char l0[32];
+    vw_line(w, "o_d = 1'b1;");
+    vw_line(w, "b_d = 1'b0;");
+    vw_line(w, "n_d = %s;", vw_lit(l0, x->CW, 0, 0));
+    vw_line(w, "z_d = 1'b0;");
     if (x->fr == LQ_FRAMING_SPECIAL)
-        file_printf(x->v, "%sa_d = 1'b0;\n", ind);
+        vw_line(w, "a_d = 1'b0;");
+}
+
+/* The step for the word taken this cycle (inside "if (acc)"). */
+static void emit_step(vw *w, const dec_ctx *x)
+{
+    if (x->fr == LQ_FRAMING_TAG) {
+        vw_open(w, "if (!o_d) begin");
+        emit_open(w, x);
+        vw_close(w, "end");
+        vw_open(w, "if (is_sep) begin");
+        emit_err_once(w, x, LQ_SLQ_ERR_SPECIAL_IN_TAG);
+        w->indent--;
+        vw_open(w, "end else begin");
+        emit_add(w, x);
+        vw_close(w, "end");
+        vw_open(w, "if (!more) begin");
+        emit_close(w, x, "s_last");
+        w->indent--;
+        vw_open(w, "end else if (s_last) begin");
+        emit_err_once(w, x, LQ_SLQ_ERR_TRUNCATED);
+        emit_close(w, x, "1'b1");
+        vw_close(w, "end");
+        return;
+    }
+    vw_open(w, "if (is_sep) begin");
+    vw_open(w, "if (!o_d) begin");
+    emit_open(w, x);
+    emit_err(w, x, LQ_SLQ_ERR_LEADING_SEP);
+    w->indent--;
+    vw_open(w, "end else if (a_d && !b_d) begin");
+    emit_err(w, x, LQ_SLQ_ERR_DOUBLE_SEP);
+    vw_close(w, "end");
+    vw_line(w, "a_d = 1'b1;");
+    vw_open(w, "if (s_last) begin");
+    emit_err_once(w, x, LQ_SLQ_ERR_TRAILING_SEP);
+    emit_close(w, x, "1'b1");
+    vw_close(w, "end");
+    w->indent--;
+    vw_open(w, "end else begin");
+    vw_open(w, "if (o_d && !a_d) begin  // a value word after a value word");
+    emit_close(w, x, "1'b0");
+    vw_close(w, "end");
+    vw_open(w, "if (!o_d) begin");
+    emit_open(w, x);
+    vw_close(w, "end");
+    vw_line(w, "a_d = 1'b0;");
+    emit_add(w, x);
+    vw_open(w, "if (s_last) begin");
+    emit_close(w, x, "1'b1");
+    vw_close(w, "end");
+    vw_close(w, "end");
 }
 
 static void emit_verilog(dec_ctx *x, const char *name, const lq_cmd *c)
@@ -106,7 +173,6 @@ static void emit_verilog(dec_ctx *x, const char *name, const lq_cmd *c)
     lq_file *v = x->v;
     int W = x->W, SW = W + (x->fr == LQ_FRAMING_TAG);
     int tag = x->fr == LQ_FRAMING_TAG;
-    const char *i3 = "            ", *i4 = "                ";
 
     file_puts(v, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     file_header(v, "//", c);
@@ -169,53 +235,11 @@ static void emit_verilog(dec_ctx *x, const char *name, const lq_cmd *c)
     file_puts(v, "        wr_wl = 1'b0;\n        wr_vl = 1'b0;\n");
     file_puts(v, "        pt_en = 1'b0;\n        pt_ptr = wp_q[PW-1:0];\n        pt_vl = 1'b0;\n");
     file_puts(v, "        if (acc) begin\n");
-    if (tag) {
-        file_puts(v, "            if (!o_d) begin\n");
-        emit_open(x, i4);
-        file_puts(v, "            end\n");
-        file_puts(v, "            if (is_sep) begin\n                if (!b_d) begin\n");
-        emit_err(x, "                    ", LQ_SLQ_ERR_SPECIAL_IN_TAG);
-        file_puts(v, "                end\n            end else begin\n");
-        emit_add(x, i4);
-        file_puts(v, "            end\n");
-        file_puts(v, "            if (!more) begin\n");
-        emit_close(x, i4, "s_last");
-        file_puts(v, "            end else if (s_last) begin\n");
-        file_puts(v, "                if (!b_d) begin\n");
-        emit_err(x, "                    ", LQ_SLQ_ERR_TRUNCATED);
-        file_puts(v, "                end\n");
-        emit_close(x, i4, "1'b1");
-        file_puts(v, "            end\n");
-    } else {
-        file_puts(v, "            if (is_sep) begin\n");
-        file_puts(v, "                if (!o_d) begin\n");
-        emit_open(x, "                    ");
-        emit_err(x, "                    ", LQ_SLQ_ERR_LEADING_SEP);
-        file_puts(v, "                end else if (a_d && !b_d) begin\n");
-        emit_err(x, "                    ", LQ_SLQ_ERR_DOUBLE_SEP);
-        file_puts(v, "                end\n");
-        file_puts(v, "                a_d = 1'b1;\n");
-        file_puts(v, "                if (s_last) begin\n");
-        file_puts(v, "                    if (!b_d) begin\n");
-        emit_err(x, "                        ", LQ_SLQ_ERR_TRAILING_SEP);
-        file_puts(v, "                    end\n");
-        emit_close(x, "                    ", "1'b1");
-        file_puts(v, "                end\n");
-        file_puts(v, "            end else begin\n");
-        file_puts(v, "                if (o_d && !a_d) begin  // a value word after a value word\n");
-        emit_close(x, "                    ", "1'b0");
-        file_puts(v, "                end\n");
-        file_puts(v, "                if (!o_d) begin\n");
-        emit_open(x, "                    ");
-        file_puts(v, "                end\n");
-        file_puts(v, "                a_d = 1'b0;\n");
-        emit_add(x, i4);
-        file_puts(v, "                if (s_last) begin\n");
-        emit_close(x, "                    ", "1'b1");
-        file_puts(v, "                end\n");
-        file_puts(v, "            end\n");
+    {
+        vw w;
+        vw_init(&w, v, 3);
+        emit_step(&w, x);
     }
-    (void)i3;
     file_puts(v, "        end\n    end\n\n");
 
     file_puts(v, "    always @(posedge clk) begin\n");
