@@ -168,6 +168,8 @@ static void emit_top(lq_file *v, const logacc_gen *g)
     int sw = g->sw, e = g->e, f = g->f, lw = g->lw, n = g->n, half = g->m.cfg.half;
     const char sg[2] = {'p', 'n'};
     int cnt = n;
+    char nm[32], lit[32];
+    vw w;
 
     file_printf(v, "// %s: log-domain accumulator, %d lane(s), base %s, %d-bit exponents,\n"
                    "// %d fraction bits, %s correction, pipeline '%s' (%d register stage(s)).\n"
@@ -211,47 +213,57 @@ static void emit_top(lq_file *v, const logacc_gen *g)
                    "    assign m_valid = m_valid_r;\n\n");
 
     /* Level 0: lanes as terms of the positive and the negative tree. */
-    file_printf(v, "    // Level 0: each lane is a term of the positive or the negative tree%s.\n",
-                g->reg_after[0] ? ", registered" : "");
+    vw_init(&w, v, 1);
+    vw_line(&w, "// Level 0: each lane is a term of the positive or the negative tree%s.",
+            g->reg_after[0] ? ", registered" : "");
     for (int i = 0; i < n; i++) {
         int b = i * lw;
         const char *suf = g->reg_after[0] ? "c" : "";
-        file_printf(v, "    wire [%d:0] x_%d = s_data[%d:%d];\n", e - 1, i, b + e - 1, b);
-        file_printf(v, "    wire [%d:0] xv_%d = {", sw - 1, i);
-        file_printf(v, half ? "{2{x_%d[%d]}}, x_%d" : "x_%d[%d], x_%d", i, e - 1, i);
-        if (f - half > 0)
-            file_printf(v, ", %d'd0", f - half);
-        file_printf(v, "};\n");
-        file_printf(v, "    wire p0z%s_%d = s_data[%d] | s_data[%d];\n", suf, i, b + e + 1, b + e);
-        file_printf(v, "    wire n0z%s_%d = s_data[%d] | ~s_data[%d];\n", suf, i, b + e + 1,
-                    b + e);
-        file_printf(v, "    wire [%d:0] p0v%s_%d = p0z%s_%d ? %d'd0 : xv_%d;\n", sw - 1, suf, i,
-                    suf, i, sw, i);
-        file_printf(v, "    wire [%d:0] n0v%s_%d = n0z%s_%d ? %d'd0 : xv_%d;\n", sw - 1, suf, i,
-                    suf, i, sw, i);
+        char zero[32], ext[48];
+        snprintf(nm, sizeof nm, "x_%d", i);
+        vw_wire(&w, 0, e, nm, "s_data[%d:%d]", b + e - 1, b);
+        /* the exponent as a state: sign-extended, F - half fraction bits of zeros */
+        snprintf(ext, sizeof ext, ", %s", vw_lit(lit, f - half, 0, 0));
+        snprintf(nm, sizeof nm, "xv_%d", i);
+        if (half)
+            vw_wire(&w, 0, sw, nm, "{{2{x_%d[%d]}}, x_%d%s}", i, e - 1, i, f - half > 0 ? ext : "");
+        else
+            vw_wire(&w, 0, sw, nm, "{x_%d[%d], x_%d%s}", i, e - 1, i, f - half > 0 ? ext : "");
+        snprintf(nm, sizeof nm, "p0z%s_%d", suf, i);
+        vw_wire(&w, 0, 0, nm, "s_data[%d] | s_data[%d]", b + e + 1, b + e);
+        snprintf(nm, sizeof nm, "n0z%s_%d", suf, i);
+        vw_wire(&w, 0, 0, nm, "s_data[%d] | ~s_data[%d]", b + e + 1, b + e);
+        vw_lit(zero, sw, 0, 0);
+        snprintf(nm, sizeof nm, "p0v%s_%d", suf, i);
+        vw_wire(&w, 0, sw, nm, "p0z%s_%d ? %s : xv_%d", suf, i, zero, i);
+        snprintf(nm, sizeof nm, "n0v%s_%d", suf, i);
+        vw_wire(&w, 0, sw, nm, "n0z%s_%d ? %s : xv_%d", suf, i, zero, i);
     }
-    file_printf(v, "    wire vin = s_valid;\n    wire lin = s_last;\n");
+    vw_wire(&w, 0, 0, "vin", "s_valid");
+    vw_wire(&w, 0, 0, "lin", "s_last");
     emit_level_end(v, g, 0, n);
 
+    /* Levels 1..L: pairs of the level below through NAME_add, an odd one passed on. */
     for (int l = 1; l <= g->levels; l++) {
         int nc = (cnt + 1) / 2, reg = g->reg_after[l];
         const char *suf = reg ? "c" : "";
-        file_printf(v, "    // Level %d: %d -> %d%s\n", l, cnt, nc, reg ? ", registered" : "");
+        vw_line(&w, "// Level %d: %d -> %d%s", l, cnt, nc, reg ? ", registered" : "");
         for (int s = 0; s < 2; s++) {
             for (int j = 0; j < nc; j++) {
-                char c = sg[s];
-                file_printf(v, "    wire %c%dz%s_%d;\n    wire [%d:0] %c%dv%s_%d;\n", c, l, suf, j,
-                            sw - 1, c, l, suf, j);
-                if (2 * j + 1 < cnt)
-                    file_printf(v,
-                                "    %s_add u_%c%d_%d (.a_z(%c%dz_%d), .a(%c%dv_%d), "
-                                ".b_z(%c%dz_%d), .b(%c%dv_%d), .r_z(%c%dz%s_%d), .r(%c%dv%s_%d));\n",
-                                g->name, c, l, j, c, l - 1, 2 * j, c, l - 1, 2 * j, c, l - 1,
-                                2 * j + 1, c, l - 1, 2 * j + 1, c, l, suf, j, c, l, suf, j);
-                else
-                    file_printf(v, "    assign %c%dz%s_%d = %c%dz_%d;\n"
-                                   "    assign %c%dv%s_%d = %c%dv_%d;\n",
-                                c, l, suf, j, c, l - 1, 2 * j, c, l, suf, j, c, l - 1, 2 * j);
+                char c = sg[s], rz[32], rv[32];
+                snprintf(rz, sizeof rz, "%c%dz%s_%d", c, l, suf, j);
+                snprintf(rv, sizeof rv, "%c%dv%s_%d", c, l, suf, j);
+                vw_wire(&w, 0, 0, rz, NULL);
+                vw_wire(&w, 0, sw, rv, NULL);
+                if (2 * j + 1 < cnt) {
+                    vw_line(&w, "%s_add u_%c%d_%d (.a_z(%c%dz_%d), .a(%c%dv_%d), .b_z(%c%dz_%d), "
+                                ".b(%c%dv_%d), .r_z(%s), .r(%s));",
+                            g->name, c, l, j, c, l - 1, 2 * j, c, l - 1, 2 * j, c, l - 1,
+                            2 * j + 1, c, l - 1, 2 * j + 1, rz, rv);
+                } else {
+                    vw_assign(&w, rz, "%c%dz_%d", c, l - 1, 2 * j);
+                    vw_assign(&w, rv, "%c%dv_%d", c, l - 1, 2 * j);
+                }
             }
         }
         emit_level_end(v, g, l, nc);
