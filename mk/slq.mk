@@ -39,7 +39,7 @@ endef
 define slqmac_recipe
 @rm -rf $(@D) && mkdir -p $(@D)
 $(LOGQ) gen slqmac --lanes $(call slq_arg,n,$*) --bits $(call slq_arg,w,$*) \
-    --name slqmac_$* -o $(@D)/rtl >/dev/null
+    $(if $(call slq_arg,f,$*),--frac $(call slq_arg,f,$*)) --name slqmac_$* -o $(@D)/rtl >/dev/null
 $(SLQ_VERILATOR) $(1) -Mdir $(@D)/obj \
     -CFLAGS "-O1 -std=c++17 -I$(abspath cmodel) -include $(abspath $(@D)/rtl/slqmac_$*.h)" \
     $(@D)/rtl/slqmac_$*.v $(abspath $<) $(abspath $(BUILD)/liblogq.a) -o $(abspath $@) \

@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok() { echo "PASS: $1"; }
 bad() { echo "FAIL: $1"; }
-seed=${SEED:-$(( $(date +%s) % 100000 ))}
+seed=${SEED:-1}
 echo "icarus.sh: seed $seed (rerun: SEED=$seed bash tests/icarus.sh)"
 
 # The grid (PASS/FAIL lines come from all.sh); a fixed seed and a fresh one.

@@ -14,7 +14,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok() { echo "PASS: $1"; }
 bad() { echo "FAIL: $1"; }
-seed=${SEED:-$(( $(date +%s) % 100000 ))}
+seed=${SEED:-1}
 echo "icarus_blocks.sh: seed $seed (rerun: SEED=$seed bash tests/icarus_blocks.sh)"
 
 # block|module|generator options|vectors-only options|a reset|its removal|a field of

@@ -150,6 +150,8 @@ if [ -x "$d/obj/Vlogacc" ]; then
     else
         fail "broken model (+fault): failed without a mismatch report"
     fi
+else
+    fail "broken model (+fault): the bench $d/obj/Vlogacc is missing (its co-simulation did not build)"
 fi
 
 # Bad options: exit 2, a message naming the value, no files written.
@@ -191,6 +193,8 @@ if [ -x "$BUILD/asan/logq" ]; then
         fail "ASan/UBSan gen logacc"
         tail "$OUT/asan.log"
     fi
+else
+    fail "ASan/UBSan gen logacc: $BUILD/asan/logq is missing (make $BUILD/asan/logq)"
 fi
 
 # The error study runs and prints every variant.

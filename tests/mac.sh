@@ -16,6 +16,12 @@ rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 beats=${MAC_TEST_BEATS:-30000}
+# Seeds: SEED (default 1); each configuration's co-simulation runs with SEED plus a
+# number derived from its tag, printed with the rerun command.
+SEED=${SEED:-1}
+cfg_seed() { echo $(( SEED + $(printf %s "$1" | cksum | cut -d' ' -f1) % 100000 )); }
+echo "mac.sh: seed $SEED (rerun: SEED=$SEED bash tests/mac.sh)"
+nbad=0
 [ -n "${LOGQ_LONG:-}" ] && beats=300000
 
 pass() { echo "PASS: $*"; }
@@ -51,7 +57,8 @@ fi
 bad() {
     local want=$1
     shift
-    local d="$work/bad$RANDOM"
+    nbad=$((nbad + 1))
+    local d="$work/bad$nbad"
     "$LOGQ" gen mac "$@" -o "$d" >"$work/bad.out" 2>"$work/bad.err"
     local rc=$?
     if [ $rc -eq 2 ] && grep -q -- "$want" "$work/bad.err" && [ ! -e "$d" ]; then
@@ -130,7 +137,7 @@ run_one() {
             fail "mac cosim build $tag: $(tail -5 "$d/build.log")"
             return
         fi
-        if "$d/sim/mac_tb" +seed=$((RANDOM + 1)) +beats=$beats +stall=30 $topts >"$d/sim.log" 2>&1; then
+        if "$d/sim/mac_tb" +seed="$(cfg_seed "$tag")" +beats=$beats +stall=30 $topts >"$d/sim.log" 2>&1; then
             pass "mac cosim $tag ($(grep -o '[0-9]* beats,' "$d/sim.log" | head -1) $topts)"
         else
             fail "mac cosim $tag: $(grep -m3 -E 'MISMATCH|ERROR|FAILED|rerun' "$d/sim.log")"

@@ -125,8 +125,19 @@ int main(int argc, char **argv)
         int k = sigma > 0.0 ? 16 : 1 + (int)lq_rng_below(&r, 12);
         f.rounding = sigma > 0.0 ? LQ_NEAREST : lq_rng_below(&r, 2) ? LQ_FLOOR : LQ_NEAREST;
         int corrupt = !full && lq_rng_below(&r, 5) == 0;
+        // A third of the vectors aim at the terms where floor and truncation toward
+        // zero differ: x * 2^F negative and not a multiple of 2^shift, that is odd
+        // negative activations and weights small enough for shifts beyond F (possible
+        // only when F < 2^(W-1) - 1, the largest shift).
+        int low = sigma == 0.0 && SLQMAC_F < (1 << (SLQMAC_W - 1)) - 1 && lq_rng_below(&r, 3) == 0;
         std::vector<int64_t> xs(k);
         for (int i = 0; i < k; i++) {
+            if (low && lq_rng_below(&r, 4) != 0) {
+                xs[i] = -2 * (int64_t)lq_rng_below(&r, (uint64_t)(amax + 1) / 2) - 1; // -1 .. -amax
+                act.push_back(xs[i]);
+                act_last.push_back(i == k - 1);
+                continue;
+            }
             switch (lq_rng_below(&r, 8)) {
             case 0: xs[i] = amax; break;
             case 1: xs[i] = -amax - 1; break;
@@ -141,6 +152,9 @@ int main(int argc, char **argv)
             std::vector<uint32_t> words;
             uint64_t dot = 0;
             double scale = ldexp(1.0, fsr - 1 - (int)lq_rng_below(&r, 3));
+            if (low) // first-word shifts from F + 1 up to the largest
+                scale = ldexp(1.0, fsr - SLQMAC_F - 1 -
+                                       (int)lq_rng_below(&r, (uint64_t)((1 << (SLQMAC_W - 1)) - 1 - SLQMAC_F)));
             for (int i = 0; i < k; i++) {
                 double x = sigma > 0.0 ? lq_rng_gauss(&r) * sigma
                            : lq_rng_below(&r, 6) == 0 ? 0.0 : lq_rng_gauss(&r) * scale;
