@@ -169,6 +169,16 @@ for c in $DEC; do targets="$targets $B/slq/slqdec_$c/Vtb"; done
 for c in $MAC; do targets="$targets $B/slq/slqmac_$c/Vtb"; done
 if make -s -j2 BUILD="$B" $targets >"$T/build.txt" 2>&1; then ok "build benches:$DEC $MAC"; else
     cat "$T/build.txt"; ko "build benches"; fi
+# faults NAME TB ARGS...: the bench with resets at random, mid-frame and with an output
+# waiting (the model reset alongside) and long holds of both handshakes must pass,
+# with every kind of fault seen at least once (docs/slq.md, "Reset").
+faults() {
+    local name=$1
+    shift
+    "$@" +midreset +hold=300 +holdin=200 >"$T/faults.txt" 2>&1
+    check "$name faults: $(grep -o 'faults: .*' "$T/faults.txt")" bash -c "[ $? -eq 0 ] &&
+        grep -Eq 'faults: [1-9][0-9]* resets at random, [1-9][0-9]* mid-vector, [1-9][0-9]* with an output waiting; [1-9][0-9]* ready holds of [0-9]+ cycles, [1-9][0-9]* valid holds' '$T/faults.txt'"
+}
 # runtb PATTERN TB ARGS...: run a bench, show the lines matching PATTERN; a bench that
 # exits non-zero without a FAIL line (a crash) still counts as a failure.
 runtb() {
@@ -185,6 +195,7 @@ for c in $DEC; do
     [ -x "$tb" ] || { ko "bench $tb missing"; continue; }
     runtb 'rerun|words/cycle' "$tb" --seed "$SEED" --frames $FRAMES
     runtb 'words/cycle' "$tb" --seed "$SEED" --frames $((FRAMES / 3)) --full
+    faults "decoder $c" "$tb" --seed "$SEED" --frames $((FRAMES / 3))
 done
 for c in $MAC; do
     tb=$B/slq/slqmac_$c/Vtb
@@ -193,6 +204,7 @@ for c in $MAC; do
         runtb 'rerun' "$tb" --seed "$SEED" --max-words $L --framing $fr
     done; done
     runtb 'RTL:' "$tb" --seed "$SEED" --full --max-words 3
+    faults "MAC $c" "$tb" --seed "$SEED" --max-words 2
     case $c in *_w5) # the measurement of docs/slq.md: Gaussian weights, W = 5
         for L in 2 3; do for fr in tag special; do
             runtb 'MEASURE' "$tb" --seed "$SEED" --gauss 1 --fsr 2 --max-words $L --framing $fr --vectors 200
@@ -206,6 +218,8 @@ tb=$B/slq/slqdec_$1/Vtb
 if [ -x "$tb" ]; then
     "$tb" --seed "$SEED" --frames 200 --break >"$T/brk.txt" 2>&1
     check "decoder bench --break fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/brk.txt'"
+    "$tb" --seed "$SEED" --frames 500 +midreset +stale-model >"$T/stale.txt" 2>&1
+    check "decoder bench with a model not reset (+midreset +stale-model) fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/stale.txt'"
 else
     ko "decoder bench --break: $tb is missing"
 fi
@@ -214,6 +228,8 @@ tb=$B/slq/slqmac_$1/Vtb
 if [ -x "$tb" ]; then
     "$tb" --seed "$SEED" --vectors 20 --break >"$T/brk.txt" 2>&1
     check "MAC bench --break fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/brk.txt'"
+    "$tb" --seed "$SEED" +midreset +stale-model >"$T/stale.txt" 2>&1
+    check "MAC bench with a model not reset (+midreset +stale-model) fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/stale.txt'"
 else
     ko "MAC bench --break: $tb is missing"
 fi
