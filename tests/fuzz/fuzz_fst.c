@@ -69,6 +69,12 @@ static int leftovers(void)
     return n;
 }
 
+static void remove_dir(void)
+{
+    unlink(input);
+    rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     wave_dump d;
@@ -83,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         snprintf(input, sizeof input, "%s/in.fst", dir);
         setenv("TMPDIR", dir, 1);
+        atexit(remove_dir);
     }
     /* Only inputs that reach the FST path (the VCD path is fuzz_wavediff's): the
      * header block's type and length, as read.c tells the formats apart. */
