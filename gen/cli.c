@@ -39,11 +39,15 @@ int cli_parse_number(const char *s, double *out)
 {
     char *end;
     double v;
+    size_t dec;
     while (*s == ' ' || *s == '\t')
         s++;
+    /* Decimal only (docs/formats.md): strtod also reads hex floats (0x1p-1), inf and
+     * nan; refuse a number that strtod read past its decimal characters. */
+    dec = strspn(s, "0123456789+-.eE");
     errno = 0;
     v = strtod(s, &end);
-    if (end == s)
+    if (end == s || (size_t)(end - s) > dec)
         return -1;
     while (*end == ' ' || *end == '\t' || *end == '\r')
         end++;
@@ -110,7 +114,7 @@ int cli_read_numbers(const char *path, double **vals, size_t *n)
     char *line = NULL;
     size_t cap = 0, len = 0, alloc = 0;
     double *v = NULL;
-    long lineno = 0;
+    long lineno = 0, offset = 0;
     ssize_t got;
     int rc = 0;
 
@@ -123,9 +127,17 @@ int cli_read_numbers(const char *path, double **vals, size_t *n)
         }
     }
     while ((got = getline(&line, &cap, fp)) >= 0) {
-        char *s = line;
+        char *s = line, *nul = memchr(line, '\0', (size_t)got);
         double x;
         lineno++;
+        /* A NUL would end the C string early and silently drop the rest of the line. */
+        if (nul) {
+            cli_error("%s:%ld: NUL byte at byte offset %ld (column %ld)", name, lineno,
+                      offset + (long)(nul - line), (long)(nul - line) + 1);
+            rc = -1;
+            break;
+        }
+        offset += (long)got;
         while (got > 0 && (s[got - 1] == '\n' || s[got - 1] == '\r'))
             s[--got] = '\0';
         while (*s == ' ' || *s == '\t')

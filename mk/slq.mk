@@ -42,7 +42,7 @@ endef
 define slqmac_recipe
 @rm -rf $(@D) && mkdir -p $(@D)
 $(LOGQ) gen slqmac --lanes $(call slq_arg,n,$*) --bits $(call slq_arg,w,$*) \
-    --name slqmac_$* -o $(@D)/rtl >/dev/null
+    $(if $(call slq_arg,f,$*),--frac $(call slq_arg,f,$*)) --name slqmac_$* -o $(@D)/rtl >/dev/null
 $(SLQ_VERILATOR) $(1) -Mdir $(@D)/obj \
     -CFLAGS "-O1 -std=c++17 -I$(abspath cmodel) -include $(abspath $(@D)/rtl/slqmac_$*.h)" \
     $(@D)/rtl/slqmac_$*.v $(abspath $<) $(abspath $(BUILD)/liblogq.a) -o $(abspath $@) \
@@ -50,7 +50,7 @@ $(SLQ_VERILATOR) $(1) -Mdir $(@D)/obj \
 $(if $(1),sed 's/slqmac_$*_tb\.dut\b/TOP.slqmac_$*/g' $(@D)/rtl/slqmac_$*.gtkw >$(@D)/waves.gtkw)
 endef
 
-SLQ_TB_DEPS = sim/verilator/waves.h $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
+SLQ_TB_DEPS = sim/verilator/waves.h sim/verilator/faults.h $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
 $(BUILD)/slq/slqdec_%/Vtb: sim/verilator/slqdec_tb.cpp $(SLQ_TB_DEPS)
 	$(call slqdec_recipe,)
 $(BUILD)/slq/slqmac_%/Vtb: sim/verilator/slqmac_tb.cpp $(SLQ_TB_DEPS)

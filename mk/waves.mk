@@ -51,7 +51,7 @@ waves-png-docs: waves-png
 
 # The fuzz target of the VCD reader includes these gen/ sources (the generic rule
 # knows only the model's).
-$(BUILD)/fuzz/fuzz_wavediff: gen/wave/vcd.c gen/wave/wave.c gen/wave/wavediff.c gen/wave/wave.h
+$(BUILD)/fuzz/fuzz_wavediff: gen/wave/vcd.c gen/wave/wave.c gen/wave/wavediff.c gen/wave/wave.h gen/wave/read.h
 
 # Its corpus starts from the hand-made VCD of the tests.
 WAVES_FUZZ_SEED := $(BUILD)/fuzz/corpus-fuzz_wavediff/hand.vcd
@@ -62,3 +62,22 @@ TEST_PREREQS += $(WAVES_FUZZ_SEED)
 
 # The unit test of the save-file writer includes these gen/ sources.
 $(BUILD)/tests/test_gtkw $(BUILD)/asan/tests/test_gtkw: gen/emit/gtkw.c gen/emit/gtkw.h gen/emit/emit.c gen/emit/emit.h
+
+# The fuzz target of the FST path (tests/fuzz/fuzz_fst.c) includes the wave sources
+# and links the FST reader; its corpus starts from real dumps: the hand-made VCD
+# converted by GTKWave's vcd2fst with each packing (LZ4, FastLZ, zlib) and the wave
+# bench's FST as Icarus writes it.
+FUZZ_FST_DEPS := $(wildcard gen/wave/*.c gen/wave/*.h)
+$(BUILD)/fuzz/fuzz_fst: tests/fuzz/fuzz_fst.c $(FUZZ_FST_DEPS) $(FST_OBJ) $(LIB_SRC) | $(BUILD)/.deps-FUZZ
+	@mkdir -p $(dir $@)
+	clang -std=c11 -D_POSIX_C_SOURCE=200809L -I. -Igen -I$(FST_DIR) -g -O1 -Wall -Wextra -Werror \
+	    -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(FST_OBJ) -o $@ -lm -lz
+FST_FUZZ_CORPUS := $(BUILD)/fuzz/corpus-fuzz_fst
+$(BUILD)/fuzz/.fst-corpus-seeded: tests/wave/hand.vcd tests/wave/bench.v | $(BUILD)/.deps-WAVES
+	@mkdir -p $(FST_FUZZ_CORPUS) $(BUILD)/fuzz/fst-seed
+	for p in 4 F Z; do vcd2fst -$$p tests/wave/hand.vcd $(FST_FUZZ_CORPUS)/hand-$$p.fst >/dev/null; done
+	iverilog -g2005 -DWAVE_FST -o $(BUILD)/fuzz/fst-seed/bench.vvp tests/wave/bench.v
+	cd $(BUILD)/fuzz/fst-seed && vvp -n bench.vvp -fst >/dev/null
+	cp $(BUILD)/fuzz/fst-seed/bench.fst $(FST_FUZZ_CORPUS)/icarus-bench.fst
+	@touch $@
+TEST_PREREQS += $(BUILD)/fuzz/.fst-corpus-seeded

@@ -16,7 +16,7 @@ echo "work directory: $W"
 FUSESOC=$BUILD/venv/bin/fusesoc
 DRIVER=$BUILD/tests/package_driver
 EQV_CYCLES=${EQV_CYCLES:-120}
-EQV_SEED=${EQV_SEED:-$(( $(date +%s) % 100000 ))}
+EQV_SEED=${EQV_SEED:-${SEED:-1}}
 
 nfail=0
 pass() { echo "PASS: $1"; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every libFuzzer target briefly (FUZZ_SECONDS, default 20 each; longer under
+# Run every libFuzzer target (one per tests/fuzz/*.c; a missing binary is a FAIL) briefly (FUZZ_SECONDS, default 20 each; longer under
 # `make test-long`). A crash or sanitizer report fails the test; the reproducer is
 # kept under build/fuzz/artifacts.
 set -u
@@ -7,9 +7,13 @@ BUILD=${BUILD:-build}
 secs=${FUZZ_SECONDS:-20}
 [ -n "${LOGQ_LONG:-}" ] && secs=${FUZZ_SECONDS:-300}
 mkdir -p "$BUILD/fuzz/artifacts"
-for f in "$BUILD"/fuzz/fuzz_*; do
-    [ -x "$f" ] || continue
-    name=$(basename "$f")
+for src in "$(dirname "$0")"/fuzz/fuzz_*.c; do
+    name=$(basename "$src" .c)
+    f=$BUILD/fuzz/$name
+    if [ ! -x "$f" ]; then
+        echo "FAIL: $name: $f is missing (make fuzz)"
+        continue
+    fi
     corpus="$BUILD/fuzz/corpus-$name"
     mkdir -p "$corpus"
     echo "running $name for ${secs}s (seed 1; rerun: $f -seed=1 -max_total_time=$secs $corpus)"

@@ -25,6 +25,11 @@ BUILD_ABS=$(cd "$BUILD" && pwd)
 
 pass() { echo "PASS: logacc $*"; }
 fail() { echo "FAIL: logacc $*"; }
+# faults_ok LOG: reset at random, mid-vector and with a result waiting, both
+# handshakes held (each at least once).
+faults_ok() {
+    grep -Eq 'faults: [1-9][0-9]* resets at random, [1-9][0-9]* mid-vector, [1-9][0-9]* with an output waiting; [1-9][0-9]* ready holds of [0-9]+ cycles, [1-9][0-9]* valid holds' "$1"
+}
 
 # Build the co-simulation of a generated directory (skipped when its inputs did not
 # change since the last build).
@@ -33,7 +38,8 @@ cosim_build() {
     local dir=$1 stamp obj=$1/obj topt=
     if [ -n "${2:-}" ]; then obj=$dir/obj-waves; topt=--trace-fst; fi
     stamp=$(cat "$dir"/logacc.v "$dir"/logacc_add.v "$dir"/logacc.h \
-        "$ROOT"/sim/verilator/logacc_tb.cpp "$ROOT"/sim/verilator/waves.h "$ROOT"/cmodel/logacc.h \
+        "$ROOT"/sim/verilator/logacc_tb.cpp "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/faults.h \
+        "$ROOT"/cmodel/logacc.h \
         "$BUILD_ABS"/liblogq.a | md5sum | cut -d' ' -f1)
     if [ -x "$obj/Vlogacc" ] && [ "$(cat "$obj/stamp" 2>/dev/null)" = "$stamp" ]; then
         return 0
@@ -111,6 +117,16 @@ run_config() {
         head -40 "$dir/cosim.log"
     fi
     grep 'rerun:' "$dir/cosim.log"
+    # Faults (docs/logacc.md, "Reset"): resets at random, mid-vector and with a result
+    # waiting, the model reset alongside; long holds of m_ready and s_valid.
+    if [ -z "$WAVES" ]; then
+        if "$obj/Vlogacc" +seed="$SEED" +vectors=$((VECTORS / 2)) +quiet +midreset +hold=300 \
+            +holdin=200 >"$dir/faults.log" 2>&1 && faults_ok "$dir/faults.log"; then
+            pass "$name faults: $(grep -o 'faults: .*' "$dir/faults.log")"
+        else
+            fail "$name faults: $(grep -m3 -E 'faults:|MISMATCH' "$dir/faults.log")"
+        fi
+    fi
     if [ -n "$WAVES" ]; then
         echo "waves: gtkwave $dir/logacc.fst $dir/logacc.fst.gtkw"
     fi
@@ -150,6 +166,21 @@ if [ -x "$d/obj/Vlogacc" ]; then
     else
         fail "broken model (+fault): failed without a mismatch report"
     fi
+else
+    fail "broken model (+fault): the bench $d/obj/Vlogacc is missing (its co-simulation did not build)"
+fi
+
+# The reset check can fail: a model that is not reset with the block must be caught.
+if [ -x "$d/obj/Vlogacc" ]; then
+    if "$d/obj/Vlogacc" +seed="$SEED" +vectors=500 +quiet +midreset +stale-model >"$d/stale.log" 2>&1; then
+        fail "model not reset with the block (+midreset +stale-model) not detected"
+    elif grep -q '^MISMATCH' "$d/stale.log"; then
+        pass "model not reset with the block (+midreset +stale-model) detected: $(grep -c '^MISMATCH' "$d/stale.log") mismatches"
+    else
+        fail "+midreset +stale-model: failed without a mismatch report"
+    fi
+else
+    fail "+midreset +stale-model: the bench $d/obj/Vlogacc is missing"
 fi
 
 # Bad options: exit 2, a message naming the value, no files written.
@@ -191,6 +222,8 @@ if [ -x "$BUILD/asan/logq" ]; then
         fail "ASan/UBSan gen logacc"
         tail "$OUT/asan.log"
     fi
+else
+    fail "ASan/UBSan gen logacc: $BUILD/asan/logq is missing (make $BUILD/asan/logq)"
 fi
 
 # The error study runs and prints every variant.

@@ -16,6 +16,20 @@ rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 beats=${MAC_TEST_BEATS:-30000}
+# Seeds: SEED (default 1); each configuration's co-simulation runs with SEED plus a
+# number derived from its tag, printed with the rerun command.
+SEED=${SEED:-1}
+cfg_seed() { echo $(( SEED + $(printf %s "$1" | cksum | cut -d' ' -f1) % 100000 )); }
+echo "mac.sh: seed $SEED (rerun: SEED=$SEED bash tests/mac.sh)"
+nbad=0
+# faults_ok LOG [single]: the run reset the block at random, mid-vector (not when every
+# vector is a single beat) and with an output waiting, and held both handshakes (each
+# at least once).
+faults_ok() {
+    local mid='[1-9][0-9]*'
+    [ -n "${2:-}" ] && mid=0
+    grep -Eq "faults: [1-9][0-9]* resets at random, $mid mid-vector, [1-9][0-9]* with an output waiting; [1-9][0-9]* ready holds of [0-9]+ cycles, [1-9][0-9]* valid holds" "$1"
+}
 [ -n "${LOGQ_LONG:-}" ] && beats=300000
 
 pass() { echo "PASS: $*"; }
@@ -51,7 +65,8 @@ fi
 bad() {
     local want=$1
     shift
-    local d="$work/bad$RANDOM"
+    nbad=$((nbad + 1))
+    local d="$work/bad$nbad"
     "$LOGQ" gen mac "$@" -o "$d" >"$work/bad.out" 2>"$work/bad.err"
     local rc=$?
     if [ $rc -eq 2 ] && grep -q -- "$want" "$work/bad.err" && [ ! -e "$d" ]; then
@@ -130,7 +145,7 @@ run_one() {
             fail "mac cosim build $tag: $(tail -5 "$d/build.log")"
             return
         fi
-        if "$d/sim/mac_tb" +seed=$((RANDOM + 1)) +beats=$beats +stall=30 $topts >"$d/sim.log" 2>&1; then
+        if "$d/sim/mac_tb" +seed="$(cfg_seed "$tag")" +beats=$beats +stall=30 $topts >"$d/sim.log" 2>&1; then
             pass "mac cosim $tag ($(grep -o '[0-9]* beats,' "$d/sim.log" | head -1) $topts)"
         else
             fail "mac cosim $tag: $(grep -m3 -E 'MISMATCH|ERROR|FAILED|rerun' "$d/sim.log")"
@@ -152,7 +167,27 @@ run_one() {
         fi
         ;;
         esac
+        # Faults (docs/mac.md, "Reset"): resets at random moments, mid-vector and with an
+        # output waiting, the model reset alongside; long holds of out_ready and in_valid.
+        case $topts in *exhaustive*) ;; *)
+        if "$d/sim/mac_tb" +seed="$(cfg_seed "$tag")" +beats=$((beats / 2)) +stall=30 +midreset \
+            +hold=300 +holdin=200 >"$d/faults.log" 2>&1 && grep -q '^PASSED' "$d/faults.log" &&
+            faults_ok "$d/faults.log" "$(case "$gopts " in *"--max-beats 1 "*) echo single ;; esac)"; then
+            pass "mac faults $tag: $(grep -o 'faults: .*' "$d/faults.log")"
+        else
+            fail "mac faults $tag: $(grep -m3 -E 'faults:|MISMATCH|ERROR|FAILED' "$d/faults.log")"
+        fi
+        ;;
+        esac
         if [ "$tag" = default ]; then
+            # The reset check can fail: a model that is not reset with the block.
+            if "$d/sim/mac_tb" +seed=7 +beats=5000 +midreset +stale-model >"$d/stale.log" 2>&1; then
+                fail "mac cosim with +midreset +stale-model passed: the reset check cannot fail"
+            elif grep -q MISMATCH "$d/stale.log"; then
+                pass "mac cosim with +midreset +stale-model fails with a mismatch report"
+            else
+                fail "mac cosim with +midreset +stale-model failed without a mismatch report"
+            fi
             if "$d/sim/mac_tb" +seed=7 +beats=5000 +wrong-model >"$d/wrong.log" 2>&1; then
                 fail "mac cosim with +wrong-model passed: the check cannot fail"
             elif grep -q MISMATCH "$d/wrong.log"; then
@@ -169,8 +204,8 @@ run_one() {
         fi
     } >"$d/result.txt" 2>&1
 }
-export -f run_one pass fail
-export work LOGQ BUILD beats
+export -f run_one pass fail cfg_seed faults_ok
+export work LOGQ BUILD beats SEED
 
 printf '%s\n' "${grid[@]}" | xargs -d '\n' -P 2 -I{} bash -c 'run_one "$1"' _ {}
 for spec in "${grid[@]}"; do

@@ -56,7 +56,17 @@ else
     bad "eval --quick --check 3 failed"; tail -20 "$tmp/e.out"
 fi
 row=$(grep '^| float |' "$tmp/e.out")
-if [ -n "$row" ] && [ -z "$(tr -d ' |' <<<"${row#| float |}" | tr -s "$acc" ' ' | tr -d ' ')" ] &&
+# Every cell of the row, as a number: exactly the trained accuracy, and at least one.
+float_row_is() { # ROW ACC
+    awk -F'|' -v a="$2" '{ n = 0; for (i = 3; i < NF; i++) { c = $i; gsub(/ /, "", c);
+        if (c != a) exit 1; n++ } exit !(n >= 1) }' <<<"$1"
+}
+if float_row_is '| float | 89.08 | 80.90 | 0.0 |' 98.00 || ! float_row_is '| float | 98.00 | 98.00 |' 98.00; then
+    bad "eval: the float-row check itself is wrong"
+else
+    ok "eval: the float-row check refuses '| float | 89.08 | 80.90 | 0.0 |' for 98.00"
+fi
+if [ -n "$row" ] && float_row_is "$row" "$acc" &&
    grep -q "^float test accuracy: $acc %" "$tmp/e.out"; then
     ok "eval: float row equals the trained accuracy $acc %"
 else

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test runner: runs every test script given, each of which prints lines
 # "PASS: name" or "FAIL: name". A script that exits non-zero without printing FAIL
-# counts as one failure. Ends with "N passed, N failed"; exits 1 on any failure.
+# counts as one failure, and so does a script that printed neither. Ends with
+# "N passed, N failed"; exits 1 on any failure.
 set -u
 pass=0
 fail=0
@@ -17,6 +18,9 @@ for t in "$@"; do
     f=$(grep -c '^FAIL: ' "$log")
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "FAIL: $name (exit status $rc without a FAIL line)" | tee -a "$log"
+        f=1
+    elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+        echo "FAIL: $name (ran no check: no PASS or FAIL line)" | tee -a "$log"
         f=1
     fi
     pass=$((pass + p))

@@ -9,6 +9,7 @@ set -u
 B=${BUILD:-build}
 LOGQ=${LOGQ:-$B/logq}
 ALOGQ=$B/asan/logq
+[ -x "$ALOGQ" ] || echo "FAIL: slq_hw $ALOGQ is missing (make $ALOGQ): the garbage files run without sanitizers"
 [ -x "$ALOGQ" ] || ALOGQ=$LOGQ
 SEED=${SLQ_SEED:-1}
 T=$B/slq/t
@@ -29,26 +30,55 @@ enc --framing special --rounding floor --max-words 3 &&
     check "paper floor special" [ "$(words "$T/e/weights.hex")" = "02 10 03 10 24" ]
 check "paper floor special bin" [ "$(od -An -tx1 "$T/e/weights.bin" | tr -s ' \n' ' ' | sed 's/^ //;s/ $//')" = "02 00 10 00 03 00 10 00 04 80" ]
 
-# ---- encode -> decode round trip equals `logq quant --scheme slq` --------------------
+# ---- encode -> decode round trip equals an independent encoder ----------------------
+# The reference is the encoder loop of docs/formats.md 4.2 written again in awk (double
+# arithmetic, the exponent from a power-of-two search and a squared comparison, not the
+# model's mantissa test): q = LogQuant(r) signed log2 of W bits, stop when q = 0 or
+# |r - q| <= theta. Inputs: 500 Gaussian values and 200 dyadic ones (two powers of two
+# in range), whose residues hit theta exactly, so `<=` against `<` is decided.
 LC_ALL=C awk -v s="$SEED" 'BEGIN { srand(s); for (i = 0; i < 500; i++) {
     u = rand(); v = rand(); if (u < 1e-12) u = 1e-12;
     x = sqrt(-2 * log(u)) * cos(6.283185307179586 * v) * 0.7;
-    if (i % 17 == 0) x = 0; printf "%.17g\n", x } }' >"$T/g.txt"
+    if (i % 17 == 0) x = 0; printf "%.17g\n", x }
+    for (i = 0; i < 200; i++) { x = 2 ^ -int(rand() * 9) + (rand() < 0.5 ? -1 : 1) * 2 ^ -int(rand() * 12);
+        printf "%.17g\n", (rand() < 0.5 ? -x : x) } }' >"$T/g.txt"
+slq_ref() { # W FSR L THETA ROUNDING < values: the decoded value of each, %.17g
+    LC_ALL=C awk -v W="$1" -v F="$2" -v L="$3" -v th="$4" -v rd="$5" '
+    function lq(r,   a, n, e, sg) {
+        if (r == 0) return 0
+        sg = r < 0 ? -1 : 1; a = r < 0 ? -r : r
+        n = 0; while (2 ^ n > a) n--; while (2 ^ (n + 1) <= a) n++   # n = floor(log2 a)
+        e = n; if (rd == "nearest" && a * a >= 2 ^ (2 * n + 1)) e = n + 1
+        if (e <= F - 2 ^ (W - 1)) return 0       # flush below the range
+        if (e >= F) e = F - 1                    # saturate
+        return sg * 2 ^ e
+    }
+    { r = $1 + 0; sum = 0
+      for (i = 1; i <= L; i++) { q = lq(r); if (q == 0) break; sum += q; r -= q
+          if ((r < 0 ? -r : r) <= th) break }
+      printf "%.17g\n", sum }'
+}
 for fr in tag special; do
-    for L in 1 3; do
+    for c in "1 0 nearest" "3 0 nearest" "3 0.0625 nearest" "2 0.125 floor" "4 0.001953125 floor"; do
+        set -- $c
+        L=$1 th=$2 rd=$3
         o="--bits 5 --fsr 1 --max-words $L --framing $fr"
-        "$LOGQ" slq encode $o --vector 7 -o "$T/rt" "$T/g.txt" >"$T/enc.txt" || ko "encode $fr L=$L"
-        "$LOGQ" quant --scheme slq $o --format csv "$T/g.txt" | tail -n +2 | cut -d, -f3 >"$T/q.txt"
+        "$LOGQ" slq encode $o --theta "$th" --rounding "$rd" --vector 7 -o "$T/rt" "$T/g.txt" >"$T/enc.txt" ||
+            ko "encode $fr L=$L theta=$th $rd"
+        slq_ref 5 1 "$L" "$th" "$rd" <"$T/g.txt" >"$T/q.txt"
         for ext in hex bin; do
             "$LOGQ" slq decode $o "$T/rt/weights.$ext" >"$T/d.txt"
             rc=$?
             grep -v '^#' "$T/d.txt" >"$T/dv.txt"
-            check "round trip $fr L=$L $ext (exit 0, values = quant)" \
-                bash -c "[ $rc -eq 0 ] && cmp -s '$T/q.txt' '$T/dv.txt' && [ \$(grep -c 'end of vector' '$T/d.txt') -eq 72 ]"
+            check "round trip $fr L=$L theta=$th $rd $ext (exit 0, values = awk reference)" \
+                bash -c "[ $rc -eq 0 ] && cmp -s '$T/q.txt' '$T/dv.txt' && [ \$(grep -c 'end of vector' '$T/d.txt') -eq 100 ]"
         done
         check "encode prints bits per weight ($fr L=$L)" grep -q '^stats: bits_per_weight' "$T/enc.txt"
     done
 done
+# The reference itself: the paper's example (nearest 0.5 - 0.0625, floor three words).
+check "awk SLQ reference: paper example" \
+    [ "$(echo 0.4375 | slq_ref 5 0 2 0 nearest) $(echo 0.4375 | slq_ref 5 0 3 0 floor) $(echo 0.4375 | slq_ref 5 0 3 0.0625 nearest)" = "0.4375 0.4375 0.5" ]
 
 # ---- decode: malformed streams and garbage files ------------------------------------
 d5s="--bits 5 --fsr 0 --framing special --max-words 2"
@@ -125,11 +155,13 @@ check "slqmac lint clean (6 corner configurations)" [ $nl -eq 0 ]
 if [ -n "${LOGQ_LONG:-}" ]; then
     DEC=""
     for W in 3 5 8; do for L in 1 2 4; do for fr in tag special; do DEC="$DEC w${W}_l${L}_$fr"; done; done; done
-    MAC="n1_w3 n16_w3 n1_w5 n16_w5 n1_w8 n16_w8"
+    MAC="n1_w3 n16_w3 n1_w5 n16_w5 n1_w8 n16_w8 n16_w5_f2 n3_w3_f0 n16_w8_f4"
     FRAMES=20000
 else
     DEC="w3_l1_tag w5_l2_special w8_l4_tag w5_l4_special"
-    MAC="n1_w8 n16_w5"
+    # n16_w5 has the exact default F = 15: floor and truncation never differ there;
+    # _f2 and n3_w3_f0 keep fewer fraction bits, so negative terms round (floor).
+    MAC="n1_w8 n16_w5 n16_w5_f2 n3_w3_f0"
     FRAMES=3000
 fi
 targets=""
@@ -137,6 +169,16 @@ for c in $DEC; do targets="$targets $B/slq/slqdec_$c/Vtb"; done
 for c in $MAC; do targets="$targets $B/slq/slqmac_$c/Vtb"; done
 if make -s -j2 BUILD="$B" $targets >"$T/build.txt" 2>&1; then ok "build benches:$DEC $MAC"; else
     cat "$T/build.txt"; ko "build benches"; fi
+# faults NAME TB ARGS...: the bench with resets at random, mid-frame and with an output
+# waiting (the model reset alongside) and long holds of both handshakes must pass,
+# with every kind of fault seen at least once (docs/slq.md, "Reset").
+faults() {
+    local name=$1
+    shift
+    "$@" +midreset +hold=300 +holdin=200 >"$T/faults.txt" 2>&1
+    check "$name faults: $(grep -o 'faults: .*' "$T/faults.txt")" bash -c "[ $? -eq 0 ] &&
+        grep -Eq 'faults: [1-9][0-9]* resets at random, [1-9][0-9]* mid-vector, [1-9][0-9]* with an output waiting; [1-9][0-9]* ready holds of [0-9]+ cycles, [1-9][0-9]* valid holds' '$T/faults.txt'"
+}
 # runtb PATTERN TB ARGS...: run a bench, show the lines matching PATTERN; a bench that
 # exits non-zero without a FAIL line (a crash) still counts as a failure.
 runtb() {
@@ -153,6 +195,7 @@ for c in $DEC; do
     [ -x "$tb" ] || { ko "bench $tb missing"; continue; }
     runtb 'rerun|words/cycle' "$tb" --seed "$SEED" --frames $FRAMES
     runtb 'words/cycle' "$tb" --seed "$SEED" --frames $((FRAMES / 3)) --full
+    faults "decoder $c" "$tb" --seed "$SEED" --frames $((FRAMES / 3))
 done
 for c in $MAC; do
     tb=$B/slq/slqmac_$c/Vtb
@@ -161,6 +204,7 @@ for c in $MAC; do
         runtb 'rerun' "$tb" --seed "$SEED" --max-words $L --framing $fr
     done; done
     runtb 'RTL:' "$tb" --seed "$SEED" --full --max-words 3
+    faults "MAC $c" "$tb" --seed "$SEED" --max-words 2
     case $c in *_w5) # the measurement of docs/slq.md: Gaussian weights, W = 5
         for L in 2 3; do for fr in tag special; do
             runtb 'MEASURE' "$tb" --seed "$SEED" --gauss 1 --fsr 2 --max-words $L --framing $fr --vectors 200
@@ -174,11 +218,19 @@ tb=$B/slq/slqdec_$1/Vtb
 if [ -x "$tb" ]; then
     "$tb" --seed "$SEED" --frames 200 --break >"$T/brk.txt" 2>&1
     check "decoder bench --break fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/brk.txt'"
+    "$tb" --seed "$SEED" --frames 500 +midreset +stale-model >"$T/stale.txt" 2>&1
+    check "decoder bench with a model not reset (+midreset +stale-model) fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/stale.txt'"
+else
+    ko "decoder bench --break: $tb is missing"
 fi
 set -- $MAC
 tb=$B/slq/slqmac_$1/Vtb
 if [ -x "$tb" ]; then
     "$tb" --seed "$SEED" --vectors 20 --break >"$T/brk.txt" 2>&1
     check "MAC bench --break fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/brk.txt'"
+    "$tb" --seed "$SEED" +midreset +stale-model >"$T/stale.txt" 2>&1
+    check "MAC bench with a model not reset (+midreset +stale-model) fails" bash -c "[ $? -ne 0 ] && grep -q MISMATCH '$T/stale.txt'"
+else
+    ko "MAC bench --break: $tb is missing"
 fi
 exit 0

@@ -162,6 +162,8 @@ if [ -x "$ASAN_LOGQ" ]; then
     done
     [ $fails -eq 0 ] && ok "asan: malformed inputs, agreeing and differing dumps" ||
         bad "asan: malformed inputs, agreeing and differing dumps"
+else
+    bad "asan: $ASAN_LOGQ is missing (make build/asan/logq)"
 fi
 
 # --- GTKWave save file ---------------------------------------------------------

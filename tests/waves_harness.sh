@@ -60,19 +60,17 @@ traced() {
     fi
 }
 
-# interrupted NAME FST SCOPE CMD...: SIGINT 0.5 s into the simulation -> exit 130 and a
-# closed, readable FST.
+# interrupted NAME FST SCOPE CMD...: SIGINT once the simulation is running with its dump
+# open (it printed "tracing to"; the run is far too long to end by itself) -> exit
+# 130 and a closed, readable FST. No sleep decides anything: the wait ends when the
+# state is reached or the process has ended.
 interrupted() {
-    local name=$1 fst=$2 scope=$3 pid rc i
+    local name=$1 fst=$2 scope=$3 pid rc
     shift 3
     rm -f "$fst"
     "$@" "+trace=$fst" >"$T/$name.int.log" 2>&1 &
     pid=$!
-    for i in $(seq 1 100); do # until the simulation (and the dump) has started
-        grep -q 'tracing to' "$T/$name.int.log" 2>/dev/null && break
-        sleep 0.1
-    done
-    sleep 0.5
+    while kill -0 $pid 2>/dev/null && ! grep -q 'tracing to' "$T/$name.int.log"; do sleep 0.05; done
     kill -INT $pid 2>/dev/null
     wait $pid
     rc=$?
@@ -88,14 +86,20 @@ if [ -x "$LACC/obj-waves/Vlogacc" ]; then
     traced logacc "$T/logacc.fst" logacc "$LACC/logacc.fst.gtkw" \
         "$LACC/obj-waves/Vlogacc" +seed=1 +vectors=100 +quiet
     interrupted logacc "$T/logacc-int.fst" logacc "$LACC/obj-waves/Vlogacc" +seed=1 +vectors=100000000 +quiet
+else
+    ko "logacc traced run and SIGINT: $LACC/obj-waves/Vlogacc is missing"
 fi
 if [ -x "$DEC/Vtb" ]; then
     traced slqdec "$T/slqdec.fst" slqdec_w3_l1_tag "$DEC/waves.gtkw" "$DEC/Vtb" --seed 1 --frames 200
     interrupted slqdec "$T/slqdec-int.fst" slqdec_w3_l1_tag "$DEC/Vtb" --seed 1 --frames 150000
+else
+    ko "slqdec traced run, SIGINT and failing run: $DEC/Vtb is missing"
 fi
 if [ -x "$MAC/Vtb" ]; then
     traced slqmac "$T/slqmac.fst" slqmac_n1_w3 "$MAC/waves.gtkw" "$MAC/Vtb" --seed 1 --vectors 50
     interrupted slqmac "$T/slqmac-int.fst" slqmac_n1_w3 "$MAC/Vtb" --seed 1 --vectors 120000
+else
+    ko "slqmac traced run and SIGINT: $MAC/Vtb is missing"
 fi
 # A failing traced run closes its dump too (the bench's --break corrupts one expectation).
 if [ -x "$DEC/Vtb" ]; then

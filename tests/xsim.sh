@@ -89,6 +89,8 @@ if [ -x "$root/sim/verilator/mac_build.sh" ] && [ -f "$BUILD/liblogq.a" ]; then
             else bad "mac_tb +verilator+rand+reset+$r passes (exit $rc)"; tail -5 "$tmp/m$r.log"; fi
         done
     else bad "mac_tb builds"; tail -5 "$tmp/mb.log"; fi
+else
+    bad "mac_tb under random resets: sim/verilator/mac_build.sh or $BUILD/liblogq.a is missing"
 fi
 
 # The other blocks: the same bench and vectors under Icarus and Verilator

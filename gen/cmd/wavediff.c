@@ -6,7 +6,7 @@
 #include "commands.h"
 #include "emit/emit.h"
 #include "emit/gtkw.h"
-#include "wave/wave.h"
+#include "wave/read.h"
 
 static const char wavediff_help[] =
     "usage: logq wavediff A B [--scope S] [--scope-b S] [--signals LIST] [--from T]\n"

@@ -69,6 +69,100 @@ static void show_fields(lq_file *f, const char *indent, const char *label, const
     file_printf(f, ");\n");
 }
 
+/* Faults (docs/xsim.md, "Faults"): +hold=N holds the output's ready low for N cycles,
+ * +holdin=N the input's valid (between beats) at random moments; +midreset resets the
+ * block for 1-3 cycles at random moments and sends the vector in flight again from its
+ * first beat (blocks with one output per vector and no side streams; after a reset a
+ * vector's result is that of its beats only, so the expected outputs stay as they are);
+ * +stale-model, test only, does not rewind: the run must fail. The faults draw from
+ * their own $random stream, seeded from the vectors' seed. */
+static int tb_can_midreset(const tb_desc *d)
+{
+    return d->out_per_vector && d->nsides == 0;
+}
+
+static void faults_decl(lq_file *f)
+{
+    file_printf(f,
+        "    integer tb_hold, tb_holdin, tb_hleft, tb_hinleft, tb_rleft, tb_fseed;\n"
+        "    integer tb_nreset, tb_nreset_mid, tb_nhold, tb_nholdin, tb_reset_oi;\n"
+        "    reg tb_midreset, tb_stale;\n");
+}
+
+static void faults_init(lq_file *f, const tb_desc *d)
+{
+    file_printf(f,
+        "        if (!$value$plusargs(\"hold=%%d\", tb_hold))\n"
+        "            tb_hold = 0;\n"
+        "        if (!$value$plusargs(\"holdin=%%d\", tb_holdin))\n"
+        "            tb_holdin = 0;\n"
+        "        tb_midreset = $test$plusargs(\"midreset\") != 0;\n"
+        "        tb_stale = $test$plusargs(\"stale-model\") != 0;\n"
+        "        tb_fseed = `VEC_SEED;\n"
+        "        tb_hleft = 0;\n        tb_hinleft = 0;\n        tb_rleft = 0;\n        tb_reset_oi = -1;\n"
+        "        tb_nreset = 0;\n        tb_nreset_mid = 0;\n        tb_nhold = 0;\n        tb_nholdin = 0;\n");
+    if (!tb_can_midreset(d))
+        file_printf(f,
+            "        if (tb_midreset) begin\n"
+            "            $display(\"FAILED: +midreset is not supported by this bench (per-term outputs or side streams)\");\n"
+            "            tb_exit(1);\n"
+            "        end\n");
+}
+
+/* At the start of a cycle: a reset in progress or starting now. While it lasts the
+ * bench neither checks nor drives; after it, the vector in flight is sent again. */
+static void faults_reset(lq_file *f, const tb_desc *d)
+{
+    if (!tb_can_midreset(d))
+        return;
+    file_printf(f,
+        "        if (tb_rleft > 0) begin\n"
+        "            tb_rleft = tb_rleft - 1;\n"
+        "            if (tb_rleft == 0) begin\n"
+        "                rst <= 1'b0;\n"
+        "                if (!tb_stale) begin  // the vector in flight again, from its first beat\n"
+        "                    tb_bi = tb_oi == 0 ? 0 : tb_vend[tb_oi - 1] + 1;\n"
+        "                    tb_nv = tb_oi;\n"
+        "                    tb_gapn = {24'd0, tb_gap[tb_bi]};\n"
+        "                end\n"
+        "                tb_idle = 0;\n"
+        "            end\n"
+        "        end else if (tb_midreset && !tb_done && tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi &&\n"
+        "                     {$random(tb_fseed)} %% 400 == 0) begin\n"
+        "            rst <= 1'b1;\n"
+        "            %s <= 1'b0;\n"
+        "            %s <= 1'b0;\n"
+        "            tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
+        "            tb_nreset = tb_nreset + 1;\n"
+        "            tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
+        "            if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
+        "                tb_nreset_mid = tb_nreset_mid + 1;\n"
+        "        end\n", d->in_valid, d->out_ready);
+}
+
+/* The drive part: the output's ready held low for +hold cycles at random moments. */
+static void faults_hold(lq_file *f, const tb_desc *d)
+{
+    file_printf(f,
+        "            if (tb_hleft == 0 && tb_hold > 0 && {$random(tb_fseed)} %% 200 == 0) begin\n"
+        "                tb_hleft = tb_hold;\n"
+        "                tb_nhold = tb_nhold + 1;\n"
+        "            end\n"
+        "            if (tb_hleft > 0) begin\n"
+        "                tb_hleft = tb_hleft - 1;\n"
+        "                %s <= 1'b0;\n"
+        "            end\n", d->out_ready);
+}
+
+static void faults_report(lq_file *f, const char *m)
+{
+    file_printf(f,
+        "                if (tb_midreset || tb_hold > 0 || tb_holdin > 0)\n"
+        "                    $display(\"%s_tb: faults: %%0d resets (%%0d mid-vector)%%0s; %%0d ready holds of %%0d cycles, %%0d valid holds of %%0d cycles\",\n"
+        "                             tb_nreset, tb_nreset_mid, tb_stale ? \" (STALE MODEL: test)\" : \"\", tb_nhold, tb_hold,\n"
+        "                             tb_nholdin, tb_holdin);\n", m);
+}
+
 int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
 {
     char fn[96];
@@ -150,6 +244,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    integer tb_cyc, tb_bi, tb_gapn, tb_oi, tb_nv, tb_err, tb_max_err, tb_idle;\n"
         "    integer tb_fd, tb_last_bi;\n    reg [63:0] tb_first_ps;  // time of the first error\n    reg tb_failed;\n"
         "    reg tb_done;\n");
+    faults_decl(f);
     if (d->nsides > 0)
         file_printf(f,
             "    localparam NS = %d;  // lanes of the side streams\n"
@@ -222,6 +317,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "            tb_exit(1);\n"
         "        end\n"
         "        tb_gapn = {24'd0, tb_gap[0]};\n");
+    faults_init(f, d);
     if (d->nsides > 0)
         file_printf(f,
             "        if (`VEC_SIDE_BITS != TW) begin\n"
@@ -337,8 +433,10 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    always @(posedge clk) begin\n"
         "        tb_cyc = tb_cyc + 1;\n"
         "        if (tb_cyc == RST_CYCLES)\n"
-        "            rst <= 1'b0;\n"
-        "        if (tb_cyc > RST_CYCLES && !tb_done) begin\n"
+        "            rst <= 1'b0;\n");
+    faults_reset(f, d);
+    file_printf(f,
+        "        if (tb_cyc > RST_CYCLES && !tb_done && tb_rleft == 0 && rst !== 1'b1) begin\n"
         "            // every output is known after the reset\n"
         "            if (^{%s, %s%s%s} === 1'bx%s) begin\n"
         "                $display(\"X/Z at cycle %%0d: %s=%%b %s=%%b %s=%%h\", tb_cyc, %s, %s, tb_out);\n"
@@ -421,7 +519,10 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                             tb_nv, tb_count[1]);\n"
         "                    tb_exit(1);\n"
         "                end\n"
-        "                $display(\"%s_tb: %%0d beats, %%0d outputs checked, %%0d cycles\", tb_bi, tb_oi, tb_cyc);\n"
+        "                $display(\"%s_tb: %%0d beats, %%0d outputs checked, %%0d cycles\", tb_bi, tb_oi, tb_cyc);\n",
+        d->out_per_vector, m);
+    faults_report(f, m);
+    file_printf(f,
         "                if (tb_err != 0) begin\n"
         "                    $display(\"FAILED: %%0d error(s); seed %%0d\", tb_err, `VEC_SEED);\n"
         "                    tb_exit(1);\n"
@@ -429,25 +530,33 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                $display(\"PASSED: every output matches the model\");\n"
         "                tb_exit(0);\n"
         "            end\n"
-        "        end\n", d->out_per_vector, m);
+        "        end\n");
     /* record the vector ends (a separate pass: needs the beat before the increment) */
     (void)0;
     /* drive the next cycle's inputs */
     file_printf(f,
-        "        if (tb_cyc >= RST_CYCLES && !tb_done) begin\n"
-        "            %s <= tb_rdy[tb_cyc %% NRDY];\n"
+        "        if (tb_cyc >= RST_CYCLES && !tb_done && tb_rleft == 0) begin\n"
+        "            %s <= tb_rdy[tb_cyc %% NRDY];\n", d->out_ready);
+    faults_hold(f, d);
+    file_printf(f,
         "            if (tb_bi >= NIN) begin\n"
         "                %s <= 1'b0;\n"
         "            end else if (%s && !(%s === 1'b1) && tb_cyc > RST_CYCLES) begin\n"
         "                %s <= 1'b1;  // held until accepted\n"
+        "            end else if (tb_hinleft > 0 || (tb_holdin > 0 && {$random(tb_fseed)} %% 200 == 0)) begin\n"
+        "                if (tb_hinleft == 0) begin  // +holdin: valid low for a while\n"
+        "                    tb_hinleft = tb_holdin;\n"
+        "                    tb_nholdin = tb_nholdin + 1;\n"
+        "                end\n"
+        "                tb_hinleft = tb_hinleft - 1;\n"
+        "                %s <= 1'b0;\n"
         "            end else if (tb_gapn > 0) begin\n"
         "                tb_gapn = tb_gapn - 1;\n"
         "                %s <= 1'b0;\n"
         "            end else begin\n"
         "                %s <= 1'b1;\n"
         "                ",
-        d->out_ready, d->in_valid, d->in_valid, d->in_ready, d->in_valid, d->in_valid,
-        d->in_valid);
+        d->in_valid, d->in_valid, d->in_ready, d->in_valid, d->in_valid, d->in_valid, d->in_valid);
     concat(f, d->in, d->nin);
     file_printf(f, " <= tb_in[tb_bi];\n"
                    "            end\n");

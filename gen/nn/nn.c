@@ -10,6 +10,9 @@
 
 #include "cli.h"
 
+/* A weight file's numbers must be below 2^NN_ABS_LOG2_MAX in magnitude (docs/eval.md). */
+enum { NN_ABS_LOG2_MAX = 64 };
+
 int nn_init(nn_net *net, const int *sizes, int nsizes, lq_rng *r)
 {
     memset(net, 0, sizeof *net);
@@ -341,12 +344,21 @@ static int read_numbers(reader *rd, double *v, int n, const char *what)
                  k > NN_WIDTH_MAX ? "more than " : "", k > NN_WIDTH_MAX ? NN_WIDTH_MAX : k);
         return rd_error(rd, buf);
     }
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         if (cli_parse_number(tok[i], &v[i]) != 0) {
             snprintf(buf, sizeof buf, "%s: value %d '%.40s' is not a finite number", what,
                      i + 1, tok[i]);
             return rd_error(rd, buf);
         }
+        /* eval derives every FSR from the largest magnitudes (weights, and activations
+         * through up to NN_LAYERS_MAX layers): bounded here, they stay in the formats'
+         * FSR range, and the refusal names the value instead of a derived option. */
+        if (fabs(v[i]) >= ldexp(1.0, NN_ABS_LOG2_MAX)) {
+            snprintf(buf, sizeof buf, "%s: value %d '%.40s' is too large (the magnitude must "
+                     "be below 2^%d)", what, i + 1, tok[i], NN_ABS_LOG2_MAX);
+            return rd_error(rd, buf);
+        }
+    }
     return 0;
 }
 

@@ -2,13 +2,23 @@
  * Verilator (fstapi.c, built by mk/waves.mk). Values map to 0 1 x z: u w - become
  * x, l becomes 0, h becomes 1. String variables are not compared.
  *
- * That reader trusts its input: a corrupt file can crash it or make it exit. So it
- * runs in a child process, which sends the dump back through a pipe; a child that
- * dies, or data that does not hold together (a change outside the value pool, times
- * out of order), gives an error naming the file, never a crash of logq. The child
- * has a CPU time limit (20 s plus 1 s per MB of file, several times what a sound file
- * needs), since a truncated hierarchy can make the reader loop at end of file. */
+ * That reader trusts its input: a corrupt file can crash it, make it exit, allocate
+ * without bound or write a temporary file as large as a corrupt length says. So
+ * fst_check (fstcheck.c) first checks the header and block table against the file's
+ * length, and the reader then runs in a child process, which sends the dump back
+ * through a pipe. The child is limited: CPU time (5 s plus 1 s per MB of file, since
+ * a truncated hierarchy can make the reader loop at end of file), the size of any
+ * file it writes (the hierarchy fst_check measured, plus 1 MB) and its address space
+ * (what it maps now plus a budget from the file's size and its blocks' buffers). It
+ * reads the input through a link in a private directory made with mkdtemp, because
+ * the reader writes its temporaries beside its input; the directory is removed after.
+ * A child that dies or hits a limit, or data that does not hold together (a change
+ * outside the value pool, times out of order), gives an error naming the file, never
+ * a crash of logq. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +29,19 @@
 #include <unistd.h>
 
 #include "fstapi.h"
-#include "wave/wave.h"
+#include "wave/read.h"
+
+/* What the reader's process may write and map beyond what the file's blocks ask
+ * for (fst_check): the temporary hierarchy file plus slack, and memory for the dump
+ * it builds (a few times the file) and the largest buffers. */
+enum { FST_WRITE_SLACK = 1 << 20 };
+static uint64_t fst_mem_budget(const fst_needs *n)
+{
+    uint64_t m = (uint64_t)512 << 20;
+    m += n->size < ((uint64_t)1 << 40) ? 16 * n->size : (uint64_t)1 << 44;
+    m += n->max_alloc < ((uint64_t)1 << 40) ? 4 * n->max_alloc : (uint64_t)1 << 42;
+    return m;
+}
 
 typedef struct {
     wave_dump *d;
@@ -123,10 +145,12 @@ static int fst_var(fst_ctx *c, const char *scope, const struct fstHier *h)
     return ti;
 }
 
-static int fst_read_here(wave_dump *d, const char *path)
+/* Read the file at `file` (the link in the private directory); messages name `path`,
+ * the user's name for it. */
+static int fst_read_here(wave_dump *d, const char *file, const char *path)
 {
     fst_ctx c = {d, NULL, 0, 1, 0};
-    void *ctx = fstReaderOpen(path);
+    void *ctx = fstReaderOpen(file);
     struct fstHier *h;
     char *scope = NULL;
     size_t len = 0, cap = 0;
@@ -339,48 +363,134 @@ broken:
     return 1;
 }
 
+/* The private directory of one read: the input is linked there, so the reader's
+ * temporaries (it writes them beside its input) land in it and go with it. */
+static void rm_private(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    char p[PATH_MAX + 300];
+    if (dp) {
+        while ((e = readdir(dp)))
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+                snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+                unlink(p);
+            }
+        closedir(dp);
+    }
+    rmdir(dir);
+}
+
+/* Bytes of address space the process maps now (the child may add its budget). */
+static uint64_t mapped_now(void)
+{
+    unsigned long long pages = 0;
+    FILE *fp = fopen("/proc/self/statm", "r");
+    if (fp) {
+        if (fscanf(fp, "%llu", &pages) != 1)
+            pages = 0;
+        fclose(fp);
+    }
+    return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* The child: limits, quiet, default crash handling (a crash ends it; the parent says
+ * so), then read and send. */
+static void fst_child(wave_dump *d, const char *link, const char *path, int fd, rlim_t cpu,
+                      const fst_needs *nd)
+{
+    static const int crash[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    struct rlimit rl = {cpu, cpu + 1};
+    uint64_t wr = nd->max_write + FST_WRITE_SLACK, as = mapped_now();
+    int null = open("/dev/null", O_WRONLY);
+    signal(SIGPIPE, SIG_IGN);
+    for (size_t i = 0; i < sizeof crash / sizeof crash[0]; i++)
+        signal(crash[i], SIG_DFL);
+    if (null >= 0) {      /* fstapi prints its own messages; ours come from the parent */
+        dup2(null, 2);
+        close(null);
+    }
+    setrlimit(RLIMIT_CPU, &rl);
+    rl.rlim_cur = rl.rlim_max = (rlim_t)wr;
+    setrlimit(RLIMIT_FSIZE, &rl);
+    if (as) {
+        rl.rlim_cur = rl.rlim_max = (rlim_t)(as + fst_mem_budget(nd));
+        setrlimit(RLIMIT_AS, &rl);
+    }
+    fst_send(fd, d, fst_read_here(d, link, path));
+    _exit(0);
+}
+
 int fst_read(wave_dump *d, const char *path)
 {
     int fds[2], st = 0, rc;
     pid_t pid;
-    struct stat sb;
-    rlim_t cpu = 20;
+    rlim_t cpu = 5;   /* the 1.4 MB dump of tests/waves_harness.sh reads in 0.2 s */
+    fst_needs nd;
+    char dir[PATH_MAX], link[PATH_MAX + 16], abs[PATH_MAX];
+    const char *tmp = getenv("TMPDIR");
     d->format = "FST";
-    if (stat(path, &sb) == 0)
-        cpu += (rlim_t)(sb.st_size >> 20);
-    if (pipe(fds) != 0)
+    if (fst_check(d, path, &nd))
+        return -1;
+    cpu += (rlim_t)(nd.size >> 20);
+    /* The link's target: the input's path, made absolute. */
+    if (path[0] == '/') {
+        snprintf(abs, sizeof abs, "%s", path);
+    } else if (!getcwd(abs, sizeof abs) || strlen(abs) + strlen(path) + 2 > sizeof abs) {
+        return wave_error(d, "%s: cannot make the path absolute: %s", path, strerror(errno));
+    } else {
+        strcat(abs, "/");
+        strcat(abs, path);
+    }
+    snprintf(dir, sizeof dir, "%s/logq-fst.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(dir)) {
+        return wave_error(d, "%s: cannot create a private temporary directory %s: %s", path, dir,
+                          strerror(errno));
+    }
+    snprintf(link, sizeof link, "%s/in.fst", dir);
+    rc = symlink(abs, link);
+    if (rc != 0) {
+        rc = wave_error(d, "%s: cannot link it into %s: %s", path, dir, strerror(errno));
+        rm_private(dir);
+        return rc;
+    }
+    if (pipe(fds) != 0) {
+        rm_private(dir);
         return wave_error(d, "%s: cannot create a pipe: %s", path, strerror(errno));
+    }
     fflush(NULL);
     pid = fork();
     if (pid < 0) {
         close(fds[0]);
         close(fds[1]);
+        rm_private(dir);
         return wave_error(d, "%s: cannot fork the FST reader: %s", path, strerror(errno));
     }
-    if (pid == 0) {          /* the child: read, send, exit without touching stdio */
-        struct rlimit rl = {cpu, cpu + 1};
+    if (pid == 0) {
         close(fds[0]);
-        signal(SIGPIPE, SIG_IGN);
-        setrlimit(RLIMIT_CPU, &rl);
-        fst_send(fds[1], d, fst_read_here(d, path));
-        _exit(0);
+        fst_child(d, link, path, fds[1], cpu, &nd);
     }
     close(fds[1]);
     rc = fst_receive(fds[0], d);
     close(fds[0]);
     while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
         ;
+    rm_private(dir);
     if (rc == 1 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
         d->err[0] = '\0';
         if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXCPU)
             return wave_error(d, "%s: the FST reader ran over its %llu s of CPU time: corrupt "
                               "or truncated FST file", path, (unsigned long long)cpu);
+        if (WIFSIGNALED(st) && WTERMSIG(st) == SIGXFSZ)
+            return wave_error(d, "%s: the FST reader tried to write a temporary file over its "
+                              "limit of %llu bytes: corrupt FST file", path,
+                              (unsigned long long)(nd.max_write + FST_WRITE_SLACK));
         if (WIFSIGNALED(st))
-            return wave_error(d, "%s: the FST reader died (signal %d): corrupt or truncated "
-                              "FST file", path, WTERMSIG(st));
+            return wave_error(d, "%s: the FST reader died (signal %d): corrupt FST file",
+                              path, WTERMSIG(st));
         if (WEXITSTATUS(st) != 0)
-            return wave_error(d, "%s: the FST reader failed (exit status %d): corrupt or "
-                              "truncated FST file", path, WEXITSTATUS(st));
+            return wave_error(d, "%s: the FST reader failed (exit status %d): corrupt FST "
+                              "file", path, WEXITSTATUS(st));
         return wave_error(d, "%s: the FST reader returned inconsistent data: corrupt FST "
                           "file", path);
     }

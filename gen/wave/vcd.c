@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wave/wave.h"
+#include "wave/read.h"
 
 typedef struct {
     const char *p, *end;

@@ -1,5 +1,5 @@
 /* Waveform dumps in memory: storage of signals, traces and value changes, the
- * timescale, and reading a file of either format (see wave.h). */
+ * timescale (see wave.h). Reading files is read.c's. */
 #include "wave/wave.h"
 
 #include <errno.h>
@@ -165,51 +165,4 @@ int wave_parse_time(const char *s, int default_exp, uint64_t *fs)
         return -1;          /* too large, or finer than a femtosecond */
     *fs = (uint64_t)v;
     return 0;
-}
-
-/* An FST file starts with its header block: type 0, then the block length 329 as a
- * big-endian 64-bit number. */
-static int looks_like_fst(const unsigned char *b, size_t n)
-{
-    static const unsigned char hdr[9] = {0, 0, 0, 0, 0, 0, 0, 0x01, 0x49};
-    return n >= sizeof hdr && memcmp(b, hdr, sizeof hdr) == 0;
-}
-
-int wave_read_file(wave_dump *d, const char *path)
-{
-    FILE *fp = fopen(path, "rb");
-    unsigned char head[9];
-    char *buf = NULL;
-    size_t len = 0, cap = 0, k;
-    int rc;
-    if (!fp)
-        return wave_error(d, "%s: cannot open: %s", path, strerror(errno));
-    k = fread(head, 1, sizeof head, fp);
-    if (looks_like_fst(head, k)) {
-        fclose(fp);
-        d->format = "FST";
-        return fst_read(d, path);
-    }
-    rewind(fp);
-    for (;;) {
-        if (grow((void **)&buf, &cap, len + 65536, 1)) {
-            fclose(fp);
-            free(buf);
-            return wave_error(d, "%s: out of memory", path);
-        }
-        k = fread(buf + len, 1, cap - len, fp);
-        len += k;
-        if (k == 0)
-            break;
-    }
-    if (ferror(fp)) {
-        fclose(fp);
-        free(buf);
-        return wave_error(d, "%s: read error", path);
-    }
-    fclose(fp);
-    d->format = "VCD";
-    rc = vcd_parse(d, buf, len);
-    free(buf);
-    return rc;
 }

@@ -1,5 +1,6 @@
-/* Waveform dumps in memory, as read from VCD (vcd.c) or FST (fstread.c), and their
- * comparison (wavediff.c); `logq wavediff` (gen/cmd/wavediff.c) drives them.
+/* Waveform dumps in memory, as read from VCD (vcd.c) or FST (fstread.c) through
+ * read.h, and their comparison (wavediff.c); `logq wavediff` (gen/cmd/wavediff.c)
+ * drives them. This storage depends on no reader: the readers fill it.
  *
  * A dump is a list of signals (hierarchical path, width) each pointing at a trace:
  * the time-ordered value changes of one variable (VCD identifier code or FST
@@ -70,13 +71,6 @@ unsigned char *wave_add_change(wave_dump *d, int tr, uint64_t t);
 /* Set the timescale from "1ps", "10 ns", ...: mult in {1,10,100}, unit s..fs.
  * 0 or -1. */
 int wave_set_timescale(wave_dump *d, int mult, int exp10);
-
-/* Read a dump from a file, VCD or FST by its content. 0, or -1 with d->err set. */
-int wave_read_file(wave_dump *d, const char *path);
-/* Parse a VCD held in memory (vcd.c). 0, or -1 with d->err set. */
-int vcd_parse(wave_dump *d, const char *buf, size_t len);
-/* Read an FST file (fstread.c). 0, or -1 with d->err set. */
-int fst_read(wave_dump *d, const char *path);
 
 /* Comparison options and result (wavediff.c). */
 typedef struct {

@@ -287,6 +287,7 @@ int sc_main(int argc, char** argv)
         dut.trace(tfp, 99);
         tfp->open(trace_path.c_str());
         std::printf("sc_main: tracing to %s\n", trace_path.c_str());
+        std::fflush(stdout);  // tests wait for this line before they interrupt
     }
 #else
     if (!trace_path.empty())

@@ -3,7 +3,8 @@
 // generated parameters) and build/liblogq.a. The module must be named logacc.
 // Plusargs: +seed=N +vectors=N +maxerr=N +fault (break the model: proves the check
 // can fail) +quiet +trace[=FILE] (an FST, default logacc.fst; builds with --trace-fst
-// only: WAVES=1). Exit 0 when every result matched, 1 otherwise, 130 after SIGINT or
+// only: WAVES=1), and the faults of faults.h (+midreset, +hold=N, +holdin=N,
+// +stale-model). Exit 0 when every result matched, 1 otherwise, 130 after SIGINT or
 // SIGTERM (the run stops and the dump is closed).
 //
 // Stimulus clusters where errors hide: equal exponents (d = 0), differences at and
@@ -21,6 +22,7 @@
 #include "Vlogacc.h"
 #include "verilated.h"
 #include "waves.h"
+#include "faults.h"
 
 extern "C" {
 #include "../../cmodel/logacc.h"
@@ -157,6 +159,9 @@ int main(int argc, char **argv)
     if ((a = ctx->commandArgsPlusMatch("maxerr=")) && *a) maxerr = strtol(a + 8, NULL, 10);
     if ((a = ctx->commandArgsPlusMatch("fault")) && *a) fault = 1;
     if ((a = ctx->commandArgsPlusMatch("quiet")) && *a) quiet = 1;
+    lq_faults::Faults flt;
+    if (!flt.parse(ctx, "logacc_tb")) return 2;
+    flt.seed(seed);
     std::string rerun = std::string(argv[0]) + " +seed=" + std::to_string(seed) +
                         " +vectors=" + std::to_string(nvec) + (fault ? " +fault" : "");
     printf("logacc_tb: lanes %d base %s E %d F %d %s pipe %d; seed %llu, %ld vectors\n",
@@ -213,7 +218,32 @@ int main(int argc, char **argv)
     }
     top->rst = 0;
     long idle_limit = 0;
+    int out_waiting = 0;   // last cycle: m_valid high, m_ready low
     while (errors < maxerr && !lq_waves::interrupted) {
+        if (flt.rst_left > 0 || flt.reset_now(cur_vec_first != beats_in, out_waiting)) {
+            // A synchronous reset, no transfer while it is high; after it the model too
+            // starts afresh, the vector in flight is dropped and nothing is expected.
+            top->rst = 1;
+            top->s_valid = 0;
+            top->m_ready = 0;
+            top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
+            top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
+            cycle++;
+            top->rst = 0;
+            if (flt.reset_done()) {
+                if (!flt.stale) {
+                    lq_logacc_reset(&m);
+                    vec_checked += (long)expq.size();
+                    expq.clear();
+                }
+                pending.clear();
+                holding = 0;
+                cur_vec_first = beats_in;
+                out_waiting = 0;
+                idle_limit = 0;
+            }
+            continue;
+        }
         if (cycle % 500 == 0) { // phases: full rate, light and heavy stalls
             static const int pvs[] = {100, 90, 50, 20, 100};
             static const int prs[] = {100, 100, 50, 90, 20};
@@ -228,7 +258,7 @@ int main(int argc, char **argv)
             vec_made++;
         }
         // Input side: hold a presented beat until accepted.
-        if (!holding && !pending.empty() && rnd(100) < pv) {
+        if (!holding && !pending.empty() && rnd(100) < pv && !flt.in_held()) {
             cur = pending.front();
             pending.pop_front();
             holding = 1;
@@ -241,11 +271,13 @@ int main(int argc, char **argv)
             top->s_last = rnd(2); // garbage while not valid
         }
         top->m_ready = rnd(100) < pr;
+        if (flt.out_held()) top->m_ready = 0;
         top->clk = 0;
         top->eval();
         dump.at(2 * (uint64_t)cycle);
         int in_fire = top->s_valid && top->s_ready;
         int out_fire = top->m_valid && top->m_ready;
+        out_waiting = top->m_valid && !top->m_ready;
         if (out_fire) {
             if (expq.empty()) {
                 printf("MISMATCH cycle %ld: result with no vector pending\n", cycle);
@@ -299,7 +331,7 @@ int main(int argc, char **argv)
             if (expq.empty())
                 break;
             pr = 100;
-            if (++idle_limit > 100 + 10 * LOGACC_LATENCY) {
+            if (++idle_limit > 100 + 10 * LOGACC_LATENCY + flt.hold) {
                 printf("MISMATCH cycle %ld: %zu result(s) never came out\n", cycle, expq.size());
                 errors++;
                 break;
@@ -341,6 +373,7 @@ int main(int argc, char **argv)
         if (!cov[0] || !cov[m.dcut - 1] || !cov[m.dcut] || !cov[m.dcut + 1])
             printf("logacc_tb: WARNING: a corner of d was never reached\n");
     }
+    flt.report("logacc_tb");
     if (errors >= maxerr)
         printf("logacc_tb: stopped after %ld mismatches\n", errors);
     delete top;

@@ -10,6 +10,13 @@
 //   +nocheck        do not run the model (throughput reference)
 //   +wrong-model    test only: a deliberately wrong model; the run must fail
 //   +max-errors=N   stop after N mismatches (default 10)
+//   +midreset       assert rst for 1-3 cycles at random moments (at random, in the middle
+//                   of a vector, while an output waits for out_ready), the model reset
+//                   alongside: beats before the reset are lost, and any output after it
+//                   must belong to a vector sent after it (docs/mac.md, "Reset")
+//   +hold=N         hold out_ready low for N cycles at random moments
+//   +holdin=N       hold in_valid low for N cycles at random moments (between beats)
+//   +stale-model    test only: with +midreset, the model is not reset; the run must fail
 //   +trace[=FILE]   write an FST waveform (builds with --trace-fst only)
 //   +vectors=DIR    also write the accepted beats and the model's sums as hex files
 //                   (a.hex, w.hex, l.hex, o.hex, params.vh) for the Icarus replay
@@ -37,6 +44,7 @@ extern "C" {
 #include "logq.h"
 }
 #include MAC_HEADER
+#include "faults.h"
 
 #define CAT3(a, b) a##_##b
 #define CAT2(a, b) CAT3(a, b)
@@ -308,6 +316,8 @@ int main(int argc, char** argv)
     if ((s = ctx->commandArgsPlusMatch("nocheck")) && *s) check = false;
     if ((s = ctx->commandArgsPlusMatch("wrong-model")) && *s) wrong = true;
     if ((s = ctx->commandArgsPlusMatch("exhaustive")) && *s) exhaustive = true;
+    lq_faults::Faults flt;
+    if (!flt.parse(ctx.get(), "mac_tb")) return 2;
     if ((s = ctx->commandArgsPlusMatch("trace")) && *s) {
         trace_path = s[6] == '=' ? s + 7 : "mac_trace.fst";
         trace = trace_path.c_str();
@@ -348,6 +358,7 @@ int main(int argc, char** argv)
         return 1;
     }
     lq_rng_seed(&st.rng, seed);
+    flt.seed(seed);
     st.init();
     if (exhaustive) {
         if (LANES != 1 || A_BITS + W_BITS > 20) {
@@ -427,9 +438,34 @@ int main(int argc, char** argv)
     bool done_sending = false;
     const uint64_t p_stall = (uint64_t)stall;
     uint64_t n_out_written = 0;
+    bool out_waiting = false;   // last cycle: out_valid high, out_ready low
     auto t0 = std::chrono::steady_clock::now();
 
     while (errors < (uint64_t)max_errors && !g_interrupted) {
+        if (flt.rst_left > 0 || flt.reset_now(vec_beats > 0, out_waiting)) {
+            // A synchronous reset: no transfer while it is high. After its last cycle
+            // the block is as after power-up; so is the model, and nothing it had is
+            // expected any more (with +stale-model the model keeps its state: the test
+            // that the check catches a block and model that disagree on reset).
+            top->rst = 1;
+            top->in_valid = 0;
+            top->out_ready = 0;
+            tick();
+            top->rst = 0;
+            if (flt.reset_done()) {
+                if (!flt.stale) {
+                    lq_mac_reset(&model, &st.cfg, msg, sizeof msg);
+                    expect.clear();
+                }
+                pending = 0;
+                vec_beats = 0;
+                have = offered = false;
+                st.remaining = 0;   // the stimulus starts a new vector
+                idle = 0;
+                out_waiting = false;
+            }
+            continue;
+        }
         if (!have && !done_sending) {
             st.next(cur);
             have = true;
@@ -441,9 +477,11 @@ int main(int argc, char** argv)
             top->in_last = cur.last;
         }
         bool v = have && (offered || p_stall == 0 || lq_rng_below(&st.rng, 100) >= p_stall);
+        if (v && !offered && flt.in_held()) v = false;   // valid, once high, stays until taken
         top->in_valid = v;
         offered = v;
         top->out_ready = p_stall == 0 || lq_rng_below(&st.rng, 100) >= p_stall;
+        if (flt.out_held()) top->out_ready = 0;
         top->clk = 0;
         top->eval();
 #if VM_TRACE_FST
@@ -451,6 +489,7 @@ int main(int argc, char** argv)
 #endif
         bool fire_in = v && top->in_ready;
         bool fire_out = top->out_valid && top->out_ready;
+        out_waiting = top->out_valid && !top->out_ready;
         if (fire_out) get(top->out_sum, owords.data());
         top->clk = 1;
         top->eval();
@@ -518,7 +557,7 @@ int main(int argc, char** argv)
                 }
             }
         } else if (pending > 0) {
-            if (++idle > 1000 + 100 * (uint64_t)CFG(LATENCY)) {
+            if (++idle > 1000 + 100 * (uint64_t)CFG(LATENCY) + (uint64_t)flt.hold) {
                 std::printf("ERROR at cycle %" PRIu64 ": no output for %" PRIu64
                             " cycles with %" PRIu64 " vector(s) pending (deadlock?)\n",
                             cycle, idle, pending);
@@ -554,6 +593,7 @@ int main(int argc, char** argv)
                 "%.0f beats/s%s\n",
                 sent, outputs, cycle, secs, secs > 0 ? (double)sent / secs : 0.0,
                 check ? "" : " (model check off)");
+    flt.report("mac_tb");
     if (g_interrupted) {
         std::printf("INTERRUPTED after %" PRIu64 " cycles; the dump is closed\n", cycle);
         return 130;

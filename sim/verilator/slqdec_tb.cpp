@@ -19,6 +19,7 @@
 #include "Vdut.h"
 #include "verilated.h"
 #include "waves.h"
+#include "faults.h"
 
 extern "C" {
 #include "rng.h"
@@ -178,24 +179,31 @@ int main(int argc, char **argv)
     std::vector<Word> in;
     make_stream(in, &r, frames, full);
 
-    // The model's transactions, and their offsets for the reports.
+    // The model's transactions, and their offsets for the reports: of the whole
+    // stream, and again from a frame's first word after a reset (+midreset).
     lq_format f = fmt_of(0);
-    lq_slqhw_dec md;
-    lq_slqhw_dec_reset(&md, &f, FR);
     std::vector<lq_slqhw_beat> exp;
     std::vector<size_t> exp_word;
     long nerr_model = 0, nlast_empty = 0;
-    for (size_t i = 0; i < in.size(); i++) {
-        lq_slqhw_beat b[LQ_SLQHW_BEATS_MAX];
-        int nb = lq_slqhw_dec_step(&md, in[i].w, in[i].last, b);
-        if (in[i].last && nb == 0)
-            nlast_empty++;
-        for (int j = 0; j < nb; j++) {
-            exp.push_back(b[j]);
-            exp_word.push_back(i);
-            nerr_model += b[j].err != 0;
+    auto model_from = [&](size_t from) {
+        lq_slqhw_dec md;
+        lq_slqhw_dec_reset(&md, &f, FR);
+        exp.clear();
+        exp_word.clear();
+        for (size_t i = from; i < in.size(); i++) {
+            lq_slqhw_beat b[LQ_SLQHW_BEATS_MAX];
+            int nb = lq_slqhw_dec_step(&md, in[i].w, in[i].last, b);
+            if (in[i].last && nb == 0)
+                nlast_empty++;
+            for (int j = 0; j < nb; j++) {
+                exp.push_back(b[j]);
+                exp_word.push_back(i);
+                nerr_model += b[j].err != 0;
+            }
         }
-    }
+    };
+    model_from(0);
+    const size_t nexp_all = exp.size();   // exp is recomputed after resets
     if (brk && exp.size() > 7)
         exp[7].shift ^= 1;
     printf("stream: %zu words, %zu expected beats, %ld error reports\n", in.size(), exp.size(),
@@ -208,6 +216,9 @@ int main(int argc, char **argv)
     VerilatedContext ctx;
     ctx.randReset(2);
     ctx.commandArgs(argc, argv);
+    lq_faults::Faults flt;
+    if (!flt.parse(&ctx, "slqdec_tb")) return 2;
+    flt.seed(seed);
     Vdut top(&ctx);
     lq_waves::Dump dump("slqdec_tb");  // closed before top is destroyed
     dump.open(&ctx, &top, lq_waves::trace_arg(&ctx, "slqdec.fst"));
@@ -224,8 +235,30 @@ int main(int argc, char **argv)
 
     size_t ip = 0, op = 0;
     long cycle = 0, idle = 0, errors = 0, stall_in = 0, first_in = -1, last_in = -1;
-    int vin = 0, pin = 100, pout = 100;
+    int vin = 0, pin = 100, pout = 100, out_waiting = 0;
+    size_t frame_start = 0;   // the first word of the frame being sent
     while ((op < exp.size() || ip < in.size()) && !lq_waves::interrupted) {
+        if (flt.rst_left > 0 || flt.reset_now(ip > frame_start, out_waiting)) {
+            // A synchronous reset, no transfer while it is high. After it the frame in
+            // flight is sent again from its first word, and the expected beats are a
+            // fresh model's from there (+stale-model keeps the old expectations).
+            top.s_valid = 0;
+            lq_faults::reset_cycle(top, dump, tick);
+            cycle++;
+            if (flt.reset_done()) {
+                ip = frame_start;
+                vin = 0;
+                out_waiting = 0;
+                idle = 0;
+                if (!flt.stale) {
+                    long n_err = nerr_model;   // the report counts the whole stream's
+                    model_from(frame_start);
+                    nerr_model = n_err;
+                    op = 0;
+                }
+            }
+            continue;
+        }
         if (!full && cycle % 400 == 0) {
             static const int ps[] = {100, 95, 60, 25};
             pin = ps[lq_rng_below(&r, 4)];
@@ -233,15 +266,18 @@ int main(int argc, char **argv)
         }
         top.clk = 0;
         if (!vin && ip < in.size())
-            vin = (int)lq_rng_below(&r, 100) < pin;
+            vin = (int)lq_rng_below(&r, 100) < pin && !flt.in_held();
         top.s_valid = vin;
         top.s_data = vin ? in[ip].w : 0;
         top.s_last = vin ? in[ip].last : 0;
         top.m_ready = (int)lq_rng_below(&r, 100) < pout;
+        if (flt.out_held())
+            top.m_ready = 0;
         top.eval();
         dump.at(tick++);
         int in_fire = top.s_valid && top.s_ready;
         int out_fire = top.m_valid && top.m_ready;
+        out_waiting = top.m_valid && !top.m_ready;
         if (top.s_valid && !top.s_ready)
             stall_in++;
         if (out_fire) {
@@ -272,6 +308,8 @@ int main(int argc, char **argv)
             if (first_in < 0)
                 first_in = cycle;
             last_in = cycle;
+            if (in[ip].last)
+                frame_start = ip + 1;
             ip++;
             vin = 0;
         }
@@ -280,7 +318,7 @@ int main(int argc, char **argv)
         dump.at(tick++);
         cycle++;
         idle = (in_fire || out_fire) ? 0 : idle + 1;
-        if (idle > 1000) {
+        if (idle > 1000 + flt.hold) {
             printf("HANG at cycle %ld: %zu/%zu words in, %zu/%zu beats out\n", cycle, ip,
                    in.size(), op, exp.size());
             errors++;
@@ -297,6 +335,7 @@ int main(int argc, char **argv)
     long span = last_in - first_in + 1;
     printf("cycles %ld, words in over %ld cycles (%.4f words/cycle), input stalls %ld\n", cycle,
            span, (double)in.size() / (double)span, stall_in);
+    flt.report("slqdec_tb");
     if (full && stall_in != 0) {
         printf("full-throughput run: s_ready was low %ld times\n", stall_in);
         errors++;
@@ -308,7 +347,7 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("PASS: %s seed %llu%s: %zu words, %zu beats, %ld error reports\n", SLQDEC_NAME,
-           (unsigned long long)seed, full ? " full-throughput" : "", in.size(), exp.size(),
+           (unsigned long long)seed, full ? " full-throughput" : "", in.size(), nexp_all,
            nerr_model);
     return 0;
 }

@@ -24,6 +24,7 @@
 #include "Vdut.h"
 #include "verilated.h"
 #include "waves.h"
+#include "faults.h"
 
 extern "C" {
 #include "rng.h"
@@ -125,8 +126,19 @@ int main(int argc, char **argv)
         int k = sigma > 0.0 ? 16 : 1 + (int)lq_rng_below(&r, 12);
         f.rounding = sigma > 0.0 ? LQ_NEAREST : lq_rng_below(&r, 2) ? LQ_FLOOR : LQ_NEAREST;
         int corrupt = !full && lq_rng_below(&r, 5) == 0;
+        // A third of the vectors aim at the terms where floor and truncation toward
+        // zero differ: x * 2^F negative and not a multiple of 2^shift, that is odd
+        // negative activations and weights small enough for shifts beyond F (possible
+        // only when F < 2^(W-1) - 1, the largest shift).
+        int low = sigma == 0.0 && SLQMAC_F < (1 << (SLQMAC_W - 1)) - 1 && lq_rng_below(&r, 3) == 0;
         std::vector<int64_t> xs(k);
         for (int i = 0; i < k; i++) {
+            if (low && lq_rng_below(&r, 4) != 0) {
+                xs[i] = -2 * (int64_t)lq_rng_below(&r, (uint64_t)(amax + 1) / 2) - 1; // -1 .. -amax
+                act.push_back(xs[i]);
+                act_last.push_back(i == k - 1);
+                continue;
+            }
             switch (lq_rng_below(&r, 8)) {
             case 0: xs[i] = amax; break;
             case 1: xs[i] = -amax - 1; break;
@@ -141,6 +153,9 @@ int main(int argc, char **argv)
             std::vector<uint32_t> words;
             uint64_t dot = 0;
             double scale = ldexp(1.0, fsr - 1 - (int)lq_rng_below(&r, 3));
+            if (low) // first-word shifts from F + 1 up to the largest
+                scale = ldexp(1.0, fsr - SLQMAC_F - 1 -
+                                       (int)lq_rng_below(&r, (uint64_t)((1 << (SLQMAC_W - 1)) - 1 - SLQMAC_F)));
             for (int i = 0; i < k; i++) {
                 double x = sigma > 0.0 ? lq_rng_gauss(&r) * sigma
                            : lq_rng_below(&r, 6) == 0 ? 0.0 : lq_rng_gauss(&r) * scale;
@@ -181,7 +196,10 @@ int main(int argc, char **argv)
     }
 
     // The model's outputs. Stop at the first step a lane cannot complete (a lane whose
-    // frames ran short at the end): later activations are not driven either.
+    // frames ran short at the end): later activations are not driven either. Where
+    // each vector starts (its first activation, every lane's next beat) is kept: after
+    // a reset (+midreset) the vector in flight is sent again from there, and the
+    // expected outputs are a fresh model's from there.
     lq_slqmac m;
     lq_slqmac_reset(&m, N, SLQMAC_A, SLQMAC_F, SLQMAC_ACC);
     std::vector<const lq_slqhw_beat *> bp(N);
@@ -192,6 +210,8 @@ int main(int argc, char **argv)
     }
     std::vector<std::vector<int64_t>> exp_out;
     std::vector<std::vector<int>> exp_err;
+    std::vector<size_t> vstart_act(1, 0);
+    std::vector<std::vector<size_t>> vstart_pos(1, std::vector<size_t>(N, 0));
     size_t nact = 0;
     long model_errors = 0, steps_full = 0;
     for (; nact < act.size(); nact++) {
@@ -212,8 +232,31 @@ int main(int argc, char **argv)
             }
             exp_out.push_back(o);
             exp_err.push_back(e);
+            vstart_act.push_back(nact + 1);
+            vstart_pos.push_back(pos);
         }
     }
+    // After a reset: the expected outputs of vectors v.. from a fresh model (the
+    // output list then starts at vector v).
+    auto model_from = [&](size_t v) {
+        lq_slqmac mr;
+        lq_slqmac_reset(&mr, N, SLQMAC_A, SLQMAC_F, SLQMAC_ACC);
+        std::vector<size_t> p = vstart_pos[v];
+        exp_out.resize(v);
+        exp_err.resize(v);
+        for (size_t k = vstart_act[v]; k < nact; k++) {
+            std::vector<int64_t> o(N);
+            std::vector<int> e(N);
+            int rc = lq_slqmac_step(&mr, act[k], act_last[k], bp.data(), bn.data(), p.data(),
+                                    o.data(), e.data());
+            if (rc < 0)
+                break;
+            if (rc == 1) {
+                exp_out.push_back(o);
+                exp_err.push_back(e);
+            }
+        }
+    };
     while (nact > 0 && !act_last[nact - 1])
         nact--; // drive whole vectors only
     steps_full = m.steps;
@@ -227,6 +270,9 @@ int main(int argc, char **argv)
     VerilatedContext ctx;
     ctx.randReset(2);
     ctx.commandArgs(argc, argv);
+    lq_faults::Faults flt;
+    if (!flt.parse(&ctx, "slqmac_tb")) return 2;
+    flt.seed(seed);
     Vdut top(&ctx);
     lq_waves::Dump dump("slqmac_tb");  // closed before top is destroyed
     dump.open(&ctx, &top, lq_waves::trace_arg(&ctx, "slqmac.fst"));
@@ -246,7 +292,33 @@ int main(int argc, char **argv)
     std::vector<int> lv(N, 0);
     int av = 0, pa = 100, pt = 100, po = 100;
     long cycle = 0, idle = 0, errors = model_errors, first_act = -1, last_out = -1;
+    int out_waiting = 0;
     while (op < exp_out.size() && !lq_waves::interrupted) {
+        if (flt.rst_left > 0 || flt.reset_now(ap > vstart_act[op], out_waiting)) {
+            // A synchronous reset, no transfer while it is high; after it the vector in
+            // flight (the first not yet out) is sent again on every stream from its
+            // start and a fresh model gives the outputs from there.
+            top.s_act_valid = 0;
+            top.s_t_valid = 0;
+            lq_faults::reset_cycle(top, dump, tick);
+            cycle++;
+            if (flt.reset_done()) {
+                // +stale-model: the harness goes on as if nothing had been reset (the
+                // model's view): the partly sent vector is finished, not sent again.
+                if (!flt.stale) {
+                    ap = vstart_act[op];
+                    for (int j = 0; j < N; j++)
+                        lp[j] = vstart_pos[op][j];
+                    model_from(op);
+                }
+                for (int j = 0; j < N; j++)
+                    lv[j] = 0;
+                av = 0;
+                out_waiting = 0;
+                idle = 0;
+            }
+            continue;
+        }
         if (!full && cycle % 300 == 0) {
             static const int ps[] = {100, 90, 60, 30};
             pa = ps[lq_rng_below(&r, 4)];
@@ -255,7 +327,7 @@ int main(int argc, char **argv)
         }
         top.clk = 0;
         if (!av && ap < nact)
-            av = (int)lq_rng_below(&r, 100) < pa;
+            av = (int)lq_rng_below(&r, 100) < pa && !flt.in_held();
         top.s_act_valid = av;
         top.s_act_data = (uint32_t)(av ? act[ap] : 0) & (uint32_t)((1ull << SLQMAC_A) - 1);
         top.s_act_last = av ? act_last[ap] : 0;
@@ -272,8 +344,11 @@ int main(int argc, char **argv)
             set_bits(top.s_t_vlast, j, 1, (uint64_t)b.vlast);
         }
         top.m_ready = (int)lq_rng_below(&r, 100) < po;
+        if (flt.out_held())
+            top.m_ready = 0;
         top.eval();
         dump.at(tick++);
+        out_waiting = top.m_valid && !top.m_ready;
         int progress = 0;
         if (top.m_valid && top.m_ready) {
             for (int j = 0; j < N; j++) {
@@ -307,7 +382,7 @@ int main(int argc, char **argv)
         dump.at(tick++);
         cycle++;
         idle = progress ? 0 : idle + 1;
-        if (idle > 1000) {
+        if (idle > 1000 + flt.hold) {
             printf("HANG at cycle %ld: %zu/%zu activations, %zu/%zu outputs\n", cycle, ap, nact,
                    op, exp_out.size());
             errors++;
@@ -321,6 +396,7 @@ int main(int argc, char **argv)
         top.final();
         return lq_waves::interrupted_exit("slqmac_tb", cycle);
     }
+    flt.report("slqmac_tb");
     if (full && errors == 0) {
         long span = last_out - first_act;
         printf("RTL: %ld cycles from the first activation taken to the last result out; "

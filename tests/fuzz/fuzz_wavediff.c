@@ -12,12 +12,6 @@
 #include "../../gen/wave/wave.c"
 #include "../../gen/wave/wavediff.c"
 
-/* wave.c reads FST files through fstread.c, which is not part of this target. */
-int fst_read(wave_dump *d, const char *path)
-{
-    return wave_error(d, "%s: FST not built into the fuzz target", path);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 const char *__ubsan_default_options(void);
 

@@ -1,4 +1,5 @@
-/* Unit tests of the linear and log quantizers: every code round-trips, and values on
+/* Unit tests of the linear and log quantizers: every code decodes to the value its
+ * layout gives and round-trips, and values on
  * both sides of every decision threshold land where an independent reference (using
  * __float128, 113-bit arithmetic, instead of the model's integer compares) says. */
 #include <math.h>
@@ -70,6 +71,32 @@ static void fmt_name(const lq_format *f, char *buf)
             f->is_signed ? "signed" : "unsigned", lq_rounding_name(f->rounding), f->bits, f->fsr);
 }
 
+/* The value of a code read from the spec's layout (docs/formats.md 2 and 3.3), not
+ * through lq_dequantize: linear `code * step`, log `(-1)^sign 2^(e/S)` with
+ * `e = e_min + m - 1`, an odd half step as the correctly rounded sqrt(2) scaled. */
+static double ref_value(const lq_format *f, uint32_t c)
+{
+    if (f->scheme == LQ_LINEAR) {
+        int64_t q = c;
+        if (f->is_signed && (c >> (f->bits - 1)) & 1u)
+            q -= (int64_t)1 << f->bits;
+        return ldexp((double)q, f->fsr - f->bits + (f->is_signed ? 1 : 0));
+    }
+    int b = f->is_signed ? f->bits - 1 : f->bits, sc = f->scheme == LQ_LOGSQRT2 ? 2 : 1;
+    uint32_t m = c & ((1u << b) - 1);
+    int neg = f->is_signed && ((c >> b) & 1u), e = sc * f->fsr - (1 << b) + 1 + (int)m - 1;
+    double v;
+    if (m == 0)
+        return 0.0;
+    if (sc == 1)
+        v = ldexp(1.0, e);
+    else if (e % 2 == 0)
+        v = ldexp(1.0, e / 2);
+    else
+        v = ldexp(0x1.6a09e667f3bcdp+0, (e - 1) / 2); /* e odd: (e - 1) / 2 = floor(e / 2) */
+    return neg ? -v : v;
+}
+
 static void test_roundtrip_every_code(void)
 {
     long codes = 0;
@@ -80,6 +107,8 @@ static void test_roundtrip_every_code(void)
             double v = lq_dequantize(&f, c);
             uint32_t back = lq_quantize(&f, v);
             codes++;
+            CHECK(v == ref_value(&f, c), "%s: code %u decodes to %.17g, the spec says %.17g", nm,
+                  c, v, ref_value(&f, c));
             if (lq_code_canonical(&f, c))
                 CHECK(back == c, "%s: code %u -> %.17g -> %u", nm, c, v, back);
             else

@@ -84,7 +84,42 @@ static int same_value(const lq_slq_value *a, const lq_slq_value *b)
     return 1;
 }
 
-/* Encode many values into one frame, decode it, compare; both framings. */
+/* The encoder loop of docs/formats.md 4.2 written again: the exponent from frexp, the
+ * nearest decision y >= sqrt(2) as y >= 0x1.6a09e667f3bcdp+0 (the double above
+ * sqrt(2); no double lies between), the residue in double (exact: Sterbenz). */
+static lq_slq_value ref_encode(const lq_format *f, double x)
+{
+    lq_slq_value v = {0, {0}};
+    double r = x;
+    for (int i = 0; i < f->max_words; i++) {
+        int e, lo = f->fsr - (1 << (f->bits - 1)), hi = f->fsr;
+        double y, q;
+        if (r == 0) {
+            q = 0;
+        } else {
+            y = 2 * frexp(fabs(r), &e);
+            e -= 1;
+            if (f->rounding == LQ_NEAREST && y >= 0x1.6a09e667f3bcdp+0)
+                e++;
+            if (e >= hi)
+                e = hi - 1;
+            q = e <= lo ? 0 : copysign(ldexp(1.0, e), r);
+        }
+        if (q == 0) {
+            if (i == 0)
+                v.k[v.n++] = 0;
+            break;
+        }
+        v.k[v.n++] = (r < 0 ? -1 : 1) * (f->fsr - e);
+        r -= q;
+        if (fabs(r) <= f->theta)
+            break;
+    }
+    return v;
+}
+
+/* Encode many values into one frame, decode it, compare; both framings. The encoded
+ * words are those of an independent encoder. */
 static void test_roundtrip_streams(void)
 {
     lq_rng r;
@@ -106,6 +141,10 @@ static void test_roundtrip_streams(void)
                             x = 0;
                         vals[i] = lq_slq_encode(&f, x);
                         CHECK(vals[i].n >= 1 && vals[i].n <= L, "n=%d", vals[i].n);
+                        lq_slq_value want = ref_encode(&f, x);
+                        CHECK(same_value(&vals[i], &want),
+                              "W=%d L=%d x=%.17g: %d words, the reference %d (k1 %d / %d)", w,
+                              L, x, vals[i].n, want.n, vals[i].k[0], want.k[0]);
                         /* the value the encoder claims is exact where it fits */
                         int64_t fx;
                         if (lq_slq_value_fixed(&f, &vals[i], 60 - 2, &fx) == 0)
@@ -329,6 +368,15 @@ static void test_every_word_roundtrips(void)
                     v.k[0] = lq_slq_index(&f, word);
                     CHECK(lq_slq_word(&f, v.k[0]) == word, "W=%d word %x index %d", w, word,
                           v.k[0]);
+                    /* The word as docs/formats.md 4.1 reads it: W-bit two's complement k,
+                     * value sign(k) 2^(FSR - |k|). */
+                    {
+                        int k = (int)word - (word >> (w - 1) ? 1 << w : 0);
+                        double want = k == 0 ? 0.0 : (k < 0 ? -1 : 1) * ldexp(1.0, fsr - abs(k));
+                        CHECK(v.k[0] == k && lq_slq_value_double(&f, &v) == want,
+                              "W=%d word %x: index %d value %.17g, the spec says %d, %.17g", w,
+                              word, v.k[0], lq_slq_value_double(&f, &v), k, want);
+                    }
                     lq_slq_value e = lq_slq_encode(&f, lq_slq_value_double(&f, &v));
                     CHECK(e.n == 1 && e.k[0] == v.k[0], "W=%d fsr=%d word %x -> %d words, k %d",
                           w, fsr, word, e.n, e.k[0]);
