@@ -315,28 +315,12 @@ static void wide_scaled(lq_wide *p, int64_t mant, int sh)
     lq_wide_shl(p, sh);
 }
 
-/* The product as mant * 2^sh (before truncation); 0 when the product is zero. */
-static int product_terms(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
-                         uint32_t w, int64_t *mant_out, int *sh_out)
+/* The exact product (-1)^neg * mant * 2^(e/S) in the aligned fixed point, as
+ * mant_out * 2^sh_out (sh_out >= 0, guaranteed by frac_exact). */
+static void aligned_terms(const lq_mac_config *cfg, const lq_mac_widths *wd, int e, int neg,
+                          int64_t mant, int64_t *mant_out, int *sh_out)
 {
-    lq_logfields lw = lq_log_fields(&cfg->w, w);
-    int64_t mant;
-    int e, neg, P = cfg->sqrt2_frac;
-
-    if (cfg->mode == LQ_MAC_LOGLOG) {
-        lq_logfields la = lq_log_fields(&cfg->a, a);
-        if (lw.zero || la.zero)
-            return 0;
-        e = lw.exp + la.exp;
-        neg = lw.sign ^ la.sign;
-        mant = 1;
-    } else {
-        if (lw.zero)
-            return 0;
-        e = lw.exp;
-        neg = lw.sign;
-        mant = lq_linear_int(&cfg->a, a);
-    }
+    int P = cfg->sqrt2_frac;
     if (neg)
         mant = -mant;
     if (!wd->half) {
@@ -347,21 +331,32 @@ static int product_terms(const lq_mac_config *cfg, const lq_mac_widths *wd, uint
         *mant_out = odd(e) ? mant * (int64_t)wd->sqrt2_const : mant * ((int64_t)1 << P);
         *sh_out = floor_half(e) + wd->frac_exact - P;
     }
+}
+
+/* The product as mant * 2^sh (before truncation); 0 when the product is zero. */
+static int product_terms(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
+                         uint32_t w, int64_t *mant_out, int *sh_out)
+{
+    lq_logfields lw = lq_log_fields(&cfg->w, w);
+
+    if (cfg->mode == LQ_MAC_LOGLOG) {
+        lq_logfields la = lq_log_fields(&cfg->a, a);
+        if (lw.zero || la.zero)
+            return 0;
+        aligned_terms(cfg, wd, lw.exp + la.exp, lw.sign ^ la.sign, 1, mant_out, sh_out);
+    } else {
+        if (lw.zero)
+            return 0;
+        aligned_terms(cfg, wd, lw.exp, lw.sign, lq_linear_int(&cfg->a, a), mant_out, sh_out);
+    }
     return 1;
 }
 
-/* The truncated product as an int64 when prod_bits <= 62 (the fast path). */
-static int64_t product_i64(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
-                           uint32_t w)
+/* floor(mant * 2^sh / 2^trunc) when mant * 2^sh fits 62 bits (the fast paths). */
+static int64_t truncated_i64(int64_t mant, int sh, int trunc)
 {
-    int64_t mant, v;
-    int sh;
-    if (!product_terms(cfg, wd, a, w, &mant, &sh))
-        return 0;
-    v = (int64_t)((uint64_t)mant << sh); /* fits: |v| < 2^(prod_bits - 1) */
-    if (wd->trunc >= 63)
-        return v < 0 ? -1 : 0;
-    return v >> wd->trunc; /* arithmetic shift (gcc): floor */
+    int64_t v = (int64_t)((uint64_t)mant << sh);
+    return v >> (trunc > 63 ? 63 : trunc); /* arithmetic shift (gcc): floor */
 }
 
 void lq_mac_product(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
@@ -377,6 +372,166 @@ void lq_mac_product(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t 
     lq_wide_sar(p, wd->trunc);
 }
 
+/* ---- the fast paths (lq_mac_fast in mac.h) ---- */
+
+static uint32_t code_mask(int bits)
+{
+    return bits >= 32 ? 0xffffffffu : (1u << bits) - 1u;
+}
+
+/* Entries of a code's table: every code of the width, and at least the 256 values of
+ * a low byte (lq_log_fields and lq_linear_int ignore the bits above the width). */
+static uint32_t table_size(uint32_t mask)
+{
+    return mask < 255 ? 256 : mask + 1;
+}
+
+/* +-2^(m - 1) for a log code, 0 for a zero code. */
+static int64_t log_unit(const lq_format *f, uint32_t code)
+{
+    lq_logfields l = lq_log_fields(f, code);
+    int64_t v = (int64_t)1 << (l.mag > 0 ? l.mag - 1 : 0);
+    return l.zero ? 0 : l.sign ? -v : v;
+}
+
+/* Choose and build the fast path of s (just reset), or leave it GENERAL. */
+static void fast_build(lq_mac_state *s)
+{
+    const lq_mac_config *c = &s->cfg;
+    const lq_mac_widths *wd = &s->wd;
+    lq_mac_fast *f = &s->fast;
+    int64_t mant;
+    int sh;
+
+    f->path = LQ_MAC_PATH_GENERAL;
+    if (c->fault || wd->prod_bits > 62 || wd->out_bits > 64)
+        return;
+    f->a_mask = code_mask(c->a.bits);
+    f->w_mask = code_mask(c->w.bits);
+    f->out_shift = 64 - wd->out_bits;
+    f->byte = c->a.bits <= 8 && c->w.bits <= 8;
+    f->trunc = wd->trunc > 63 ? 63 : wd->trunc;
+    if (c->mode == LQ_MAC_LOGLOG && !wd->half) {
+        /* base 2: the aligned product is (+-2^(m_w - 1)) * (+-2^(m_a - 1)), because
+         * frac_exact = -(emin_w + emin_a): one table per operand and a multiply */
+        for (uint32_t code = 0; code < table_size(f->w_mask); code++)
+            f->xw[code] = log_unit(&c->w, code);
+        for (uint32_t code = 0; code < table_size(f->a_mask); code++)
+            f->xa[code] = log_unit(&c->a, code);
+        f->a_table = 1;
+        f->path = LQ_MAC_PATH_MUL;
+        return;
+    }
+    if (c->mode == LQ_MAC_LOGLOG) {
+        /* base sqrt(2): xa + xw = 4 * ((m_w - 1) + (m_a - 1)) + sign_w + sign_a: the exponent sum and
+         * the sign parity; the largest sum is shift_max (< 128 when WP <= 62). */
+        int emin = lq_exp_min(&c->w) + lq_exp_min(&c->a);
+        int kmax = (1 << wd->w_mag) - 2 + (1 << wd->a_mag) - 2;
+        if (4 * kmax + 2 >= LQ_MAC_SUM_ZERO)
+            return;
+        for (uint32_t code = 0; code < table_size(f->w_mask); code++) {
+            lq_logfields l = lq_log_fields(&c->w, code);
+            f->xw[code] = l.zero ? LQ_MAC_SUM_ZERO : 4 * (l.mag - 1) + l.sign;
+        }
+        for (uint32_t code = 0; code < table_size(f->a_mask); code++) {
+            lq_logfields l = lq_log_fields(&c->a, code);
+            f->xa[code] = l.zero ? LQ_MAC_SUM_ZERO : 4 * (l.mag - 1) + l.sign;
+        }
+        for (int i = 0; i < LQ_MAC_SUM_TABLE; i++) {
+            f->tab[i] = 0;
+            if (i < LQ_MAC_SUM_ZERO && i / 4 <= kmax) {
+                aligned_terms(c, wd, emin + i / 4, (i % 4) == 1, 1, &mant, &sh);
+                f->tab[i] = truncated_i64(mant, sh, wd->trunc);
+            }
+        }
+        f->path = LQ_MAC_PATH_SUM;
+        return;
+    }
+    /* xw[w] * ia = the aligned product: the weight's value with a unit activation */
+    for (uint32_t code = 0; code < table_size(f->w_mask); code++) {
+        lq_logfields l = lq_log_fields(&c->w, code);
+        f->xw[code] = 0;
+        if (!l.zero) {
+            aligned_terms(c, wd, l.exp, l.sign, 1, &mant, &sh);
+            f->xw[code] = (int64_t)((uint64_t)mant << sh);
+        }
+    }
+    f->a_table = c->a.bits <= LQ_LOG_BITS_MAX;
+    f->a_sign = c->a.is_signed ? (int64_t)1 << (c->a.bits - 1) : 0;
+    if (f->a_table)
+        for (uint32_t code = 0; code < table_size(f->a_mask); code++)
+            f->xa[code] = lq_linear_int(&c->a, code);
+    f->path = LQ_MAC_PATH_MUL;
+}
+
+/* The kernels below run a beat of n lanes. Codes of at most
+ * 8 bits are read as their low byte, and the tables repeat their entries above the
+ * code's width, so a stray high bit is ignored without masking (f->byte). Sixteen
+ * lanes per iteration (the loop's own instructions count at this size), two sums. */
+
+#define LANES16(BODY)                                                                    \
+    do {                                                                                 \
+        int i = 0;                                                                       \
+        for (; i + 15 < n; i += 16) {                                                    \
+            BODY(s0, i);                                                                 \
+            BODY(s1, i + 1);                                                             \
+            BODY(s0, i + 2);                                                             \
+            BODY(s1, i + 3);                                                             \
+            BODY(s0, i + 4);                                                             \
+            BODY(s1, i + 5);                                                             \
+            BODY(s0, i + 6);                                                             \
+            BODY(s1, i + 7);                                                             \
+            BODY(s0, i + 8);                                                             \
+            BODY(s1, i + 9);                                                             \
+            BODY(s0, i + 10);                                                            \
+            BODY(s1, i + 11);                                                            \
+            BODY(s0, i + 12);                                                            \
+            BODY(s1, i + 13);                                                            \
+            BODY(s0, i + 14);                                                            \
+            BODY(s1, i + 15);                                                            \
+        }                                                                                \
+        for (; i < n; i++)                                                               \
+            BODY(s0, i);                                                                 \
+    } while (0)
+
+#define KERNEL(name, BODY)                                                               \
+    static uint64_t name(const lq_mac_fast *f, int n, const uint32_t *a,                 \
+                         const uint32_t *w)                                              \
+    {                                                                                    \
+        uint64_t s0 = 0, s1 = 0;                                                         \
+        uint32_t am = f->a_mask, wm = f->w_mask;                                         \
+        int64_t sb = f->a_sign;                                                          \
+        int t = f->trunc;                                                                \
+        (void)am, (void)wm, (void)sb, (void)t;                                           \
+        LANES16(BODY);                                                                    \
+        return s0 + s1;                                                                  \
+    }
+
+/* the activation's integer: table, or computed (wider than LQ_LOG_BITS_MAX) */
+#define ACT(I) (f->a_table ? f->xa[a[I] & am] : (int64_t)((a[I] & am) ^ (uint64_t)sb) - sb)
+#define MUL_BYTE(S, I) S += (uint64_t)(f->xa[(uint8_t)a[I]] * f->xw[(uint8_t)w[I]])
+#define MUL_ANY(S, I) S += (uint64_t)((ACT(I) * f->xw[w[I] & wm]) >> t)
+#define SUM_BYTE(S, I) S += (uint64_t)f->tab[f->xa[(uint8_t)a[I]] + f->xw[(uint8_t)w[I]]]
+#define SUM_ANY(S, I) S += (uint64_t)f->tab[f->xa[a[I] & am] + f->xw[w[I] & wm]]
+KERNEL(dot_mul_byte, MUL_BYTE) /* shift, mult: codes <= 8 bits, no truncation */
+KERNEL(dot_mul_any, MUL_ANY)
+KERNEL(dot_sum_byte, SUM_BYTE) /* loglog: codes <= 8 bits */
+KERNEL(dot_sum_any, SUM_ANY)
+
+/* The kernel of the fast path f (built): the dispatch is done once, at reset. */
+static lq_mac_kernel *fast_kernel(const lq_mac_fast *f)
+{
+    if (f->path == LQ_MAC_PATH_SUM)
+        return f->byte ? dot_sum_byte : dot_sum_any;
+    return f->byte && f->trunc == 0 ? dot_mul_byte : dot_mul_any;
+}
+
+void lq_mac_force_general(lq_mac_state *s)
+{
+    s->fast.path = LQ_MAC_PATH_GENERAL;
+    s->fast.kernel = NULL;
+}
+
 int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t len)
 {
     memset(s, 0, sizeof *s);
@@ -384,28 +539,15 @@ int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t le
     if (lq_mac_derive(cfg, &s->wd, msg, len) != 0)
         return -1;
     lq_wide_from_i64(&s->acc, 0);
+    fast_build(s);
+    s->fast.kernel = s->fast.path == LQ_MAC_PATH_GENERAL ? NULL : fast_kernel(&s->fast);
     return 0;
 }
 
-int lq_mac_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
-                lq_wide *out)
+/* The general path: every product as a wide integer. */
+static int general_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
+                        lq_wide *out)
 {
-    if (s->wd.prod_bits <= 62 && s->wd.out_bits <= 62 && !s->cfg.fault) {
-        /* fast path, same arithmetic in int64: no sum of N * K products can overflow */
-        int64_t sum = 0;
-        for (int i = 0; i < s->cfg.lanes; i++)
-            sum += product_i64(&s->cfg, &s->wd, a[i], w[i]);
-        s->acc_i64 += sum;
-        s->acc_i64 = (int64_t)((uint64_t)s->acc_i64 << (64 - s->wd.out_bits)) >>
-                     (64 - s->wd.out_bits); /* wrap to out_bits */
-        s->beats++;
-        if (!last)
-            return 0;
-        lq_wide_from_i64(out, s->acc_i64);
-        s->acc_i64 = 0;
-        s->beats = 0;
-        return 1;
-    }
     for (int i = 0; i < s->cfg.lanes; i++) {
         lq_wide p;
         lq_mac_product(&s->cfg, &s->wd, a[i], w[i], &p);
@@ -426,5 +568,46 @@ int lq_mac_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
     *out = s->acc;
     lq_wide_from_i64(&s->acc, 0);
     s->beats = 0;
+    return 1;
+}
+
+/* A beat on the fast path; at the vector's end *out = the sum wrapped to out_bits. */
+static inline int fast_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
+                            int64_t *out)
+{
+    lq_mac_fast *f = &s->fast;
+    f->acc += f->kernel(f, s->cfg.lanes, a, w);
+    s->beats++;
+    if (!last)
+        return 0;
+    *out = (int64_t)(f->acc << f->out_shift) >> f->out_shift;
+    f->acc = 0;
+    s->beats = 0;
+    return 1;
+}
+
+int lq_mac_step64(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
+                  int64_t *out)
+{
+    lq_wide o;
+    if (s->fast.kernel)
+        return fast_step(s, a, w, last, out);
+    if (s->wd.out_bits > 64)
+        return -1;
+    if (!general_step(s, a, w, last, &o))
+        return 0;
+    *out = (int64_t)o.limb[0];
+    return 1;
+}
+
+int lq_mac_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
+                lq_wide *out)
+{
+    int64_t v;
+    if (!s->fast.kernel)
+        return general_step(s, a, w, last, out);
+    if (!fast_step(s, a, w, last, &v))
+        return 0;
+    lq_wide_from_i64(out, v);
     return 1;
 }

@@ -73,12 +73,56 @@ int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t
 void lq_mac_product(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
                     uint32_t w, lq_wide *p);
 
+/* How lq_mac_step computes a beat. The general path works on lq_wide (any width);
+ * the fast paths, chosen by lq_mac_reset when every product fits 62 bits and the
+ * output 64, look the arithmetic up in per-code tables built from the same formulas
+ * and accumulate in 64 bits (modulo 2^64, so wrapping to out_bits at the output gives
+ * the same value). tests/unit/test_mac.c proves them equal to the general path. */
+typedef enum {
+    LQ_MAC_PATH_GENERAL = 0,
+    LQ_MAC_PATH_MUL,  /* shift, mult: p = (xa[a] * xw[w]) >> trunc, xw = the weight's
+                       * aligned value; xa = the activation's integer (table when the
+                       * activation has at most LQ_LOG_BITS_MAX bits, else computed);
+                       * loglog base 2: xa, xw = +-2^(m - 1) */
+    LQ_MAC_PATH_SUM   /* loglog base sqrt(2): p = tab[xa[a] + xw[w]], xa/xw = 4 * (m - 1)
+                       * + sign (a zero code: LQ_MAC_SUM_ZERO), tab = the truncated
+                       * product of that exponent sum and sign parity */
+} lq_mac_path;
+
+enum {
+    LQ_MAC_CODES_MAX = 1 << LQ_LOG_BITS_MAX, /* table entries per operand */
+    LQ_MAC_SUM_ZERO = 512,                   /* SUM index of a zero code: every sum
+                                              * with one lands in tab's zero half */
+    LQ_MAC_SUM_TABLE = 2 * LQ_MAC_SUM_ZERO + 4
+};
+
+typedef struct lq_mac_fast lq_mac_fast;
+/* One beat's sum of n lanes on a fast path (modulo 2^64). */
+typedef uint64_t lq_mac_kernel(const lq_mac_fast *f, int n, const uint32_t *a,
+                               const uint32_t *w);
+
+struct lq_mac_fast {
+    lq_mac_path path;
+    lq_mac_kernel *kernel;   /* NULL: the general path */
+    uint32_t a_mask, w_mask; /* code widths: bits above them are ignored */
+    int a_table;             /* MUL: xa holds every activation code */
+    int byte;                /* both codes have at most 8 bits: tables indexed by the
+                              * low byte (entries repeat above the width) */
+    int64_t a_sign;          /* MUL without a_table: sign bit of the activation (0 if
+                              * unsigned): ia = ((a & a_mask) ^ a_sign) - a_sign */
+    int trunc;               /* MUL: right shift of each product, 0..63 */
+    int out_shift;           /* 64 - out_bits: the output's sign extension */
+    uint64_t acc;            /* the accumulator, modulo 2^64 */
+    int64_t xa[LQ_MAC_CODES_MAX], xw[LQ_MAC_CODES_MAX];
+    int64_t tab[LQ_MAC_SUM_TABLE];
+};
+
 typedef struct {
     lq_mac_config cfg;
     lq_mac_widths wd;
-    lq_wide acc;
-    int64_t acc_i64;  /* the accumulator when out_bits <= 62 (fast path) */
+    lq_wide acc;      /* the general path's accumulator */
     long beats;       /* beats in the current vector */
+    lq_mac_fast fast;
 } lq_mac_state;
 
 /* Start (or restart) the array: empty accumulator. cfg must pass lq_mac_derive. */
@@ -88,6 +132,12 @@ int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t le
  * returns 1 then, else 0. */
 int lq_mac_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
                 lq_wide *out);
+/* The same beat with the vector's sum as an int64 (sign-extended from out_bits): for
+ * outputs of at most 64 bits; returns -1 (nothing changed) for wider ones. */
+int lq_mac_step64(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
+                  int64_t *out);
+/* Test and debugging: make s (just reset) use the general path from now on. */
+void lq_mac_force_general(lq_mac_state *s);
 
 /* Wide integer helpers (all operate on the full LQ_MAC_BITS_MAX bits). */
 void lq_wide_from_i64(lq_wide *x, int64_t v);

@@ -54,40 +54,73 @@ module logq_mac #(
     wire en;
     assign in_ready = en;
 
-    // Products, one per lane.
-    wire [LANES*PROD_BITS-1:0] prod;
-    genvar i;
-    generate
-        for (i = 0; i < LANES; i = i + 1) begin : g_lane
-            logq_mac_prod u_prod (
-                .a(in_a[i*A_BITS +: A_BITS]),
-                .w(in_w[i*W_BITS +: W_BITS]),
-                .p(prod[i*PROD_BITS +: PROD_BITS])
-            );
+    // logq_mac_prod: the product of one lane, in the output's fixed point
+    // (15 fraction bits, exact). See docs/mac.md.
+    function signed [22:0] logq_mac_prod;
+        input [7:0] a;  // linear activation
+        input [4:0] w;  // log weight
+        reg [3:0] w_m;
+        reg w_zero;
+        reg w_neg;
+        reg signed [7:0] a_s;
+        reg signed [22:0] full;
+        reg [3:0] sh;
+        reg signed [22:0] a_x;
+        reg signed [22:0] mag;
+        begin
+            w_m = w[3:0];
+            w_zero = ~|w_m;
+            w_neg = w[4];
+            a_s = $signed(a);
+            // exponent e = -15 + m - 1; aligned shift = e + 15 = m - 1
+            sh = w_m - 4'd1;
+            a_x = $signed({{15{a_s[7]}}, a_s});
+            // the barrel shifter
+            mag = a_x <<< sh;
+            full = w_zero ? 23'sd0 : (w_neg ? -mag : mag);
+            logq_mac_prod = full;
         end
-    endgenerate
+    endfunction
 
-    // Stage 1: product registers.
-    reg [LANES*PROD_BITS-1:0] prod_r;
-    always @(posedge clk) if (en) prod_r <= prod;
+    // Stage 1: the products, one register per lane.
+    reg signed [22:0] t0_0;
+    reg signed [22:0] t0_1;
+    reg signed [22:0] t0_2;
+    reg signed [22:0] t0_3;
+    reg signed [22:0] t0_4;
+    reg signed [22:0] t0_5;
+    reg signed [22:0] t0_6;
+    reg signed [22:0] t0_7;
+    reg signed [22:0] t0_8;
+    reg signed [22:0] t0_9;
+    reg signed [22:0] t0_10;
+    reg signed [22:0] t0_11;
+    reg signed [22:0] t0_12;
+    reg signed [22:0] t0_13;
+    reg signed [22:0] t0_14;
+    reg signed [22:0] t0_15;
+    always @(posedge clk) begin
+        if (en) begin
+            t0_0 <= logq_mac_prod(in_a[7:0], in_w[4:0]);
+            t0_1 <= logq_mac_prod(in_a[15:8], in_w[9:5]);
+            t0_2 <= logq_mac_prod(in_a[23:16], in_w[14:10]);
+            t0_3 <= logq_mac_prod(in_a[31:24], in_w[19:15]);
+            t0_4 <= logq_mac_prod(in_a[39:32], in_w[24:20]);
+            t0_5 <= logq_mac_prod(in_a[47:40], in_w[29:25]);
+            t0_6 <= logq_mac_prod(in_a[55:48], in_w[34:30]);
+            t0_7 <= logq_mac_prod(in_a[63:56], in_w[39:35]);
+            t0_8 <= logq_mac_prod(in_a[71:64], in_w[44:40]);
+            t0_9 <= logq_mac_prod(in_a[79:72], in_w[49:45]);
+            t0_10 <= logq_mac_prod(in_a[87:80], in_w[54:50]);
+            t0_11 <= logq_mac_prod(in_a[95:88], in_w[59:55]);
+            t0_12 <= logq_mac_prod(in_a[103:96], in_w[64:60]);
+            t0_13 <= logq_mac_prod(in_a[111:104], in_w[69:65]);
+            t0_14 <= logq_mac_prod(in_a[119:112], in_w[74:70]);
+            t0_15 <= logq_mac_prod(in_a[127:120], in_w[79:75]);
+        end
+    end
 
     // Adder tree: level j adds pairs of level j-1, one bit wider per level.
-    wire signed [22:0] t0_0 = prod_r[22:0];
-    wire signed [22:0] t0_1 = prod_r[45:23];
-    wire signed [22:0] t0_2 = prod_r[68:46];
-    wire signed [22:0] t0_3 = prod_r[91:69];
-    wire signed [22:0] t0_4 = prod_r[114:92];
-    wire signed [22:0] t0_5 = prod_r[137:115];
-    wire signed [22:0] t0_6 = prod_r[160:138];
-    wire signed [22:0] t0_7 = prod_r[183:161];
-    wire signed [22:0] t0_8 = prod_r[206:184];
-    wire signed [22:0] t0_9 = prod_r[229:207];
-    wire signed [22:0] t0_10 = prod_r[252:230];
-    wire signed [22:0] t0_11 = prod_r[275:253];
-    wire signed [22:0] t0_12 = prod_r[298:276];
-    wire signed [22:0] t0_13 = prod_r[321:299];
-    wire signed [22:0] t0_14 = prod_r[344:322];
-    wire signed [22:0] t0_15 = prod_r[367:345];
     // level 1: 8 node(s), 24 bits
     wire signed [23:0] t1_0 = $signed({t0_0[22], t0_0}) + $signed({t0_1[22], t0_1});
     wire signed [23:0] t1_1 = $signed({t0_2[22], t0_2}) + $signed({t0_3[22], t0_3});
@@ -180,37 +213,6 @@ module logq_mac #(
     end
 
 endmodule
-
-`default_nettype wire
-`resetall
-
-//
-// logq_mac_prod: the product of one lane, in the output's fixed point
-// (15 fraction bits, exact). Combinational. See docs/mac.md.
-
-`resetall
-`timescale 1ns / 1ps
-`default_nettype none
-
-/* verilator lint_off DECLFILENAME */
-module logq_mac_prod (
-    input  wire [7:0] a,  // linear activation
-    input  wire [4:0] w,  // log weight
-    output wire [22:0] p   // product, signed
-);
-    wire [3:0] w_m = w[3:0];
-    wire w_zero = ~|w_m;
-    wire w_neg = w[4];
-    wire signed [7:0] a_s = $signed(a);
-    wire signed [22:0] full;
-    // exponent e = -15 + m - 1; aligned shift = e + 15 = m - 1
-    wire [3:0] sh = w_m - 4'd1;
-    wire signed [22:0] a_x = $signed({{15{a_s[7]}}, a_s});
-    wire signed [22:0] mag = a_x <<< sh;  // the barrel shifter
-    assign full = w_zero ? 23'sd0 : (w_neg ? -mag : mag);
-    assign p = full;
-endmodule
-/* verilator lint_on DECLFILENAME */
 
 `default_nettype wire
 `resetall

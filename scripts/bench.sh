@@ -233,7 +233,7 @@ if [ -n "$tb" ]; then
     else
         note "bench_model vectors failed: $(cat "$ib/vectors.log")"
     fi
-    on="" off="" iv="" ivz=""
+    on="" off="" iv="" ivz="" iv_small=0
     note "co-simulation of the default array ($cosim_lanes lanes): $runs x (Verilator $b beats check on / off, Icarus $ibeats beats)"
     for r in $(seq "$runs"); do
         "$tb" +seed="$seed" +beats="$b" +stall=0 >"$out/run.log" 2>&1
@@ -249,8 +249,12 @@ if [ -n "$tb" ]; then
             t2=$(now)
             got=$(sed -n 's/^icarus_bench: \([0-9]*\) beats, .* \([0-9]*\) errors$/\1 \2/p' "$ib/run.log")
             if [ -n "$got" ] && [ "${got#* }" = 0 ]; then
-                iv="$iv $(awk -v n="${got% *}" -v a="$t0" -v b="$t1" -v c="$t2" \
-                    'BEGIN { t = (c - b) - (b - a); if (t > 0) printf "%.6g", n / t }')"
+                # a run no longer than its zero-beat pair is too short to measure: counted,
+                # not turned into a figure
+                r1=$(awk -v n="${got% *}" -v a="$t0" -v b="$t1" -v c="$t2" \
+                    'BEGIN { t = (c - b) - (b - a); if (t > 0) printf "%.6g", n / t }')
+                [ -n "$r1" ] || iv_small=$((iv_small + 1))
+                iv="$iv $r1"
                 ivz="$ivz $(since "$t0" "$t1")"
             else
                 note "icarus run failed: $(head -3 "$ib/run.log")"
@@ -260,16 +264,88 @@ if [ -n "$tb" ]; then
     done
     row cosim "verilator $cosim_lanes lanes: check on vs check off" beats/s "$on" "verilator check off" "$off" \
         "mac_tb +stall=0; $b beats"
-    if [ -n "$iv" ]; then
+    small_note=
+    [ "$iv_small" -gt 0 ] && small_note="; $iv_small run(s) too small to measure (no longer than the 0-beat run)"
+    if [ -n "${iv// /}" ]; then
         row cosim "verilator $cosim_lanes lanes: check on vs icarus" beats/s "$on" "icarus (C-model vectors; checked)" "$iv" \
-            "icarus: tests/bench/mac_icarus_tb.v replaying $nvec_file C-model beats; $ibeats beats minus a 0-beat run"
-        row cosim "icarus $cosim_lanes lanes (checked in bench)" beats/s "$iv"
+            "icarus: tests/bench/mac_icarus_tb.v replaying $nvec_file C-model beats; $ibeats beats minus a 0-beat run$small_note"
+        row cosim "icarus $cosim_lanes lanes (checked in bench)" beats/s "$iv" "" "" "${small_note#; }"
+        row cosim "icarus start-up + \$readmemh" s "$ivz"
+    elif [ "$iv_small" -gt 0 ]; then
+        na cosim "verilator $cosim_lanes lanes: check on vs icarus" \
+            "too small to measure: every $ibeats-beat Icarus run took no longer than its 0-beat run"
+        na cosim "icarus $cosim_lanes lanes (checked in bench)" "too small to measure"
         row cosim "icarus start-up + \$readmemh" s "$ivz"
     else
         na cosim "verilator $cosim_lanes lanes: check on vs icarus" "icarus bench did not run: see $log"
     fi
 else
     na cosim "verilator $cosim_lanes lanes" "no Verilator build"
+fi
+
+# ---- the generated RTL under its generated Icarus bench ----
+# `logq gen mac --lanes N` and `logq vectors mac --lanes N --stall 0` (the bench of
+# docs/xsim.md: gen/emit/tb_icarus.c), N = 8 (4 when quick). The bench runs every vector
+# of its files, so cycles/s is the difference of a long and a short vector set (start-up
+# and $readmemh cancel); paired with the Verilator harness of the same array (cycles/s,
+# check on, stall 0). A difference that is not positive is too small to measure.
+ilanes=$([ -n "$quick" ] && echo 4 || echo 8)
+ivec_long=$([ -n "$quick" ] && echo 60 || echo 2000)
+ivec_short=$([ -n "$quick" ] && echo 10 || echo 100)
+gi=$out/icarus-gen/n$ilanes
+note "icarus: generated $ilanes-lane RTL under its generated bench ($ivec_long and $ivec_short vectors)"
+gen_ok=
+if [ -n "${built[$ilanes]:-}" ] || vl_build "n$ilanes-fast" "$ilanes" fast; then
+    [ -n "${built[$ilanes]:-}" ] || built[$ilanes]=$vl_dir/n$ilanes-fast/sim/mac_tb
+    rm -rf "$gi"
+    mkdir -p "$gi"
+    if "$LOGQ" gen mac --lanes "$ilanes" -o "$gi/rtl" >"$gi/gen.log" 2>&1 &&
+        "$LOGQ" vectors mac --lanes "$ilanes" --stall 0 --count "$ivec_long" -o "$gi/long" >>"$gi/gen.log" 2>&1 &&
+        "$LOGQ" vectors mac --lanes "$ilanes" --stall 0 --count "$ivec_short" -o "$gi/short" >>"$gi/gen.log" 2>&1 &&
+        sim/icarus/run.sh "$gi/rtl" "$gi/short" >"$gi/short.log" 2>&1; then
+        gen_ok=1
+    else
+        note "generated Icarus bench failed: $(tail -3 "$gi/gen.log" "$gi/short.log" 2>/dev/null | tr '\n' ' ')"
+    fi
+fi
+if [ -n "$gen_ok" ]; then
+    icyc() { sed -n 's/^logq_mac_tb: [0-9]* beats, [0-9]* outputs checked, \([0-9]*\) cycles$/\1/p' "$1"; }
+    gl="" gv="" small=0
+    b=$(tb_beats "$ilanes")
+    for r in $(seq "$runs"); do
+        t0=$(now)
+        sim/icarus/run.sh "$gi/rtl" "$gi/short" >"$gi/short.log" 2>&1
+        t1=$(now)
+        sim/icarus/run.sh "$gi/rtl" "$gi/long" >"$gi/long.log" 2>&1
+        t2=$(now)
+        c1=$(icyc "$gi/short.log") c2=$(icyc "$gi/long.log")
+        if ! grep -q '^PASSED' "$gi/long.log" || [ -z "$c1" ] || [ -z "$c2" ]; then
+            note "generated Icarus bench failed: $(tail -2 "$gi/long.log" | tr '\n' ' ')"
+            gl=
+            break
+        fi
+        x=$(awk -v a="$t0" -v b="$t1" -v c="$t2" -v n1="$c1" -v n2="$c2" \
+            'BEGIN { t = (c - b) - (b - a); if (t > 0 && n2 > n1) printf "%.6g", (n2 - n1) / t }')
+        [ -n "$x" ] || small=$((small + 1))
+        gl="$gl $x"
+        "${built[$ilanes]}" +seed="$seed" +beats="$b" +stall=0 >"$out/run.log" 2>&1
+        gv="$gv $(tb_cycle_rate "$out/run.log")"
+    done
+    small_txt=
+    [ "$small" -gt 0 ] && small_txt="; $small run(s) too small to measure"
+    if [ -n "${gl// /}" ]; then
+        row icarus "icarus $ilanes lanes: generated RTL + generated bench" cycles/s "$gl" "" "" \
+            "logq vectors mac --stall 0: $ivec_long minus $ivec_short vectors ($c2 - $c1 cycles)$small_txt"
+        row icarus "verilator vs icarus $ilanes lanes (generated bench)" cycles/s "$gv" \
+            "icarus generated bench" "$gl" "mac_tb check on, stall 0, $b beats"
+    elif [ "$small" -gt 0 ]; then
+        na icarus "icarus $ilanes lanes: generated RTL + generated bench" "too small to measure: the long run took no longer than the short one"
+        na icarus "verilator vs icarus $ilanes lanes (generated bench)" "too small to measure"
+    else
+        na icarus "icarus $ilanes lanes: generated RTL + generated bench" "the generated bench failed: see $gi"
+    fi
+else
+    na icarus "icarus $ilanes lanes: generated RTL + generated bench" "no build or no vectors: see $log"
 fi
 
 # ---- SystemC harness against the Verilator C++ harness ----
@@ -320,11 +396,14 @@ else
 fi
 
 # ---- C model ----
+# The items of bench_model (tests/bench/bench_model.c): every MAC mode and base in its
+# default configuration, and the SLQ successive MAC.
+model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 slq"
 macs=$([ -n "$quick" ] && echo 200000 || echo 20000000)
 note "C model: $runs run(s) of $macs lane-MACs per model, each followed by the float dot product"
 "$model_bin" model --runs "$runs" --macs "$macs" --seed "$seed" >"$out/model.log" 2>&1
 "$model_bin_o0" model --runs "$runs" --macs "$((macs / 4))" --seed "$seed" >"$out/model_O0.log" 2>&1
-for m in shift loglog slq; do
+for m in $model_items; do
     v=$(awk -v m="$m" '$1 == "RUN" && $2 == m { printf "%s ", $3 }' "$out/model.log")
     f=$(awk -v m="$m" '$1 == "RUN" && $2 == m { printf "%s ", $4 }' "$out/model.log")
     nt=$(awk -v m="$m" '$1 == "RUN" && $2 == m { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); t = $0 } END { print t }' "$out/model.log")
@@ -432,7 +511,7 @@ if [ -z "$quick" ] && [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/
     done
     # The C models: instructions per lane-MAC of the timed loop (inclusive), against
     # the float dot product's instructions per MAC in the same process.
-    for m in shift loglog slq; do
+    for m in $model_items; do
         fn=time_mac
         [ $m = slq ] && fn=time_slq
         if (cd "$out" && valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "$model_bin" model \
@@ -447,6 +526,29 @@ if [ -z "$quick" ] && [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/
             na callgrind "C model $m: instructions/lane-MAC" "valgrind failed: see $out/cg.err"
         fi
     done
+    # Icarus: instructions per simulated cycle of the generated bench (difference of
+    # the long and the short vector set).
+    if [ -n "$gen_ok" ]; then
+        note "callgrind: instructions per cycle of the $ilanes-lane generated Icarus bench"
+        cg_vvp() { # cg_vvp DIR: "cycles instructions"
+            local d=$1 ir
+            (cd "$d" && valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" vvp -n logq_mac.vvp \
+                +vectors=. >"$d/cg.log" 2>"$d/cg.err") || return 1
+            ir=$(callgrind_annotate "$out/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+            echo "$(icyc "$d/cg.log") $ir"
+        }
+        ivec_cg=300
+        "$LOGQ" vectors mac --lanes "$ilanes" --stall 0 --count "$ivec_cg" -o "$gi/cg" >/dev/null 2>&1 &&
+            sim/icarus/run.sh "$gi/rtl" "$gi/cg" >/dev/null 2>&1
+        if r1=$(cg_vvp "$gi/short") && r2=$(cg_vvp "$gi/cg"); then
+            per=$(awk -v a="$r1" -v b="$r2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+                if (y[1] > x[1]) printf "%.0f", (y[2] - x[2]) / (y[1] - x[1]) }')
+            row callgrind "icarus $ilanes lanes (generated bench): instructions/cycle" Ir/cycle "$per" "" "" \
+                "difference of $ivec_cg and $ivec_short vectors"
+        else
+            na callgrind "icarus $ilanes lanes (generated bench): instructions/cycle" "valgrind failed"
+        fi
+    fi
     rm -f "$out/cg.out"
 fi
 

@@ -5,9 +5,10 @@
  * gives every width.
  *
  * This file is the block's whole description (gen/blocks/block.h): its options, the
- * derivation of its configuration, its ports, its files (NAME.v: the top with the
- * lane module NAME_prod after it; NAME.h: parameters, derived constants and the port
- * layout), its view, its report and its stimulus with the model's expected outputs. */
+ * derivation of its configuration, its ports, its files (NAME.v: the top, whose
+ * function NAME_prod is one lane's product; NAME.h: parameters, derived constants and
+ * the port layout), its view, its report and its stimulus with the model's expected
+ * outputs. */
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,22 +52,16 @@ static void emit_const_mult(vw *v, const char *dst, const char *src, int w, uint
             first = 0;
         }
     vw_line(v, "%s: shift-adds, no multiplier", line);
-    /* the sum, one term a line */
+    /* the sum of the shifted terms */
     n = 0;
     first = 1;
-    n += (size_t)snprintf(line + n, sizeof line - n, "wire signed [%d:0] %s =", w - 1, dst);
     for (int k = 31; k >= 0; k--)
         if ((c >> k) & 1u) {
-            if (!first) {
-                vw_line(v, "%s", line);
-                n = 0;
-                n += (size_t)snprintf(line, sizeof line, "    + (%s <<< %d)", src, k);
-            } else {
-                n += (size_t)snprintf(line + n, sizeof line - n, " (%s <<< %d)", src, k);
-            }
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s(%s <<< %d)", first ? "" : " + ",
+                                  src, k);
             first = 0;
         }
-    vw_line(v, "%s;", line);
+    vw_wire(v, 1, w, dst, "%s", line);
 }
 
 /* Fields of one log operand: m (magnitude), zero, sign. */
@@ -84,26 +79,29 @@ static void emit_log_fields(vw *v, const char *port, const char *pfx, const lq_f
     }
 }
 
-/* The final truncation `p = floor(full / 2^T)`: the full word's low bits are unused
- * when T > 0. */
-static void emit_trunc(vw *v, const mac_gen *g)
+/* The final truncation `p = floor(full / 2^T)` into p: the full word's low bits are
+ * unused when T > 0. */
+static void emit_trunc(vw *v, const mac_gen *g, const char *p)
 {
     int WP = g->wd.prod_bits, T = g->wd.trunc;
-    if (T == 0)
-        vw_line(v, "assign p = full;");
-    else if (T >= WP)
-        vw_line(v, "assign p = full[%d];  // floor(full / 2^%d) is 0 or -1", WP - 1, T);
-    else
-        vw_line(v, "assign p = full[%d:%d];  // floor(full / 2^%d)", WP - 1, T, T);
+    if (T == 0) {
+        vw_assign(v, p, "full");
+    } else if (T >= WP) {
+        vw_line(v, "// floor(full / 2^%d) is 0 or -1", T);
+        vw_assign(v, p, "full[%d]", WP - 1);
+    } else {
+        vw_line(v, "// floor(full / 2^%d)", T);
+        vw_assign(v, p, "full[%d:%d]", WP - 1, T);
+    }
 }
 
 static void emit_full_decl(vw *v, const mac_gen *g)
 {
     if (g->wd.trunc > 0)
-        vw_line(v, "/* verilator lint_off UNUSED */");
+        vw_decl(v, "/* verilator lint_off UNUSED */");
     vw_wire(v, 1, g->wd.prod_bits, "full", NULL);
     if (g->wd.trunc > 0)
-        vw_line(v, "/* verilator lint_on UNUSED */");
+        vw_decl(v, "/* verilator lint_on UNUSED */");
 }
 
 static void emit_prod_shift(vw *v, const mac_gen *g)
@@ -139,7 +137,8 @@ static void emit_prod_shift(vw *v, const mac_gen *g)
         if (c->mode == LQ_MAC_SHIFT) {
             vw_sext(v, "a_w", "a_s", AE, AE + P + 1);
             emit_const_mult(v, "a_c", "a_w", AE + P + 1, w->sqrt2_const);
-            vw_line(v, "wire signed [%d:0] a_1 = a_w <<< %d;  // times 2^%d", AE + P, P, P);
+            vw_line(v, "// times 2^%d", P);
+            vw_wire(v, 1, AE + P + 1, "a_1", "a_w <<< %d", P);
             vw_wire(v, 1, AE + P + 1, "a_m", "t[0] ? a_c : a_1");
             vw_sext(v, "a_x", "a_m", AE + P + 1, WP);
         }
@@ -147,7 +146,8 @@ static void emit_prod_shift(vw *v, const mac_gen *g)
             vw_wire(v, 0, 1, "sh", "1'b0");
     }
     if (c->mode == LQ_MAC_SHIFT) {
-        vw_line(v, "wire signed [%d:0] mag = a_x <<< sh;  // the barrel shifter", WP - 1);
+        vw_line(v, "// the barrel shifter");
+        vw_wire(v, 1, WP, "mag", "a_x <<< sh");
         vw_assign(v, "full", "w_zero ? %s : (%s ? -mag : mag)", vw_lit(l1, WP, 1, 0), neg);
     } else {
         /* mult: decode the weight to its aligned value and multiply. */
@@ -162,10 +162,11 @@ static void emit_prod_shift(vw *v, const mac_gen *g)
         vw_sext(v, "a_m2", "a_s", AE, WM);
         vw_sext(v, "w_m2", "w_v", WV, WM);
         if (WM > WP)
-            vw_line(v, "/* verilator lint_off UNUSED */");
-        vw_line(v, "wire signed [%d:0] prod = a_m2 * w_m2;  // the multiplier", WM - 1);
+            vw_decl(v, "/* verilator lint_off UNUSED */");
+        vw_line(v, "// the multiplier");
+        vw_wire(v, 1, WM, "prod", "a_m2 * w_m2");
         if (WM > WP) {
-            vw_line(v, "/* verilator lint_on UNUSED */");
+            vw_decl(v, "/* verilator lint_on UNUSED */");
             vw_assign(v, "full", "prod[%d:0]", WP - 1);
         } else {
             vw_assign(v, "full", "prod");
@@ -196,7 +197,8 @@ static void emit_prod_loglog(vw *v, const mac_gen *g)
     if (!w->half) {
         vw_line(v, "// exponent sum e = %d + s; aligned shift s = (m_w - 1) + (m_a - 1)", emin);
         vw_wire(v, 0, SW, "s", "w_mx + a_mx - %s", vw_lit(l1, SW, 0, 2));
-        vw_line(v, "wire signed [%d:0] mag = %s <<< s;  // one-hot", WP - 1, vw_lit(l1, WP, 1, 1));
+        vw_line(v, "// one-hot");
+        vw_wire(v, 1, WP, "mag", "%s <<< s", vw_lit(l1, WP, 1, 1));
     } else {
         vw_line(v, "// half-step exponent sum e = %d + (m_w - 1) + (m_a - 1);", emin);
         vw_line(v, "// t = e - %d: odd e <=> t[0]", emin - w->odd_offset);
@@ -207,35 +209,53 @@ static void emit_prod_loglog(vw *v, const mac_gen *g)
     vw_assign(v, "full", "zero ? %s : (%s ? -mag : mag)", vw_lit(l1, WP, 1, 0), neg);
 }
 
-static void emit_prod(lq_file *f, const mac_gen *g)
+/* The function NAME_prod (inside the top module): one lane's product. A function and
+ * not a lane module, so that a product stage computes it inside its clocked block:
+ * simulators then evaluate the products once per clock edge, not on every change of
+ * the input buses (Verilator would put them in its input pass, run twice per cycle). */
+static void emit_prod(vw *v, const mac_gen *g)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
-    vw v;
-    /* written after the top module, in NAME.v: one self-contained file per block */
-    file_printf(f, "\n//\n// %s_prod: the product of one lane, in the output's fixed point\n"
-                   "// (%d fraction bits%s). Combinational. See docs/mac.md.\n\n",
-                g->name, w->frac, w->trunc ? ", truncated by floor" : ", exact");
-    file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    /* one self-contained file per block: the lane module shares NAME.v on purpose */
-    file_printf(f, "/* verilator lint_off DECLFILENAME */\n");
-    file_printf(f, "module %s_prod (\n", g->name);
-    file_printf(f, "    input  wire [%d:0] a,  // %s activation\n", c->a.bits - 1,
-                c->mode == LQ_MAC_LOGLOG ? "log" : "linear");
-    file_printf(f, "    input  wire [%d:0] w,  // log weight\n", c->w.bits - 1);
-    file_printf(f, "    output wire [%d:0] p   // product, signed\n);\n", w->prod_out_bits - 1);
-    vw_init(&v, f, 1);
+    lq_file decl, body;
+    vw b;
+    memset(&decl, 0, sizeof decl);
+    memset(&body, 0, sizeof body);
+    vw_line(v, "// %s_prod: the product of one lane, in the output's fixed point", g->name);
+    vw_line(v, "// (%d fraction bits%s). See docs/mac.md.", w->frac,
+            w->trunc ? ", truncated by floor" : ", exact");
+    vw_open(v, "function signed [%d:0] %s_prod;", w->prod_out_bits - 1, g->name);
+    vw_line(v, "input [%d:0] a;  // %s activation", c->a.bits - 1,
+            c->mode == LQ_MAC_LOGLOG ? "log" : "linear");
+    vw_line(v, "input [%d:0] w;  // log weight", c->w.bits - 1);
+    vw_init(&b, &body, v->indent + 1);
+    vw_proc(&b, &decl, v->indent);
     if (c->mode == LQ_MAC_LOGLOG)
-        emit_prod_loglog(&v, g);
+        emit_prod_loglog(&b, g);
     else
-        emit_prod_shift(&v, g);
-    emit_trunc(&v, g);
-    file_printf(f, "endmodule\n/* verilator lint_on DECLFILENAME */\n\n`default_nettype wire\n`resetall\n");
+        emit_prod_shift(&b, g);
+    {
+        char fn[80];
+        snprintf(fn, sizeof fn, "%s_prod", g->name);
+        emit_trunc(&b, g, fn);
+    }
+    if (decl.failed || body.failed)
+        v->f->failed = 1;
+    if (decl.data)
+        file_puts(v->f, decl.data);
+    vw_line(v, "begin");
+    if (body.data)
+        file_puts(v->f, body.data);
+    vw_line(v, "end");
+    vw_close(v, "endfunction");
+    free(decl.data);
+    free(body.data);
 }
 
 /* ---- NAME.v ---- */
 
-static void emit_adder_tree(vw *v, const mac_gen *g, const char *src, int *stage)
+/* The tree above the products t0_0 .. t0_{N-1}. */
+static void emit_adder_tree(vw *v, const mac_gen *g, int *stage)
 {
     int N = g->cfg.lanes, WPT = g->wd.prod_out_bits, D = g->wd.tree_levels, n = N;
     enum { NODES = LQ_MAC_LANES_MAX / 2 + 1 }; /* the widest level */
@@ -243,10 +263,6 @@ static void emit_adder_tree(vw *v, const mac_gen *g, const char *src, int *stage
     const char *dp[NODES], *sp[NODES];
     vw_blank(v);
     vw_line(v, "// Adder tree: level j adds pairs of level j-1, one bit wider per level.");
-    for (int i = 0; i < N; i++) {
-        snprintf(name, sizeof name, "t0_%d", i);
-        vw_wire(v, 1, WPT, name, "%s[%d:%d]", src, (i + 1) * WPT - 1, i * WPT);
-    }
     for (int j = 1; j <= D; j++) {
         int wi = WPT + j - 1, m = (n + 1) / 2, reg = g->reg_level[j];
         const char *pre = reg ? "s" : "t";
@@ -349,33 +365,32 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         vw_assign(&v, "in_ready", "!in_last || out_free");
     }
     vw_blank(&v);
-    vw_line(&v, "// Products, one per lane.");
-    vw_line(&v, "wire [LANES*PROD_BITS-1:0] prod;");
-    vw_line(&v, "genvar i;");
-    vw_open(&v, "generate");
-    vw_open(&v, "for (i = 0; i < LANES; i = i + 1) begin : g_lane");
-    {
-        char inst[96];
-        static const char *const pins[] = {"a", "w", "p"};
-        static const char *const exprs[] = {"in_a[i*A_BITS +: A_BITS]", "in_w[i*W_BITS +: W_BITS]",
-                                            "prod[i*PROD_BITS +: PROD_BITS]"};
-        snprintf(inst, sizeof inst, "%s_prod", g->name);
-        vw_instance(&v, inst, "u_prod", pins, exprs, 3);
-    }
-    vw_close(&v, "end");
-    vw_close(&v, "endgenerate");
+    emit_prod(&v, g);
     vw_blank(&v);
-
-    /* stage bookkeeping: level 0 */
-    const char *src = "prod";
-    if (g->reg_level[0]) {
-        stage++;
-        vw_line(&v, "// Stage %d: product registers.", stage);
-        vw_line(&v, "reg [LANES*PROD_BITS-1:0] prod_r;");
-        vw_line(&v, "always @(posedge clk) if (en) prod_r <= prod;");
-        src = "prod_r";
+    /* the products t0_i: registered (stage 1: computed in the clocked block) or wires */
+    {
+        static char dst[LQ_MAC_LANES_MAX][16], expr[LQ_MAC_LANES_MAX][96];
+        const char *dp[LQ_MAC_LANES_MAX], *ep[LQ_MAC_LANES_MAX];
+        for (int i = 0; i < N; i++) {
+            snprintf(dst[i], sizeof dst[i], "t0_%d", i);
+            snprintf(expr[i], sizeof expr[i], "%s_prod(in_a[%d:%d], in_w[%d:%d])", g->name,
+                     (i + 1) * A - 1, i * A, (i + 1) * B - 1, i * B);
+            dp[i] = dst[i];
+            ep[i] = expr[i];
+        }
+        if (g->reg_level[0]) {
+            stage++;
+            vw_line(&v, "// Stage %d: the products, one register per lane.", stage);
+            for (int i = 0; i < N; i++)
+                vw_reg(&v, 1, WPT, dst[i]);
+            vw_stage(&v, "en", dp, ep, N);
+        } else {
+            vw_line(&v, "// The products, one per lane.");
+            for (int i = 0; i < N; i++)
+                vw_wire(&v, 1, WPT, dst[i], "%s", expr[i]);
+        }
     }
-    emit_adder_tree(&v, g, src, &stage);
+    emit_adder_tree(&v, g, &stage);
     /* valid and last along the stages */
     if (S > 0) {
         vw_blank(&v);
@@ -446,7 +461,6 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
 static int write_v(lq_file *f, const void *state, const lq_cmd *c)
 {
     emit_top(f, state, c);
-    emit_prod(f, state);
     return 0;
 }
 
@@ -915,7 +929,7 @@ static int mac_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_commo
 /* ---- the descriptor ---- */
 
 static const blk_file mac_files[] = {
-    {"%s.v", "the top module, then NAME_prod (one lane's product)", write_v, 1},
+    {"%s.v", "the top module, with the function NAME_prod (one lane's product)", write_v, 1},
     {"%s.h", "every parameter, derived constant and the port layout (C)", write_h, 0},
 };
 

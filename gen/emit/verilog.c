@@ -9,6 +9,14 @@ void vw_init(vw *w, lq_file *f, int indent)
 {
     w->f = f;
     w->indent = indent;
+    w->decl = NULL;
+    w->decl_indent = 0;
+}
+
+void vw_proc(vw *w, lq_file *decl, int decl_indent)
+{
+    w->decl = decl;
+    w->decl_indent = decl_indent;
 }
 
 static void vw_vline(vw *w, const char *fmt, va_list ap)
@@ -72,10 +80,39 @@ const char *vw_range(char *buf, size_t len, int width)
     return buf;
 }
 
+/* A line in the declarations of procedural mode. */
+static void decl_line(vw *w, const char *text)
+{
+    vw d;
+    vw_init(&d, w->decl, w->decl_indent);
+    vw_line(&d, "%s", text);
+}
+
+void vw_decl(vw *w, const char *text)
+{
+    if (w->decl)
+        decl_line(w, text);
+    else
+        vw_line(w, "%s", text);
+}
+
 void vw_wire(vw *w, int is_signed, int width, const char *name, const char *expr_fmt, ...)
 {
     char r[32], expr[1024];
     va_list ap;
+    if (w->decl) {
+        char d[128];
+        snprintf(d, sizeof d, "reg %s%s%s;", is_signed ? "signed " : "",
+                 vw_range(r, sizeof r, width), name);
+        decl_line(w, d);
+        if (!expr_fmt)
+            return;
+        va_start(ap, expr_fmt);
+        vsnprintf(expr, sizeof expr, expr_fmt, ap);
+        va_end(ap);
+        vw_line(w, "%s = %s;", name, expr);
+        return;
+    }
     if (!expr_fmt) {
         vw_line(w, "wire %s%s%s;", is_signed ? "signed " : "", vw_range(r, sizeof r, width), name);
         return;
@@ -100,7 +137,10 @@ void vw_assign(vw *w, const char *lhs, const char *expr_fmt, ...)
     va_start(ap, expr_fmt);
     vsnprintf(expr, sizeof expr, expr_fmt, ap);
     va_end(ap);
-    vw_line(w, "assign %s = %s;", lhs, expr);
+    if (w->decl)
+        vw_line(w, "%s = %s;", lhs, expr);
+    else
+        vw_line(w, "assign %s = %s;", lhs, expr);
 }
 
 void vw_sext(vw *w, const char *dst, const char *src, int ws, int wdst)

@@ -18,9 +18,17 @@
 typedef struct {
     lq_file *f;
     int indent;     /* levels of 4 spaces */
+    lq_file *decl;  /* procedural mode (a function body): the declarations, or NULL */
+    int decl_indent;
 } vw;
 
 void vw_init(vw *w, lq_file *f, int indent);
+/* Procedural mode, for the body of a function: from now on vw_wire declares a reg in
+ * decl (at decl_indent) and writes a blocking assignment "name = expr;" to the body,
+ * vw_assign writes "lhs = expr;", and vw_decl lines go to decl. */
+void vw_proc(vw *w, lq_file *decl, int decl_indent);
+/* A line among the declarations (a lint pragma around one), in either mode. */
+void vw_decl(vw *w, const char *text);
 /* One line at the current indentation (fmt without the newline). */
 void vw_line(vw *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An empty line. */

@@ -77,16 +77,32 @@ template <std::size_t N> static void get(const VlWide<N>& p, uint32_t* w)
     for (std::size_t i = 0; i < N; i++) w[i] = p[i];
 }
 
-// Pack lane codes (width bits each, lane 0 in the LSBs) into 32-bit words, a whole
-// code per step (the words array has one spare word for the straddling code).
-static void pack(const uint32_t* codes, int bits, uint32_t* words, int nwords)
+// Pack lane codes (BITS bits each, lane 0 in the LSBs) into 32-bit words, a whole code
+// per step (the words array has one spare word for the straddling code). BITS and
+// LANES are constants, so the positions fold away.
+// The inverse of pack: lane codes from the port words.
+template <int BITS> static void unpack(const uint32_t* words, uint32_t* codes)
 {
-    const uint64_t m = bits >= 32 ? 0xffffffffull : (1ull << bits) - 1;
+    const uint64_t m = BITS >= 32 ? 0xffffffffull : (1ull << BITS) - 1;
+#pragma GCC unroll 16
+    for (int i = 0; i < LANES; i++) {
+        const int pos = i * BITS;
+        uint64_t v = words[pos / 32] >> (pos % 32);
+        if (pos % 32 + BITS > 32) v |= (uint64_t)words[pos / 32 + 1] << (32 - pos % 32);
+        codes[i] = (uint32_t)(v & m);
+    }
+}
+
+template <int BITS> static void pack(const uint32_t* codes, uint32_t* words, int nwords)
+{
+    const uint64_t m = BITS >= 32 ? 0xffffffffull : (1ull << BITS) - 1;
     std::memset(words, 0, sizeof(uint32_t) * nwords);
-    for (int i = 0, pos = 0; i < LANES; i++, pos += bits) {
+#pragma GCC unroll 16
+    for (int i = 0; i < LANES; i++) {
+        const int pos = i * BITS;
         uint64_t v = ((uint64_t)codes[i] & m) << (pos % 32);
         words[pos / 32] |= (uint32_t)v;
-        if (pos % 32 + bits > 32) words[pos / 32 + 1] |= (uint32_t)(v >> 32);
+        if (pos % 32 + BITS > 32) words[pos / 32 + 1] |= (uint32_t)(v >> 32);
     }
 }
 
@@ -110,13 +126,15 @@ static int wide_cmp(const lq_wide& x, const lq_wide& y)
 }
 
 struct Beat {
-    uint32_t a[LQ_MAC_LANES_MAX];
-    uint32_t w[LQ_MAC_LANES_MAX];
+    uint32_t a[LANES];
+    uint32_t w[LANES];
     int last;
 };
 
+// An expected output: the model's sum (as int64 when OUT_BITS <= 64: sum64).
 struct Expect {
     lq_wide sum;
+    int64_t sum64;
     uint64_t vector;
     long beats;
     Beat last_beat;
@@ -153,7 +171,23 @@ struct Stim {
     std::vector<uint32_t> w_extremes, a_extremes;
     uint32_t best_a = 0, best_w = 0;  // extreme product of the current vector
 
-    uint32_t rnd(int bits) { return (uint32_t)lq_rng_u64(&rng) & mask(bits); }
+    // Random bits drawn from 64-bit words (a code per few bits, not per generator call).
+    uint64_t pool = 0;
+    int pool_bits = 0;
+    uint32_t rnd(int bits)
+    {
+        if (pool_bits < bits) {
+            pool = lq_rng_u64(&rng);
+            pool_bits = 64;
+        }
+        uint32_t v = (uint32_t)pool & mask(bits);
+        pool = bits >= 64 ? 0 : pool >> bits;
+        pool_bits -= bits;
+        return v;
+    }
+    // An index in [0, n), n <= 256 (a table of corner codes): 16 pool bits scaled, a
+    // bias below n / 2^16, which stimulus does not mind.
+    uint32_t below(uint32_t n) { return (uint32_t)(((uint64_t)rnd(16) * n) >> 16); }
 
     void init()
     {
@@ -194,8 +228,28 @@ struct Stim {
             }
     }
 
-    void next(Beat& b)
+    // nbits random bits into words[0..nwords) (zero above nbits).
+    void random_words(uint32_t* words, int nwords, int nbits)
     {
+        for (int k = 0; k < nwords; k += 2) {
+            uint64_t r = lq_rng_u64(&rng);
+            words[k] = (uint32_t)r;
+            if (k + 1 < nwords) words[k + 1] = (uint32_t)(r >> 32);
+        }
+        for (int k = 0; k < nwords; k++) {
+            int lo = 32 * k;
+            words[k] &= lo >= nbits ? 0u : nbits - lo >= 32 ? 0xffffffffu : (1u << (nbits - lo)) - 1u;
+        }
+    }
+
+    // What next() produced: the words must be packed from the codes (CODES), they were
+    // drawn and the codes unpacked from them (WORDS), or nothing changed (SAME: the
+    // extreme vectors repeat one beat).
+    enum Fill { CODES, WORDS, SAME };
+
+    Fill next(Beat& b, uint32_t* aw, int naw, uint32_t* ww, int nww)
+    {
+        Fill fill = CODES;
         if (exhaustive) {
             uint64_t k = ex_next++;
             for (int i = 0; i < LANES; i++) {
@@ -203,8 +257,9 @@ struct Stim {
                 b.w[i] = (uint32_t)k & mask(W_BITS);
             }
             b.last = 1;
-            return;
+            return CODES;
         }
+        bool first = remaining == 0;
         if (remaining == 0) {
             long K = cfg.max_beats;
             if (sweep < sweep_total) {
@@ -224,34 +279,43 @@ struct Stim {
                 }
             }
         }
-        for (int i = 0; i < LANES; i++) {
-            switch (kind) {
-            case 0:
-                b.a[i] = rnd(A_BITS);
-                b.w[i] = rnd(W_BITS);
+        switch (kind) {
+        case 0:  // uniform codes: draw the port words, unpack the lanes from them
+            random_words(aw, naw, LANES * A_BITS);
+            random_words(ww, nww, LANES * W_BITS);
+            unpack<A_BITS>(aw, b.a);
+            unpack<W_BITS>(ww, b.w);
+            fill = WORDS;
+            break;
+        case 1:
+            for (int i = 0; i < LANES; i++) {
+                b.a[i] = rnd(1) ? rnd(A_BITS) : a_extremes[below((uint32_t)a_extremes.size())];
+                b.w[i] = rnd(1) ? rnd(W_BITS) : w_extremes[below((uint32_t)w_extremes.size())];
+            }
+            break;
+        case 2:
+            if (!first) {
+                fill = SAME;
                 break;
-            case 1:
-                b.a[i] = lq_rng_below(&rng, 2) ? rnd(A_BITS)
-                                               : a_extremes[lq_rng_below(&rng, a_extremes.size())];
-                b.w[i] = lq_rng_below(&rng, 2) ? rnd(W_BITS)
-                                               : w_extremes[lq_rng_below(&rng, w_extremes.size())];
-                break;
-            case 2:
+            }
+            for (int i = 0; i < LANES; i++) {
                 b.a[i] = best_a;
                 b.w[i] = best_w;
-                break;
-            default: {
+            }
+            break;
+        default:
+            for (int i = 0; i < LANES; i++) {
                 uint64_t k = sweep + (uint64_t)i;
                 b.w[i] = (uint32_t)k & mask(W_BITS);
                 b.a[i] = cfg.mode == LQ_MAC_LOGLOG ? (uint32_t)(k >> W_BITS) & mask(A_BITS)
                                                    : rnd(A_BITS);
-                break;
             }
-            }
+            break;
         }
         if (kind == 3) sweep++;
         remaining--;
         b.last = remaining == 0;
+        return fill;
     }
 };
 
@@ -467,13 +531,17 @@ int main(int argc, char** argv)
             continue;
         }
         if (!have && !done_sending) {
-            st.next(cur);
+            Stim::Fill fill = st.next(cur, awords.data(), AW, wwords.data(), WW);
             have = true;
             offered = false;
-            pack(cur.a, A_BITS, awords.data(), AW);
-            pack(cur.w, W_BITS, wwords.data(), WW);
-            put(top->in_a, awords.data());
-            put(top->in_w, wwords.data());
+            if (fill == Stim::CODES) {
+                pack<A_BITS>(cur.a, awords.data(), AW);
+                pack<W_BITS>(cur.w, wwords.data(), WW);
+            }
+            if (fill != Stim::SAME) {
+                put(top->in_a, awords.data());
+                put(top->in_w, wwords.data());
+            }
             top->in_last = cur.last;
         }
         bool v = have && (offered || p_stall == 0 || lq_rng_below(&st.rng, 100) >= p_stall);
@@ -507,15 +575,17 @@ int main(int argc, char** argv)
                 std::fprintf(fl, "%d\n", cur.last);
             }
             if (check) {
-                lq_wide out;
-                if (lq_mac_step(&model, cur.a, cur.w, cur.last, &out)) {
+                // narrow outputs: the model's int64 step (its fast path), compared as int64
+                Expect e;
+                int got = OUT_BITS <= 64 ? lq_mac_step64(&model, cur.a, cur.w, cur.last, &e.sum64)
+                                         : lq_mac_step(&model, cur.a, cur.w, cur.last, &e.sum);
+                if (got == 1) {
+                    if (OUT_BITS <= 64) lq_wide_from_i64(&e.sum, e.sum64);
                     if (fo) {
                         char h[160];
-                        std::fprintf(fo, "%s\n", lq_wide_hex(&out, OUT_BITS, h));
+                        std::fprintf(fo, "%s\n", lq_wide_hex(&e.sum, OUT_BITS, h));
                         n_out_written++;
                     }
-                    Expect e;
-                    e.sum = out;
                     e.vector = vectors;
                     e.beats = vec_beats;
                     e.last_beat = cur;
@@ -539,10 +609,18 @@ int main(int argc, char** argv)
                 pending--;
             }
             if (check && !expect.empty()) {
-                Expect e = expect.front();
-                expect.pop_front();
-                lq_wide act = wide_from_words(owords.data(), OUT_BITS);
-                if (!lq_wide_eq(&act, &e.sum)) {
+                const Expect& e = expect.front();
+                bool same;
+                if (OUT_BITS <= 64) {
+                    uint64_t raw = (uint64_t)owords[0] | (OUT_BITS > 32 ? (uint64_t)owords[1] << 32 : 0);
+                    const int sh = 64 - OUT_BITS;
+                    same = (int64_t)(raw << sh) >> sh == e.sum64;
+                } else {
+                    lq_wide act = wide_from_words(owords.data(), OUT_BITS);
+                    same = lq_wide_eq(&act, &e.sum);
+                }
+                if (!same) {
+                    lq_wide act = wide_from_words(owords.data(), OUT_BITS);
                     char h1[160], h2[160], d1[170], d2[170];
                     errors++;
                     std::printf("MISMATCH at cycle %" PRIu64 ": output %" PRIu64 " (vector %" PRIu64
@@ -555,6 +633,7 @@ int main(int argc, char** argv)
                     std::printf("  seed %" PRIu64 "; rerun: %s\n", seed, rerun.c_str());
                     if (dumping && errors == 1) write_fail_view(trace, 2 * cycle);
                 }
+                expect.pop_front();
             }
         } else if (pending > 0) {
             if (++idle > 1000 + 100 * (uint64_t)CFG(LATENCY) + (uint64_t)flt.hold) {

@@ -1,0 +1,267 @@
+/* The MAC model's fast paths (lq_mac_fast in cmodel/mac.h) against its general path
+ * (lq_mac_force_general): every (a, w) pair of small configurations of every mode and
+ * base, with and without truncation, codes with stray high bits included; then seeded
+ * random configurations and vectors (up to 256 lanes, vectors longer than max_beats
+ * so the output wraps). The general path is the reference: the products tests of
+ * test_mac.c check it against lq_code_fixed and lq_dequantize.
+ *
+ *   SEED=N build/tests/test_mac_fast     (default seed 1) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cmodel/logq.h"
+#include "check.h"
+
+static uint64_t seed = 1;
+
+static lq_mac_config base_cfg(lq_mac_mode mode, int half, int lanes)
+{
+    lq_mac_config c;
+    memset(&c, 0, sizeof c);
+    c.mode = mode;
+    c.lanes = lanes;
+    c.w = lq_format_default();
+    c.w.scheme = half ? LQ_LOGSQRT2 : LQ_LOG2;
+    c.a = lq_format_default();
+    c.a.scheme = mode == LQ_MAC_LOGLOG ? c.w.scheme : LQ_LINEAR;
+    c.sqrt2_frac = 8;
+    c.frac = LQ_MAC_FRAC_EXACT;
+    c.max_beats = 16;
+    return c;
+}
+
+/* Reset a fast and a general model of c: 0, or -1 when c is refused. */
+static int pair(const lq_mac_config *c, lq_mac_state *fast, lq_mac_state *gen)
+{
+    if (lq_mac_reset(fast, c, NULL, 0) != 0 || lq_mac_reset(gen, c, NULL, 0) != 0)
+        return -1;
+    lq_mac_force_general(gen);
+    return 0;
+}
+
+/* The fast path is chosen exactly when every product fits 62 bits and the output 64. */
+static int wants_fast(const lq_mac_state *s)
+{
+    return s->wd.prod_bits <= 62 && s->wd.out_bits <= 64 && !s->cfg.fault;
+}
+
+static char *cfg_str(const lq_mac_config *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s %s lanes %d w %d%s fsr %d a %d%s fsr %d P %d frac %d K %ld",
+             lq_mac_mode_name(c->mode), c->w.scheme == LQ_LOGSQRT2 ? "sqrt2" : "base2",
+             c->lanes, c->w.bits, c->w.is_signed ? "s" : "u", c->w.fsr, c->a.bits,
+             c->a.is_signed ? "s" : "u", c->a.fsr, c->sqrt2_frac, c->frac, c->max_beats);
+    return buf;
+}
+
+/* Every (a, w) pair, one lane, one beat per vector; codes also with bits above their
+ * width (both paths must ignore them). Returns the number of pairs compared. */
+static long exhaustive_one(const lq_mac_config *c)
+{
+    lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g);
+    long n = 0;
+    char buf[200];
+    if (!f || !g || pair(c, f, g) != 0) {
+        free(f);
+        free(g);
+        return 0;
+    }
+    CHECK((f->fast.path != LQ_MAC_PATH_GENERAL) == wants_fast(f), "path choice: %s",
+          cfg_str(c, buf, sizeof buf));
+    for (uint32_t a = 0; a < (2u << c->a.bits); a++)
+        for (uint32_t w = 0; w < (2u << c->w.bits); w++) {
+            uint32_t ax = a | (a >> c->a.bits ? 0xa5000000u : 0u), wx = w;
+            lq_wide of, og;
+            int64_t o64;
+            CHECK(lq_mac_step(f, &ax, &wx, 1, &of) == 1, "fast step");
+            CHECK(lq_mac_step(g, &ax, &wx, 1, &og) == 1, "general step");
+            if (!lq_wide_eq(&of, &og)) {
+                char d1[170], d2[170];
+                CHECK(0, "%s: a=0x%x w=0x%x fast %s general %s", cfg_str(c, buf, sizeof buf),
+                      ax, wx, lq_wide_dec(&of, d1), lq_wide_dec(&og, d2));
+            }
+            if (f->wd.out_bits <= 64) {
+                CHECK(lq_mac_step64(f, &ax, &wx, 1, &o64) == 1 && o64 == (int64_t)og.limb[0],
+                      "step64 %s a=0x%x w=0x%x", cfg_str(c, buf, sizeof buf), ax, wx);
+            }
+            n++;
+        }
+    free(f);
+    free(g);
+    return n;
+}
+
+static void test_exhaustive_small(void)
+{
+    long pairs = 0, configs = 0;
+    for (int mode = 0; mode < 3; mode++)
+        for (int half = 0; half <= 1; half++)
+            for (int wb = 2; wb <= 5; wb++)
+                for (int ws = 0; ws <= 1; ws++)
+                    for (int ab = 1; ab <= 6; ab++)
+                        for (int as = 0; as <= 1; as++)
+                            for (int fr = 0; fr < 3; fr++) {
+                                lq_mac_config c = base_cfg((lq_mac_mode)mode, half, 1);
+                                lq_mac_widths wd;
+                                c.w.bits = wb;
+                                c.w.is_signed = ws;
+                                c.w.fsr = wb - 4;
+                                c.a.bits = ab;
+                                c.a.is_signed = as;
+                                c.a.fsr = mode == LQ_MAC_LOGLOG ? 1 : ab - as;
+                                c.sqrt2_frac = 1 + 7 * (wb & 1);
+                                if (lq_mac_derive(&c, &wd, NULL, 0) != 0)
+                                    continue;
+                                /* exact, 3 bits dropped, and (almost) every bit dropped */
+                                c.frac = fr == 0 ? LQ_MAC_FRAC_EXACT
+                                         : fr == 1 ? wd.frac_exact - 3
+                                                   : wd.frac_exact - wd.prod_bits - 1;
+                                pairs += exhaustive_one(&c);
+                                configs++;
+                            }
+    CHECK(configs > 1000 && pairs > 100000, "%ld configurations, %ld pairs", configs, pairs);
+    printf("  exhaustive: %ld configurations, %ld (a, w) pairs\n", configs, pairs);
+}
+
+/* A random configuration: any mode, base and width the model accepts, often at the
+ * edge of the fast path (products of 55..70 bits), lanes 1..256. */
+static lq_mac_config random_cfg(lq_rng *r)
+{
+    lq_mac_config c = base_cfg((lq_mac_mode)lq_rng_below(r, 3), (int)lq_rng_below(r, 2),
+                               1 + (int)lq_rng_below(r, lq_rng_below(r, 4) ? 32 : 256));
+    lq_mac_widths wd;
+    c.w.is_signed = (int)lq_rng_below(r, 2);
+    c.w.bits = (c.w.is_signed ? 2 : 1) + (int)lq_rng_below(r, c.w.is_signed ? 6 : 7);
+    c.w.fsr = (int)lq_rng_below(r, 9) - 4;
+    if (c.mode == LQ_MAC_LOGLOG) {
+        c.a.is_signed = (int)lq_rng_below(r, 2);
+        c.a.bits = (c.a.is_signed ? 2 : 1) + (int)lq_rng_below(r, c.a.is_signed ? 6 : 7);
+        c.a.fsr = (int)lq_rng_below(r, 9) - 4;
+    } else {
+        c.a.is_signed = (int)lq_rng_below(r, 2);
+        c.a.bits = 1 + (int)lq_rng_below(r, 32);
+        c.a.fsr = (int)lq_rng_below(r, 40) - 8;
+    }
+    c.sqrt2_frac = 1 + (int)lq_rng_below(r, 30);
+    c.max_beats = 1 + (long)lq_rng_below(r, lq_rng_below(r, 2) ? 64 : 1L << 20);
+    if (lq_mac_derive(&c, &wd, NULL, 0) == 0 && lq_rng_below(r, 3) == 0)
+        c.frac = wd.frac_exact - (int)lq_rng_below(r, (uint64_t)wd.prod_bits + 4);
+    return c;
+}
+
+static uint32_t random_code(lq_rng *r, int bits)
+{
+    uint32_t m = bits >= 32 ? 0xffffffffu : (1u << bits) - 1u;
+    uint64_t k = lq_rng_below(r, 8);
+    uint32_t v = (uint32_t)lq_rng_u64(r);
+    if (k == 0)
+        return v; /* stray high bits */
+    if (k == 1)
+        return 0;
+    if (k == 2)
+        return m; /* the largest magnitude, negative */
+    if (k == 3)
+        return m >> 1;
+    return v & m;
+}
+
+static void test_random(void)
+{
+    lq_rng r;
+    int configs = 0, fast = 0;
+    long beats = 0;
+    lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g);
+    uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
+    char buf[200];
+    if (!f || !g)
+        return;
+    lq_rng_seed(&r, seed);
+    while (configs < 600) {
+        lq_mac_config c = random_cfg(&r);
+        if (pair(&c, f, g) != 0)
+            continue;
+        configs++;
+        fast += f->fast.path != LQ_MAC_PATH_GENERAL;
+        CHECK((f->fast.path != LQ_MAC_PATH_GENERAL) == wants_fast(f), "path choice: %s",
+              cfg_str(&c, buf, sizeof buf));
+        for (int v = 0; v < 6; v++) {
+            /* some vectors longer than max_beats: the sum wraps to out_bits */
+            long len = 1 + (long)lq_rng_below(&r, v == 5 ? (uint64_t)c.max_beats * 3 + 8 : 40);
+            if (len > 4000)
+                len = 4000;
+            for (long b = 0; b < len; b++) {
+                lq_wide of, og;
+                int last = b == len - 1, rf, rg;
+                for (int i = 0; i < c.lanes; i++) {
+                    a[i] = random_code(&r, c.a.bits);
+                    w[i] = random_code(&r, c.w.bits);
+                }
+                rf = lq_mac_step(f, a, w, last, &of);
+                rg = lq_mac_step(g, a, w, last, &og);
+                beats++;
+                CHECK(rf == rg, "return %d vs %d", rf, rg);
+                if (rf == 1 && !lq_wide_eq(&of, &og)) {
+                    char d1[170], d2[170];
+                    CHECK(0, "%s: vector %d of %ld beats: fast %s general %s; SEED=%llu",
+                          cfg_str(&c, buf, sizeof buf), v, len, lq_wide_dec(&of, d1),
+                          lq_wide_dec(&og, d2), (unsigned long long)seed);
+                }
+            }
+        }
+    }
+    /* the grid reaches both sides of the fast path's limits */
+    CHECK(fast > 100 && configs - fast > 30, "%d of %d configurations fast", fast, configs);
+    printf("  random (SEED=%llu): %d configurations (%d on a fast path), %ld beats\n",
+           (unsigned long long)seed, configs, fast, beats);
+    free(f);
+    free(g);
+}
+
+/* The default configurations of `logq gen mac` (every mode and base) take a fast
+ * path; step64 refuses outputs wider than 64 bits; force_general takes effect. */
+static void test_paths(void)
+{
+    lq_mac_state *s = malloc(sizeof *s);
+    uint32_t a[16] = {0}, w[16] = {0};
+    int64_t o;
+    if (!s)
+        return;
+    for (int mode = 0; mode < 3; mode++)
+        for (int half = 0; half <= 1; half++) {
+            lq_mac_config c = base_cfg((lq_mac_mode)mode, half, 16);
+            c.max_beats = 1024;
+            if (mode != LQ_MAC_LOGLOG) {
+                c.a.bits = 8;
+                c.a.fsr = 7;
+            }
+            CHECK(lq_mac_reset(s, &c, NULL, 0) == 0, "reset");
+            CHECK(s->fast.path != LQ_MAC_PATH_GENERAL, "%s base %s: general path",
+                  lq_mac_mode_name(c.mode), half ? "sqrt2" : "2");
+            lq_mac_force_general(s);
+            CHECK(s->fast.path == LQ_MAC_PATH_GENERAL && s->fast.kernel == NULL, "forced");
+            CHECK(lq_mac_step64(s, a, w, 1, &o) == 1 && o == 0, "general step64");
+        }
+    {
+        lq_mac_config c = base_cfg(LQ_MAC_SHIFT, 0, 16);
+        c.a.bits = 32;
+        c.w.bits = 8;
+        CHECK(lq_mac_reset(s, &c, NULL, 0) == 0 && s->wd.out_bits > 64, "wide config");
+        CHECK(s->fast.path == LQ_MAC_PATH_GENERAL, "wide config: general path");
+        CHECK(lq_mac_step64(s, a, w, 1, &o) == -1, "step64 refuses %d bits", s->wd.out_bits);
+    }
+    free(s);
+}
+
+int main(int argc, char **argv)
+{
+    const char *e = getenv("SEED");
+    check_init(argc, argv);
+    if (e && *e)
+        seed = strtoull(e, NULL, 10);
+    printf("test_mac_fast: seed %llu; rerun: SEED=%llu %s\n", (unsigned long long)seed,
+           (unsigned long long)seed, argv[0]);
+    RUN(test_paths);
+    RUN(test_exhaustive_small);
+    RUN(test_random);
+    return check_done();
+}
