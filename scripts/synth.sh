@@ -152,6 +152,7 @@ for f in "${srcs[@]}"; do [ -r "$f" ] || die "cannot read source '$f'"; done
 [ -n "$out" ] || out=build/synth/$label
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
+rm -f "$out"/critpath-*.txt
 for t in yosys jq; do command -v $t >/dev/null || die "needs $t (make deps)"; done
 
 # Warnings that are expected and harmless; everything else fails the run.
@@ -366,6 +367,8 @@ for d in "${devs[@]}"; do
             { v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
                                  printf "%.2f %.2f %.2f\n", m, v[1], v[NR] }')
         echo "$label,$top,$dev,$nl,$lcs,$total,$dspu,$med,$mn,$mx,${#fmaxes[@]},ok,$meta" >>"$pnr_csv"
+        "$here/critpath.sh" "$out/pnr-$dev-$nl-seed1.log" >"$out/critpath-$dev-$nl.txt" 2>&1 ||
+            failmsg "$label $dev ($nl): no critical path in $out/pnr-$dev-$nl-seed1.log"
     else
         echo "$label,$top,$dev,$nl,${lcs:-},${total:-},,,,,0,$status,$meta" >>"$pnr_csv"
     fi
@@ -417,6 +420,13 @@ fi
             printf "| %s | %s (`%s`) | %s | %s | %s | %s | %s | %s | %s | %s |\n", $3, $4, $14, lc, $7, $8, $9, $10, $11, $12, $15 }'
         echo
     fi
+    for f in "$out"/critpath-*.txt; do
+        [ -e "$f" ] || continue
+        n=${f##*/critpath-}
+        echo "Critical path, ${n%.txt}, seed 1 (scripts/critpath.sh): $(awk '/ cell\(s\) /{ printf "%s%s", sep, $NF; sep = " -> " }' "$f");" \
+             "$(sed -n 's/^total: //p' "$f")"
+        echo
+    done
     [ -n "$eqv_line" ] && echo "$eqv_line" && echo
     echo "Wrapper: clk, rst, si, ld, so; block inputs and outputs registered (scripts/fpga-wrap.sh)."
 } >"$out/report.md"
