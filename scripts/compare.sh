@@ -33,6 +33,7 @@ FAMILIES=${COMPARE_FAMILIES:-ice40,ice40-abc9,ice40-dsp,ecp5,ecp5-abc9,xilinx,xi
 DEVICES=${COMPARE_DEVICES:-hx8k,up5k,ecp5-25k,ecp5-25k:ecp5-abc9}
 SEEDS=${COMPARE_SEEDS:-3}
 die() { echo "compare: $*" >&2; exit 2; }
+trap 'echo "compare: interrupted" >&2; exit 130' INT TERM
 
 # gen_args NAME: the `logq gen mac` options of a point (MODE-nLANES-wWIDTH).
 gen_args() {

@@ -47,6 +47,8 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 die() { echo "synth: $*" >&2; exit 2; }
+# Stop at once on an interrupt (a tool killed by it must not read as a tool error).
+trap 'echo "synth: interrupted" >&2; exit 130' INT TERM
 fail=0
 failmsg() { echo "synth: FAIL: $*" >&2; fail=1; }
 
