@@ -7,6 +7,7 @@
 #                  (long; make -j2 compare runs two points at a time; every step
 #                  is cached, so an interrupted run resumes where it stopped)
 #   make compare-report   the report from the points finished so far
+#   make fmax-sweep       fmax, LUTs, FFs against --pipeline (FMAX_PIPELINES) on HX8K
 
 DEPS_FPGA := yosys nextpnr-ice40 fpga-icestorm iverilog jq gnuplot-nox
 DEPS_TEST += yosys nextpnr-ice40 jq python3-venv
@@ -92,5 +93,14 @@ compare-report:
 .PHONY: compare-force
 $(COMPARE_DIR)/%/done: $(LOGQ) compare-force | $(BUILD)/.deps-FPGA nextpnr-ecp5
 	@$(COMPARE_ENV) scripts/compare.sh point $* $(COMPARE_DIR)/$*
+
+# fmax, LUTs and FFs against --pipeline on HX8K (docs/fpga.md): build/fmax/fmax.md.
+FMAX_PIPELINES ?= none sum product tree:2 product,tree:2 tree:1 full
+FMAX_GEN ?=
+FMAX_SEEDS ?= 3
+.PHONY: fmax-sweep
+fmax-sweep: $(LOGQ) | $(BUILD)/.deps-FPGA
+	@LOGQ=$(LOGQ) FMAX_GEN="$(FMAX_GEN)" FMAX_SEEDS=$(FMAX_SEEDS) \
+	    scripts/fmax-sweep.sh $(BUILD)/fmax $(FMAX_PIPELINES)
 
 LONG_TEST_SCRIPTS += tests/fpga/long.sh

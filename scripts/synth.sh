@@ -235,8 +235,12 @@ for d in "${devs[@]}"; do
 done
 
 # Result cache (--reuse): a step whose key file holds the key of its inputs is not
-# run again. key STRING FILE...: SHA-256 of the string and the files' contents.
-key() { local s=$1; shift; { printf '%s\n' "$s"; cat "$@"; } | sha256sum | cut -c1-64; }
+# run again. key STRING FILE...: SHA-256 of the string and the files' contents; the
+# --out directory is left out of the string, so a moved or copied tree still hits.
+key() {
+    local s=$1; shift
+    { printf '%s\n' "${s//"$out"\//}"; cat "$@"; } | sha256sum | cut -c1-64
+}
 cached() { [ "$reuse" -eq 1 ] && [ -r "$1.key" ] && [ "$(cat "$1.key")" = "$2" ]; }
 nreused=0
 # yosys_step RESULT LOG SCRIPT WHAT INPUT...: run one Yosys script unless --reuse and
