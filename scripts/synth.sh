@@ -331,7 +331,8 @@ for d in "${devs[@]}"; do
     fmaxes=() status=ok lcs='' total='' dspu=0
     for ((s = 1; s <= seeds; s++)); do
         plog=$out/pnr-$dev-$nl-seed$s.log
-        k=$(key "$tool: $(pnr_flags "$dev") --seed $s" "$json")
+        # the netlist without its source paths (Yosys's src attributes name them)
+        k=$(key "$tool: $(pnr_flags "$dev") --seed $s" <(sed "s|$out/||g" "$json"))
         if cached "$plog" "$k" && [ -s "$plog" ]; then
             nreused=$((nreused + 1))
             prc=$(cat "$plog.rc")
