@@ -20,7 +20,7 @@ function signal(n) {
     sub(/_(SB_|TRELLIS_|LUT4|CCU2C|PFUMX|L6MUX21|DFF|CARRY).*/, "", n)
     sub(/\[[0-9]+\]$/, "", n)
     sub(/\.[A-Z0-9]+$/, "", n)
-    return n == "" ? "(nextpnr cell)" : n
+    return n == "" ? "(nextpnr-cell)" : n
 }
 /Critical path report for clock .*clk.*posedge -> posedge/ { on = 1; found = 1; next }
 on && /Critical path report|^Info: [0-9.]+ ns logic/ {
