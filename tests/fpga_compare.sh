@@ -6,13 +6,8 @@
 set -u
 BUILD=${BUILD:-build}
 LOGQ=${LOGQ:-$BUILD/logq}
-mkdir -p "$BUILD/test-fpga"
-W=$(mktemp -d "$BUILD/test-fpga/compare.XXXXXX")
-echo "work directory: $W"
-nfail=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+. tests/fpga/lib.sh
+fpga_workdir compare
 export LOGQ COMPARE_FAMILIES=ice40,ice40-abc9 COMPARE_DEVICES=none COMPARE_SEEDS=1 \
     COMPARE_LANES=4 COMPARE_WIDTHS=4
 
@@ -46,5 +41,4 @@ check "a point finished with other settings counts as not finished" \
 scripts/compare.sh point shift-n4-w5 "$W/bad" >"$W/bad.log" 2>&1
 check "compare.sh point with a bad width: exit 2" [ $? -eq 2 ]
 
-if [ $nfail -eq 0 ]; then rm -rf "$W"; else echo "kept for inspection: $W"; fi
-exit 0
+fpga_finish

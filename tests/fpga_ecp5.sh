@@ -7,13 +7,8 @@
 set -u
 BUILD=${BUILD:-build}
 LOGQ=${LOGQ:-$BUILD/logq}
-mkdir -p "$BUILD/test-fpga"
-W=$(mktemp -d "$BUILD/test-fpga/ecp5.XXXXXX")
-echo "work directory: $W"
-nfail=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
-check() { local name=$1; shift; if "$@"; then pass "$name"; else fail "$name"; fi; }
+. tests/fpga/lib.sh
+fpga_workdir ecp5
 # col CSV KEYCOL KEY NAME: the column NAME of the first row whose column KEYCOL is KEY.
 col() {
     awk -F, -v kc="$2" -v k="$3" -v c="$4" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
@@ -76,5 +71,4 @@ check "--flags with a ';' is a usage error (exit 2)" [ $? -eq 2 ]
 scripts/synth.sh --families none --devices hx8k:ecp5 "$W/rtl" >"$W/baddev.out" 2>&1
 check "--devices hx8k:ecp5 (wrong vendor) is a usage error (exit 2)" [ $? -eq 2 ]
 
-if [ $nfail -eq 0 ]; then rm -rf "$W"; else echo "kept for inspection: $W"; fi
-exit 0
+fpga_finish

@@ -7,11 +7,8 @@
 set -u
 BUILD=${BUILD:-build}
 LOGQ=${LOGQ:-$BUILD/logq}
-mkdir -p "$BUILD/test-fpga"
-W=$(mktemp -d "$BUILD/test-fpga/subset.XXXXXX")
-nfail=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1"; nfail=$((nfail + 1)); }
+. tests/fpga/lib.sh
+fpga_workdir subset
 
 # Block configurations: NAME|logq gen arguments.
 configs=(
@@ -66,5 +63,4 @@ scripts/vsubset.py "$W/ok.v" >/dev/null
 scripts/vsubset.py "$W/nosuch.v" >/dev/null 2>&1
 [ $? -eq 2 ] && pass "vsubset: unreadable file exits 2" || fail "vsubset: unreadable file exits 2"
 
-if [ $nfail -eq 0 ]; then rm -rf "$W"; else echo "kept for inspection: $W"; fi
-exit 0
+fpga_finish
