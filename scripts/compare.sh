@@ -4,7 +4,9 @@
 #
 #   scripts/compare.sh point NAME OUTDIR   generate and synthesize one point; NAME is
 #                                          MODE-nLANES-wWIDTH, e.g. shift-n16-w8
-#   scripts/compare.sh report OUT POINTDIR...   build OUT/compare.{md,csv,png}
+#   scripts/compare.sh report OUT POINTDIR...   OUT/compare.{md,csv,png}, ratios.csv
+#                                          from the points that are finished; the
+#                                          others are listed as missing (partial grid)
 #   scripts/compare.sh all [OUT]           every point (serially), then the report
 #
 # Operand widths (WIDTH = bits of the linear activation):
@@ -15,117 +17,154 @@
 # the multiplier baseline of `logq gen mac --mode mult`); loglog takes a log code of
 # the weight's width for the activation as well.
 #
-# Environment: LOGQ (default build/logq), COMPARE_SEEDS (3), COMPARE_FAMILIES
-# (ice40,ice40-dsp,ecp5,xilinx), COMPARE_DEVICES (hx8k,up5k), COMPARE_MODES,
-# COMPARE_LANES, COMPARE_WIDTHS (for `all`).
+# A point is cached: scripts/synth.sh --reuse keeps every synthesis and every
+# place-and-route seed whose inputs (tool version, command, file contents) are
+# unchanged, so running a point again costs seconds, an interrupted point resumes at
+# the step it was in, and a new family or device computes only itself. OUTDIR/done
+# marks a finished point (it holds the settings it was finished with).
+#
+# Environment: LOGQ (default build/logq), COMPARE_SEEDS (3), COMPARE_FAMILIES,
+# COMPARE_DEVICES (defaults below: scripts/synth.sh names), COMPARE_MODES,
+# COMPARE_LANES, COMPARE_WIDTHS (for `all` and the missing-point list of `report`).
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LOGQ=${LOGQ:-build/logq}
+FAMILIES=${COMPARE_FAMILIES:-ice40,ice40-abc9,ice40-dsp,ecp5,ecp5-abc9,xilinx,xilinx-abc9}
+DEVICES=${COMPARE_DEVICES:-hx8k,up5k,ecp5-25k,ecp5-25k:ecp5-abc9}
+SEEDS=${COMPARE_SEEDS:-3}
 die() { echo "compare: $*" >&2; exit 2; }
+trap 'echo "compare: interrupted" >&2; exit 130' INT TERM
 
-point() {
-    local name=$1 out=$2 mode lanes width ab wb
-    [[ $name =~ ^(shift|loglog|mult)-n([0-9]+)-w([0-9]+)$ ]] || die "bad point name '$name'"
+# gen_args NAME: the `logq gen mac` options of a point (MODE-nLANES-wWIDTH).
+gen_args() {
+    local mode lanes width ab wb
+    [[ $1 =~ ^(shift|loglog|mult)-n([0-9]+)-w([0-9]+)$ ]] || return 1
     mode=${BASH_REMATCH[1]} lanes=${BASH_REMATCH[2]} width=${BASH_REMATCH[3]}
     case $width in
         4) ab=4 wb=3 ;;
         8) ab=8 wb=5 ;;
         16) ab=16 wb=6 ;;
-        *) die "width $width: use 4, 8 or 16" ;;
+        *) return 1 ;;
     esac
     [ "$mode" = loglog ] && ab=$wb
-    mkdir -p "$out"
-    "$LOGQ" gen mac --mode "$mode" --lanes "$lanes" --bits "$wb" --act-bits "$ab" \
-        -o "$out/rtl" >"$out/gen.log"
-    "$here/synth.sh" --families "${COMPARE_FAMILIES:-ice40,ice40-dsp,ecp5,xilinx}" \
-        --devices "${COMPARE_DEVICES:-hx8k,up5k}" --seeds "${COMPARE_SEEDS:-3}" \
-        --label "$name" --out "$out" "$out/rtl" logq_mac >"$out/synth.out" 2>&1 ||
-        { rm -f "$out/pnr.csv"; tail -20 "$out/synth.out" >&2; die "$name: synthesis failed ($out/synth.out)"; }
-    echo "compare: $name done" >&2
+    echo "--mode $mode --lanes $lanes --bits $wb --act-bits $ab"
 }
 
-# field CSV TARGET COLUMN: one value from a point's synth.csv or pnr.csv.
-field() {
-    awk -F, -v t="$2" -v c="$3" 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
-        $3 == t { print $col[c]; exit }' "$1"
+settings() { echo "families=$FAMILIES devices=$DEVICES seeds=$SEEDS"; }
+
+point() {
+    local name=$1 out=$2 args
+    args=$(gen_args "$name") || die "bad point name '$name' (MODE-nLANES-wWIDTH, width 4, 8 or 16)"
+    mkdir -p "$out"
+    rm -f "$out/done"
+    # shellcheck disable=SC2086
+    "$LOGQ" gen mac $args -o "$out/rtl" >"$out/gen.log"
+    "$here/synth.sh" --reuse --families "$FAMILIES" --devices "$DEVICES" --seeds "$SEEDS" \
+        --label "$name" --out "$out" "$out/rtl" logq_mac >"$out/synth.out" 2>&1 ||
+        { tail -20 "$out/synth.out" >&2; die "$name: synthesis failed ($out/synth.out)"; }
+    settings >"$out/done"
+    echo "compare: $name done ($(grep -o '[0-9]* step(s) reused' "$out/synth.out" || echo 'nothing reused'))" >&2
 }
+
+# The long CSV: one row per point and target (a synthesis family or a placed device),
+# with the exact Yosys command and place-and-route tool that produced its numbers.
+HEADER=mode,lanes,width,kind,target,luts,ffs,carry,dsp,wide_mux,logic_cells,device_cells,fmax_median_mhz,fmax_min_mhz,fmax_max_mhz,seeds,status,yosys,command,pnr_tool,pnr_command
 
 report() {
-    local out=$1 d name mode lanes width
+    local out=$1 d name done_n=0 missing=() all_n=0
     shift
     mkdir -p "$out"
     local csv=$out/compare.csv
-    echo "mode,lanes,width,ice40_luts,ice40_ffs,ice40_carry,ice40dsp_luts,ice40dsp_dsp,ecp5_luts,ecp5_ffs,ecp5_dsp,xilinx_luts,xilinx_ffs,xilinx_dsp,hx8k_fmax_mhz,hx8k_fmax_min,hx8k_fmax_max,hx8k_status,up5k_fmax_mhz,up5k_status" >"$csv"
+    echo "$HEADER" >"$csv.tmp"
     for d in "$@"; do
         name=$(basename "$d")
         [[ $name =~ ^(shift|loglog|mult)-n([0-9]+)-w([0-9]+)$ ]] || continue
-        mode=${BASH_REMATCH[1]} lanes=${BASH_REMATCH[2]} width=${BASH_REMATCH[3]}
-        [ -r "$d/synth.csv" ] || { echo "compare: no results in $d" >&2; continue; }
-        local s=$d/synth.csv p=$d/pnr.csv row
-        row="$mode,$lanes,$width"
-        row+=",$(field "$s" ice40 luts),$(field "$s" ice40 ffs),$(field "$s" ice40 carry)"
-        row+=",$(field "$s" ice40-dsp luts),$(field "$s" ice40-dsp dsp)"
-        row+=",$(field "$s" ecp5 luts),$(field "$s" ecp5 ffs),$(field "$s" ecp5 dsp)"
-        row+=",$(field "$s" xilinx luts),$(field "$s" xilinx ffs),$(field "$s" xilinx dsp)"
-        row+=",$(field "$p" hx8k fmax_median_mhz),$(field "$p" hx8k fmax_min_mhz),$(field "$p" hx8k fmax_max_mhz),$(field "$p" hx8k status)"
-        row+=",$(field "$p" up5k fmax_median_mhz),$(field "$p" up5k status)"
-        echo "$row" >>"$csv"
+        all_n=$((all_n + 1))
+        # finished with the current settings (done holds those it was finished with)
+        if [ "$(cat "$d/done" 2>/dev/null)" != "$(settings)" ]; then missing+=("$name"); continue; fi
+        done_n=$((done_n + 1))
+        local pre="${BASH_REMATCH[1]},${BASH_REMATCH[2]},${BASH_REMATCH[3]}"
+        # synth.csv: design,top,target,luts,ffs,carry,dsp,wide_mux,ram,other,cells,yosys,command
+        tail -n +2 "$d/synth.csv" | awk -F, -v p="$pre" '{ printf "%s,synth,%s,%s,%s,%s,%s,%s,,,,,,,ok,%s,%s,,\n", p, $3, $4, $5, $6, $7, $8, $12, $13 }' >>"$csv.tmp"
+        # pnr.csv: design,top,device,netlist,logic_cells,device_cells,dsp,fmax_median_mhz,
+        #          fmax_min_mhz,fmax_max_mhz,seeds,status,yosys,netlist_command,pnr_tool,pnr_command
+        tail -n +2 "$d/pnr.csv" | awk -F, -v p="$pre" '{ printf "%s,pnr,%s:%s,,,,%s,,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", p, $3, $4, $7, $5, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16 }' >>"$csv.tmp"
     done
-    # Sort: width, lanes, mode (shift, loglog, mult).
-    { head -1 "$csv"; tail -n +2 "$csv" | awk -F, '{ o = $1 == "shift" ? 1 : $1 == "loglog" ? 2 : 3
-        printf "%06d %06d %d %s\n", $3, $2, o, $0 }' | sort | cut -d' ' -f4-; } >"$csv.tmp"
-    mv "$csv.tmp" "$csv"
+    # Sort: width, lanes, kind, target, mode (shift, loglog, mult).
+    { head -1 "$csv.tmp"; tail -n +2 "$csv.tmp" | awk -F, '{ o = $1 == "shift" ? 1 : $1 == "loglog" ? 2 : 3
+        printf "%06d %06d %s %s %d %s\n", $3, $2, $4, $5, o, $0 }' | sort -s -k1,1n -k2,2n -k3,3r -k4,4 -k5,5n | cut -d' ' -f6-; } >"$csv"
+    rm -f "$csv.tmp"
 
-    awk -F, -v md="$out/compare.md" -v rcsv="$out/ratios.csv" '
+    local md=$out/compare.md
+    {
+        echo "# Shift vs loglog vs mult MAC arrays on FPGAs"
+        echo
+        echo "Generated by \`scripts/compare.sh report\` (\`make compare\`): $done_n of $all_n points."
+        if [ ${#missing[@]} -gt 0 ]; then
+            echo
+            echo "**Partial grid**: ${#missing[@]} point(s) not finished yet: ${missing[*]}."
+            echo
+            echo "This completes it (finished steps are cached and not recomputed):"
+            echo
+            echo "    make -j2 compare COMPARE_MODES='${COMPARE_MODES:-shift loglog mult}' COMPARE_LANES='${COMPARE_LANES:-4 16 64}' \\"
+            echo "        COMPARE_WIDTHS='${COMPARE_WIDTHS:-4 8 16}' COMPARE_SEEDS=$SEEDS \\"
+            echo "        COMPARE_FAMILIES=$FAMILIES \\"
+            echo "        COMPARE_DEVICES=$DEVICES"
+        fi
+        echo
+        echo "Widths: w4 = 4-bit activation x 3-bit log weight, w8 = 8 x 5, w16 = 16 x 6; loglog"
+        echo "uses log activations of the weight width. Synthesis of the block alone (no I/O"
+        echo "buffers); fmax with the block inside the register-to-register wrapper, median of"
+        echo "the seeds [min..max]. Every row names its Yosys command and place-and-route tool."
+        echo
+    } >"$md"
+    awk -F, -v md="$md" -v rcsv="$out/ratios.csv" '
     function num(x) { return x != "" && x + 0 == x }
     function ratio(a, b) { return num(a) && num(b) && b + 0 > 0 ? sprintf("%.2f", a / b) : "-" }
     function cell(x) { return x == "" ? "-" : x }
-    function fm(v, st) { return st == "ok" ? v : (st == "" ? "-" : st) }
     NR == 1 { next }
-    { n++; for (i = 1; i <= NF; i++) r[n, i] = $i; key[$1, $2, $3] = n
-      if (!(($3, $2) in seen)) { seen[$3, $2] = 1; pts[++np] = $3 SUBSEP $2 } }
+    {
+        k = $3 SUBSEP $2 SUBSEP $4 SUBSEP $5
+        if (!(k in seen)) { seen[k] = 1; rows[++nr] = k; cmd[k] = $19; tool[k] = $20; yv[k] = $18 }
+        if ($4 == "synth") { v[k, $1] = $6; ff[k, $1] = $7; dsp[k, $1] = $9 }
+        else { st[k, $1] = $17; v[k, $1] = $17 == "ok" ? $13 : ""
+               f[k, $1] = $17 == "ok" ? $13 " [" $14 ".." $15 "]" : $17
+               lc[k, $1] = $11 == "" ? "" : $11 "/" $12; dsp[k, $1] = $9 }
+    }
     END {
-        print "# Shift vs loglog vs mult MAC arrays on FPGAs" > md
-        print "" > md
-        print "Generated by scripts/compare.sh (make compare). Yosys 0.23 synthesis (block alone, no I/O" > md
-        print "buffers); fmax from nextpnr-ice40 with the block inside a register-to-register wrapper," > md
-        print "median of the seeds (HX8K ct256 without DSP, UP5K sg48 with DSP). Widths: w4 = 4-bit" > md
-        print "activation x 3-bit log weight, w8 = 8 x 5, w16 = 16 x 6; loglog uses log activations" > md
-        print "of the weight width. See docs/fpga.md." > md
-        print "" > md
-        print "## Resources and fmax" > md
-        print "" > md
-        print "| mode | lanes | width | iCE40 LUT | iCE40 FF | iCE40 carry | iCE40+DSP LUT | SB_MAC16 | ECP5 LUT | ECP5 FF | ECP5 DSP | 7-series LUT | 7-series FF | DSP48 | HX8K fmax MHz (min-max) | UP5K fmax MHz |" > md
-        print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" > md
-        for (k = 1; k <= n; k++) {
-            hx = r[k, 18] == "ok" ? r[k, 15] " (" r[k, 16] "-" r[k, 17] ")" : fm("", r[k, 18])
-            printf "| %s | %s | w%s |", r[k, 1], r[k, 2], r[k, 3] > md
-            for (i = 4; i <= 14; i++) printf " %s |", cell(r[k, i]) > md
-            printf " %s | %s |\n", hx, fm(r[k, 19], r[k, 20]) > md
+        print "lanes,width,kind,target,yosys,command,pnr_tool,metric,shift,loglog,mult,shift_mult,loglog_mult" > rcsv
+        print "## Resources (LUTs; FFs; DSP blocks)" >> md
+        print "" >> md
+        print "| lanes | width | target | Yosys command | shift LUT | loglog LUT | mult LUT | shift/mult | loglog/mult | FF shift / loglog / mult | DSP shift / loglog / mult |" >> md
+        print "|---:|---:|---|---|---:|---:|---:|---:|---:|---|---|" >> md
+        for (i = 1; i <= nr; i++) {
+            k = rows[i]; split(k, p, SUBSEP)
+            if (p[3] != "synth") continue
+            printf "| %s | w%s | %s | `%s` | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s / %s |\n", p[2], p[1], p[4], cmd[k],
+                cell(v[k, "shift"]), cell(v[k, "loglog"]), cell(v[k, "mult"]),
+                ratio(v[k, "shift"], v[k, "mult"]), ratio(v[k, "loglog"], v[k, "mult"]),
+                cell(ff[k, "shift"]), cell(ff[k, "loglog"]), cell(ff[k, "mult"]),
+                cell(dsp[k, "shift"]), cell(dsp[k, "loglog"]), cell(dsp[k, "mult"]) >> md
+            printf "%s,%s,synth,%s,%s,%s,,luts,%s,%s,%s,%s,%s\n", p[2], p[1], p[4], yv[k], cmd[k],
+                v[k, "shift"], v[k, "loglog"], v[k, "mult"],
+                ratio(v[k, "shift"], v[k, "mult"]), ratio(v[k, "loglog"], v[k, "mult"]) > rcsv
         }
-        print "" > md
-        print "## Ratios to the multiplier baseline (same lanes, same width)" > md
-        print "" > md
-        print "| lanes | width | iCE40 LUT shift/mult | loglog/mult | 7-series LUT shift/mult | loglog/mult | ECP5 LUT shift/mult | loglog/mult | FF shift/mult | loglog/mult | HX8K fmax shift/mult | loglog/mult |" > md
-        print "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" > md
-        print "lanes,width,ice40_lut_shift_mult,ice40_lut_loglog_mult,xilinx_lut_shift_mult,xilinx_lut_loglog_mult,ecp5_lut_shift_mult,ecp5_lut_loglog_mult,ff_shift_mult,ff_loglog_mult,fmax_shift_mult,fmax_loglog_mult" > rcsv
-        for (q = 1; q <= np; q++) {
-            split(pts[q], wl, SUBSEP); w = wl[1]; l = wl[2]
-            s = key["shift", l, w]; g = key["loglog", l, w]; m = key["mult", l, w]
-            if (!m) continue
-            line = l "," w
-            split("4 12 9 5 15", cols, " ")
-            for (c = 1; c <= 5; c++) {
-                ci = cols[c]
-                fs = ci == 15 && r[s, 18] != "ok" ? "" : r[s, ci]
-                fg = ci == 15 && r[g, 18] != "ok" ? "" : r[g, ci]
-                fmm = ci == 15 && r[m, 18] != "ok" ? "" : r[m, ci]
-                line = line "," (s ? ratio(fs, fmm) : "-") "," (g ? ratio(fg, fmm) : "-")
-            }
-            print line > rcsv
-            gsub(",", " | ", line)
-            sub(/^[^|]*\| /, "&w", line)
-            print "| " line " |" > md
+        print "" >> md
+        print "## fmax (MHz, median [min..max] of the seeds) and logic cells used" >> md
+        print "" >> md
+        print "| lanes | width | device:netlist | netlist command | place and route | shift | loglog | mult | shift/mult | loglog/mult | cells shift / loglog / mult | DSP shift / loglog / mult |" >> md
+        print "|---:|---:|---|---|---|---:|---:|---:|---:|---:|---|---|" >> md
+        for (i = 1; i <= nr; i++) {
+            k = rows[i]; split(k, p, SUBSEP)
+            if (p[3] != "pnr") continue
+            printf "| %s | w%s | %s | `%s` | %s | %s | %s | %s | %s | %s | %s / %s / %s | %s / %s / %s |\n", p[2], p[1], p[4], cmd[k], tool[k],
+                cell(f[k, "shift"]), cell(f[k, "loglog"]), cell(f[k, "mult"]),
+                ratio(v[k, "shift"], v[k, "mult"]), ratio(v[k, "loglog"], v[k, "mult"]),
+                cell(lc[k, "shift"]), cell(lc[k, "loglog"]), cell(lc[k, "mult"]),
+                cell(dsp[k, "shift"]), cell(dsp[k, "loglog"]), cell(dsp[k, "mult"]) >> md
+            printf "%s,%s,pnr,%s,%s,%s,%s,fmax_mhz,%s,%s,%s,%s,%s\n", p[2], p[1], p[4], yv[k], cmd[k], tool[k],
+                v[k, "shift"], v[k, "loglog"], v[k, "mult"],
+                ratio(v[k, "shift"], v[k, "mult"]), ratio(v[k, "loglog"], v[k, "mult"]) > rcsv
         }
     }' "$csv"
 
@@ -134,43 +173,63 @@ report() {
     else
         echo "compare: gnuplot not installed (make deps); no PNG" >&2
     fi
-    echo "" >>"$out/compare.md"
-    [ -s "$out/compare.png" ] && echo "![LUTs and fmax](compare.png)" >>"$out/compare.md"
-    cat "$out/compare.md"
+    echo "" >>"$md"
+    [ -s "$out/compare.png" ] && echo "![LUTs and fmax](compare.png)" >>"$md"
+    cat "$md"
 }
 
-# LUTs (iCE40, no DSP) and HX8K fmax against lanes, one line per mode and width.
+# iCE40 LUTs (no DSP), HX8K fmax and ECP5 fmax against lanes, one line per mode and width.
 plot() {
-    local out=$1 csv=$2 w m cmd1='' cmd2='' sep=''
+    local out=$1 csv=$2 w m c1='' c2='' c3='' sep=''
+    rm -f "$out"/plot-*.dat
     for w in $(tail -n +2 "$csv" | cut -d, -f3 | sort -n -u); do
         for m in shift loglog mult; do
-            awk -F, -v m="$m" -v w="$w" 'NR > 1 && $1 == m && $3 == w { print $2, $4, ($18 == "ok" ? $15 : "NaN") }' \
+            awk -F, -v m="$m" -v w="$w" 'NR > 1 && $1 == m && $3 == w {
+                    if ($5 == "ice40") lut[$2] = $6
+                    if ($5 == "hx8k:ice40") hx[$2] = $17 == "ok" ? $13 : "NaN"
+                    if ($5 == "ecp5-25k:ecp5") ec[$2] = $17 == "ok" ? $13 : "NaN"
+                    if ($5 == "ice40") n[$2] = 1 }
+                END { for (l in n) print l, lut[l], (l in hx ? hx[l] : "NaN"), (l in ec ? ec[l] : "NaN") }' \
                 "$csv" | sort -n >"$out/plot-$m-w$w.dat"
             [ -s "$out/plot-$m-w$w.dat" ] || continue
-            cmd1+="$sep'$out/plot-$m-w$w.dat' using 1:2 with linespoints title '$m w$w'"
-            cmd2+="$sep'$out/plot-$m-w$w.dat' using 1:3 with linespoints title '$m w$w'"
+            c1+="$sep'$out/plot-$m-w$w.dat' using 1:2 with linespoints title '$m w$w'"
+            c2+="$sep'$out/plot-$m-w$w.dat' using 1:3 with linespoints title '$m w$w'"
+            c3+="$sep'$out/plot-$m-w$w.dat' using 1:4 with linespoints title '$m w$w'"
             sep=', '
         done
     done
-    [ -n "$cmd1" ] || return 0
+    [ -n "$c1" ] || return 0
     gnuplot <<EOF
-set terminal pngcairo size 1200,500 font ",10"
+set terminal pngcairo size 1500,500 font ",10"
 set output '$out/compare.png'
-set multiplot layout 1,2 title "logq MAC arrays: shift vs loglog vs mult (Yosys 0.23, nextpnr-ice40)"
-set logscale xy
+set multiplot layout 1,3 title "logq MAC arrays: shift vs loglog vs mult (Yosys synth_ice40 / synth_ecp5, nextpnr; missing points: not run or does not fit)"
+set logscale x
 set xlabel 'lanes'
 set xtics (4, 16, 64)
-set ylabel 'iCE40 LUT4 (no DSP)'
-set key top left
 set grid
-plot $cmd1
+set logscale y
+set ylabel 'iCE40 LUT4 (synth\_ice40, no DSP)'
+set key top left
+plot $c1
 unset logscale y
-set ylabel 'HX8K fmax, MHz (median of seeds)'
 set yrange [0:*]
+set ylabel 'HX8K fmax, MHz (median of seeds)'
 set key bottom left
-plot $cmd2
+plot $c2
+set ylabel 'ECP5-25F fmax, MHz (synth\_ecp5, median of seeds)'
+plot $c3
 unset multiplot
 EOF
+}
+
+# The points of the grid, small ones first (lanes, then width, then mode).
+grid() {
+    local n w m
+    for n in ${COMPARE_LANES:-4 16 64}; do
+        for w in ${COMPARE_WIDTHS:-4 8 16}; do
+            for m in ${COMPARE_MODES:-shift loglog mult}; do echo "$m-n$n-w$w"; done
+        done
+    done
 }
 
 cmd=${1:-}
@@ -181,13 +240,9 @@ case $cmd in
     all)
         out=${1:-build/reports}
         dirs=()
-        for m in ${COMPARE_MODES:-shift loglog mult}; do
-            for n in ${COMPARE_LANES:-4 16 64}; do
-                for w in ${COMPARE_WIDTHS:-4 8 16}; do
-                    point "$m-n$n-w$w" "build/compare/$m-n$n-w$w"
-                    dirs+=("build/compare/$m-n$n-w$w")
-                done
-            done
+        for p in $(grid); do
+            point "$p" "build/compare/$p"
+            dirs+=("build/compare/$p")
         done
         report "$out" "${dirs[@]}"
         ;;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test-long: the FPGA flow on every family and both devices (3 seeds), with the
+# make test-long: the FPGA flow on every family (with the -abc9 variants) and every
+# device (HX8K, UP5K, ECP5-25F with both ECP5 netlists; 3 seeds), with the
 # iCE40 netlist simulated against the RTL for longer, for the three MAC modes
 # (4 lanes, all widths defaults) and a sqrt(2) shift array. docs/fpga.md.
 set -u
@@ -17,12 +18,12 @@ for cfg in "shift-n4:--mode shift --lanes 4" "loglog-n4:--mode loglog --lanes 4"
         echo "FAIL: $name: logq gen mac ${cfg#*:}"
         continue
     fi
-    scripts/synth.sh --families all --devices hx8k,up5k --seeds 3 --eqv 1000 --eqv-seed "$SEED" \
+    scripts/synth.sh --families all --devices hx8k,up5k,ecp5-25k,ecp5-25k:ecp5-abc9 --seeds 3 --eqv 1000 --eqv-seed "$SEED" \
         --label "$name" --out "$W/$name" "$W/$name/rtl" >"$W/$name.log" 2>&1
     rc=$?
     cat "$W/$name.log"
     if [ $rc -eq 0 ] && grep -q '^eqv: PASS' "$W/$name/eqv.log"; then
-        echo "PASS: $name: all families, hx8k+up5k, netlist = RTL (seed $SEED)"
+        echo "PASS: $name: all families, hx8k+up5k+ecp5-25k, netlist = RTL (seed $SEED)"
     else
         echo "FAIL: $name: synth.sh exit $rc (rerun: EQV_SEED=$SEED make test-long)"
     fi
