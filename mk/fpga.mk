@@ -14,6 +14,7 @@
 #help fusesoc      install FuseSoC into build/venv (checks the .core files)
 #help compare-report the compare report from the points finished so far
 #help fmax-sweep   fmax, LUTs, FFs against --pipeline on HX8K (docs/fpga.md)
+#help nextpnr-ecp5 install YoWASP nextpnr-ecp5 into build/venv (ECP5 place and route)
 
 DEPS_FPGA := yosys nextpnr-ice40 fpga-icestorm iverilog jq gnuplot-nox
 DEPS_TEST += yosys nextpnr-ice40 jq python3-venv
