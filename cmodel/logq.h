@@ -6,6 +6,7 @@
 
 #include "format.h"
 #include "logacc.h"
+#include "logdot.h"
 #include "mac.h"
 #include "quanthw.h"
 #include "quant.h"
