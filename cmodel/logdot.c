@@ -152,8 +152,8 @@ int lq_logdot_init(lq_logdot *m, const lq_logdot_cfg *cfg, char *msg, size_t msg
             return -1;
         }
     }
-    if (cfg->fault)
-        m->tab[n - 1] += 1;
+    if (cfg->fault) /* an off-by-one index: the last entry repeats the one before */
+        m->tab[n - 1] = n > 1 ? m->tab[n - 2] : m->tab[0] + (m->tab[0] >> 1);
     m->lmax = ((int64_t)1 << (cfg->out_bits - 1)) - 1;
     lq_logdot_reset(m);
     return 0;
@@ -188,7 +188,12 @@ int64_t lq_logdot_lin(const lq_logdot *m, lq_lval x, int *sat)
         }
         return t << sh;
     }
-    return -sh >= 63 ? 0 : t >> -sh;
+    t = -sh >= 63 ? 0 : t >> -sh;
+    if (t > m->lmax) { /* R + 2 > OW: a right shift can still exceed the range */
+        *sat = 1;
+        return m->lmax;
+    }
+    return t;
 }
 
 int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,

@@ -31,7 +31,7 @@ typedef struct {
     int table_bits;       /* R: fraction bits of T, 1..30 */
     int out_frac;         /* OF: the result's LSB weighs 2^-OF */
     int out_bits;         /* OW: width of the result, two's complement, 2..62 */
-    int fault;            /* test only: T[2^F - 1] one LSB high (or T[0] when F = 0) */
+    int fault;            /* test only: T[2^F - 1] = T[2^F - 2] (F = 0: T[0] * 3/2) */
 } lq_logdot_cfg;
 
 typedef struct {

@@ -2,7 +2,9 @@
 #ifndef LOGQ_GEN_H
 #define LOGQ_GEN_H
 
+#include "cmodel/logacc.h"
 #include "cmodel/mac.h"
+#include "emit/emit.h"
 #include "cli.h"
 
 int gen_mac(const lq_cmd *c); /* gen/blocks/mac.c */
@@ -10,6 +12,11 @@ int gen_logacc(const lq_cmd *c); /* gen/blocks/logacc.c */
 int gen_slqdec(const lq_cmd *c); /* gen/blocks/slqdec.c */
 int gen_slqmac(const lq_cmd *c); /* gen/blocks/slqmac.c */
 int gen_quant(const lq_cmd *c); /* gen/blocks/quant.c */
+int gen_logdot(const lq_cmd *c); /* gen/blocks/logdot.c */
+/* The accumulator's NAME.v and NAME_add.v for blocks that contain one (logdot):
+ * gen/blocks/logacc.c. */
+int logacc_add_files(lq_fileset *fs, const lq_logacc_cfg *cfg, const char *name,
+                     const char *pipeline, const lq_cmd *c, int *stages);
 
 /* The options that define a MAC array, shared by `logq gen mac` and `logq vectors
  * mac` so both read a configuration the same way (gen/blocks/mac.c, docs/mac.md). */

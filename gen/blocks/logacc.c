@@ -601,3 +601,61 @@ done:
     lq_logacc_free(&g.m);
     return rc;
 }
+
+/* For blocks that contain the accumulator (gen/blocks/logdot.c): NAME.v and NAME_add.v
+ * of this configuration and pipeline added to fs, exactly as `logq gen logacc`
+ * writes them; *stages gets the register stages. 0, or -1 (message printed). */
+int logacc_add_files(lq_fileset *fs, const lq_logacc_cfg *cfg, const char *name,
+                     const char *pipeline, const lq_cmd *c, int *stages)
+{
+    logacc_gen g;
+    lq_file *fv, *fa;
+    char msg[256], fname[80];
+    int rc = -1;
+
+    memset(&g, 0, sizeof g);
+    g.name = name;
+    g.pipeline = pipeline;
+    if (lq_logacc_init(&g.m, cfg, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return -1;
+    }
+    g.n = cfg->lanes;
+    g.e = cfg->exp_bits;
+    g.f = cfg->frac;
+    g.sw = g.m.state_bits;
+    g.si = g.e + 1;
+    g.lw = g.e + 2;
+    g.levels = g.m.levels;
+    g.dw = cfg->corr == LQ_CORR_PAPER ? g.si + 1 : g.sw + 1;
+    g.db = clog2_i64(g.m.dcut) < 1 ? 1 : clog2_i64(g.m.dcut);
+    g.reg_after = calloc((size_t)g.levels + 2, sizeof *g.reg_after);
+    if (!g.reg_after) {
+        cli_error("out of memory");
+        goto done;
+    }
+    if (pipeline_parse(&g, pipeline) != 0)
+        goto done;
+    snprintf(fname, sizeof fname, "%s.v", name);
+    fv = fileset_add(fs, fname);
+    snprintf(fname, sizeof fname, "%s_add.v", name);
+    fa = fileset_add(fs, fname);
+    if (!fv || !fa) {
+        cli_error("out of memory");
+        goto done;
+    }
+    file_header(fv, "//", c);
+    file_puts(fv, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    emit_top(fv, &g);
+    file_puts(fv, "\n`resetall\n");
+    file_header(fa, "//", c);
+    file_puts(fa, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    emit_add(fa, &g);
+    file_puts(fa, "`resetall\n");
+    *stages = g.pipe;
+    rc = 0;
+done:
+    free(g.reg_after);
+    lq_logacc_free(&g.m);
+    return rc;
+}

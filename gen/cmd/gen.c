@@ -14,6 +14,7 @@ static const struct {
     {"slqdec", gen_slqdec, "SLQ stream decoder: words in, shift-add terms out"},
     {"slqmac", gen_slqmac, "successive shift-MAC for SLQ weights, N lanes"},
     {"quant", gen_quant, "log quantizer: linear fixed point in, log codes out"},
+    {"logdot", gen_logdot, "log-domain dot product: log x log, logacc, linear result"},
 };
 enum { NBLOCKS = sizeof blocks / sizeof blocks[0] };
 

@@ -66,5 +66,8 @@ void tb_desc_slqmac(tb_desc *d, const char *name, int lanes, int bits, int act_b
 /* gen/blocks/quant.c */
 void tb_desc_quant(tb_desc *d, const char *name, int lanes, int in_bits, int out_bits,
                    int latency);
+/* gen/blocks/logdot.c */
+void tb_desc_logdot(tb_desc *d, const char *name, int lanes, int act_bits, int bits,
+                    int out_bits, int latency);
 
 #endif

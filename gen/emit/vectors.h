@@ -74,5 +74,6 @@ int vectors_logacc(const lq_cmd *c);
 int vectors_slqdec(const lq_cmd *c);
 int vectors_slqmac(const lq_cmd *c);
 int vectors_quant(const lq_cmd *c); /* gen/blocks/quant_vectors.c */
+int vectors_logdot(const lq_cmd *c); /* gen/blocks/logdot_vectors.c */
 
 #endif

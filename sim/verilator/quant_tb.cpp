@@ -21,6 +21,7 @@
 
 #include "Vdut.h"
 #include "verilated.h"
+#include "ports.h"
 #include "waves.h"
 
 extern "C" {
@@ -31,43 +32,10 @@ extern "C" {
 static const int N = QUANT_LANES, A = QUANT_IN_BITS, B = QUANT_OUT_BITS;
 static const int IW = (QUANT_IN_DATA_BITS + 31) / 32 + 1, OW = (QUANT_OUT_DATA_BITS + 31) / 32 + 1;
 
-static void put(CData &p, const uint32_t *w) { p = (CData)w[0]; }
-static void put(SData &p, const uint32_t *w) { p = (SData)w[0]; }
-static void put(IData &p, const uint32_t *w) { p = w[0]; }
-static void put(QData &p, const uint32_t *w) { p = (QData)w[0] | ((QData)w[1] << 32); }
-template <std::size_t K> static void put(VlWide<K> &p, const uint32_t *w)
-{
-    for (std::size_t i = 0; i < K; i++) p[i] = w[i];
-}
-static void get(const CData &p, uint32_t *w) { w[0] = p; }
-static void get(const SData &p, uint32_t *w) { w[0] = p; }
-static void get(const IData &p, uint32_t *w) { w[0] = p; }
-static void get(const QData &p, uint32_t *w)
-{
-    w[0] = (uint32_t)p;
-    w[1] = (uint32_t)(p >> 32);
-}
-template <std::size_t K> static void get(const VlWide<K> &p, uint32_t *w)
-{
-    for (std::size_t i = 0; i < K; i++) w[i] = p[i];
-}
-
-static void pack(const uint32_t *f, int bits, uint32_t *w, int nw)
-{
-    std::memset(w, 0, sizeof(uint32_t) * nw);
-    for (int i = 0, pos = 0; i < N; i++, pos += bits) {
-        uint64_t v = ((uint64_t)f[i] & ((1ull << bits) - 1)) << (pos % 32);
-        w[pos / 32] |= (uint32_t)v;
-        if (pos % 32 + bits > 32) w[pos / 32 + 1] |= (uint32_t)(v >> 32);
-    }
-}
-static uint32_t unpack(const uint32_t *w, int bits, int lane)
-{
-    int pos = lane * bits;
-    uint64_t v = w[pos / 32] >> (pos % 32);
-    if (pos % 32 + bits > 32) v |= (uint64_t)w[pos / 32 + 1] << (32 - pos % 32);
-    return (uint32_t)(v & ((1ull << bits) - 1));
-}
+using lq_ports::get;
+using lq_ports::put;
+using lq_ports::unpack;
+static void pack(const uint32_t *f, int bits, uint32_t *w, int nw) { lq_ports::pack(f, N, bits, w, nw); }
 
 struct Beat {
     uint32_t f[N];
