@@ -1,57 +1,47 @@
-/* The block generators of `logq gen`, one file each. */
-#ifndef LOGQ_GEN_H
-#define LOGQ_GEN_H
+/* The blocks of `logq gen` and `logq vectors`, one file each in gen/blocks/. A block
+ * described by an lq_block (block.h) gets its options, help, files, view, packaging,
+ * bench and stimulus from the common driver (gen/blocks/block.c). */
+#ifndef LOGQ_BLOCKS_H
+#define LOGQ_BLOCKS_H
 
 #include "cmodel/logacc.h"
 #include "cmodel/mac.h"
 #include "emit/emit.h"
 #include "cli.h"
 
-int gen_mac(const lq_cmd *c); /* gen/blocks/mac.c */
+struct lq_block_s;
+extern const struct lq_block_s blk_mac;      /* gen/blocks/mac.c */
+extern const struct lq_block_s blk_quant;    /* gen/blocks/quant.c */
+
+/* Blocks not yet described: their own command functions. */
 int gen_logacc(const lq_cmd *c); /* gen/blocks/logacc.c */
 int gen_slqdec(const lq_cmd *c); /* gen/blocks/slqdec.c */
 int gen_slqmac(const lq_cmd *c); /* gen/blocks/slqmac.c */
-int gen_quant(const lq_cmd *c); /* gen/blocks/quant.c */
+int vectors_logacc(const lq_cmd *c); /* gen/blocks/vectors.c */
+int vectors_slqdec(const lq_cmd *c);
+int vectors_slqmac(const lq_cmd *c);
 int gen_logdot(const lq_cmd *c); /* gen/blocks/logdot.c */
+int vectors_logdot(const lq_cmd *c); /* gen/blocks/logdot_vectors.c */
 /* The accumulator's NAME.v and NAME_add.v for blocks that contain one (logdot):
  * gen/blocks/logacc.c. */
 int logacc_add_files(lq_fileset *fs, const lq_logacc_cfg *cfg, const char *name,
                      const char *pipeline, const lq_cmd *c, int *stages);
 
-/* The options that define a MAC array, shared by `logq gen mac` and `logq vectors
- * mac` so both read a configuration the same way (gen/blocks/mac.c, docs/mac.md). */
-enum {
-    MAC_OPT_MODE = CLI_FMT_END + 1, MAC_OPT_BASE, MAC_OPT_LANES, MAC_OPT_ACT_BITS,
-    MAC_OPT_ACT_FSR, MAC_OPT_ACT_SIGNED, MAC_OPT_ACT_UNSIGNED, MAC_OPT_SQRT2_FRAC,
-    MAC_OPT_FRAC, MAC_OPT_MAX_BEATS, MAC_OPT_PIPELINE, MAC_OPT_NAME, MAC_OPT_END
-};
-#define MAC_OPTIONS                                                          \
-    CLI_FORMAT_OPTIONS,                                                      \
-    {"mode", required_argument, 0, MAC_OPT_MODE},                            \
-    {"base", required_argument, 0, MAC_OPT_BASE},                            \
-    {"lanes", required_argument, 0, MAC_OPT_LANES},                          \
-    {"act-bits", required_argument, 0, MAC_OPT_ACT_BITS},                    \
-    {"act-fsr", required_argument, 0, MAC_OPT_ACT_FSR},                      \
-    {"act-signed", no_argument, 0, MAC_OPT_ACT_SIGNED},                      \
-    {"act-unsigned", no_argument, 0, MAC_OPT_ACT_UNSIGNED},                  \
-    {"sqrt2-frac", required_argument, 0, MAC_OPT_SQRT2_FRAC},                \
-    {"frac", required_argument, 0, MAC_OPT_FRAC},                            \
-    {"max-beats", required_argument, 0, MAC_OPT_MAX_BEATS},                  \
-    {"pipeline", required_argument, 0, MAC_OPT_PIPELINE},                    \
-    {"name", required_argument, 0, MAC_OPT_NAME}
-
+/* The table of blocks (gen/blocks/blocks.c): `logq gen` and `logq vectors` look a
+ * block up here. desc is NULL for a block that still has its own functions. */
 typedef struct {
-    lq_mac_config cfg;
-    const char *name;      /* module and file name */
-    const char *pipeline;  /* the --pipeline text */
-    int act_bits, act_fsr, have_act_fsr, act_signed;
-} mac_opts;
+    const char *name;
+    const struct lq_block_s *desc;
+    int (*gen)(const lq_cmd *c);
+    int (*vectors)(const lq_cmd *c);
+    const char *summary;
+} blk_entry;
 
-/* The documented defaults: 16-lane shift array, 8-bit linear x 5-bit log2. */
-void mac_opts_init(mac_opts *o);
-/* One option: 1 handled, 0 not a MAC option, -1 bad value (message printed). */
-int mac_option(mac_opts *o, int ch, const char *arg);
-/* Settle the activation's format and derive the widths: 0, or -1 (message printed). */
-int mac_opts_finish(mac_opts *o, lq_mac_widths *wd);
+const blk_entry *blk_entry_find(const char *name);
+const blk_entry *blk_entry_at(int i); /* NULL past the last */
+
+/* `logq gen NAME`, `logq vectors NAME`: argv[0] is the block's name. */
+int blk_run_gen(const blk_entry *e, const lq_cmd *c);
+int blk_run_vectors(const blk_entry *e, const lq_cmd *c);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "blocks/logdot_opts.h"
 #include "cmodel/logdot.h"
+#include "blocks/blocks.h"
 #include "emit/vectors.h"
 
 static long rnd(vec_out *v, long n)

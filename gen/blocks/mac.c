@@ -1,331 +1,216 @@
-/* `logq gen mac`: an N-lane multiply-accumulate array in which no lane multiplies
- * (shift and loglog modes), or the baseline with multipliers (mult mode).
- * docs/mac.md is the specification; cmodel/mac.c is the bit-exact model, and
- * lq_mac_derive (shared with the model) gives every width.
+/* The MAC array block: `logq gen mac` and `logq vectors mac`. An N-lane
+ * multiply-accumulate array in which no lane multiplies (shift and loglog modes), or
+ * the baseline with multipliers (mult mode). docs/mac.md is the specification;
+ * cmodel/mac.c is the bit-exact model, and lq_mac_derive (shared with the model)
+ * gives every width.
  *
- * Files: NAME.v (the top: lanes, adder tree, pipeline, accumulator, handshake; and
- * NAME_prod, the product of one lane, in the same file), NAME.h (parameters and
- * derived constants) and NAME.f (file list). */
-#include <ctype.h>
+ * This file is the block's whole description (gen/blocks/block.h): its options, the
+ * derivation of its configuration, its ports, its files (NAME.v: the top with the
+ * lane module NAME_prod after it; NAME.h: parameters, derived constants and the port
+ * layout), its view, its report and its stimulus with the model's expected outputs. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmodel/mac.h"
-#include "emit/emit.h"
+#include "blocks/block.h"
 #include "blocks/blocks.h"
-#include "emit/gtkw.h"
-#include "emit/package.h"
-#include "emit/tb_icarus.h"
-
-static const char mac_help[] =
-    "usage: logq gen mac [options] -o DIR\n"
-    "\n"
-    "Writes synthesizable Verilog-2005 for an N-lane multiply-accumulate array, with\n"
-    "NAME.h (every parameter and derived constant) and NAME.f (file list), then\n"
-    "prints a report. docs/mac.md defines the arithmetic exactly.\n"
-    "\n"
-    "  --mode M          shift (default): linear activation x log weight, a barrel\n"
-    "                    shift; loglog: both operands log codes, exponents add, the\n"
-    "                    product is a signed one-hot word; mult: the shift interface\n"
-    "                    computed with real multipliers (the baseline)\n"
-    "  --base 2|sqrt2    base of the log operand(s) (default 2; same as --scheme\n"
-    "                    log2|logsqrt2)\n"
-    "  --lanes N         lanes, 1-256 (default 16)\n"
-    " the log operand (weight), as for `logq quant`:\n"
-    "  --bits B          code width, sign included (default 5; 1-10 unsigned,\n"
-    "                    2-10 signed)\n"
-    "  --fsr F           full-scale range (default 0): levels 2^(F-2^b+1)..2^(F-1)\n"
-    "  --signed, --unsigned   weight codes carry a sign bit (default signed)\n"
-    "  --scheme, --rounding   accepted for symmetry with `logq quant`; the scheme\n"
-    "                    must be log2 or logsqrt2, rounding does not matter here\n"
-    " the other operand (activation):\n"
-    "  --act-bits A      width (default 8 linear, 5 log; linear 1-32)\n"
-    "  --act-fsr F       linear: the step is 2^(F-A+1) signed, 2^(F-A) unsigned\n"
-    "                    (default: step 1); loglog: full-scale range (default 0)\n"
-    "  --act-signed, --act-unsigned   two's complement / unsigned linear codes, or\n"
-    "                    log codes with / without sign bit (default signed)\n"
-    " arithmetic:\n"
-    "  --sqrt2-frac P    fraction bits of the sqrt(2) constant, 1-30 (default 8)\n"
-    "  --frac F          keep F fraction bits: every product is truncated (floor)\n"
-    "                    to F fraction bits before the adder tree (default: exact)\n"
-    "  --max-beats K     the output never overflows for vectors of up to K beats,\n"
-    "                    1-16777216 (default 1024)\n"
-    "  --pipeline P      register stages, a comma list of: none, product (after the\n"
-    "                    shifters), tree:k (after every k adder-tree levels), sum\n"
-    "                    (after the last tree level), full (= product,tree:1)\n"
-    "                    (default product,tree:2)\n"
-    "  --name NAME       module and file name (default logq_mac)\n"
-    "  --tb              also write NAME_tb.v, the self-checking Icarus/Verilator\n"
-    "                    bench that reads `logq vectors mac` files (docs/xsim.md)\n"
-    "  -o, --out DIR     output directory (required)\n"
-    "  -h, --help        this help\n"
-    "\n"
-    "Exit status: 0 success, 1 cannot write, 2 bad option (the message names the\n"
-    "value; no file is written).\n";
-
-enum { OPT_TB = MAC_OPT_END + 1 };
+#include "blocks/pipeline.h"
+#include "emit/verilog.h"
 
 enum { MAC_MAX_STAGES = 10 }; /* tree levels of 256 lanes (8) + products + sum */
 
-/* Everything the emitters need. */
+/* The options (the fields the table below writes) and what they derive. */
 typedef struct {
+    int mode, base, scheme, lanes, bits, fsr, wsigned, act_bits, act_fsr, act_signed;
+    int sqrt2_frac, frac, max_beats;
+    const char *pipeline_opt, *name;
+
     lq_mac_config cfg;
     lq_mac_widths wd;
-    const char *name;
     char upper[80];
     char pipeline[128];      /* the --pipeline text as given */
     int reg_level[MAC_MAX_STAGES]; /* 1 when tree level j (0 = products) is registered */
     int stages;              /* S: registered levels */
     int latency;             /* S + 1 */
-    const lq_cmd *cmd;
 } mac_gen;
-
-static const char *const verilog_keywords[] = {
-    "always", "and", "assign", "begin", "buf", "case", "casex", "casez", "cmos",
-    "deassign", "default", "defparam", "disable", "edge", "else", "end", "endcase",
-    "endfunction", "endgenerate", "endmodule", "endspecify", "endtask", "event", "for",
-    "force", "forever", "fork", "function", "generate", "genvar", "if", "initial",
-    "inout", "input", "integer", "join", "localparam", "macromodule", "module", "nand",
-    "negedge", "nor", "not", "or", "output", "parameter", "posedge", "reg", "release",
-    "repeat", "signed", "specify", "table", "task", "time", "tri", "while", "wire",
-    "wor", "xor", "xnor", "logic", "bit", "int", "byte", NULL};
-
-static int name_check(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 60 || !(islower((unsigned char)s[0]) || s[0] == '_'))
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) || s[i] == '_'))
-            return -1;
-    for (int i = 0; verilog_keywords[i]; i++)
-        if (strcmp(s, verilog_keywords[i]) == 0)
-            return -1;
-    return 0;
-}
-
-/* --pipeline: fills reg_level; 0 or -1 (message printed). */
-static int pipeline_parse(mac_gen *g, const char *spec)
-{
-    char buf[128], *tok, *save = NULL;
-    int D = g->wd.tree_levels;
-    if (strlen(spec) >= sizeof buf) {
-        cli_error("--pipeline '%s' is too long", spec);
-        return -1;
-    }
-    strcpy(buf, spec);
-    memset(g->reg_level, 0, sizeof g->reg_level);
-    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (strcmp(tok, "none") == 0) {
-            continue;
-        } else if (strcmp(tok, "product") == 0) {
-            g->reg_level[0] = 1;
-        } else if (strcmp(tok, "sum") == 0) {
-            g->reg_level[D] = 1;
-        } else if (strcmp(tok, "full") == 0) {
-            for (int j = 0; j <= D; j++)
-                g->reg_level[j] = 1;
-        } else if (strncmp(tok, "tree:", 5) == 0) {
-            int k;
-            if (cli_int("--pipeline tree:k", tok + 5, 1, 16, &k) != 0)
-                return -1;
-            for (int j = k; j <= D; j += k)
-                g->reg_level[j] = 1;
-        } else {
-            cli_error("--pipeline item '%s' is unknown (none, product, tree:k, sum, full)",
-                      tok);
-            return -1;
-        }
-    }
-    g->stages = 0;
-    for (int j = 0; j <= D; j++)
-        g->stages += g->reg_level[j];
-    g->latency = g->stages + 1;
-    return 0;
-}
 
 /* ---- NAME_prod (written into NAME.v after the top module) ---- */
 
-/* Sign-extend signed wire `src` of width ws into a new wire `dst` of width wd. */
-static void emit_sext(lq_file *f, const char *dst, const char *src, int ws, int wdst)
-{
-    if (wdst == ws)
-        file_printf(f, "    wire signed [%d:0] %s = %s;\n", wdst - 1, dst, src);
-    else if (wdst == ws + 1)
-        file_printf(f, "    wire signed [%d:0] %s = $signed({%s[%d], %s});\n", wdst - 1, dst,
-                    src, ws - 1, src);
-    else
-        file_printf(f, "    wire signed [%d:0] %s = $signed({{%d{%s[%d]}}, %s});\n", wdst - 1,
-                    dst, wdst - ws, src, ws - 1, src);
-}
-
 /* Shift-add multiplication of signed `src` (width w) by the constant C into `dst`. */
-static void emit_const_mult(lq_file *f, const char *dst, const char *src, int w, uint32_t c)
+static void emit_const_mult(vw *v, const char *dst, const char *src, int w, uint32_t c)
 {
+    char line[512];
+    size_t n = 0;
     int first = 1;
-    file_printf(f, "    // times %u = ", c);
+    n += (size_t)snprintf(line + n, sizeof line - n, "// times %u = ", c);
     for (int k = 31; k >= 0; k--)
         if ((c >> k) & 1u) {
-            file_printf(f, "%s2^%d", first ? "" : " + ", k);
+            n += (size_t)snprintf(line + n, sizeof line - n, "%s2^%d", first ? "" : " + ", k);
             first = 0;
         }
-    file_printf(f, ": shift-adds, no multiplier\n");
-    file_printf(f, "    wire signed [%d:0] %s =", w - 1, dst);
+    vw_line(v, "%s: shift-adds, no multiplier", line);
+    /* the sum, one term a line */
+    n = 0;
     first = 1;
+    n += (size_t)snprintf(line + n, sizeof line - n, "wire signed [%d:0] %s =", w - 1, dst);
     for (int k = 31; k >= 0; k--)
         if ((c >> k) & 1u) {
-            file_printf(f, "%s(%s <<< %d)", first ? " " : "\n        + ", src, k);
+            if (!first) {
+                vw_line(v, "%s", line);
+                n = 0;
+                n += (size_t)snprintf(line, sizeof line, "    + (%s <<< %d)", src, k);
+            } else {
+                n += (size_t)snprintf(line + n, sizeof line - n, " (%s <<< %d)", src, k);
+            }
             first = 0;
         }
-    file_printf(f, ";\n");
+    vw_line(v, "%s;", line);
 }
 
 /* Fields of one log operand: m (magnitude), zero, sign. */
-static void emit_log_fields(lq_file *f, const char *port, const char *pfx,
-                            const lq_format *fmt, int bm)
+static void emit_log_fields(vw *v, const char *port, const char *pfx, const lq_format *fmt,
+                            int bm)
 {
-    file_printf(f, "    wire [%d:0] %sm = %s[%d:0];\n", bm - 1, pfx, port, bm - 1);
-    file_printf(f, "    wire %szero = ~|%sm;\n", pfx, pfx);
-    if (fmt->is_signed)
-        file_printf(f, "    wire %sneg = %s[%d];\n", pfx, port, fmt->bits - 1);
+    char n[16];
+    snprintf(n, sizeof n, "%sm", pfx);
+    vw_wire(v, 0, bm, n, "%s[%d:0]", port, bm - 1);
+    snprintf(n, sizeof n, "%szero", pfx);
+    vw_wire(v, 0, 0, n, "~|%sm", pfx);
+    if (fmt->is_signed) {
+        snprintf(n, sizeof n, "%sneg", pfx);
+        vw_wire(v, 0, 0, n, "%s[%d]", port, fmt->bits - 1);
+    }
 }
 
 /* The final truncation `p = floor(full / 2^T)`: the full word's low bits are unused
  * when T > 0. */
-static void emit_trunc(lq_file *f, const mac_gen *g)
+static void emit_trunc(vw *v, const mac_gen *g)
 {
     int WP = g->wd.prod_bits, T = g->wd.trunc;
     if (T == 0)
-        file_printf(f, "    assign p = full;\n");
+        vw_line(v, "assign p = full;");
     else if (T >= WP)
-        file_printf(f, "    assign p = full[%d];  // floor(full / 2^%d) is 0 or -1\n", WP - 1, T);
+        vw_line(v, "assign p = full[%d];  // floor(full / 2^%d) is 0 or -1", WP - 1, T);
     else
-        file_printf(f, "    assign p = full[%d:%d];  // floor(full / 2^%d)\n", WP - 1, T, T);
+        vw_line(v, "assign p = full[%d:%d];  // floor(full / 2^%d)", WP - 1, T, T);
 }
 
-static void emit_full_decl(lq_file *f, const mac_gen *g)
+static void emit_full_decl(vw *v, const mac_gen *g)
 {
     if (g->wd.trunc > 0)
-        file_printf(f, "    /* verilator lint_off UNUSED */\n");
-    file_printf(f, "    wire signed [%d:0] full;\n", g->wd.prod_bits - 1);
+        vw_line(v, "/* verilator lint_off UNUSED */");
+    vw_wire(v, 1, g->wd.prod_bits, "full", NULL);
     if (g->wd.trunc > 0)
-        file_printf(f, "    /* verilator lint_on UNUSED */\n");
+        vw_line(v, "/* verilator lint_on UNUSED */");
 }
 
-static void emit_prod_shift(lq_file *f, const mac_gen *g)
+static void emit_prod_shift(vw *v, const mac_gen *g)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
     int AE = w->a_ext, BM = w->w_mag, WP = w->prod_bits, P = c->sqrt2_frac;
     const char *neg = c->w.is_signed ? "w_neg" : "1'b0";
+    char l1[32], l2[32];
 
-    emit_log_fields(f, "w", "w_", &c->w, BM);
+    emit_log_fields(v, "w", "w_", &c->w, BM);
     if (c->a.is_signed)
-        file_printf(f, "    wire signed [%d:0] a_s = $signed(a);\n", AE - 1);
+        vw_wire(v, 1, AE, "a_s", "$signed(a)");
     else
-        file_printf(f, "    wire signed [%d:0] a_s = $signed({1'b0, a});\n", AE - 1);
-    emit_full_decl(f, g);
+        vw_wire(v, 1, AE, "a_s", "$signed({1'b0, a})");
+    emit_full_decl(v, g);
     if (!w->half) {
-        file_printf(f, "    // exponent e = %d + m - 1; aligned shift = e + %d = m - 1\n",
-                    lq_exp_min(&c->w), w->frac_exact);
-        file_printf(f, "    wire [%d:0] sh = w_m - %d'd1;\n", BM - 1, BM);
+        vw_line(v, "// exponent e = %d + m - 1; aligned shift = e + %d = m - 1", lq_exp_min(&c->w),
+                w->frac_exact);
+        vw_wire(v, 0, BM, "sh", "w_m - %s", vw_lit(l1, BM, 0, 1));
         if (c->mode == LQ_MAC_SHIFT)
-            emit_sext(f, "a_x", "a_s", AE, WP);
+            vw_sext(v, "a_x", "a_s", AE, WP);
     } else {
-        file_printf(f, "    // half-step exponent e = %d + m - 1; t = m - 1 + %d: odd e <=> t[0],\n"
-                       "    // floor(e/2) = %d + (t >> 1)\n",
-                    lq_exp_min(&c->w), w->odd_offset,
-                    (lq_exp_min(&c->w) - w->odd_offset) / 2);
+        vw_line(v, "// half-step exponent e = %d + m - 1; t = m - 1 + %d: odd e <=> t[0],",
+                lq_exp_min(&c->w), w->odd_offset);
+        vw_line(v, "// floor(e/2) = %d + (t >> 1)", (lq_exp_min(&c->w) - w->odd_offset) / 2);
         if (w->odd_offset)
-            file_printf(f, "    wire [%d:0] t = w_m;\n", BM - 1);
+            vw_wire(v, 0, BM, "t", "w_m");
         else
-            file_printf(f, "    wire [%d:0] t = w_m - %d'd1;\n", BM - 1, BM);
+            vw_wire(v, 0, BM, "t", "w_m - %s", vw_lit(l1, BM, 0, 1));
         if (BM > 1)
-            file_printf(f, "    wire [%d:0] sh = t[%d:1];\n", BM - 2, BM - 1);
+            vw_wire(v, 0, BM - 1, "sh", "t[%d:1]", BM - 1);
         if (c->mode == LQ_MAC_SHIFT) {
-            emit_sext(f, "a_w", "a_s", AE, AE + P + 1);
-            emit_const_mult(f, "a_c", "a_w", AE + P + 1, w->sqrt2_const);
-            file_printf(f, "    wire signed [%d:0] a_1 = a_w <<< %d;  // times 2^%d\n", AE + P, P,
-                        P);
-            file_printf(f, "    wire signed [%d:0] a_m = t[0] ? a_c : a_1;\n", AE + P);
-            emit_sext(f, "a_x", "a_m", AE + P + 1, WP);
+            vw_sext(v, "a_w", "a_s", AE, AE + P + 1);
+            emit_const_mult(v, "a_c", "a_w", AE + P + 1, w->sqrt2_const);
+            vw_line(v, "wire signed [%d:0] a_1 = a_w <<< %d;  // times 2^%d", AE + P, P, P);
+            vw_wire(v, 1, AE + P + 1, "a_m", "t[0] ? a_c : a_1");
+            vw_sext(v, "a_x", "a_m", AE + P + 1, WP);
         }
         if (BM == 1)
-            file_printf(f, "    wire [0:0] sh = 1'b0;\n");
+            vw_wire(v, 0, 1, "sh", "1'b0");
     }
     if (c->mode == LQ_MAC_SHIFT) {
-        file_printf(f, "    wire signed [%d:0] mag = a_x <<< sh;  // the barrel shifter\n", WP - 1);
-        file_printf(f, "    assign full = w_zero ? %d'sd0 : (%s ? -mag : mag);\n", WP, neg);
+        vw_line(v, "wire signed [%d:0] mag = a_x <<< sh;  // the barrel shifter", WP - 1);
+        vw_assign(v, "full", "w_zero ? %s : (%s ? -mag : mag)", vw_lit(l1, WP, 1, 0), neg);
     } else {
         /* mult: decode the weight to its aligned value and multiply. */
         int WV = w->half ? P + 2 + w->shift_max : w->shift_max + 2;
         int WM = AE + WV;
         if (!w->half)
-            file_printf(f, "    wire signed [%d:0] w_mag = %d'sd1 <<< sh;\n", WV - 1, WV);
+            vw_wire(v, 1, WV, "w_mag", "%s <<< sh", vw_lit(l1, WV, 1, 1));
         else
-            file_printf(f, "    wire signed [%d:0] w_mag = (t[0] ? %d'sd%u : %d'sd%llu) <<< sh;\n",
-                        WV - 1, WV, w->sqrt2_const, WV, 1ULL << P);
-        file_printf(f, "    wire signed [%d:0] w_v = w_zero ? %d'sd0 : (%s ? -w_mag : w_mag);\n",
-                    WV - 1, WV, neg);
-        emit_sext(f, "a_m2", "a_s", AE, WM);
-        emit_sext(f, "w_m2", "w_v", WV, WM);
+            vw_wire(v, 1, WV, "w_mag", "(t[0] ? %s : %s) <<< sh", vw_lit(l1, WV, 1, w->sqrt2_const),
+                    vw_lit(l2, WV, 1, 1LL << P));
+        vw_wire(v, 1, WV, "w_v", "w_zero ? %s : (%s ? -w_mag : w_mag)", vw_lit(l1, WV, 1, 0), neg);
+        vw_sext(v, "a_m2", "a_s", AE, WM);
+        vw_sext(v, "w_m2", "w_v", WV, WM);
         if (WM > WP)
-            file_printf(f, "    /* verilator lint_off UNUSED */\n");
-        file_printf(f, "    wire signed [%d:0] prod = a_m2 * w_m2;  // the multiplier\n", WM - 1);
+            vw_line(v, "/* verilator lint_off UNUSED */");
+        vw_line(v, "wire signed [%d:0] prod = a_m2 * w_m2;  // the multiplier", WM - 1);
         if (WM > WP) {
-            file_printf(f, "    /* verilator lint_on UNUSED */\n");
-            file_printf(f, "    assign full = prod[%d:0];\n", WP - 1);
+            vw_line(v, "/* verilator lint_on UNUSED */");
+            vw_assign(v, "full", "prod[%d:0]", WP - 1);
         } else {
-            file_printf(f, "    assign full = prod;\n");
+            vw_assign(v, "full", "prod");
         }
         /* a_x is not needed by the multiplier. */
     }
 }
 
-static void emit_prod_loglog(lq_file *f, const mac_gen *g)
+static void emit_prod_loglog(vw *v, const mac_gen *g)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
     int BW = w->w_mag, BA = w->a_mag, WP = w->prod_bits, P = c->sqrt2_frac;
     int SW = (BW > BA ? BW : BA) + 1;
-    char neg[64];
+    int emin = lq_exp_min(&c->w) + lq_exp_min(&c->a);
+    const char *neg = c->w.is_signed && c->a.is_signed ? "w_neg ^ a_neg"
+                      : c->w.is_signed                ? "w_neg"
+                      : c->a.is_signed                ? "a_neg"
+                                                      : "1'b0";
+    char l1[32], l2[32];
 
-    emit_log_fields(f, "w", "w_", &c->w, BW);
-    emit_log_fields(f, "a", "a_", &c->a, BA);
-    if (c->w.is_signed && c->a.is_signed)
-        snprintf(neg, sizeof neg, "w_neg ^ a_neg");
-    else if (c->w.is_signed)
-        snprintf(neg, sizeof neg, "w_neg");
-    else if (c->a.is_signed)
-        snprintf(neg, sizeof neg, "a_neg");
-    else
-        snprintf(neg, sizeof neg, "1'b0");
-    emit_full_decl(f, g);
-    file_printf(f, "    wire zero = w_zero | a_zero;\n");
-    file_printf(f, "    wire [%d:0] w_mx = {%d'd0, w_m};\n", SW - 1, SW - BW);
-    file_printf(f, "    wire [%d:0] a_mx = {%d'd0, a_m};\n", SW - 1, SW - BA);
+    emit_log_fields(v, "w", "w_", &c->w, BW);
+    emit_log_fields(v, "a", "a_", &c->a, BA);
+    emit_full_decl(v, g);
+    vw_wire(v, 0, 0, "zero", "w_zero | a_zero");
+    vw_wire(v, 0, SW, "w_mx", "{%s, w_m}", vw_lit(l1, SW - BW, 0, 0));
+    vw_wire(v, 0, SW, "a_mx", "{%s, a_m}", vw_lit(l1, SW - BA, 0, 0));
     if (!w->half) {
-        file_printf(f, "    // exponent sum e = %d + s; aligned shift s = (m_w - 1) + (m_a - 1)\n",
-                    lq_exp_min(&c->w) + lq_exp_min(&c->a));
-        file_printf(f, "    wire [%d:0] s = w_mx + a_mx - %d'd2;\n", SW - 1, SW);
-        file_printf(f, "    wire signed [%d:0] mag = %d'sd1 <<< s;  // one-hot\n", WP - 1, WP);
+        vw_line(v, "// exponent sum e = %d + s; aligned shift s = (m_w - 1) + (m_a - 1)", emin);
+        vw_wire(v, 0, SW, "s", "w_mx + a_mx - %s", vw_lit(l1, SW, 0, 2));
+        vw_line(v, "wire signed [%d:0] mag = %s <<< s;  // one-hot", WP - 1, vw_lit(l1, WP, 1, 1));
     } else {
-        file_printf(f, "    // half-step exponent sum e = %d + (m_w - 1) + (m_a - 1);\n"
-                       "    // t = e - %d: odd e <=> t[0]\n",
-                    lq_exp_min(&c->w) + lq_exp_min(&c->a),
-                    lq_exp_min(&c->w) + lq_exp_min(&c->a) - w->odd_offset);
-        file_printf(f, "    wire [%d:0] t = w_mx + a_mx - %d'd%d;\n", SW - 1, SW,
-                    2 - w->odd_offset);
-        file_printf(f, "    wire signed [%d:0] mag = (t[0] ? %d'sd%u : %d'sd%llu) <<< t[%d:1];\n",
-                    WP - 1, WP, w->sqrt2_const, WP, 1ULL << P, SW - 1);
+        vw_line(v, "// half-step exponent sum e = %d + (m_w - 1) + (m_a - 1);", emin);
+        vw_line(v, "// t = e - %d: odd e <=> t[0]", emin - w->odd_offset);
+        vw_wire(v, 0, SW, "t", "w_mx + a_mx - %s", vw_lit(l1, SW, 0, 2 - w->odd_offset));
+        vw_wire(v, 1, WP, "mag", "(t[0] ? %s : %s) <<< t[%d:1]", vw_lit(l1, WP, 1, w->sqrt2_const),
+                vw_lit(l2, WP, 1, 1LL << P), SW - 1);
     }
-    file_printf(f, "    assign full = zero ? %d'sd0 : (%s ? -mag : mag);\n", WP, neg);
+    vw_assign(v, "full", "zero ? %s : (%s ? -mag : mag)", vw_lit(l1, WP, 1, 0), neg);
 }
 
 static void emit_prod(lq_file *f, const mac_gen *g)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
+    vw v;
     /* written after the top module, in NAME.v: one self-contained file per block */
     file_printf(f, "\n//\n// %s_prod: the product of one lane, in the output's fixed point\n"
                    "// (%d fraction bits%s). Combinational. See docs/mac.md.\n\n",
@@ -338,34 +223,70 @@ static void emit_prod(lq_file *f, const mac_gen *g)
                 c->mode == LQ_MAC_LOGLOG ? "log" : "linear");
     file_printf(f, "    input  wire [%d:0] w,  // log weight\n", c->w.bits - 1);
     file_printf(f, "    output wire [%d:0] p   // product, signed\n);\n", w->prod_out_bits - 1);
+    vw_init(&v, f, 1);
     if (c->mode == LQ_MAC_LOGLOG)
-        emit_prod_loglog(f, g);
+        emit_prod_loglog(&v, g);
     else
-        emit_prod_shift(f, g);
-    emit_trunc(f, g);
+        emit_prod_shift(&v, g);
+    emit_trunc(&v, g);
     file_printf(f, "endmodule\n/* verilator lint_on DECLFILENAME */\n\n`default_nettype wire\n`resetall\n");
 }
 
 /* ---- NAME.v ---- */
 
-static const char *stage_v(int s) /* valid of the output of stage s (1-based) */
+static void emit_adder_tree(vw *v, const mac_gen *g, const char *src, int *stage)
 {
-    static char buf[4][16];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "v%d", s);
-    return buf[k];
+    int N = g->cfg.lanes, WPT = g->wd.prod_out_bits, D = g->wd.tree_levels, n = N;
+    enum { NODES = LQ_MAC_LANES_MAX / 2 + 1 }; /* the widest level */
+    char name[32], dst[NODES][16], srcn[NODES][16];
+    const char *dp[NODES], *sp[NODES];
+    vw_blank(v);
+    vw_line(v, "// Adder tree: level j adds pairs of level j-1, one bit wider per level.");
+    for (int i = 0; i < N; i++) {
+        snprintf(name, sizeof name, "t0_%d", i);
+        vw_wire(v, 1, WPT, name, "%s[%d:%d]", src, (i + 1) * WPT - 1, i * WPT);
+    }
+    for (int j = 1; j <= D; j++) {
+        int wi = WPT + j - 1, m = (n + 1) / 2, reg = g->reg_level[j];
+        const char *pre = reg ? "s" : "t";
+        vw_line(v, "// level %d: %d node(s), %d bits%s", j, m, wi + 1, reg ? ", registered" : "");
+        for (int k = 0; k < m; k++) {
+            snprintf(name, sizeof name, "%s%d_%d", pre, j, k);
+            if (2 * k + 1 < n)
+                vw_wire(v, 1, wi + 1, name, "$signed({t%d_%d[%d], t%d_%d}) + $signed({t%d_%d[%d], t%d_%d})",
+                        j - 1, 2 * k, wi - 1, j - 1, 2 * k, j - 1, 2 * k + 1, wi - 1, j - 1,
+                        2 * k + 1);
+            else
+                vw_wire(v, 1, wi + 1, name, "$signed({t%d_%d[%d], t%d_%d})", j - 1, 2 * k, wi - 1,
+                        j - 1, 2 * k);
+        }
+        if (reg) {
+            (*stage)++;
+            vw_line(v, "// Stage %d: tree level %d registers.", *stage, j);
+            for (int k = 0; k < m; k++) {
+                snprintf(dst[k], sizeof dst[k], "t%d_%d", j, k);
+                snprintf(srcn[k], sizeof srcn[k], "s%d_%d", j, k);
+                dp[k] = dst[k];
+                sp[k] = srcn[k];
+                vw_reg(v, 1, wi + 1, dst[k]);
+            }
+            vw_stage(v, "en", dp, sp, m);
+        }
+        n = m;
+    }
 }
 
-static void emit_top(lq_file *f, const mac_gen *g)
+static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
     int N = c->lanes, A = c->a.bits, B = c->w.bits, WPT = w->prod_out_bits;
     int D = w->tree_levels, WO = w->out_bits, WT = w->tree_bits, S = g->stages;
-    int n, stage = 0;
+    int stage = 0;
+    char l1[32];
+    vw v;
 
-    file_header(f, "//", g->cmd);
+    file_header(f, "//", cmd);
     file_printf(f,
                 "//\n// %s: %d-lane multiply-accumulate, mode %s, base %s.\n"
                 "// in_a: %d x %d-bit %s activations, in_w: %d x %d-bit log weights, lane i in\n"
@@ -396,145 +317,151 @@ static void emit_top(lq_file *f, const mac_gen *g)
     file_printf(f, "    input  wire                       out_ready,\n");
     file_printf(f, "    output reg  [OUT_BITS-1:0]        out_sum    // signed\n");
     file_printf(f, ");\n\n");
-    file_printf(f, "    localparam integer PROD_BITS = %d;  // product after truncation\n", WPT);
-    file_printf(f, "    localparam integer TREE_LEVELS = %d;\n", D);
-    file_printf(f, "    localparam integer TREE_BITS = %d;  // PROD_BITS + TREE_LEVELS\n", WT);
-    file_printf(f, "    // latency: %d cycles\n\n", g->latency);
-    file_printf(f, "    generate\n");
-    file_printf(f, "        if (LANES != %d || A_BITS != %d || W_BITS != %d || OUT_BITS != %d ||\n"
-                   "            TREE_BITS != PROD_BITS + TREE_LEVELS || OUT_BITS < TREE_BITS)\n",
-                N, A, B, WO);
-    file_printf(f, "        begin : g_bad_parameters\n");
-    file_printf(f, "            initial begin\n");
-    file_printf(f, "                $display(\"%s: parameters LANES=%%0d A_BITS=%%0d W_BITS=%%0d "
-                   "OUT_BITS=%%0d differ from the generated %d %d %d %d: regenerate with "
-                   "logq gen mac\", LANES, A_BITS, W_BITS, OUT_BITS);\n",
-                g->name, N, A, B, WO);
-    file_printf(f, "                $finish;\n");
-    file_printf(f, "            end\n        end\n    endgenerate\n\n");
+    vw_init(&v, f, 1);
+    vw_line(&v, "localparam integer PROD_BITS = %d;  // product after truncation", WPT);
+    vw_line(&v, "localparam integer TREE_LEVELS = %d;", D);
+    vw_line(&v, "localparam integer TREE_BITS = %d;  // PROD_BITS + TREE_LEVELS", WT);
+    vw_line(&v, "// latency: %d cycles", g->latency);
+    vw_blank(&v);
+    vw_open(&v, "generate");
+    vw_line(&v, "if (LANES != %d || A_BITS != %d || W_BITS != %d || OUT_BITS != %d ||", N, A, B, WO);
+    vw_line(&v, "    TREE_BITS != PROD_BITS + TREE_LEVELS || OUT_BITS < TREE_BITS)");
+    vw_open(&v, "begin : g_bad_parameters");
+    vw_open(&v, "initial begin");
+    vw_line(&v, "$display(\"%s: parameters LANES=%%0d A_BITS=%%0d W_BITS=%%0d OUT_BITS=%%0d differ "
+                "from the generated %d %d %d %d: regenerate with logq gen mac\", LANES, A_BITS, "
+                "W_BITS, OUT_BITS);", g->name, N, A, B, WO);
+    vw_line(&v, "$finish;");
+    vw_close(&v, "end");
+    vw_close(&v, "end");
+    vw_close(&v, "endgenerate");
+    vw_blank(&v);
 
     /* handshake */
-    file_printf(f, "    // Handshake: the pipeline advances (en) unless the vector's last beat is at\n"
-                   "    // the accumulator while the output register is full and not being read.\n");
-    file_printf(f, "    wire out_free = !out_valid || out_ready;\n");
+    vw_line(&v, "// Handshake: the pipeline advances (en) unless the vector's last beat is at");
+    vw_line(&v, "// the accumulator while the output register is full and not being read.");
+    vw_wire(&v, 0, 0, "out_free", "!out_valid || out_ready");
     if (S > 0) {
-        file_printf(f, "    wire en;\n");
-        file_printf(f, "    assign in_ready = en;\n");
+        vw_wire(&v, 0, 0, "en", NULL);
+        vw_assign(&v, "in_ready", "en");
     } else {
-        file_printf(f, "    assign in_ready = !in_last || out_free;\n");
+        vw_assign(&v, "in_ready", "!in_last || out_free");
     }
-    file_printf(f, "\n    // Products, one per lane.\n");
-    file_printf(f, "    wire [LANES*PROD_BITS-1:0] prod;\n");
-    file_printf(f, "    genvar i;\n    generate\n");
-    file_printf(f, "        for (i = 0; i < LANES; i = i + 1) begin : g_lane\n");
-    file_printf(f, "            %s_prod u_prod (\n", g->name);
-    file_printf(f, "                .a(in_a[i*A_BITS +: A_BITS]),\n");
-    file_printf(f, "                .w(in_w[i*W_BITS +: W_BITS]),\n");
-    file_printf(f, "                .p(prod[i*PROD_BITS +: PROD_BITS])\n");
-    file_printf(f, "            );\n        end\n    endgenerate\n\n");
+    vw_blank(&v);
+    vw_line(&v, "// Products, one per lane.");
+    vw_line(&v, "wire [LANES*PROD_BITS-1:0] prod;");
+    vw_line(&v, "genvar i;");
+    vw_open(&v, "generate");
+    vw_open(&v, "for (i = 0; i < LANES; i = i + 1) begin : g_lane");
+    {
+        char inst[96];
+        static const char *const pins[] = {"a", "w", "p"};
+        static const char *const exprs[] = {"in_a[i*A_BITS +: A_BITS]", "in_w[i*W_BITS +: W_BITS]",
+                                            "prod[i*PROD_BITS +: PROD_BITS]"};
+        snprintf(inst, sizeof inst, "%s_prod", g->name);
+        vw_instance(&v, inst, "u_prod", pins, exprs, 3);
+    }
+    vw_close(&v, "end");
+    vw_close(&v, "endgenerate");
+    vw_blank(&v);
 
     /* stage bookkeeping: level 0 */
     const char *src = "prod";
     if (g->reg_level[0]) {
         stage++;
-        file_printf(f, "    // Stage %d: product registers.\n", stage);
-        file_printf(f, "    reg [LANES*PROD_BITS-1:0] prod_r;\n");
-        file_printf(f, "    always @(posedge clk) if (en) prod_r <= prod;\n");
+        vw_line(&v, "// Stage %d: product registers.", stage);
+        vw_line(&v, "reg [LANES*PROD_BITS-1:0] prod_r;");
+        vw_line(&v, "always @(posedge clk) if (en) prod_r <= prod;");
         src = "prod_r";
     }
-    file_printf(f, "\n    // Adder tree: level j adds pairs of level j-1, one bit wider per level.\n");
-    for (int i = 0; i < N; i++)
-        file_printf(f, "    wire signed [%d:0] t0_%d = %s[%d:%d];\n", WPT - 1, i, src,
-                    (i + 1) * WPT - 1, i * WPT);
-    n = N;
-    for (int j = 1; j <= D; j++) {
-        int wi = WPT + j - 1, m = (n + 1) / 2, reg = g->reg_level[j];
-        const char *pre = reg ? "s" : "t";
-        file_printf(f, "    // level %d: %d node(s), %d bits%s\n", j, m, wi + 1,
-                    reg ? ", registered" : "");
-        for (int k = 0; k < m; k++) {
-            if (2 * k + 1 < n)
-                file_printf(f,
-                            "    wire signed [%d:0] %s%d_%d = $signed({t%d_%d[%d], t%d_%d}) + "
-                            "$signed({t%d_%d[%d], t%d_%d});\n",
-                            wi, pre, j, k, j - 1, 2 * k, wi - 1, j - 1, 2 * k, j - 1, 2 * k + 1,
-                            wi - 1, j - 1, 2 * k + 1);
-            else
-                file_printf(f, "    wire signed [%d:0] %s%d_%d = $signed({t%d_%d[%d], t%d_%d});\n",
-                            wi, pre, j, k, j - 1, 2 * k, wi - 1, j - 1, 2 * k);
-        }
-        if (reg) {
-            stage++;
-            file_printf(f, "    // Stage %d: tree level %d registers.\n", stage, j);
-            for (int k = 0; k < m; k++)
-                file_printf(f, "    reg signed [%d:0] t%d_%d;\n", wi, j, k);
-            file_printf(f, "    always @(posedge clk) begin\n        if (en) begin\n");
-            for (int k = 0; k < m; k++)
-                file_printf(f, "            t%d_%d <= s%d_%d;\n", j, k, j, k);
-            file_printf(f, "        end\n    end\n");
-        }
-        n = m;
-    }
+    emit_adder_tree(&v, g, src, &stage);
     /* valid and last along the stages */
     if (S > 0) {
-        file_printf(f, "\n    // Valid and last of each stage.\n");
+        vw_blank(&v);
+        vw_line(&v, "// Valid and last of each stage.");
         for (int s = 1; s <= S; s++)
-            file_printf(f, "    reg v%d, l%d;\n", s, s);
-        file_printf(f, "    always @(posedge clk) begin\n");
-        file_printf(f, "        if (rst) begin\n");
-        for (int s = 1; s <= S; s++)
-            file_printf(f, "            v%d <= 1'b0;\n            l%d <= 1'b0;\n", s, s);
-        file_printf(f, "        end else if (en) begin\n");
+            vw_line(&v, "reg v%d, l%d;", s, s);
+        vw_open(&v, "always @(posedge clk) begin");
+        vw_open(&v, "if (rst) begin");
         for (int s = 1; s <= S; s++) {
-            if (s == 1)
-                file_printf(f, "            v1 <= in_valid;\n            l1 <= in_last;\n");
-            else
-                file_printf(f, "            %s <= v%d;\n            l%d <= l%d;\n", stage_v(s),
-                            s - 1, s, s - 1);
+            vw_line(&v, "v%d <= 1'b0;", s);
+            vw_line(&v, "l%d <= 1'b0;", s);
         }
-        file_printf(f, "        end\n    end\n");
+        v.indent--;
+        vw_open(&v, "end else if (en) begin");
+        for (int s = 1; s <= S; s++) {
+            if (s == 1) {
+                vw_line(&v, "v1 <= in_valid;");
+                vw_line(&v, "l1 <= in_last;");
+            } else {
+                vw_line(&v, "v%d <= v%d;", s, s - 1);
+                vw_line(&v, "l%d <= l%d;", s, s - 1);
+            }
+        }
+        vw_close(&v, "end");
+        vw_close(&v, "end");
     }
     /* accumulator */
-    file_printf(f, "\n    // Accumulator and output register.\n");
+    vw_blank(&v);
+    vw_line(&v, "// Accumulator and output register.");
     if (S > 0) {
-        file_printf(f, "    wire tv = v%d;\n    wire tl = l%d;\n", S, S);
+        vw_line(&v, "wire tv = v%d;", S);
+        vw_line(&v, "wire tl = l%d;", S);
     } else {
-        file_printf(f, "    wire tv = in_valid;\n    wire tl = in_last;\n");
+        vw_line(&v, "wire tv = in_valid;");
+        vw_line(&v, "wire tl = in_last;");
     }
-    file_printf(f, "    wire take = tv && (!tl || out_free);\n");
+    vw_wire(&v, 0, 0, "take", "tv && (!tl || out_free)");
     if (S > 0)
-        file_printf(f, "    assign en = !tv || take;\n");
-    file_printf(f, "    wire signed [TREE_BITS-1:0] tsum = t%d_0;\n", D);
-    emit_sext(f, "tsum_x", "tsum", WT, WO);
-    file_printf(f, "    reg signed [%d:0] acc;\n", WO - 1);
-    file_printf(f, "    wire signed [%d:0] acc_next = acc + tsum_x;\n", WO - 1);
-    file_printf(f, "    always @(posedge clk) begin\n");
-    file_printf(f, "        if (rst) begin\n");
-    file_printf(f, "            acc <= %d'sd0;\n", WO);
-    file_printf(f, "            out_valid <= 1'b0;\n");
-    file_printf(f, "            out_sum <= %d'd0;\n", WO);
-    file_printf(f, "        end else begin\n");
-    file_printf(f, "            if (out_valid && out_ready)\n");
-    file_printf(f, "                out_valid <= 1'b0;\n");
-    file_printf(f, "            if (take) begin\n");
-    file_printf(f, "                if (tl) begin\n");
-    file_printf(f, "                    out_sum <= acc_next;\n");
-    file_printf(f, "                    out_valid <= 1'b1;\n");
-    file_printf(f, "                    acc <= %d'sd0;\n", WO);
-    file_printf(f, "                end else begin\n");
-    file_printf(f, "                    acc <= acc_next;\n");
-    file_printf(f, "                end\n            end\n        end\n    end\n\n");
-    file_printf(f, "endmodule\n\n`default_nettype wire\n`resetall\n");
+        vw_assign(&v, "en", "!tv || take");
+    vw_line(&v, "wire signed [TREE_BITS-1:0] tsum = t%d_0;", D);
+    vw_sext(&v, "tsum_x", "tsum", WT, WO);
+    vw_reg(&v, 1, WO, "acc");
+    vw_wire(&v, 1, WO, "acc_next", "acc + tsum_x");
+    vw_open(&v, "always @(posedge clk) begin");
+    vw_open(&v, "if (rst) begin");
+    vw_line(&v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
+    vw_line(&v, "out_valid <= 1'b0;");
+    vw_line(&v, "out_sum <= %s;", vw_lit(l1, WO, 0, 0));
+    v.indent--;
+    vw_open(&v, "end else begin");
+    vw_line(&v, "if (out_valid && out_ready)");
+    vw_line(&v, "    out_valid <= 1'b0;");
+    vw_open(&v, "if (take) begin");
+    vw_open(&v, "if (tl) begin");
+    vw_line(&v, "out_sum <= acc_next;");
+    vw_line(&v, "out_valid <= 1'b1;");
+    vw_line(&v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
+    v.indent--;
+    vw_open(&v, "end else begin");
+    vw_line(&v, "acc <= acc_next;");
+    vw_close(&v, "end");
+    vw_close(&v, "end");
+    vw_close(&v, "end");
+    vw_close(&v, "end");
+    file_printf(f, "\nendmodule\n\n`default_nettype wire\n`resetall\n");
+}
+
+static int write_v(lq_file *f, const void *state, const lq_cmd *c)
+{
+    emit_top(f, state, c);
+    emit_prod(f, state);
+    return 0;
 }
 
 /* ---- NAME.h ---- */
 
-static void emit_header(lq_file *f, const mac_gen *g)
+static int mac_ports(const void *state, lq_port *p, int max);
+
+static int write_h(lq_file *f, const void *state, const lq_cmd *cmd)
 {
+    const mac_gen *g = state;
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
     const char *u = g->upper;
-    file_header(f, "//", g->cmd);
+    lq_port ports[BLK_PORTS_MAX];
+    int np;
+    file_header(f, "//", cmd);
     file_printf(f, "//\n// Parameters and derived constants of %s (docs/mac.md).\n", g->name);
     file_printf(f, "#ifndef %s_PARAMS_H\n#define %s_PARAMS_H\n\n", u, u);
     file_printf(f, "#define %s_NAME \"%s\"\n", u, g->name);
@@ -570,14 +497,14 @@ static void emit_header(lq_file *f, const mac_gen *g)
     file_printf(f, "#define %s_PIPELINE \"%s\"\n", u, g->pipeline);
     file_printf(f, "#define %s_STAGES %d\n", u, g->stages);
     file_printf(f, "#define %s_LATENCY %d\n", u, g->latency);
+    memset(ports, 0, sizeof ports);
+    np = mac_ports(g, ports, BLK_PORTS_MAX);
+    package_port_macros(f, u, ports, np);
     file_printf(f, "\n#endif\n");
+    return 0;
 }
 
-static void emit_filelist(lq_file *f, const mac_gen *g)
-{
-    file_header(f, "//", g->cmd);
-    file_printf(f, "%s.v\n", g->name);
-}
+/* ---- the report after "wrote" ---- */
 
 /* The make variables that rebuild this configuration. */
 static void print_make_vars(const mac_gen *g)
@@ -595,14 +522,11 @@ static void print_make_vars(const mac_gen *g)
     printf(" MAX_BEATS=%ld PIPELINE=%s", c->max_beats, g->pipeline);
 }
 
-static void report(const mac_gen *g, const char *dir, const lq_fileset *fs)
+static void mac_report(const void *state, const char *dir)
 {
+    const mac_gen *g = state;
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
-    printf("logq gen mac: wrote");
-    for (int i = 0; i < fs->n; i++)
-        printf(" %s/%s", dir, fs->files[i].name);
-    printf("\n");
     printf("  mode %s, %d lanes, base %s; weight %s %d bits %s fsr %d; activation %s %d bits "
            "%s fsr %d\n",
            lq_mac_mode_name(c->mode), c->lanes, w->half ? "sqrt(2)" : "2",
@@ -610,9 +534,9 @@ static void report(const mac_gen *g, const char *dir, const lq_fileset *fs)
            c->w.fsr, lq_scheme_name(c->a.scheme), c->a.bits,
            c->a.is_signed ? "signed" : "unsigned", c->a.fsr);
     printf("  ports: clk, rst, in_valid, in_ready, in_last, in_a[%d:0] (%d x %d),\n"
-           "         in_w[%d:0] (%d x %d), out_valid, out_ready, out_sum[%d:0]\n",
+           "         in_w[%d:0] (%d x %d), out_valid, out_ready, out_sum[%d:0]  (%s/%s.txt)\n",
            c->lanes * c->a.bits - 1, c->lanes, c->a.bits, c->lanes * c->w.bits - 1, c->lanes,
-           c->w.bits, w->out_bits - 1);
+           c->w.bits, w->out_bits - 1, dir, g->name);
     if (w->half)
         printf("  sqrt(2) constant: %u / 2^%d\n", w->sqrt2_const, c->sqrt2_frac);
     printf("  widths: product %d bits (%d fraction bits%s), tree %d bits, output %d bits\n"
@@ -630,247 +554,429 @@ static void report(const mac_gen *g, const char *dir, const lq_fileset *fs)
     printf("  lint:        verilator --lint-only -Wall %s/%s.v\n", dir, g->name);
 }
 
-/* NAME.gtkw: the GTKWave view of a Verilator dump of the harness (scope TOP.NAME):
- * the input stream, the output stream (sum in signed decimal) and the pipeline's
- * valid flags and accumulator. */
-static int emit_view(lq_fileset *fs, const mac_gen *g)
-{
-    char fn[96], top[80], vname[MAC_MAX_STAGES][8], err[160];
-    gtkw_signal in[] = {{"clk", 1, GTKW_BIN},       {"rst", 1, GTKW_BIN},
-                        {"in_valid", 1, GTKW_BIN},  {"in_ready", 1, GTKW_BIN},
-                        {"in_last", 1, GTKW_BIN},
-                        {"in_a", g->cfg.lanes * g->cfg.a.bits, GTKW_HEX},
-                        {"in_w", g->cfg.lanes * g->cfg.w.bits, GTKW_HEX}};
-    gtkw_signal out[] = {{"out_valid", 1, GTKW_BIN}, {"out_ready", 1, GTKW_BIN},
-                         {"out_sum", g->wd.out_bits, GTKW_SDEC}};
-    gtkw_signal st[MAC_MAX_STAGES + 1];
-    int nst = 0;
-    for (int s = 1; s <= g->stages && nst < MAC_MAX_STAGES; s++) {
-        snprintf(vname[nst], sizeof vname[nst], "v%d", s);
-        st[nst].name = vname[nst];
-        st[nst].width = 1;
-        st[nst++].radix = GTKW_BIN;
-    }
-    st[nst].name = "acc";
-    st[nst].width = g->wd.out_bits;
-    st[nst++].radix = GTKW_SDEC;
-    gtkw_group groups[] = {{"input stream", in, (int)(sizeof in / sizeof in[0])},
-                           {"output stream", out, (int)(sizeof out / sizeof out[0])},
-                           {"pipeline", st, nst}};
-    gtkw_view v = {NULL, top, groups, 3, -1, 0};
-    lq_file *f;
-    snprintf(top, sizeof top, "TOP.%s", g->name);
-    snprintf(fn, sizeof fn, "%s.gtkw", g->name);
-    f = fileset_add(fs, fn);
-    if (!f) {
-        cli_error("out of memory");
-        return -1;
-    }
-    if (gtkw_write(f, &v, g->cmd, err, sizeof err) != 0) {
-        cli_error("%s", err);
-        return -1;
-    }
-    return 0;
-}
+/* ---- ports, view ---- */
 
-void mac_opts_init(mac_opts *o)
+static int mac_ports(const void *state, lq_port *p, int max)
 {
-    memset(o, 0, sizeof *o);
-    o->name = "logq_mac";
-    o->pipeline = "product,tree:2";
-    o->cfg.mode = LQ_MAC_SHIFT;
-    o->cfg.lanes = 16;
-    o->cfg.w = lq_format_default();
-    o->cfg.sqrt2_frac = 8;
-    o->cfg.frac = LQ_MAC_FRAC_EXACT;
-    o->cfg.max_beats = 1024;
-    o->act_bits = -1;
-    o->act_signed = 1;
-}
-
-int mac_option(mac_opts *o, int ch, const char *arg)
-{
-    int mb;
-    lq_framing fr = LQ_FRAMING_NONE;
-    switch (ch) {
-    case MAC_OPT_MODE:
-        if (lq_mac_mode_parse(arg, &o->cfg.mode) != 0) {
-            cli_error("--mode '%s' is unknown (shift, loglog or mult)", arg);
-            return -1;
-        }
-        return 1;
-    case MAC_OPT_BASE:
-        if (strcmp(arg, "2") == 0) {
-            o->cfg.w.scheme = LQ_LOG2;
-        } else if (strcmp(arg, "sqrt2") == 0) {
-            o->cfg.w.scheme = LQ_LOGSQRT2;
-        } else {
-            cli_error("--base '%s' is unknown (2 or sqrt2)", arg);
-            return -1;
-        }
-        return 1;
-    case MAC_OPT_LANES:
-        return cli_int("--lanes", arg, 1, LQ_MAC_LANES_MAX, &o->cfg.lanes) != 0 ? -1 : 1;
-    case MAC_OPT_ACT_BITS:
-        return cli_int("--act-bits", arg, 1, LQ_MAC_ACT_BITS_MAX, &o->act_bits) != 0 ? -1 : 1;
-    case MAC_OPT_ACT_FSR:
-        o->have_act_fsr = 1;
-        return cli_int("--act-fsr", arg, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, &o->act_fsr) != 0 ? -1
-                                                                                           : 1;
-    case MAC_OPT_ACT_SIGNED: o->act_signed = 1; return 1;
-    case MAC_OPT_ACT_UNSIGNED: o->act_signed = 0; return 1;
-    case MAC_OPT_SQRT2_FRAC:
-        return cli_int("--sqrt2-frac", arg, 1, LQ_MAC_SQRT2_FRAC_MAX, &o->cfg.sqrt2_frac) != 0
-                   ? -1
-                   : 1;
-    case MAC_OPT_FRAC: return cli_int("--frac", arg, -4096, 4096, &o->cfg.frac) != 0 ? -1 : 1;
-    case MAC_OPT_MAX_BEATS:
-        if (cli_int("--max-beats", arg, 1, LQ_MAC_MAX_BEATS_MAX, &mb) != 0)
-            return -1;
-        o->cfg.max_beats = mb;
-        return 1;
-    case MAC_OPT_PIPELINE: o->pipeline = arg; return 1;
-    case MAC_OPT_NAME:
-        if (name_check(arg) != 0) {
-            cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; "
-                      "not a keyword; at most 60 characters)",
-                      arg);
-            return -1;
-        }
-        o->name = arg;
-        return 1;
-    case CLI_FMT_WORDS:
-    case CLI_FMT_THETA:
-    case CLI_FMT_FRAMING:
-    case CLI_FMT_ROUNDING:
-        /* quantizer options: the array consumes codes, it never rounds */
-        cli_error("--%s does not apply to a MAC array (it takes codes, not values)",
-                  ch == CLI_FMT_WORDS ? "max-words" : ch == CLI_FMT_THETA ? "theta"
-                  : ch == CLI_FMT_FRAMING ? "framing" : "rounding");
-        return -1;
-    default:
-        if (ch >= CLI_FMT_BASE && ch < CLI_FMT_END)
-            return cli_format_option(ch, arg, &o->cfg.w, &fr) != 0 ? -1 : 1;
+    const mac_gen *g = state;
+    const lq_mac_config *c = &g->cfg;
+    const lq_mac_widths *w = &g->wd;
+    int n = 0, N = c->lanes;
+    if (max < 10)
         return 0;
+    p[n++] = (lq_port){.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock",
+                       .role = LQ_ROLE_CLOCK};
+    p[n++] = (lq_port){.name = "rst", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET};
+    p[n++] = (lq_port){.name = "in_valid", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "input stream valid", .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN};
+    p[n++] = (lq_port){.name = "in_ready", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "input stream ready", .role = LQ_ROLE_READY, .stream = LQ_STREAM_IN};
+    p[n++] = (lq_port){.name = "in_last", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "the vector's last beat (top bit of a beat in in.hex)",
+                       .role = LQ_ROLE_LAST, .stream = LQ_STREAM_IN};
+    /* the activations: linear two's complement / unsigned codes, or log codes */
+    p[n] = (lq_port){.name = "in_a", .dir = LQ_PORT_IN, .width = N * c->a.bits,
+                     .stream = LQ_STREAM_IN, .lanes = N, .lane_bits = c->a.bits};
+    if (c->mode == LQ_MAC_LOGLOG) {
+        p[n].desc = "activation log codes (m = 0: zero, else 2^(EXP_MIN + m - 1))";
+        p[n].fields[p[n].nfields++] = (lq_field){"m", 0, w->a_mag};
+        if (c->a.is_signed)
+            p[n].fields[p[n].nfields++] = (lq_field){"sign", w->a_mag, 1};
+    } else {
+        p[n].desc = "linear activations";
+        p[n].is_signed = c->a.is_signed;
+        p[n].has_lsb = 1;
+        p[n].lsb_exp = c->a.fsr - c->a.bits + (c->a.is_signed ? 1 : 0);
     }
+    n++;
+    p[n] = (lq_port){.name = "in_w", .dir = LQ_PORT_IN, .width = N * c->w.bits,
+                     .desc = "weight log codes (m = 0: zero, else 2^(W_EXP_MIN + m - 1))",
+                     .stream = LQ_STREAM_IN, .lanes = N, .lane_bits = c->w.bits};
+    p[n].fields[p[n].nfields++] = (lq_field){"m", 0, w->w_mag};
+    if (c->w.is_signed)
+        p[n].fields[p[n].nfields++] = (lq_field){"sign", w->w_mag, 1};
+    n++;
+    p[n++] = (lq_port){.name = "out_valid", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "output stream valid", .role = LQ_ROLE_VALID,
+                       .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "out_ready", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "output stream ready", .role = LQ_ROLE_READY,
+                       .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "out_sum", .dir = LQ_PORT_OUT, .width = w->out_bits,
+                       .desc = "the vector's dot product", .stream = LQ_STREAM_OUT,
+                       .is_signed = 1, .has_lsb = 1, .lsb_exp = w->out_lsb_exp};
+    return n;
 }
 
-int mac_opts_finish(mac_opts *o, lq_mac_widths *wd)
+/* The pipeline's valid flags and the accumulator. */
+static int mac_view(const void *state, gtkw_signal *s, int max, char (*names)[40])
 {
-    char msg[256];
-    o->cfg.a = lq_format_default();
-    if (o->cfg.mode == LQ_MAC_LOGLOG) {
-        o->cfg.a.scheme = o->cfg.w.scheme;
-        o->cfg.a.bits = o->act_bits < 0 ? 5 : o->act_bits;
-        o->cfg.a.fsr = o->have_act_fsr ? o->act_fsr : 0;
-    } else {
-        o->cfg.a.scheme = LQ_LINEAR;
-        o->cfg.a.bits = o->act_bits < 0 ? 8 : o->act_bits;
-        /* default: step 1 */
-        o->cfg.a.fsr = o->have_act_fsr ? o->act_fsr : o->cfg.a.bits - (o->act_signed ? 1 : 0);
+    const mac_gen *g = state;
+    int n = 0;
+    for (int st = 1; st <= g->stages && n + 1 < max; st++) {
+        snprintf(names[n], sizeof names[n], "v%d", st);
+        s[n] = (gtkw_signal){names[n], 1, GTKW_BIN};
+        n++;
     }
-    o->cfg.a.is_signed = o->act_signed != 0;
-    if (lq_mac_derive(&o->cfg, wd, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
-        return -1;
-    }
+    s[n++] = (gtkw_signal){"acc", g->wd.out_bits, GTKW_SDEC};
+    return n;
+}
+
+/* ---- options ---- */
+
+#define T mac_gen
+static const blk_option mac_options[] = {
+    BLK_CHOICE(T, "mode", "M", mode, "shift|loglog|mult",
+               "shift (default): linear activation x log weight, a barrel\n"
+               "shift; loglog: both operands log codes, exponents add, the\n"
+               "product is a signed one-hot word; mult: the shift interface\n"
+               "computed with real multipliers (the baseline)", BO_BOTH),
+    BLK_CHOICE(T, "base", "B", base, "2|sqrt2",
+               "base of the log operand(s): %r (default 2; the same as\n"
+               "--scheme log2|logsqrt2, which must then agree)", BO_BOTH),
+    BLK_INT(T, "lanes", "N", lanes, 1, LQ_MAC_LANES_MAX, "lanes, %r (default %d)", BO_BOTH),
+    BLK_HEADING("the log operand (weight), as for `logq quant`:", BO_BOTH),
+    BLK_INT(T, "bits", "B", bits, 1, LQ_LOG_BITS_MAX,
+            "code width, sign included (default %d; %r, signed at least 2;\n"
+            "the product must fit in 512 bits: the message says how many\n"
+            "fit with the activation's width)", BO_BOTH),
+    BLK_INT(T, "fsr", "F", fsr, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX,
+            "full-scale range (default %d): levels 2^(F-2^b+1)..2^(F-1) in\n"
+            "base 2, 2^(F-2^(b-1)+1/2)..2^(F-1/2) in base sqrt(2) (b: bits\n"
+            "without the sign; docs/formats.md)", BO_BOTH),
+    BLK_FLAG(T, "signed", wsigned, 1, NULL, BO_BOTH),
+    BLK_FLAG(T, "unsigned", wsigned, 0, "weight codes carry a sign bit (default signed)", BO_BOTH),
+    BLK_CHOICE(T, "scheme", "S", scheme, "log2|logsqrt2",
+               "the weight's scheme as `logq quant` names it: %r", BO_BOTH),
+    BLK_HEADING("the other operand (activation):", BO_BOTH),
+    BLK_INT(T, "act-bits", "A", act_bits, 1, LQ_MAC_ACT_BITS_MAX,
+            "width (default 8 linear, 5 log; %r)", BO_BOTH),
+    BLK_INT(T, "act-fsr", "F", act_fsr, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX,
+            "linear: the step is 2^(F-A+1) signed, 2^(F-A) unsigned\n"
+            "(default: step 1); loglog: full-scale range (default 0)", BO_BOTH),
+    BLK_FLAG(T, "act-signed", act_signed, 1, NULL, BO_BOTH),
+    BLK_FLAG(T, "act-unsigned", act_signed, 0,
+             "two's complement / unsigned linear codes, or\n"
+             "log codes with / without sign bit (default signed)", BO_BOTH),
+    BLK_HEADING("arithmetic:", BO_BOTH),
+    BLK_INT(T, "sqrt2-frac", "P", sqrt2_frac, 1, LQ_MAC_SQRT2_FRAC_MAX,
+            "fraction bits of the sqrt(2) constant, %r (default %d)", BO_BOTH),
+    BLK_INT(T, "frac", "F", frac, -4096, 4096,
+            "keep F fraction bits: every product is truncated (floor)\n"
+            "to F fraction bits before the adder tree (default: exact)", BO_BOTH),
+    BLK_INT(T, "max-beats", "K", max_beats, 1, LQ_MAC_MAX_BEATS_MAX,
+            "the output never overflows for vectors of up to K beats,\n%r (default %d)", BO_BOTH),
+    BLK_TEXT(T, "pipeline", "P", pipeline_opt,
+             "register stages, a comma list of: none (alone), product (after\n"
+             "the shifters), tree:k (after every k adder-tree levels, k at\n"
+             "most the levels: ceil(log2 N)), sum (after the last tree\n"
+             "level), full (= product,tree:1) (default %d)", BO_BOTH),
+    BLK_TEXT(T, "name", "NAME", name,
+             "module and file name (default %d): a-z, 0-9, _, not a\nVerilog keyword", BO_BOTH),
+};
+#undef T
+
+static void mac_defaults(void *state)
+{
+    mac_gen *g = state;
+    memset(g, 0, sizeof *g);
+    g->mode = LQ_MAC_SHIFT;
+    g->lanes = 16;
+    g->bits = 5;
+    g->wsigned = 1;
+    g->act_bits = 8;
+    g->act_signed = 1;
+    g->sqrt2_frac = 8;
+    g->max_beats = 1024;
+    g->pipeline_opt = "product,tree:2";
+    g->name = "logq_mac";
+}
+
+/* The largest --bits whose product fits beside this activation (0: none). */
+static int mac_bits_fit(const lq_mac_config *cfg)
+{
+    lq_mac_config t = *cfg;
+    lq_mac_widths wd;
+    for (t.w.bits = cfg->w.bits - 1; t.w.bits >= 1; t.w.bits--)
+        if (lq_mac_derive(&t, &wd, NULL, 0) == 0)
+            return t.w.bits;
     return 0;
 }
 
-int gen_mac(const lq_cmd *c)
+static int mac_finish(void *state, const blk_args *a, unsigned where)
 {
-    static const struct option opts[] = {
-        MAC_OPTIONS,
-        {"tb", no_argument, 0, OPT_TB},
-        {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
-    mac_gen g;
-    mac_opts mo;
-    const char *dir = NULL, *pipeline;
-    int ch, rc, tb = 0;
-    lq_fileset fs;
+    mac_gen *g = state;
+    lq_mac_config *c = &g->cfg;
+    char msg[256];
+    static const lq_scheme base_scheme[2] = {LQ_LOG2, LQ_LOGSQRT2};
+    (void)where;
+    if (blk_given(a, "base") && blk_given(a, "scheme") && g->base != g->scheme) {
+        cli_error("--base %s contradicts --scheme %s (the same choice: give one)",
+                  g->base ? "sqrt2" : "2", g->scheme ? "logsqrt2" : "log2");
+        return -1;
+    }
+    if (!blk_name_ok(g->name)) {
+        cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; "
+                  "not a keyword; at most 60 characters)", g->name);
+        return -1;
+    }
+    memset(c, 0, sizeof *c);
+    c->mode = (lq_mac_mode)g->mode;
+    c->lanes = g->lanes;
+    c->w = lq_format_default();
+    c->w.scheme = base_scheme[blk_given(a, "scheme") ? g->scheme : g->base];
+    c->w.bits = g->bits;
+    c->w.fsr = g->fsr;
+    c->w.is_signed = g->wsigned != 0;
+    c->sqrt2_frac = g->sqrt2_frac;
+    c->frac = blk_given(a, "frac") ? g->frac : LQ_MAC_FRAC_EXACT;
+    c->max_beats = g->max_beats;
+    c->a = lq_format_default();
+    if (c->mode == LQ_MAC_LOGLOG) {
+        c->a.scheme = c->w.scheme;
+        c->a.bits = blk_given(a, "act-bits") ? g->act_bits : 5;
+        c->a.fsr = blk_given(a, "act-fsr") ? g->act_fsr : 0;
+    } else {
+        c->a.scheme = LQ_LINEAR;
+        c->a.bits = g->act_bits;
+        /* default: step 1 */
+        c->a.fsr = blk_given(a, "act-fsr") ? g->act_fsr : c->a.bits - (g->act_signed ? 1 : 0);
+    }
+    c->a.is_signed = g->act_signed != 0;
+    if (lq_mac_derive(c, &g->wd, msg, sizeof msg) != 0) {
+        int fit = strstr(msg, "-bit product") ? mac_bits_fit(c) : 0;
+        if (fit > 0)
+            cli_error("%s: with --act-bits %d, --bits is at most %d", msg, c->a.bits, fit);
+        else
+            cli_error("%s", msg);
+        return -1;
+    }
+    snprintf(g->pipeline, sizeof g->pipeline, "%s", g->pipeline_opt);
+    if (strlen(g->pipeline_opt) >= sizeof g->pipeline) {
+        cli_error("--pipeline '%s' is too long", g->pipeline_opt);
+        return -1;
+    }
+    g->stages = pipeline_parse(g->pipeline_opt, "product", g->wd.tree_levels, c->lanes,
+                               blk_given(a, "pipeline"), g->reg_level);
+    if (g->stages < 0)
+        return -1;
+    g->latency = g->stages + 1;
+    blk_upper(g->upper, sizeof g->upper, g->name);
+    return 0;
+}
 
-    memset(&g, 0, sizeof g);
-    g.cmd = c;
-    mac_opts_init(&mo);
-    optind = 1;
-    opterr = 1;
-    while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(mac_help, stdout);
-            return LQ_EXIT_OK;
-        } else if (ch == 'o') {
-            dir = optarg;
-        } else if (ch == OPT_TB) {
-            tb = 1;
-        } else if ((rc = mac_option(&mo, ch, optarg)) < 0) {
-            return LQ_EXIT_USAGE;
-        } else if (rc == 0) {
-            return cli_bad_option(c);
+static const char *mac_module(const void *state)
+{
+    return ((const mac_gen *)state)->name;
+}
+
+static int mac_latency(const void *state)
+{
+    return ((const mac_gen *)state)->latency;
+}
+
+/* ---- stimulus: `logq vectors mac` ---- */
+
+static uint32_t mask32(int bits)
+{
+    return bits >= 32 ? 0xffffffffu : (1u << bits) - 1u;
+}
+
+static int wide_cmp(const lq_wide *x, const lq_wide *y)
+{
+    int sx = (int)(x->limb[LQ_MAC_LIMBS - 1] >> 63), sy = (int)(y->limb[LQ_MAC_LIMBS - 1] >> 63);
+    if (sx != sy)
+        return sx ? -1 : 1;
+    for (int i = LQ_MAC_LIMBS - 1; i >= 0; i--)
+        if (x->limb[i] != y->limb[i])
+            return x->limb[i] < y->limb[i] ? -1 : 1;
+    return 0;
+}
+
+static void mac_beat(vec_out *v, lq_mac_state *st, const mac_gen *m, const uint32_t *a,
+                     const uint32_t *w, int last)
+{
+    static bitword b;
+    lq_wide out;
+    char h[LQ_MAC_BITS_MAX / 4 + 8];
+    int N = m->cfg.lanes;
+    b.n = 0;
+    for (int i = 0; i < N; i++)
+        bw_put(&b, a[i], m->cfg.a.bits);
+    for (int i = 0; i < N; i++)
+        bw_put(&b, w[i], m->cfg.w.bits);
+    bw_put(&b, (uint64_t)(last != 0), 1);
+    bw_hex(v->in, &b);
+    vec_gap(v);
+    v->nin++;
+    if (lq_mac_step(st, a, w, last, &out)) {
+        file_printf(v->out, "%s\n", lq_wide_hex(&out, m->wd.out_bits, h));
+        v->nout++;
+    }
+}
+
+static void mac_vectors(vec_out *v, const mac_gen *m, long count, int exhaustive)
+{
+    static uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
+    const lq_mac_config *c = &m->cfg;
+    int N = c->lanes, AB = c->a.bits, WB = c->w.bits, bw = m->wd.w_mag;
+    uint32_t wx[8], ax[8];
+    int nwx = 0, nax = 0;
+    lq_mac_state st;
+    char msg[256];
+    long K = c->max_beats;
+
+    lq_mac_reset(&st, c, msg, sizeof msg);
+    if (exhaustive) {
+        uint64_t total = (uint64_t)1 << (AB + WB);
+        for (uint64_t k = 0; k < total; k++) {
+            a[0] = (uint32_t)(k >> WB) & mask32(AB);
+            w[0] = (uint32_t)k & mask32(WB);
+            mac_beat(v, &st, m, a, w, 1);
         }
+        return;
     }
-    if (optind < c->argc) {
-        cli_error("unexpected argument '%s'", c->argv[optind]);
-        return LQ_EXIT_USAGE;
-    }
-    if (!dir) {
-        cli_error("-o DIR is required");
-        return LQ_EXIT_USAGE;
-    }
-    if (mac_opts_finish(&mo, &g.wd) != 0)
-        return LQ_EXIT_USAGE;
-    g.cfg = mo.cfg;
-    g.name = mo.name;
-    pipeline = mo.pipeline;
-    snprintf(g.pipeline, sizeof g.pipeline, "%s", pipeline);
-    if (pipeline_parse(&g, pipeline) != 0)
-        return LQ_EXIT_USAGE;
-    for (size_t i = 0; g.name[i] && i + 1 < sizeof g.upper; i++)
-        g.upper[i] = (char)toupper((unsigned char)g.name[i]);
-
-    fileset_init(&fs);
+    /* corner codes: zero, the smallest and largest magnitudes, the negative zero */
     {
-        char fn[96];
-        lq_file *fv, *fh, *ff;
-        snprintf(fn, sizeof fn, "%s.v", g.name);
-        fv = fileset_add(&fs, fn);
-        snprintf(fn, sizeof fn, "%s.h", g.name);
-        fh = fileset_add(&fs, fn);
-        snprintf(fn, sizeof fn, "%s.f", g.name);
-        ff = fileset_add(&fs, fn);
-        if (!fv || !fh || !ff) {
-            cli_error("out of memory");
-            fileset_free(&fs);
-            return LQ_EXIT_FAIL;
+        uint32_t wmax = (1u << bw) - 1u, sb = c->w.is_signed ? 1u << bw : 0u;
+        uint32_t wl[8] = {0u, 1u, wmax, wmax > 1 ? wmax - 1 : wmax, sb | 1u, sb | wmax, sb, 0u};
+        nwx = c->w.is_signed ? 7 : 4;
+        memcpy(wx, wl, sizeof wl);
+    }
+    if (c->mode == LQ_MAC_LOGLOG) {
+        int ba = m->wd.a_mag;
+        uint32_t amax = (1u << ba) - 1u, sb = c->a.is_signed ? 1u << ba : 0u;
+        uint32_t al[8] = {0u, 1u, amax, amax > 1 ? amax - 1 : amax, sb | 1u, sb | amax, sb, 0u};
+        nax = c->a.is_signed ? 7 : 4;
+        memcpy(ax, al, sizeof al);
+    } else {
+        uint32_t lo = c->a.is_signed ? 1u << (AB - 1) : 0u;
+        uint32_t hi = c->a.is_signed ? mask32(AB - 1) : mask32(AB);
+        uint32_t al[5] = {lo, hi, 0u, mask32(AB), 1u & mask32(AB)};
+        nax = 5;
+        memcpy(ax, al, sizeof al);
+    }
+    for (long vec = 0; vec < count; vec++) {
+        uint64_t r = lq_rng_below(&v->rng, 100);
+        int kind = r < 55 ? 0 : r < 92 ? 1 : 2;
+        long len;
+        uint32_t best_a = 0, best_w = 0;
+        if (kind == 2 && K > 256)
+            kind = 1;
+        if (vec < (1L << (WB < 12 ? WB : 12)) / N + 1 && vec < count / 2)
+            kind = 3; /* sweep every weight code first */
+        if (kind == 2) {
+            /* the largest or smallest product, K times: the width limit */
+            int sign = lq_rng_below(&v->rng, 2) ? 1 : -1, have = 0;
+            lq_wide best, p;
+            len = K;
+            for (int i = 0; i < nax; i++)
+                for (int j = 0; j < nwx; j++) {
+                    lq_mac_product(c, &m->wd, ax[i], wx[j], &p);
+                    if (!have || (sign > 0 ? wide_cmp(&p, &best) > 0 : wide_cmp(&p, &best) < 0)) {
+                        best = p;
+                        best_a = ax[i];
+                        best_w = wx[j];
+                        have = 1;
+                    }
+                }
+        } else {
+            long cap = lq_rng_below(&v->rng, 8) == 0 ? K : (K < 16 ? K : 16);
+            if (cap > 256)
+                cap = 256;
+            len = 1 + (long)lq_rng_below(&v->rng, (uint64_t)cap);
         }
-        emit_top(fv, &g);
-        emit_prod(fv, &g);
-        emit_header(fh, &g);
-        emit_filelist(ff, &g);
-        if (emit_view(&fs, &g) != 0) {
-            fileset_free(&fs);
-            return LQ_EXIT_FAIL;
-        }
-        {
-            tb_desc d;
-            char top[96];
-            const char *vfiles[1] = {top};
-            snprintf(top, sizeof top, "%s.v", g.name);
-            tb_desc_mac(&d, g.name, &g.cfg, &g.wd);
-            if (package_add_block(&fs, &d, vfiles, 1, g.latency,
-                                  "logq multiply-accumulate array (docs/mac.md)", c) != 0 ||
-                (tb && tb_icarus_write(&fs, &d, c) != 0)) {
-                fileset_free(&fs);
-                return LQ_EXIT_FAIL;
+        for (long beat = 0; beat < len; beat++) {
+            for (int i = 0; i < N; i++) {
+                switch (kind) {
+                case 0:
+                    a[i] = (uint32_t)lq_rng_u64(&v->rng) & mask32(AB);
+                    w[i] = (uint32_t)lq_rng_u64(&v->rng) & mask32(WB);
+                    break;
+                case 1:
+                    a[i] = lq_rng_below(&v->rng, 2) ? (uint32_t)lq_rng_u64(&v->rng) & mask32(AB)
+                                                    : ax[lq_rng_below(&v->rng, (uint64_t)nax)];
+                    w[i] = lq_rng_below(&v->rng, 2) ? (uint32_t)lq_rng_u64(&v->rng) & mask32(WB)
+                                                    : wx[lq_rng_below(&v->rng, (uint64_t)nwx)];
+                    break;
+                case 2:
+                    a[i] = best_a;
+                    w[i] = best_w;
+                    break;
+                default:
+                    w[i] = (uint32_t)(vec * N + i) & mask32(WB);
+                    a[i] = (uint32_t)lq_rng_u64(&v->rng) & mask32(AB);
+                    break;
+                }
             }
+            mac_beat(v, &st, m, a, w, beat + 1 == len);
         }
     }
-    rc = fileset_commit(&fs, dir);
-    if (rc == 0)
-        report(&g, dir, &fs);
-    fileset_free(&fs);
-    if (rc != 0)
-        return LQ_EXIT_FAIL;
+}
+
+static int mac_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
+                        const lq_cmd *c)
+{
+    mac_gen *m = state;
+    (void)fs;
+    (void)c;
+    if (o->exhaustive && (m->cfg.lanes != 1 || m->cfg.a.bits + m->cfg.w.bits > 20)) {
+        cli_error("--exhaustive needs --lanes 1 and at most 20 input bits (here %d lanes, %d bits)",
+                  m->cfg.lanes, m->cfg.a.bits + m->cfg.w.bits);
+        return LQ_EXIT_USAGE;
+    }
+    /* --wrong-model: the model's own fault switch (cmodel/mac.c), not vec_item's */
+    v->wrong = 0;
+    m->cfg.fault = o->wrong;
+    mac_vectors(v, m, o->count, o->exhaustive);
     return LQ_EXIT_OK;
+}
+
+/* ---- the descriptor ---- */
+
+static const blk_file mac_files[] = {
+    {"%s.v", "the top module, then NAME_prod (one lane's product)", write_v, 1},
+    {"%s.h", "every parameter, derived constant and the port layout (C)", write_h, 0},
+};
+
+const lq_block blk_mac = {
+    .name = "mac",
+    .summary = "logq multiply-accumulate array (docs/mac.md)",
+    .synopsis = "[options] -o DIR",
+    .about = "Writes synthesizable Verilog-2005 for an N-lane multiply-accumulate array\n"
+             "(shift, loglog or mult), its companion files and a report.",
+    .doc = "docs/mac.md",
+    .opts = mac_options,
+    .nopts = (int)(sizeof mac_options / sizeof mac_options[0]),
+    .state_size = sizeof(mac_gen),
+    .defaults = mac_defaults,
+    .finish = mac_finish,
+    .module = mac_module,
+    .ports = mac_ports,
+    .latency_of = mac_latency,
+    .tb_latency = 16,
+    .out_data_reset = 1,
+    .out_per_vector = 1,
+    .files = mac_files,
+    .nfiles = (int)(sizeof mac_files / sizeof mac_files[0]),
+    .view_scope = "TOP.%s",
+    .view_title = "pipeline",
+    .view = mac_view,
+    .report = mac_report,
+    .exhaustive = 1,
+    .phased = 0,
+    .stimulus = mac_stimulus,
+};
+
+void tb_desc_mac(tb_desc *d, const char *name, const lq_mac_config *cfg, const lq_mac_widths *wd)
+{
+    /* d keeps pointers to name and to the port names (string literals) only */
+    mac_gen g;
+    lq_port ports[BLK_PORTS_MAX];
+    memset(&g, 0, sizeof g);
+    g.cfg = *cfg;
+    g.wd = *wd;
+    g.name = name;
+    blk_tb_desc(&blk_mac, &g, d, ports);
 }

@@ -1,5 +1,6 @@
-/* `logq gen quant`: N lanes of linear fixed-point integers to N log codes in hardware
- * (docs/quant.md). cmodel/quanthw.c is the model; its lq_qhw_derive gives the
+/* `logq gen quant` and `logq vectors quant`: N lanes of linear fixed-point integers to
+ * N log codes in hardware (docs/quant.md), a block described by the descriptor of
+ * gen/blocks/block.h. cmodel/quanthw.c is the model; its lq_qhw_derive gives the
  * constants below, so the RTL, NAME.h and the model cannot disagree.
  *
  * The exact integer method (the derivation; docs/quant.md repeats it).
@@ -37,177 +38,28 @@
  * test_quanthw.c proves lq_qhw_code_int (this method in C) equal to lq_quantize on
  * every input of 2400 configurations; tests/quant.sh proves the RTL equal to the
  * model. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks/block.h"
 #include "blocks/blocks.h"
-#include "blocks/quant_opts.h"
-#include "emit/emit.h"
-#include "emit/gtkw.h"
-#include "emit/package.h"
-#include "emit/tb_icarus.h"
+#include "cmodel/quanthw.h"
 
-static const char quant_help[] =
-    "usage: logq gen quant [options] -o DIR\n"
-    "\n"
-    "Hardware log quantizer: per beat N lanes of linear fixed-point integers (value\n"
-    "v * 2^LSB) become N log codes, exactly the codes of `logq quant` for those values\n"
-    "(flush to zero below the range, saturation above, docs/formats.md). docs/quant.md\n"
-    "derives the exact integer method.\n"
-    "\n"
-    " input:\n"
-    "  --lanes N           lanes per beat, 1-256 (default 16)\n"
-    "  --in-bits A         input width, 2-32 (default 8)\n"
-    "  --in-signed, --in-unsigned   two's complement or unsigned (default signed)\n"
-    "  --in-lsb L          the input's LSB weighs 2^L, -256..256 (default 1 - A\n"
-    "                      signed, -A unsigned: a fraction, the linear code of FSR 0)\n"
-    "  --relu              negative inputs quantize as zero (ReLU, then quantize)\n"
-    " output code (as for `logq quant`):\n"
-    "  --scheme S          log2 or logsqrt2 (default log2)\n"
-    "  --bits B            code width, sign included (default 5; 1-10 unsigned,\n"
-    "                      2-10 signed)\n"
-    "  --fsr F             full-scale range (default 0)\n"
-    "  --rounding R        nearest (at the geometric mean) or floor (default nearest)\n"
-    "  --signed, --unsigned   codes with or without a sign bit (default signed);\n"
-    "                      unsigned codes map negative inputs to zero\n"
-    " hardware:\n"
-    "  --pipeline P        register stages before the output register, a comma list\n"
-    "                      of: none, input (after the absolute value), norm (after the\n"
-    "                      leading-one normalization), full (= input,norm)\n"
-    "                      (default norm); latency is stages + 1 cycles\n"
-    "  --name NAME         module and file name (default quant)\n"
-    "  --tb                also write NAME_tb.v, the self-checking bench of\n"
-    "                      `logq vectors quant` (docs/xsim.md)\n"
-    "  -o, --out DIR       output directory (required)\n"
-    "  -h, --help          this help\n"
-    "\n"
-    "Writes DIR/NAME.v, NAME.h, NAME.f, NAME.gtkw and the package files (NAME.core,\n"
-    "NAME.vc, NAME.icarus.f, NAME.vendor.f, NAME.txt). Exit status: 0 success, 1\n"
-    "cannot write, 2 bad option (the message names the value; no file is written).\n";
+enum { QUANT_STAGE_INPUT = 1, QUANT_STAGE_NORM = 2 }; /* register-stage bits */
 
-/* ---- options (shared with `logq vectors quant`) ---- */
-
-void quant_opts_init(quant_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->cfg.lanes = 16;
-    o->cfg.in_bits = 8;
-    o->cfg.in_signed = 1;
-    o->cfg.in_lsb = 0;
-    o->cfg.out = lq_format_default();
-    o->name = "quant";
-    o->pipeline = "norm";
-}
-
-static int ident_ok(const char *s)
-{
-    static const char *const kw[] = {
-        "module", "endmodule", "input", "output", "inout", "wire", "reg", "assign",
-        "always", "begin", "end", "if", "else", "case", "endcase", "default", "for",
-        "generate", "endgenerate", "parameter", "localparam", "integer", "initial",
-        "function", "endfunction", "task", "endtask", "posedge", "negedge", "or", "and",
-        "not", "xor", "signed", "unsigned", "genvar", "logic", "bit", "int", NULL};
-    if (!*s || strlen(s) > 48 || !(isalpha((unsigned char)*s) || *s == '_'))
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '_'))
-            return 0;
-    for (int i = 0; kw[i]; i++)
-        if (strcmp(s, kw[i]) == 0)
-            return 0;
-    return 1;
-}
-
-int quant_option(quant_opts *o, int ch, const char *arg)
-{
-    switch (ch) {
-    case QUANT_OPT_LANES:
-        return cli_int("--lanes", arg, 1, LQ_QHW_LANES_MAX, &o->cfg.lanes) != 0 ? -1 : 1;
-    case QUANT_OPT_IN_BITS:
-        return cli_int("--in-bits", arg, LQ_QHW_IN_BITS_MIN, LQ_QHW_IN_BITS_MAX,
-                       &o->cfg.in_bits) != 0 ? -1 : 1;
-    case QUANT_OPT_IN_SIGNED: o->cfg.in_signed = 1; return 1;
-    case QUANT_OPT_IN_UNSIGNED: o->cfg.in_signed = 0; return 1;
-    case QUANT_OPT_IN_LSB:
-        o->have_lsb = 1;
-        return cli_int("--in-lsb", arg, -LQ_QHW_LSB_ABS_MAX, LQ_QHW_LSB_ABS_MAX,
-                       &o->cfg.in_lsb) != 0 ? -1 : 1;
-    case QUANT_OPT_RELU: o->cfg.relu = 1; return 1;
-    case QUANT_OPT_PIPELINE: o->pipeline = arg; return 1;
-    case QUANT_OPT_NAME:
-        if (!ident_ok(arg)) {
-            cli_error("--name '%s' is not a usable Verilog identifier (letters, digits and _, "
-                      "at most 48, not a keyword)", arg);
-            return -1;
-        }
-        o->name = arg;
-        return 1;
-    case CLI_FMT_WORDS:
-    case CLI_FMT_THETA:
-    case CLI_FMT_FRAMING:
-        o->slq_option = 1;
-        snprintf(o->slq_name, sizeof o->slq_name, "%s",
-                 ch == CLI_FMT_WORDS ? "--max-words" : ch == CLI_FMT_THETA ? "--theta"
-                                                                           : "--framing");
-        return 1;
-    default:
-        if (ch >= CLI_FMT_BASE && ch < CLI_FMT_END)
-            return cli_format_option(ch, arg, &o->cfg.out, NULL) != 0 ? -1 : 1;
-        return 0;
-    }
-}
-
-static int pipeline_parse(quant_opts *o)
-{
-    char buf[128], *tok, *save = NULL;
-    if (strlen(o->pipeline) >= sizeof buf) {
-        cli_error("--pipeline '%s' is too long", o->pipeline);
-        return -1;
-    }
-    strcpy(buf, o->pipeline);
-    o->stages = 0;
-    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (strcmp(tok, "none") == 0)
-            continue;
-        else if (strcmp(tok, "input") == 0)
-            o->stages |= QUANT_STAGE_INPUT;
-        else if (strcmp(tok, "norm") == 0)
-            o->stages |= QUANT_STAGE_NORM;
-        else if (strcmp(tok, "full") == 0)
-            o->stages |= QUANT_STAGE_INPUT | QUANT_STAGE_NORM;
-        else {
-            cli_error("--pipeline item '%s' is unknown (none, input, norm, full)", tok);
-            return -1;
-        }
-    }
-    o->nstages = !!(o->stages & QUANT_STAGE_INPUT) + !!(o->stages & QUANT_STAGE_NORM);
-    return 0;
-}
-
-int quant_opts_finish(quant_opts *o)
-{
-    char msg[256];
-    if (o->slq_option) {
-        cli_error("%s is an SLQ option; gen quant writes log2 or logsqrt2 codes", o->slq_name);
-        return -1;
-    }
-    if (!o->have_lsb)
-        o->cfg.in_lsb = o->cfg.in_signed ? 1 - o->cfg.in_bits : -o->cfg.in_bits;
-    if (lq_qhw_check(&o->cfg, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
-        return -1;
-    }
-    return pipeline_parse(o);
-}
+/* The block's state: its options (the descriptor's fields), then what they derive. */
+typedef struct {
+    int lanes, in_bits, in_signed, in_lsb, relu, scheme, bits, fsr, rounding, out_signed;
+    const char *pipeline, *name;
+    lq_qhw_cfg cfg;
+    lq_qhw_consts k;
+    int stages;            /* QUANT_STAGE_* bits */
+    int nstages;           /* register stages before the output register */
+    int n, a, b, zb, mw, outsg, insg, neg_kills, has_sign;
+    char upper[64];
+} quant_gen;
 
 /* ---- the Verilog ---- */
-
-typedef struct {
-    const quant_opts *o;
-    lq_qhw_consts k;
-    int n, a, bits, b, zb, mw, outsg, neg_kills, has_sign, insg;
-} quant_gen;
 
 /* Smallest two's complement width holding lo..hi. */
 static int sbits(int64_t lo, int64_t hi)
@@ -225,7 +77,7 @@ static unsigned long long maskw(int64_t v, int w)
 
 static void emit_lane(lq_file *v, const quant_gen *g)
 {
-    const quant_opts *o = g->o;
+    const quant_gen *o = g;
     int A = g->a, in_reg = o->stages & QUANT_STAGE_INPUT, norm_reg = o->stages & QUANT_STAGE_NORM;
     const char *u = in_reg ? "u_q" : "u", *kl = in_reg ? "kill_q" : "kill",
                *sg = in_reg ? "sgn_q" : "sgn";
@@ -335,7 +187,7 @@ static void emit_lane(lq_file *v, const quant_gen *g)
 
 static void emit_top(lq_file *v, const quant_gen *g)
 {
-    const quant_opts *o = g->o;
+    const quant_gen *o = g;
     const lq_qhw_cfg *c = &o->cfg;
     int N = g->n, A = g->a, B = g->bits, L = o->nstages;
     int64_t lo_r = g->k.c0 - (int64_t)g->k.s * ((1 << g->zb) - 1);
@@ -425,12 +277,29 @@ static void emit_top(lq_file *v, const quant_gen *g)
     file_printf(v, "endmodule\n");
 }
 
-static void emit_header(lq_file *h, const quant_gen *g)
+static int write_v(lq_file *f, const void *state, const lq_cmd *c)
 {
-    const quant_opts *o = g->o;
-    const lq_qhw_cfg *c = &o->cfg;
+    file_header(f, "//", c);
+    file_puts(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    emit_top(f, state);
+    file_puts(f, "\n`default_nettype wire\n`resetall\n");
+    return 0;
+}
+
+static int quant_ports(const void *state, lq_port *p, int max);
+
+/* NAME.h: QUANT_* (a fixed prefix: sim/verilator/quant_tb.cpp reads them whatever the
+ * name), then the port layout. */
+static int write_h(lq_file *h, const void *state, const lq_cmd *cmd)
+{
+    const quant_gen *g = state;
+    const lq_qhw_cfg *c = &g->cfg;
+    lq_port ports[BLK_PORTS_MAX];
+    int np;
+    file_header(h, "//", cmd);
+    file_printf(h, "//\n// Parameters and derived constants of %s (docs/quant.md).\n", g->name);
     file_printf(h, "#ifndef QUANT_H\n#define QUANT_H\n\n");
-    file_printf(h, "#define QUANT_NAME \"%s\"\n", o->name);
+    file_printf(h, "#define QUANT_NAME \"%s\"\n", g->name);
     file_printf(h, "#define QUANT_LANES %d\n", g->n);
     file_printf(h, "#define QUANT_IN_BITS %d\n", g->a);
     file_printf(h, "#define QUANT_IN_SIGNED %d\n", c->in_signed);
@@ -443,187 +312,367 @@ static void emit_header(lq_file *h, const quant_gen *g)
     file_printf(h, "#define QUANT_FSR %d\n", c->out.fsr);
     file_printf(h, "#define QUANT_FLOOR %d /* 1: floor, 0: nearest */\n",
                 c->out.rounding == LQ_FLOOR);
-    file_printf(h, "#define QUANT_PIPE %d\n", o->nstages);
-    file_printf(h, "#define QUANT_LATENCY %d\n", o->nstages + 1);
+    file_printf(h, "#define QUANT_PIPE %d\n", g->nstages);
+    file_printf(h, "#define QUANT_LATENCY %d\n", g->nstages + 1);
     file_printf(h, "#define QUANT_IN_DATA_BITS %d\n", g->n * g->a);
     file_printf(h, "#define QUANT_OUT_DATA_BITS %d\n", g->n * g->bits);
     file_printf(h, "#define QUANT_C0 %lldLL\n", (long long)g->k.c0);
     file_printf(h, "#define QUANT_NTHR %d\n", g->k.nthr);
     file_printf(h, "#define QUANT_K0 %lluULL\n#define QUANT_K1 %lluULL\n",
                 (unsigned long long)g->k.k[0], (unsigned long long)g->k.k[1]);
+    np = quant_ports(g, ports, BLK_PORTS_MAX);
+    package_port_macros(h, "QUANT", ports, np);
     file_printf(h, "\n#endif\n");
-}
-
-static int emit_gtkw(lq_file *f, const quant_gen *g, const lq_cmd *c)
-{
-    char top[96], err[160], vl[8], ll[8];
-    int L = g->o->nstages;
-    snprintf(top, sizeof top, "%s_tb.dut", g->o->name);
-    snprintf(vl, sizeof vl, "v%d", L);
-    snprintf(ll, sizeof ll, "l%d", L);
-    const gtkw_signal in[] = {{"clk", 1, GTKW_BIN}, {"rst", 1, GTKW_BIN},
-                              {"s_valid", 1, GTKW_BIN}, {"s_ready", 1, GTKW_BIN},
-                              {"s_last", 1, GTKW_BIN}, {"s_data", g->n * g->a, GTKW_HEX}};
-    const gtkw_signal out[] = {{"m_valid", 1, GTKW_BIN}, {"m_ready", 1, GTKW_BIN},
-                               {"m_last", 1, GTKW_BIN}, {"m_data", g->n * g->bits, GTKW_HEX}};
-    const gtkw_signal st[] = {{"en", 1, GTKW_BIN}, {vl, 1, GTKW_BIN}, {ll, 1, GTKW_BIN}};
-    const gtkw_group grp[] = {{"input stream", in, 6}, {"output stream", out, 4},
-                              {"pipeline", st, L > 0 ? 3 : 1}};
-    gtkw_view v = {NULL, top, grp, 3, -1, 0};
-    if (gtkw_write(f, &v, c, err, sizeof err) != 0) {
-        cli_error("%s", err);
-        return -1;
-    }
     return 0;
 }
 
-void tb_desc_quant(tb_desc *d, const char *name, int lanes, int in_bits, int out_bits,
-                   int latency)
+/* ---- ports, view, report ---- */
+
+static int quant_ports(const void *state, lq_port *p, int max)
 {
-    memset(d, 0, sizeof *d);
-    d->block = "quant";
-    d->module = name;
-    d->in_valid = "s_valid";
-    d->in_ready = "s_ready";
-    d->in[0] = (tb_port){"s_data", lanes * in_bits};
-    d->in[1] = (tb_port){"s_last", 1};
-    d->nin = 2;
-    d->out_valid = "m_valid";
-    d->out_ready = "m_ready";
-    d->out[0] = (tb_port){"m_data", lanes * out_bits};
-    d->out[1] = (tb_port){"m_last", 1};
-    d->nout = 2;
-    d->out_data_reset = 0; /* the data registers are not reset: checked while m_valid */
-    d->out_per_vector = 0; /* one output item per input beat */
-    d->latency = latency;
+    const quant_gen *g = state;
+    int n = 0;
+    if (max < 10)
+        return 0;
+    p[n++] = (lq_port){.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock",
+                       .role = LQ_ROLE_CLOCK};
+    p[n++] = (lq_port){.name = "rst", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET};
+    p[n++] = (lq_port){.name = "s_valid", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "input stream valid", .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN};
+    p[n++] = (lq_port){.name = "s_ready", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "input stream ready", .role = LQ_ROLE_READY, .stream = LQ_STREAM_IN};
+    p[n++] = (lq_port){.name = "s_data", .dir = LQ_PORT_IN, .width = g->n * g->a,
+                       .desc = "linear fixed-point inputs", .stream = LQ_STREAM_IN,
+                       .is_signed = g->insg, .lanes = g->n, .lane_bits = g->a, .has_lsb = 1,
+                       .lsb_exp = g->cfg.in_lsb};
+    p[n++] = (lq_port){.name = "s_last", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "passed through to m_last with its beat (top bit of a beat)",
+                       .role = LQ_ROLE_LAST, .stream = LQ_STREAM_IN};
+    p[n++] = (lq_port){.name = "m_valid", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "output stream valid", .role = LQ_ROLE_VALID,
+                       .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_ready", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "output stream ready", .role = LQ_ROLE_READY,
+                       .stream = LQ_STREAM_OUT};
+    p[n] = (lq_port){.name = "m_data", .dir = LQ_PORT_OUT, .width = g->n * g->bits,
+                     .desc = "log codes (m = 0: zero, else 2^((EXP_MIN + m - 1) / S))",
+                     .stream = LQ_STREAM_OUT, .lanes = g->n, .lane_bits = g->bits};
+    p[n].fields[p[n].nfields++] = (lq_field){"m", 0, g->b};
+    if (g->outsg)
+        p[n].fields[p[n].nfields++] = (lq_field){"sign", g->b, 1};
+    n++;
+    p[n++] = (lq_port){.name = "m_last", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "the input beat's s_last", .stream = LQ_STREAM_OUT};
+    return n;
 }
 
-int gen_quant(const lq_cmd *c)
+static int quant_view(const void *state, gtkw_signal *s, int max, char (*names)[40])
 {
-    enum { OPT_TB = QUANT_OPT_END + 1 };
-    static const struct option opts[] = {QUANT_OPTIONS,
-                                         {"tb", no_argument, 0, OPT_TB},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    quant_opts o;
-    quant_gen g;
-    lq_fileset fs;
-    lq_file *fv, *fh, *ff, *fg;
-    const char *out = NULL;
-    char fname[80];
-    int ch, rc, tb = 0;
-
-    quant_opts_init(&o);
-    optind = 1;
-    opterr = 1;
-    while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(quant_help, stdout);
-            return LQ_EXIT_OK;
-        }
-        if (ch == 'o') {
-            out = optarg;
-            continue;
-        }
-        if (ch == OPT_TB) {
-            tb = 1;
-            continue;
-        }
-        if ((rc = quant_option(&o, ch, optarg)) < 0)
-            return LQ_EXIT_USAGE;
-        if (rc == 0)
-            return cli_bad_option(c);
+    const quant_gen *g = state;
+    int n = 0;
+    s[n++] = (gtkw_signal){"en", 1, GTKW_BIN};
+    for (int st = 1; st <= g->nstages && n + 1 < max; st++) {
+        snprintf(names[n], sizeof names[n], "v%d", st);
+        s[n] = (gtkw_signal){names[n], 1, GTKW_BIN};
+        n++;
     }
-    if (optind < c->argc) {
-        cli_error("gen quant takes no file argument, got '%s'", c->argv[optind]);
-        return LQ_EXIT_USAGE;
-    }
-    if (!out) {
-        cli_error("gen quant needs an output directory (-o DIR)");
-        return LQ_EXIT_USAGE;
-    }
-    if (quant_opts_finish(&o) != 0)
-        return LQ_EXIT_USAGE;
-
-    memset(&g, 0, sizeof g);
-    g.o = &o;
-    lq_qhw_derive(&o.cfg, &g.k);
-    g.n = o.cfg.lanes;
-    g.a = o.cfg.in_bits;
-    g.bits = o.cfg.out.bits;
-    g.b = g.k.b;
-    g.zb = g.k.zbits;
-    g.outsg = o.cfg.out.is_signed;
-    g.insg = o.cfg.in_signed;
-    g.neg_kills = g.insg && (o.cfg.relu || !g.outsg);
-    g.has_sign = g.insg && !g.neg_kills;
-    {
-        int64_t lo_r = g.k.c0 - (int64_t)g.k.s * ((1 << g.zb) - 1), hi_r = g.k.c0 + g.k.nthr;
-        g.mw = sbits(lo_r < 0 ? lo_r : 0, hi_r > ((int64_t)1 << g.b) ? hi_r : (int64_t)1 << g.b);
-        if (g.mw < g.zb + 2)
-            g.mw = g.zb + 2;
-    }
-
-    fileset_init(&fs);
-    snprintf(fname, sizeof fname, "%s.v", o.name);
-    fv = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.h", o.name);
-    fh = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.f", o.name);
-    ff = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.gtkw", o.name);
-    fg = fileset_add(&fs, fname);
-    if (!fv || !fh || !ff || !fg) {
-        cli_error("out of memory");
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    file_header(fv, "//", c);
-    file_puts(fv, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    emit_top(fv, &g);
-    file_puts(fv, "\n`resetall\n");
-    file_header(fh, "//", c);
-    emit_header(fh, &g);
-    file_header(ff, "#", c);
-    file_printf(ff, "%s.v\n", o.name);
-    if (emit_gtkw(fg, &g, c) != 0) {
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    {
-        tb_desc d;
-        char top[96];
-        const char *vfiles[1] = {top};
-        snprintf(top, sizeof top, "%s.v", o.name);
-        tb_desc_quant(&d, o.name, g.n, g.a, g.bits, o.nstages + 1);
-        if (package_add_block(&fs, &d, vfiles, 1, o.nstages + 1,
-                              "logq hardware log quantizer (docs/quant.md)", c) != 0 ||
-            (tb && tb_icarus_write(&fs, &d, c) != 0)) {
-            rc = LQ_EXIT_FAIL;
-            goto done;
-        }
-    }
-    if (fileset_commit(&fs, out) != 0) {
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    printf("logq gen quant: wrote %s/%s.v, %s.h, %s.f, %s.gtkw and the package files%s\n", out,
-           o.name, o.name, o.name, o.name, tb ? ", the bench _tb.v" : "");
-    printf("  %d lane(s): %s %d-bit input, LSB 2^%d%s -> %s %d-bit %s codes, FSR %d, %s\n", g.n,
-           g.insg ? "signed" : "unsigned", g.a, o.cfg.in_lsb, o.cfg.relu ? ", ReLU" : "",
-           g.outsg ? "signed" : "unsigned", g.bits, lq_scheme_name(o.cfg.out.scheme),
-           o.cfg.out.fsr, lq_rounding_name(o.cfg.out.rounding));
-    printf("  m_raw = %lld - %d*z + adj (%d threshold(s)", (long long)g.k.c0, g.k.s, g.k.nthr);
-    for (int t = 0; t < g.k.nthr; t++)
-        printf(" K%d=%llu", t, (unsigned long long)g.k.k[t]);
-    printf("), %d-bit\n", g.mw);
-    printf("  in : s_valid s_ready s_last s_data[%d:0]\n  out: m_valid m_ready m_last m_data[%d:0]\n",
-           g.n * g.a - 1, g.n * g.bits - 1);
-    printf("  latency: %d cycle(s); one beat per clock\n", o.nstages + 1);
-    printf("  lint: cd %s && verilator --lint-only -Wall -f %s.f\n", out, o.name);
-    rc = LQ_EXIT_OK;
-done:
-    fileset_free(&fs);
-    return rc;
+    return n;
 }
+
+static void quant_report(const void *state, const char *dir)
+{
+    const quant_gen *g = state;
+    printf("  %d lane(s): %s %d-bit input, LSB 2^%d%s -> %s %d-bit %s codes, FSR %d, %s\n", g->n,
+           g->insg ? "signed" : "unsigned", g->a, g->cfg.in_lsb, g->cfg.relu ? ", ReLU" : "",
+           g->outsg ? "signed" : "unsigned", g->bits, lq_scheme_name(g->cfg.out.scheme),
+           g->cfg.out.fsr, lq_rounding_name(g->cfg.out.rounding));
+    printf("  m_raw = %lld - %d*z + adj (%d threshold(s)", (long long)g->k.c0, g->k.s, g->k.nthr);
+    for (int t = 0; t < g->k.nthr; t++)
+        printf(" K%d=%llu", t, (unsigned long long)g->k.k[t]);
+    printf("), %d-bit\n", g->mw);
+    printf("  in : s_valid s_ready s_last s_data[%d:0]\n  out: m_valid m_ready m_last m_data[%d:0]"
+           "  (%s/%s.txt)\n", g->n * g->a - 1, g->n * g->bits - 1, dir, g->name);
+    printf("  pipeline '%s': latency %d cycle(s); one beat per clock\n", g->pipeline,
+           g->nstages + 1);
+    printf("  co-simulate: make quant-cosim QUANT_OPTS='<these options>'\n");
+    printf("  lint: verilator --lint-only -Wall %s/%s.v\n", dir, g->name);
+}
+
+/* ---- options ---- */
+
+#define T quant_gen
+static const blk_option quant_options[] = {
+    BLK_HEADING("input:", BO_BOTH),
+    BLK_INT(T, "lanes", "N", lanes, 1, LQ_QHW_LANES_MAX, "lanes per beat, %r (default %d)",
+            BO_BOTH),
+    BLK_INT(T, "in-bits", "A", in_bits, LQ_QHW_IN_BITS_MIN, LQ_QHW_IN_BITS_MAX,
+            "input width, %r (default %d)", BO_BOTH),
+    BLK_FLAG(T, "in-signed", in_signed, 1, NULL, BO_BOTH),
+    BLK_FLAG(T, "in-unsigned", in_signed, 0, "two's complement or unsigned input (default\n"
+             "signed)", BO_BOTH),
+    BLK_INT(T, "in-lsb", "L", in_lsb, -LQ_QHW_LSB_ABS_MAX, LQ_QHW_LSB_ABS_MAX,
+            "the input's LSB weighs 2^L, %r (default 1 - A signed,\n"
+            "-A unsigned: a fraction, the linear code of FSR 0)", BO_BOTH),
+    BLK_FLAG(T, "relu", relu, 1, "negative inputs quantize as zero (ReLU, then quantize)",
+             BO_BOTH),
+    BLK_HEADING("output code (as for `logq quant`):", BO_BOTH),
+    BLK_CHOICE(T, "scheme", "S", scheme, "log2|logsqrt2", "%r (default %d)", BO_BOTH),
+    BLK_INT(T, "bits", "B", bits, 1, LQ_LOG_BITS_MAX,
+            "code width, sign included (default %d; %r, signed at least 2)", BO_BOTH),
+    BLK_INT(T, "fsr", "F", fsr, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, "full-scale range (default %d)",
+            BO_BOTH),
+    BLK_CHOICE(T, "rounding", "R", rounding, "nearest|floor",
+               "%r: nearest decides at the geometric mean (default %d)", BO_BOTH),
+    BLK_FLAG(T, "signed", out_signed, 1, NULL, BO_BOTH),
+    BLK_FLAG(T, "unsigned", out_signed, 0, "codes with or without a sign bit (default signed);\n"
+             "unsigned codes map negative inputs to zero", BO_BOTH),
+    BLK_HEADING("hardware:", BO_BOTH),
+    BLK_TEXT(T, "pipeline", "P", pipeline,
+             "register stages before the output register, a comma list\n"
+             "of: none, input (after the absolute value), norm (after the\n"
+             "leading-one normalization), full (= input,norm) (default %d);\n"
+             "latency is stages + 1 cycles", BO_BOTH),
+    BLK_TEXT(T, "name", "NAME", name,
+             "module and file name (default %d): a-z, 0-9, _, not a\nVerilog keyword", BO_BOTH),
+};
+#undef T
+
+static void quant_defaults(void *state)
+{
+    quant_gen *g = state;
+    memset(g, 0, sizeof *g);
+    g->lanes = 16;
+    g->in_bits = 8;
+    g->in_signed = 1;
+    g->bits = 5;
+    g->out_signed = 1;
+    g->pipeline = "norm";
+    g->name = "quant";
+}
+
+static int pipeline_parse_quant(quant_gen *g)
+{
+    char buf[128], *tok, *save = NULL;
+    if (strlen(g->pipeline) >= sizeof buf) {
+        cli_error("--pipeline '%s' is too long", g->pipeline);
+        return -1;
+    }
+    strcpy(buf, g->pipeline);
+    g->stages = 0;
+    for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "none") == 0)
+            continue;
+        else if (strcmp(tok, "input") == 0)
+            g->stages |= QUANT_STAGE_INPUT;
+        else if (strcmp(tok, "norm") == 0)
+            g->stages |= QUANT_STAGE_NORM;
+        else if (strcmp(tok, "full") == 0)
+            g->stages |= QUANT_STAGE_INPUT | QUANT_STAGE_NORM;
+        else {
+            cli_error("--pipeline item '%s' is unknown (none, input, norm, full)", tok);
+            return -1;
+        }
+    }
+    g->nstages = !!(g->stages & QUANT_STAGE_INPUT) + !!(g->stages & QUANT_STAGE_NORM);
+    return 0;
+}
+
+static int quant_finish(void *state, const blk_args *a, unsigned where)
+{
+    quant_gen *g = state;
+    lq_qhw_cfg *c = &g->cfg;
+    char msg[256];
+    (void)where;
+    if (!blk_name_ok(g->name)) {
+        cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; "
+                  "not a keyword; at most 60 characters)", g->name);
+        return -1;
+    }
+    memset(c, 0, sizeof *c);
+    c->lanes = g->lanes;
+    c->in_bits = g->in_bits;
+    c->in_signed = g->in_signed;
+    c->in_lsb = blk_given(a, "in-lsb") ? g->in_lsb : g->in_signed ? 1 - g->in_bits : -g->in_bits;
+    c->relu = g->relu;
+    c->out = lq_format_default();
+    c->out.scheme = g->scheme ? LQ_LOGSQRT2 : LQ_LOG2;
+    c->out.bits = g->bits;
+    c->out.fsr = g->fsr;
+    c->out.rounding = g->rounding ? LQ_FLOOR : LQ_NEAREST;
+    c->out.is_signed = g->out_signed != 0;
+    if (lq_qhw_check(c, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return -1;
+    }
+    if (pipeline_parse_quant(g) != 0)
+        return -1;
+    lq_qhw_derive(c, &g->k);
+    g->n = c->lanes;
+    g->a = c->in_bits;
+    g->b = g->k.b;
+    g->zb = g->k.zbits;
+    g->outsg = c->out.is_signed;
+    g->insg = c->in_signed;
+    g->neg_kills = g->insg && (c->relu || !g->outsg);
+    g->has_sign = g->insg && !g->neg_kills;
+    {
+        int64_t lo_r = g->k.c0 - (int64_t)g->k.s * ((1 << g->zb) - 1), hi_r = g->k.c0 + g->k.nthr;
+        g->mw = sbits(lo_r < 0 ? lo_r : 0, hi_r > ((int64_t)1 << g->b) ? hi_r : (int64_t)1 << g->b);
+        if (g->mw < g->zb + 2)
+            g->mw = g->zb + 2;
+    }
+    blk_upper(g->upper, sizeof g->upper, g->name);
+    return 0;
+}
+
+static const char *quant_module(const void *state)
+{
+    return ((const quant_gen *)state)->name;
+}
+
+static int quant_latency(const void *state)
+{
+    return ((const quant_gen *)state)->nstages + 1;
+}
+
+/* ---- stimulus: `logq vectors quant` ---- */
+/* It mirrors sim/verilator/quant_tb.cpp (C++, so mirrored here): every threshold's two
+ * integer neighbours in every lane first, then uniform, octave-biased and corner
+ * fields; --exhaustive gives every lane every input value (A <= 20). */
+
+static long rnd(vec_out *v, long n)
+{
+    return (long)lq_rng_below(&v->rng, (uint64_t)n);
+}
+
+/* Both integer neighbours of every threshold (2^n and ceil(2^(p/4) 2^n)), both signs,
+ * and the extremes; returns the count (at most 4 * 32 * 4 + 2). */
+static int quant_corners(const lq_qhw_cfg *c, uint32_t *out)
+{
+    int A = c->in_bits, k = 0;
+    uint32_t fm = (uint32_t)(((uint64_t)1 << A) - 1);
+    int64_t umax = c->in_signed ? (int64_t)1 << (A - 1) : ((int64_t)1 << A) - 1;
+    for (int n = 0; n < A; n++)
+        for (int p = 0; p < 4; p++) {
+            int64_t t = p == 0 ? (int64_t)1 << n : (int64_t)lq_qhw_threshold(n + 1, p);
+            for (int64_t u = t - 1; u <= t; u++) {
+                if (u < 0 || u > umax)
+                    continue;
+                out[k++] = (uint32_t)u & fm;
+                if (c->in_signed && u > 0)
+                    out[k++] = (uint32_t)(-u) & fm;
+            }
+        }
+    out[k++] = fm;
+    if (c->in_signed)
+        out[k++] = fm >> 1;
+    return k;
+}
+
+static void quant_beat(vec_out *v, lq_qhw *m, const uint32_t *f, int last)
+{
+    static bitword b;
+    uint32_t code[LQ_QHW_LANES_MAX];
+    int N = m->cfg.lanes;
+    b.n = 0;
+    for (int i = 0; i < N; i++)
+        bw_put(&b, f[i], m->cfg.in_bits);
+    bw_put(&b, (uint64_t)(last != 0), 1);
+    bw_hex(v->in, &b);
+    vec_gap(v);
+    v->nin++;
+    lq_qhw_step(m, f, code);
+    b.n = 0;
+    for (int i = 0; i < N; i++)
+        bw_put(&b, code[i], m->cfg.out.bits);
+    bw_put(&b, (uint64_t)(last != 0), 1);
+    vec_item(v, &b);
+}
+
+static int quant_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
+                          const lq_cmd *c)
+{
+    static uint32_t cor[4 * 32 * 4 + 4];
+    quant_gen *g = state;
+    uint32_t f[LQ_QHW_LANES_MAX];
+    lq_qhw m;
+    char msg[256];
+    int N = g->n, A = g->a, ncor;
+    uint32_t fm = (uint32_t)(((uint64_t)1 << A) - 1);
+    uint64_t stride = (((uint64_t)1 << A) / (uint64_t)N) | 1u;
+    long nbeats;
+    (void)fs;
+    (void)c;
+    if (o->exhaustive && A > 20) {
+        cli_error("--exhaustive needs at most 20 input bits (here %d)", A);
+        return LQ_EXIT_USAGE;
+    }
+    if (lq_qhw_init(&m, &g->cfg, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return LQ_EXIT_USAGE;
+    }
+    ncor = quant_corners(&g->cfg, cor);
+    nbeats = o->exhaustive ? 1L << A : (long)o->count;
+    if (!o->exhaustive && nbeats < ncor)
+        nbeats = ncor;
+    for (long k = 0; k < nbeats; k++) {
+        long kind = k < ncor ? 3 : rnd(v, 10);
+        for (int i = 0; i < N; i++) {
+            uint32_t x;
+            if (o->exhaustive)
+                x = (uint32_t)(((uint64_t)k + (uint64_t)i * stride) & fm);
+            else if (kind == 3)
+                x = cor[(k + i) % ncor];
+            else if (kind < 3)
+                x = (uint32_t)lq_rng_u64(&v->rng) & fm;
+            else if (kind < 7)
+                x = ((uint32_t)lq_rng_u64(&v->rng) & fm) >> rnd(v, A);
+            else
+                x = cor[rnd(v, ncor)];
+            if (kind >= 3 && kind < 7 && !o->exhaustive && g->insg && rnd(v, 2))
+                x = (0u - x) & fm;
+            f[i] = x;
+        }
+        quant_beat(v, &m, f, rnd(v, 8) == 0 || k + 1 == nbeats);
+    }
+    return LQ_EXIT_OK;
+}
+
+/* ---- the descriptor ---- */
+
+static const blk_file quant_files[] = {
+    {"%s.v", "the top module (lanes in a generate loop)", write_v, 1},
+    {"%s.h", "every parameter, derived constant and the port layout (C)", write_h, 0},
+};
+
+const lq_block blk_quant = {
+    .name = "quant",
+    .summary = "log quantizer: linear fixed point in, log codes out (docs/quant.md)",
+    .synopsis = "[options] -o DIR",
+    .about = "Hardware log quantizer: per beat N lanes of linear fixed-point integers (value\n"
+             "v * 2^LSB) become N log codes, exactly the codes of `logq quant` for those values\n"
+             "(flush to zero below the range, saturation above, docs/formats.md). docs/quant.md\n"
+             "derives the exact integer method.",
+    .doc = "docs/quant.md",
+    .opts = quant_options,
+    .nopts = (int)(sizeof quant_options / sizeof quant_options[0]),
+    .state_size = sizeof(quant_gen),
+    .defaults = quant_defaults,
+    .finish = quant_finish,
+    .module = quant_module,
+    .ports = quant_ports,
+    .latency_of = quant_latency,
+    .tb_latency_of = quant_latency,
+    .out_data_reset = 0,
+    .out_per_vector = 0,
+    .files = quant_files,
+    .nfiles = (int)(sizeof quant_files / sizeof quant_files[0]),
+    .view_scope = "%s_tb.dut",
+    .view_title = "pipeline",
+    .view = quant_view,
+    .report = quant_report,
+    .exhaustive = 1,
+    .phased = 0,
+    .stimulus = quant_stimulus,
+};

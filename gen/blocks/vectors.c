@@ -11,6 +11,7 @@
 #include "cmodel/logacc.h"
 #include "cmodel/logq.h"
 #include "cmodel/slqhw.h"
+#include "blocks/blocks.h"
 #include "emit/vectors.h"
 
 /* ---- port lists (also used by the generators' --tb) ---- */

@@ -98,24 +98,45 @@ void file_header(lq_file *f, const char *comment, const lq_cmd *c)
     file_printf(f, "%s   %s\n", comment, c->cmdline);
 }
 
-static int mkdir_p(const char *dir)
+/* Create dir and its missing parents; the ones created are recorded in made[] (at
+ * most max, outermost first) so a failed commit can remove them again. */
+static int mkdir_p(const char *dir, char **made, int max, int *nmade)
 {
     char *p = strdup(dir);
     int rc = 0;
+    struct stat st;
+    *nmade = 0;
     if (!p)
         return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s != '/')
+    for (char *s = p + 1;; s++) {
+        int end = *s == '\0';
+        if (!end && *s != '/')
             continue;
         *s = '\0';
-        if (mkdir(p, 0777) != 0 && errno != EEXIST)
+        if (stat(p, &st) != 0) {
+            if (mkdir(p, 0777) != 0) {
+                rc = -1;
+            } else if (*nmade < max && (made[*nmade] = strdup(p)) != NULL) {
+                (*nmade)++;
+            }
+        } else if (!S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
             rc = -1;
+        }
+        if (end || rc != 0)
+            break;
         *s = '/';
     }
-    if (rc == 0 && mkdir(p, 0777) != 0 && errno != EEXIST)
-        rc = -1;
     free(p);
     return rc;
+}
+
+static void rmdir_made(char **made, int nmade)
+{
+    for (int i = nmade - 1; i >= 0; i--) {
+        rmdir(made[i]);
+        free(made[i]);
+    }
 }
 
 static char *join(const char *dir, const char *name, const char *suffix)
@@ -127,24 +148,35 @@ static char *join(const char *dir, const char *name, const char *suffix)
     return p;
 }
 
+/* All or nothing: every file is staged as NAME.tmp first; then each existing file is
+ * set aside as NAME.old and the new one renamed into place. When any step fails,
+ * the files already replaced are restored, the staged ones removed and the
+ * directories this call created removed again. */
 int fileset_commit(lq_fileset *s, const char *dir)
 {
-    char *tmp[LQ_MAX_FILES] = {0};
-    int rc = 0, i;
+    enum { MAXD = 64 };
+    char *tmp[LQ_MAX_FILES] = {0}, *fin[LQ_MAX_FILES] = {0}, *old[LQ_MAX_FILES] = {0};
+    char *made[MAXD];
+    int had[LQ_MAX_FILES] = {0}, placed = 0, nmade = 0, rc = 0, i;
+    struct stat st;
 
     for (i = 0; i < s->n; i++)
         if (s->files[i].failed) {
             cli_error("out of memory generating '%s'", s->files[i].name);
             return -1;
         }
-    if (mkdir_p(dir) != 0) {
+    if (mkdir_p(dir, made, MAXD, &nmade) != 0) {
         cli_error("cannot create directory '%s': %s", dir, strerror(errno));
+        rmdir_made(made, nmade);
         return -1;
     }
     for (i = 0; i < s->n && rc == 0; i++) {
         FILE *fp;
         tmp[i] = join(dir, s->files[i].name, ".tmp");
-        if (!tmp[i]) {
+        fin[i] = join(dir, s->files[i].name, "");
+        old[i] = join(dir, s->files[i].name, ".old");
+        if (!tmp[i] || !fin[i] || !old[i]) {
+            cli_error("out of memory");
             rc = -1;
             break;
         }
@@ -159,18 +191,51 @@ int fileset_commit(lq_fileset *s, const char *dir)
             rc = -1;
         }
     }
-    for (i = 0; i < s->n && rc == 0; i++) {
-        char *final = join(dir, s->files[i].name, "");
-        if (!final || rename(tmp[i], final) != 0) {
-            cli_error("cannot rename '%s' into place: %s", tmp[i], strerror(errno));
-            rc = -1;
+    for (i = 0; i < s->n && rc == 0; i++, placed++) {
+        /* set a regular file aside; anything else stays and makes the rename fail */
+        if (lstat(fin[i], &st) == 0 && S_ISREG(st.st_mode)) {
+            if (rename(fin[i], old[i]) != 0) {
+                cli_error("cannot set '%s' aside: %s", fin[i], strerror(errno));
+                rc = -1;
+                break;
+            }
+            had[i] = 1;
         }
-        free(final);
+        if (rename(tmp[i], fin[i]) != 0) {
+            cli_error("cannot rename '%s' into place: %s (no file in '%s' changed)", tmp[i],
+                      strerror(errno), dir);
+            if (had[i] && rename(old[i], fin[i]) == 0)
+                had[i] = 0;
+            rc = -1;
+            break;
+        }
+    }
+    if (rc != 0) {
+        /* roll back what was placed, newest first */
+        for (int j = placed - 1; j >= 0; j--) {
+            if (had[j]) {
+                if (rename(old[j], fin[j]) != 0)
+                    cli_error("cannot restore '%s' from '%s': %s", fin[j], old[j],
+                              strerror(errno));
+            } else {
+                unlink(fin[j]);
+            }
+        }
+        for (i = 0; i < s->n; i++)
+            if (tmp[i])
+                unlink(tmp[i]);
+        rmdir_made(made, nmade);
+    } else {
+        for (i = 0; i < s->n; i++)
+            if (had[i])
+                unlink(old[i]);
+        for (i = 0; i < nmade; i++)
+            free(made[i]);
     }
     for (i = 0; i < s->n; i++) {
-        if (tmp[i] && rc != 0)
-            unlink(tmp[i]);
         free(tmp[i]);
+        free(fin[i]);
+        free(old[i]);
     }
     return rc;
 }

@@ -32,7 +32,9 @@ void file_puts(lq_file *f, const char *s);
  * options give byte-identical files. */
 void file_header(lq_file *f, const char *comment, const lq_cmd *c);
 /* Create dir (and parents), write every file to a temporary name, then rename them
- * into place. 0, or -1 with a message naming the path (temporaries removed). */
+ * into place, all or nothing: on any failure the directory is as before (files
+ * replaced are restored, directories created are removed). 0, or -1 with a message
+ * naming the path. */
 int fileset_commit(lq_fileset *s, const char *dir);
 
 #endif

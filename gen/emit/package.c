@@ -90,37 +90,26 @@ static void package_core(lq_file *f, const lq_package *p, const lq_cmd *c)
                    "        iverilog_options: [-g2005, -gstrict-expr-width, -Wall]\n", p->top);
 }
 
-static void package_lists(lq_fileset *s, const lq_package *p, const lq_cmd *c, char *fn,
-                          size_t fnsz, int *err)
+static void package_vc(lq_file *f, const lq_package *p, const lq_cmd *c)
 {
-    lq_file *f;
-
-    snprintf(fn, fnsz, "%s.vc", p->name);
-    if (!(f = fileset_add(s, fn))) {
-        *err = 1;
-        return;
-    }
     file_header(f, "//", c);
-    file_printf(f, "// Verilator: verilator --lint-only -Wall -F %s (paths relative to this "
-                   "file)\n--top-module %s\n", fn, p->top);
+    file_printf(f, "// Verilator: verilator --lint-only -Wall -F %s.vc (paths relative to this "
+                   "file)\n--top-module %s\n", p->name, p->top);
     for (int i = 0; i < p->nfiles; i++)
         file_printf(f, "%s\n", p->files[i]);
+}
 
-    snprintf(fn, fnsz, "%s.icarus.f", p->name);
-    if (!(f = fileset_add(s, fn))) {
-        *err = 1;
-        return;
-    }
+static void package_icarus(lq_file *f, const lq_package *p, const lq_cmd *c)
+{
     file_header(f, "#", c);
-    file_printf(f, "# Icarus: iverilog -g2005 -c %s -s %s (run in this directory)\n", fn, p->top);
+    file_printf(f, "# Icarus: iverilog -g2005 -c %s.icarus.f -s %s (run in this directory)\n",
+                p->name, p->top);
     for (int i = 0; i < p->nfiles; i++)
         file_printf(f, "%s\n", p->files[i]);
+}
 
-    snprintf(fn, fnsz, "%s.vendor.f", p->name);
-    if (!(f = fileset_add(s, fn))) {
-        *err = 1;
-        return;
-    }
+static void package_vendor(lq_file *f, const lq_package *p, const lq_cmd *c)
+{
     file_header(f, "#", c);
     file_printf(f, "# Verilog-2005 sources of %s (top module %s), in compile order, one per\n"
                    "# line, relative to this directory; lines starting with '#' are comments.\n",
@@ -129,9 +118,72 @@ static void package_lists(lq_fileset *s, const lq_package *p, const lq_cmd *c, c
         file_printf(f, "%s\n", p->files[i]);
 }
 
+char *lq_port_layout(const lq_port *p, char *buf, size_t len)
+{
+    size_t n = 0;
+#define PUT(...) (n += (size_t)snprintf(buf + (n < len ? n : len), n < len ? len - n : 0, __VA_ARGS__))
+    if (p->lane_bits > 0)
+        PUT("%d lane%s x %d bit%s, lane i at %s[i*%d +: %d]", p->lanes, p->lanes == 1 ? "" : "s",
+            p->lane_bits, p->lane_bits == 1 ? "" : "s", p->name, p->lane_bits, p->lane_bits);
+    else if (p->width == 1)
+        PUT("1 bit");
+    else
+        PUT("[%d:0]", p->width - 1);
+    if (p->nfields > 0) {
+        PUT(" = {");
+        for (int i = p->nfields - 1; i >= 0; i--) {
+            const lq_field *f = &p->fields[i];
+            if (f->width == 1)
+                PUT("%s%s", f->name, i ? ", " : "}");
+            else
+                PUT("%s[%d:0]%s", f->name, f->width - 1, i ? ", " : "}");
+        }
+    }
+    if (p->is_signed)
+        PUT(", signed");
+    if (p->has_lsb)
+        PUT(", LSB 2^%d", p->lsb_exp);
+#undef PUT
+    return buf;
+}
+
+static void upper_into(char *buf, size_t len, const char *s)
+{
+    size_t i = 0;
+    for (; s[i] && i + 1 < len; i++)
+        buf[i] = (char)toupper((unsigned char)s[i]);
+    buf[i] = '\0';
+}
+
+void package_port_macros(lq_file *f, const char *pfx, const lq_port *p, int n)
+{
+    char lay[256], u[64], fu[64];
+    file_puts(f, "\n/* The ports' bit layout (NAME.txt says the same in words). */\n");
+    for (int i = 0; i < n; i++) {
+        const lq_port *q = &p[i];
+        if (q->role != LQ_ROLE_DATA)
+            continue;
+        upper_into(u, sizeof u, q->name);
+        file_printf(f, "/* %s: %s */\n", q->name, lq_port_layout(q, lay, sizeof lay));
+        file_printf(f, "#define %s_PORT_%s_BITS %d\n", pfx, u, q->width);
+        file_printf(f, "#define %s_PORT_%s_SIGNED %d\n", pfx, u, q->is_signed ? 1 : 0);
+        if (q->has_lsb)
+            file_printf(f, "#define %s_PORT_%s_LSB_EXP %d\n", pfx, u, q->lsb_exp);
+        if (q->lane_bits > 0)
+            file_printf(f, "#define %s_PORT_%s_LANES %d\n#define %s_PORT_%s_LANE_BITS %d\n", pfx,
+                        u, q->lanes, pfx, u, q->lane_bits);
+        for (int k = 0; k < q->nfields; k++) {
+            upper_into(fu, sizeof fu, q->fields[k].name);
+            file_printf(f, "#define %s_PORT_%s_%s_LSB %d\n#define %s_PORT_%s_%s_BITS %d\n", pfx,
+                        u, fu, q->fields[k].lsb, pfx, u, fu, q->fields[k].width);
+        }
+    }
+}
+
 static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c)
 {
     int w = 4;
+    char lay[256];
     for (int i = 0; i < p->nports; i++) {
         int n = (int)strlen(p->ports[i].name);
         if (n > w)
@@ -153,6 +205,10 @@ static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c)
                     q->dir == LQ_PORT_IN ? "input" : "output", q->width,
                     q->desc && *q->desc ? "  " : "", q->desc ? q->desc : "");
     }
+    /* The bit layout of every port, so a bench can be written from this file alone. */
+    file_puts(f, "\nlayout (lane 0 and field 0 in the LSBs):\n");
+    for (int i = 0; i < p->nports; i++)
+        file_printf(f, "  %-*s  %s\n", w, p->ports[i].name, lq_port_layout(&p->ports[i], lay, sizeof lay));
     file_printf(f, "\nuse:\n"
                    "  verilator --lint-only -Wall -F %s.vc\n"
                    "  iverilog -g2005 -c %s.icarus.f -s %s        (in this directory)\n"
@@ -160,6 +216,30 @@ static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c)
                    "  fusesoc --cores-root . run --target sim logq:gen:%s\n"
                    "  scripts/synth.sh DIR %s        (FPGA resources and fmax, docs/fpga.md)\n",
                 p->name, p->name, p->top, p->name, p->name, p->top);
+}
+
+static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c);
+
+/* The companion files in the order they are written; PACKAGE_FILES (package.h)
+ * lists the same suffixes for the help texts. */
+static const struct {
+    const char *suffix, *what;
+    void (*write)(lq_file *f, const lq_package *p, const lq_cmd *c);
+} package_files[] = {
+    {".core", "FuseSoC core (lint and sim targets)", package_core},
+    {".vc", "Verilator file list (verilator -F)", package_vc},
+    {".icarus.f", "Icarus command file (iverilog -c)", package_icarus},
+    {".vendor.f", "plain file list for vendor tools", package_vendor},
+    {".txt", "ports, their bit layout and the latency", package_summary},
+};
+
+const char *package_file_suffix(int i, const char **what)
+{
+    if (i < 0 || i >= (int)(sizeof package_files / sizeof package_files[0]))
+        return NULL;
+    if (what)
+        *what = package_files[i].what;
+    return package_files[i].suffix;
 }
 
 int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c)
@@ -174,19 +254,12 @@ int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c)
         cli_error("package: block name '%s' is too long", p->name);
         return -1;
     }
-    snprintf(fn, sizeof fn, "%s.core", p->name);
-    if (!(f = fileset_add(s, fn)))
-        err = 1;
-    else
-        package_core(f, p, c);
-    if (!err)
-        package_lists(s, p, c, fn, sizeof fn, &err);
-    if (!err) {
-        snprintf(fn, sizeof fn, "%s.txt", p->name);
+    for (size_t i = 0; i < sizeof package_files / sizeof package_files[0] && !err; i++) {
+        snprintf(fn, sizeof fn, "%s%s", p->name, package_files[i].suffix);
         if (!(f = fileset_add(s, fn)))
             err = 1;
         else
-            package_summary(f, p, c);
+            package_files[i].write(f, p, c);
     }
     for (int i = 0; i < s->n; i++)
         if (s->files[i].failed)
@@ -208,23 +281,24 @@ int package_add_block(lq_fileset *s, const struct tb_desc_s *d, const char *cons
     int n = 0;
     lq_package p;
 
-    ports[n++] = (lq_port){"clk", LQ_PORT_IN, 1, "clock"};
-    ports[n++] = (lq_port){"rst", LQ_PORT_IN, 1, "synchronous reset, active high"};
-    ports[n++] = (lq_port){d->in_valid, LQ_PORT_IN, 1, "input stream valid"};
-    ports[n++] = (lq_port){d->in_ready, LQ_PORT_OUT, 1, "input stream ready"};
+    ports[n++] = (lq_port){.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock"};
+    ports[n++] = (lq_port){.name = "rst", .dir = LQ_PORT_IN, .width = 1, .desc = "synchronous reset, active high"};
+    ports[n++] = (lq_port){.name = d->in_valid, .dir = LQ_PORT_IN, .width = 1, .desc = "input stream valid"};
+    ports[n++] = (lq_port){.name = d->in_ready, .dir = LQ_PORT_OUT, .width = 1, .desc = "input stream ready"};
     for (int i = 0; i < d->nin; i++)
-        ports[n++] = (lq_port){d->in[i].name, LQ_PORT_IN, d->in[i].width, "input stream"};
+        ports[n++] = (lq_port){.name = d->in[i].name, .dir = LQ_PORT_IN, .width = d->in[i].width, .desc = "input stream"};
     if (d->nsides > 0) {
-        ports[n++] = (lq_port){d->side_valid, LQ_PORT_IN, d->nsides, "per-lane stream valid"};
-        ports[n++] = (lq_port){d->side_ready, LQ_PORT_OUT, d->nsides, "per-lane stream ready"};
+        ports[n++] = (lq_port){.name = d->side_valid, .dir = LQ_PORT_IN, .width = d->nsides, .desc = "per-lane stream valid"};
+        ports[n++] = (lq_port){.name = d->side_ready, .dir = LQ_PORT_OUT, .width = d->nsides, .desc = "per-lane stream ready"};
         for (int i = 0; i < d->nside; i++)
-            ports[n++] = (lq_port){d->side[i].name, LQ_PORT_IN, d->nsides * d->side[i].width,
-                                   "per-lane stream, lane 0 in the LSBs"};
+            ports[n++] = (lq_port){.name = d->side[i].name, .dir = LQ_PORT_IN,
+                                   .width = d->nsides * d->side[i].width,
+                                   .desc = "per-lane stream, lane 0 in the LSBs"};
     }
-    ports[n++] = (lq_port){d->out_valid, LQ_PORT_OUT, 1, "output stream valid"};
-    ports[n++] = (lq_port){d->out_ready, LQ_PORT_IN, 1, "output stream ready"};
+    ports[n++] = (lq_port){.name = d->out_valid, .dir = LQ_PORT_OUT, .width = 1, .desc = "output stream valid"};
+    ports[n++] = (lq_port){.name = d->out_ready, .dir = LQ_PORT_IN, .width = 1, .desc = "output stream ready"};
     for (int i = 0; i < d->nout; i++)
-        ports[n++] = (lq_port){d->out[i].name, LQ_PORT_OUT, d->out[i].width, "output stream"};
+        ports[n++] = (lq_port){.name = d->out[i].name, .dir = LQ_PORT_OUT, .width = d->out[i].width, .desc = "output stream"};
     p.name = d->module;
     p.top = d->module;
     p.summary = summary;

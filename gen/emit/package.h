@@ -8,13 +8,46 @@
 
 typedef enum { LQ_PORT_IN, LQ_PORT_OUT } lq_port_dir;
 
-/* One port of the top module. */
+/* What a port does in its stream (zero: plain data). The bench and the views follow
+ * the roles: an input beat is the stream's DATA ports in declaration order, LSB
+ * first, with its LAST port on top; an output item is its DATA ports likewise. */
+typedef enum {
+    LQ_ROLE_DATA = 0, LQ_ROLE_LAST, LQ_ROLE_VALID, LQ_ROLE_READY, LQ_ROLE_CLOCK, LQ_ROLE_RESET
+} lq_port_role;
+typedef enum { LQ_STREAM_NONE = 0, LQ_STREAM_IN, LQ_STREAM_SIDE, LQ_STREAM_OUT } lq_stream;
+
+/* A field of one lane (or of a whole port): bits [lsb + width - 1 : lsb]. */
+typedef struct {
+    const char *name;
+    int lsb, width;
+} lq_field;
+
+enum { LQ_PORT_FIELDS_MAX = 8 };
+
+/* One port of the top module, as data: the block's descriptor states it once and
+ * NAME.txt, NAME.h, the .gtkw view and the bench are written from it. Only name,
+ * dir and width are required; the rest is zero when it does not apply. */
 typedef struct {
     const char *name;
     lq_port_dir dir;
     int width;             /* bits, >= 1 */
     const char *desc;      /* one line, may be NULL */
+    lq_port_role role;
+    lq_stream stream;
+    int is_signed;         /* two's complement (each lane's, when packed) */
+    int lanes;             /* >= 1 with lane_bits: a packed bus, lane i at
+                              [i*lane_bits +: lane_bits], lane 0 in the LSBs */
+    int lane_bits;
+    lq_field fields[LQ_PORT_FIELDS_MAX]; /* of one lane (of the port when not packed),
+                                            LSB first */
+    int nfields;
+    int has_lsb;           /* 1: bit 0 (of each lane) is worth 2^lsb_exp */
+    int lsb_exp;
 } lq_port;
+
+/* The layout of a port in words: "16 x 5 bits, lane i at [i*5 +: 5] = {sign,
+ * mag[3:0]}, signed, LSB 2^-3"; "1 bit" for a single bit. Returns buf. */
+char *lq_port_layout(const lq_port *p, char *buf, size_t len);
 
 /* What the companion files describe. */
 typedef struct {
@@ -35,9 +68,18 @@ typedef struct {
  * full or out of memory). */
 int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c);
 
-/* The same for a block whose streams tb_desc already describes (gen/emit/tb_icarus.h):
- * the ports are clk, rst, then every stream's valid, ready and data ports, so each
- * generator states its ports once. */
+/* The port layout as C macros, for NAME.h: for each data port PFX_PORT_<NAME>_BITS,
+ * _SIGNED, _LSB_EXP (when stated), _LANES and _LANE_BITS (packed buses) and, for
+ * each field of a lane, _<FIELD>_LSB and _<FIELD>_BITS. */
+void package_port_macros(lq_file *f, const char *pfx, const lq_port *p, int n);
+
+/* The suffixes of those files in the order package_add writes them (".core", ...),
+ * i from 0, and what each holds (*what, when what is not NULL); NULL past the last.
+ * The help texts list the files from this. */
+const char *package_file_suffix(int i, const char **what);
+
+/* The same from a block's stream description (gen/emit/tb_icarus.h), for the blocks
+ * not yet described by a gen/blocks/block.h descriptor. */
 struct tb_desc_s;
 int package_add_block(lq_fileset *s, const struct tb_desc_s *d, const char *const *files,
                       int nfiles, int latency, const char *summary, const lq_cmd *c);

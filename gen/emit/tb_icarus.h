@@ -55,7 +55,7 @@ int tb_side_bits(const tb_desc *d);
 /* Add NAME_tb.v to fs. 0, or -1 (out of memory / too many files; message printed). */
 int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c);
 
-/* The MAC's ports (gen/cmd/vectors.c). A generator adds the bench beside its Verilog:
+/* The MAC's ports (gen/blocks/mac.c, from its descriptor). A bench beside the Verilog:
  *   tb_desc d; tb_desc_mac(&d, name, &cfg, &wd); tb_icarus_write(&fs, &d, cmd); */
 void tb_desc_mac(tb_desc *d, const char *name, const lq_mac_config *cfg, const lq_mac_widths *wd);
 /* The other blocks (gen/blocks/vectors.c), for `logq vectors` and the generators' --tb. */
@@ -63,9 +63,6 @@ void tb_desc_logacc(tb_desc *d, const char *name, int lanes, int exp_bits, int s
                     int latency);
 void tb_desc_slqdec(tb_desc *d, const char *name, int bits, int stream_bits);
 void tb_desc_slqmac(tb_desc *d, const char *name, int lanes, int bits, int act_bits, int acc_bits);
-/* gen/blocks/quant.c */
-void tb_desc_quant(tb_desc *d, const char *name, int lanes, int in_bits, int out_bits,
-                   int latency);
 /* gen/blocks/logdot.c */
 void tb_desc_logdot(tb_desc *d, const char *name, int lanes, int act_bits, int bits,
                     int out_bits, int latency);

@@ -1,5 +1,5 @@
-/* Internal to `logq vectors` (gen/cmd/vectors.c, gen/blocks/vectors.c): the common output files,
- * packed hex words and the options every block shares (docs/xsim.md). */
+/* The vector files of `logq vectors` (gen/emit/vectors.c), shared by every block's
+ * stimulus: packed hex words, stalls, the common options and files (docs/xsim.md). */
 #ifndef LOGQ_VECTORS_H
 #define LOGQ_VECTORS_H
 
@@ -68,12 +68,5 @@ int vec_common_option(int ch, const char *arg, vec_common *o);
 int vec_begin(vec_out *v, lq_fileset *fs, const vec_common *o, int phased, const lq_cmd *c);
 int vec_finish(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d,
                const lq_cmd *c);
-
-/* The blocks (gen/blocks/vectors.c); argc/argv start at the block name. */
-int vectors_logacc(const lq_cmd *c);
-int vectors_slqdec(const lq_cmd *c);
-int vectors_slqmac(const lq_cmd *c);
-int vectors_quant(const lq_cmd *c); /* gen/blocks/quant_vectors.c */
-int vectors_logdot(const lq_cmd *c); /* gen/blocks/logdot_vectors.c */
 
 #endif

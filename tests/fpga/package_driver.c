@@ -21,6 +21,7 @@ int main(int argc, char **argv)
     lq_cmd c = {argc, argv, "package_driver (test)"};
     int rc;
 
+    memset(ports, 0, sizeof ports); /* the optional fields of a port: none */
     p.latency = -1;
     p.files = files;
     p.ports = ports;
