@@ -14,6 +14,7 @@ static const blk_entry entries[] = {
     {"quant", &blk_quant, NULL, NULL, "log quantizer: linear fixed point in, log codes out"},
     {"logdot", NULL, gen_logdot, vectors_logdot,
      "log-domain dot product: log x log, logacc, linear result"},
+    {"slqdot", &blk_slqdot, NULL, NULL, "SLQ dot product: decoders and a queued successive MAC"},
 };
 
 const blk_entry *blk_entry_at(int i)

@@ -26,6 +26,10 @@ int vectors_logdot(const lq_cmd *c); /* gen/blocks/logdot_vectors.c */
  * gen/blocks/logacc.c. */
 int logacc_add_files(lq_fileset *fs, const lq_logacc_cfg *cfg, const char *name,
                      const char *pipeline, const lq_cmd *c, int *stages);
+/* The SLQ decoder module NAME into v, for blocks that contain decoders (slqdot):
+ * gen/blocks/slqdec.c. */
+void slqdec_write(lq_file *v, int w, int l, lq_framing fr, const char *name, const lq_cmd *c);
+extern const struct lq_block_s blk_slqdot;   /* gen/blocks/slqdot.c */
 
 /* The table of blocks (gen/blocks/blocks.c): `logq gen` and `logq vectors` look a
  * block up here. desc is NULL for a block that still has its own functions. */

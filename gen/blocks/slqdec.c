@@ -17,6 +17,7 @@
 #include "emit/package.h"
 #include "emit/tb_icarus.h"
 #include "cmodel/slqhw.h"
+#include "blocks/blocks.h"
 
 int gen_slqdec(const lq_cmd *c);
 
@@ -466,4 +467,24 @@ int gen_slqdec(const lq_cmd *c)
     printf("  icarus: logq vectors slqdec <these options> -o VEC && WAVES=1 sim/icarus/run.sh %s VEC\n"
            "          (then gtkwave VEC/%s_tb.vcd %s/%s.gtkw)\n", out, name, out, name);
     return LQ_EXIT_OK;
+}
+
+/* For blocks that contain decoders (gen/blocks/slqdot.c): the decoder module NAME for
+ * W-bit words, at most L words, framing fr, written into v exactly as `logq gen slqdec`
+ * writes its NAME.v. */
+void slqdec_write(lq_file *v, int w, int l, lq_framing fr, const char *name, const lq_cmd *c)
+{
+    dec_ctx x;
+    memset(&x, 0, sizeof x);
+    x.v = v;
+    x.W = w;
+    x.L = l;
+    x.fr = fr;
+    x.D = lq_slqhw_dec_depth(x.L);
+    x.PW = log2i(x.D);
+    x.CW = log2i(x.L + 1);
+    if (x.CW < 1)
+        x.CW = 1;
+    x.ED = x.W + 5;
+    emit_verilog(&x, name, c);
 }
