@@ -12,8 +12,7 @@ static const blk_entry entries[] = {
     {"slqdec", NULL, gen_slqdec, vectors_slqdec, "SLQ stream decoder: words in, shift-add terms out"},
     {"slqmac", NULL, gen_slqmac, vectors_slqmac, "successive shift-MAC for SLQ weights, N lanes"},
     {"quant", &blk_quant, NULL, NULL, "log quantizer: linear fixed point in, log codes out"},
-    {"logdot", NULL, gen_logdot, vectors_logdot,
-     "log-domain dot product: log x log, logacc, linear result"},
+    {"logdot", &blk_logdot, NULL, NULL, "log-domain dot product: log x log, logacc, linear result"},
     {"slqdot", &blk_slqdot, NULL, NULL, "SLQ dot product: decoders and a queued successive MAC"},
 };
 

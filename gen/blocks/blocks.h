@@ -12,6 +12,7 @@
 struct lq_block_s;
 extern const struct lq_block_s blk_mac;      /* gen/blocks/mac.c */
 extern const struct lq_block_s blk_quant;    /* gen/blocks/quant.c */
+extern const struct lq_block_s blk_logdot;   /* gen/blocks/logdot.c */
 
 /* Blocks not yet described: their own command functions. */
 int gen_logacc(const lq_cmd *c); /* gen/blocks/logacc.c */
@@ -20,8 +21,6 @@ int gen_slqmac(const lq_cmd *c); /* gen/blocks/slqmac.c */
 int vectors_logacc(const lq_cmd *c); /* gen/blocks/vectors.c */
 int vectors_slqdec(const lq_cmd *c);
 int vectors_slqmac(const lq_cmd *c);
-int gen_logdot(const lq_cmd *c); /* gen/blocks/logdot.c */
-int vectors_logdot(const lq_cmd *c); /* gen/blocks/logdot_vectors.c */
 /* The accumulator's NAME.v and NAME_add.v for blocks that contain one (logdot):
  * gen/blocks/logacc.c. */
 int logacc_add_files(lq_fileset *fs, const lq_logacc_cfg *cfg, const char *name,

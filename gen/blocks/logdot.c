@@ -1,4 +1,5 @@
-/* `logq gen logdot`: the paper's method 2 end to end (docs/logdot.md). N lanes of log
+/* `logq gen logdot` and `logq vectors logdot`: the paper's method 2 end to end
+ * (docs/logdot.md), a block described by the descriptor of gen/blocks/block.h. N lanes of log
  * activations x log weights: each product is the sum of the exponents, a term of the
  * log-domain accumulator of `logq gen logacc` (whose files this block writes as
  * NAME_acc.v and NAME_acc_add.v, through logacc_add_files); at `last` the positive and
@@ -13,153 +14,22 @@
  * and floor(T 2^sh) = x >> TW exactly. s2 < 0 gives 0; sh > OW - 2 saturates (T >= 2);
  * otherwise the value saturates when it exceeds LMAX = 2^(OW-1) - 1. The output is
  * L(pos) - L(neg), both in [0, LMAX], so it fits OW bits. */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks/block.h"
 #include "blocks/blocks.h"
-#include "blocks/logdot_opts.h"
-#include "emit/emit.h"
-#include "emit/gtkw.h"
-#include "emit/package.h"
-#include "emit/tb_icarus.h"
+#include "cmodel/logdot.h"
 
-static const char logdot_help[] =
-    "usage: logq gen logdot [options] -o DIR\n"
-    "\n"
-    "Log-domain dot product (the paper's method 2): per beat N lanes of log activation\n"
-    "and log weight codes; each product adds the exponents and is summed by the log-\n"
-    "domain accumulator of `logq gen logacc`; at `last` the positive and negative log\n"
-    "sums become one linear fixed-point result through a 2^F-entry table of\n"
-    "2^(k/2^F) and a shifter. docs/logdot.md defines every step.\n"
-    "\n"
-    "  --lanes N           lanes, 1-64 (default 16)\n"
-    "  --base 2|sqrt2      base of both codes (default 2)\n"
-    "  --bits B, --fsr F, --signed, --unsigned\n"
-    "                      the weight codes (default signed 5 bits, FSR 0)\n"
-    "  --act-bits B, --act-fsr F, --act-signed, --act-unsigned\n"
-    "                      the activation codes (default signed 5 bits, FSR 0)\n"
-    "  --correction C      paper or table (default table), as gen logacc\n"
-    "  --frac F            fraction bits of the log sums, 0-10 (sqrt2: >= 1; default 8)\n"
-    "  --table-bits R      fraction bits of the table 2^(k/2^F), 1-30 (default 16)\n"
-    "  --out-frac OF       the result's LSB weighs 2^-OF, -256..256 (default 16)\n"
-    "  --out-bits OW       result width, two's complement, 2-62 (default 32); each\n"
-    "                      sign's value saturates at 2^(OW-1) - 1 (m_sat)\n"
-    "  --pipeline P        the accumulator's register stages, as gen logacc (default\n"
-    "                      tree:2); the conversion adds one output register\n"
-    "  --name NAME         module and file name (default logdot)\n"
-    "  --tb                also write NAME_tb.v, the bench of `logq vectors logdot`\n"
-    "  -o, --out DIR       output directory (required)\n"
-    "  -h, --help          this help\n"
-    "\n"
-    "Writes DIR/NAME.v (top and NAME_lin), NAME_acc.v, NAME_acc_add.v, NAME.h, NAME.f,\n"
-    "NAME.gtkw and the package files. Exit status: 0 success, 1 cannot write, 2 bad\n"
-    "option (the message names the value; no file is written).\n";
-
-/* ---- options ---- */
-
-void logdot_opts_init(logdot_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->cfg.lanes = 16;
-    o->cfg.act = lq_format_default();
-    o->cfg.wgt = lq_format_default();
-    o->cfg.corr = LQ_CORR_TABLE;
-    o->cfg.frac = 8;
-    o->cfg.table_bits = 16;
-    o->cfg.out_frac = 16;
-    o->cfg.out_bits = 32;
-    o->name = "logdot";
-    o->pipeline = "tree:2";
-}
-
-static int ident_ok(const char *s)
-{
-    static const char *const kw[] = {
-        "module", "endmodule", "input", "output", "inout", "wire", "reg", "assign",
-        "always", "begin", "end", "if", "else", "case", "endcase", "default", "for",
-        "generate", "endgenerate", "parameter", "localparam", "integer", "initial",
-        "function", "endfunction", "task", "endtask", "posedge", "negedge", "or", "and",
-        "not", "xor", "signed", "unsigned", "genvar", "logic", "bit", "int", NULL};
-    if (!*s || strlen(s) > 44 || !(isalpha((unsigned char)*s) || *s == '_'))
-        return 0;
-    for (const char *p = s; *p; p++)
-        if (!(isalnum((unsigned char)*p) || *p == '_'))
-            return 0;
-    for (int i = 0; kw[i]; i++)
-        if (strcmp(s, kw[i]) == 0)
-            return 0;
-    return 1;
-}
-
-int logdot_option(logdot_opts *o, int ch, const char *arg)
-{
-    lq_logdot_cfg *c = &o->cfg;
-    switch (ch) {
-    case LOGDOT_OPT_LANES:
-        return cli_int("--lanes", arg, 1, LQ_LOGACC_LANES_MAX, &c->lanes) ? -1 : 1;
-    case LOGDOT_OPT_BASE:
-        if (strcmp(arg, "2") == 0)
-            c->act.scheme = c->wgt.scheme = LQ_LOG2;
-        else if (strcmp(arg, "sqrt2") == 0)
-            c->act.scheme = c->wgt.scheme = LQ_LOGSQRT2;
-        else {
-            cli_error("--base '%s' is unknown (2 or sqrt2)", arg);
-            return -1;
-        }
-        return 1;
-    case LOGDOT_OPT_BITS: return cli_int("--bits", arg, 1, 10, &c->wgt.bits) ? -1 : 1;
-    case LOGDOT_OPT_FSR:
-        return cli_int("--fsr", arg, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, &c->wgt.fsr) ? -1 : 1;
-    case LOGDOT_OPT_SIGNED: c->wgt.is_signed = true; return 1;
-    case LOGDOT_OPT_UNSIGNED: c->wgt.is_signed = false; return 1;
-    case LOGDOT_OPT_ACT_BITS: return cli_int("--act-bits", arg, 1, 10, &c->act.bits) ? -1 : 1;
-    case LOGDOT_OPT_ACT_FSR:
-        return cli_int("--act-fsr", arg, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, &c->act.fsr) ? -1 : 1;
-    case LOGDOT_OPT_ACT_SIGNED: c->act.is_signed = true; return 1;
-    case LOGDOT_OPT_ACT_UNSIGNED: c->act.is_signed = false; return 1;
-    case LOGDOT_OPT_CORR:
-        if (lq_logacc_corr_parse(arg, &c->corr) != 0) {
-            cli_error("--correction '%s' is unknown (paper or table)", arg);
-            return -1;
-        }
-        return 1;
-    case LOGDOT_OPT_FRAC: return cli_int("--frac", arg, 0, LQ_LOGDOT_FRAC_MAX, &c->frac) ? -1 : 1;
-    case LOGDOT_OPT_TABLE_BITS:
-        return cli_int("--table-bits", arg, 1, LQ_LOGDOT_TABLE_BITS_MAX, &c->table_bits) ? -1 : 1;
-    case LOGDOT_OPT_OUT_FRAC:
-        return cli_int("--out-frac", arg, -LQ_LOGDOT_OUT_FRAC_ABS_MAX,
-                       LQ_LOGDOT_OUT_FRAC_ABS_MAX, &c->out_frac) ? -1 : 1;
-    case LOGDOT_OPT_OUT_BITS:
-        return cli_int("--out-bits", arg, 2, LQ_LOGDOT_OUT_BITS_MAX, &c->out_bits) ? -1 : 1;
-    case LOGDOT_OPT_PIPELINE: o->pipeline = arg; return 1;
-    case LOGDOT_OPT_NAME:
-        if (!ident_ok(arg)) {
-            cli_error("--name '%s' is not a usable Verilog identifier (letters, digits and _, "
-                      "at most 44, not a keyword)", arg);
-            return -1;
-        }
-        o->name = arg;
-        return 1;
-    default: return 0;
-    }
-}
-
-int logdot_opts_finish(logdot_opts *o)
-{
-    char msg[256];
-    if (lq_logdot_check(&o->cfg, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
-        return -1;
-    }
-    return 0;
-}
-
-/* ---- the Verilog ---- */
-
+/* The block's state: its options (the descriptor's fields), then what they derive. */
 typedef struct {
-    const logdot_opts *o;
+    int lanes, base, bits, fsr, wsigned, act_bits, act_fsr, act_signed, correction, frac;
+    int table_bits, out_frac, out_bits;
+    const char *pipeline, *name;
+    lq_logdot_cfg cfg;
     lq_logdot m;         /* model: derived widths and the table */
+    int have_model;
+    char acc[80];
     int n, e, f, sw, r, tw, of, ow, shw, xw, ba, bw, mba, mbw, stages;
     int64_t s2off;       /* s2 = q + s2off */
 } logdot_gen;
@@ -180,7 +50,7 @@ static unsigned long long maskw(int64_t v, int w)
 /* NAME_lin: one log sum to a saturated linear value (combinational). */
 static void emit_lin(lq_file *v, const logdot_gen *g)
 {
-    const char *nm = g->o->name;
+    const char *nm = g->name;
     int F = g->f, SW = g->sw, TW = g->tw, OW = g->ow, SHW = g->shw, XW = g->xw, E = g->e;
     file_printf(v, "// %s_lin: a log sum v (log2 * 2^F, two's complement) to\n"
                    "// floor(T[k] * 2^(q + OF - R)) saturated at LMAX, q = v >>> F, k = v mod 2^F.\n",
@@ -229,9 +99,8 @@ static void emit_lin(lq_file *v, const logdot_gen *g)
 
 static void emit_top(lq_file *v, const logdot_gen *g)
 {
-    const logdot_opts *o = g->o;
-    const lq_logdot_cfg *c = &o->cfg;
-    const char *nm = o->name;
+    const lq_logdot_cfg *c = &g->cfg;
+    const char *nm = g->name;
     int N = g->n, E = g->e, BA = g->ba, BW = g->bw, OW = g->ow;
     int64_t bias = (int64_t)lq_exp_min(&c->act) + lq_exp_min(&c->wgt) - 2;
 
@@ -322,11 +191,59 @@ static void emit_top(lq_file *v, const logdot_gen *g)
                 OW - 1);
 }
 
-static void emit_header(lq_file *h, const logdot_gen *g)
+static int write_v(lq_file *f, const void *state, const lq_cmd *c)
 {
-    const lq_logdot_cfg *c = &g->o->cfg;
+    file_header(f, "//", c);
+    file_puts(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    emit_top(f, state);
+    file_puts(f, "\n");
+    emit_lin(f, state);
+    file_puts(f, "`default_nettype wire\n`resetall\n");
+    return 0;
+}
+
+/* The accumulator's files: the logacc emitter's output for this configuration. */
+static int write_acc(lq_file *f, const logdot_gen *g, const char *suffix, const lq_cmd *c)
+{
+    lq_fileset fs;
+    char fn[96];
+    int st, rc = -1;
+    snprintf(fn, sizeof fn, "%s%s", g->acc, suffix);
+    fileset_init(&fs);
+    if (logacc_add_files(&fs, &g->m.acc.cfg, g->acc, g->pipeline, c, &st) == 0)
+        for (int i = 0; i < fs.n; i++)
+            if (strcmp(fs.files[i].name, fn) == 0) {
+                file_puts(f, fs.files[i].data ? fs.files[i].data : "");
+                rc = 0;
+            }
+    fileset_free(&fs);
+    if (rc != 0)
+        cli_error("internal error: %s was not generated", fn);
+    return rc;
+}
+
+static int write_acc_top(lq_file *f, const void *state, const lq_cmd *c)
+{
+    return write_acc(f, state, ".v", c);
+}
+
+static int write_acc_add(lq_file *f, const void *state, const lq_cmd *c)
+{
+    return write_acc(f, state, "_add.v", c);
+}
+
+static int logdot_ports(const void *state, lq_port *p, int max);
+
+static int write_h(lq_file *h, const void *state, const lq_cmd *cmd)
+{
+    const logdot_gen *g = state;
+    const lq_logdot_cfg *c = &g->cfg;
+    lq_port ports[BLK_PORTS_MAX];
+    int np;
+    file_header(h, "//", cmd);
+    file_printf(h, "//\n// Parameters and derived constants of %s (docs/logdot.md).\n", g->name);
     file_printf(h, "#ifndef LOGDOT_H\n#define LOGDOT_H\n\n");
-    file_printf(h, "#define LOGDOT_NAME \"%s\"\n", g->o->name);
+    file_printf(h, "#define LOGDOT_NAME \"%s\"\n", g->name);
     file_printf(h, "#define LOGDOT_LANES %d\n", g->n);
     file_printf(h, "#define LOGDOT_HALF %d /* 1: base sqrt(2) */\n", c->wgt.scheme == LQ_LOGSQRT2);
     file_printf(h, "#define LOGDOT_BITS %d\n#define LOGDOT_FSR %d\n#define LOGDOT_SIGNED %d\n",
@@ -340,78 +257,200 @@ static void emit_header(lq_file *h, const logdot_gen *g)
     file_printf(h, "#define LOGDOT_PIPE %d\n#define LOGDOT_LATENCY %d\n", g->stages, g->stages + 2);
     file_printf(h, "#define LOGDOT_A_DATA_BITS %d\n#define LOGDOT_W_DATA_BITS %d\n",
                 g->n * g->ba, g->n * g->bw);
+    np = logdot_ports(g, ports, BLK_PORTS_MAX);
+    package_port_macros(h, "LOGDOT", ports, np);
     file_printf(h, "\n#endif\n");
+    return 0;
 }
 
-static int emit_gtkw(lq_file *f, const logdot_gen *g, const lq_cmd *c)
+/* ---- ports, view, report ---- */
+
+static int logdot_ports(const void *state, lq_port *p, int max)
 {
-    char top[96], err[160];
-    snprintf(top, sizeof top, "%s_tb.dut", g->o->name);
-    const gtkw_signal in[] = {{"clk", 1, GTKW_BIN}, {"rst", 1, GTKW_BIN},
-                              {"s_valid", 1, GTKW_BIN}, {"s_ready", 1, GTKW_BIN},
-                              {"s_last", 1, GTKW_BIN}, {"s_a", g->n * g->ba, GTKW_HEX},
-                              {"s_w", g->n * g->bw, GTKW_HEX}};
-    const gtkw_signal out[] = {{"m_valid", 1, GTKW_BIN}, {"m_ready", 1, GTKW_BIN},
-                               {"m_data", g->ow, GTKW_SDEC}, {"m_sat", 1, GTKW_BIN}};
+    const logdot_gen *g = state;
+    const lq_logdot_cfg *c = &g->cfg;
+    int n = 0;
+    if (max < 11)
+        return 0;
+    p[n++] = (lq_port){.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock",
+                       .role = LQ_ROLE_CLOCK};
+    p[n++] = (lq_port){.name = "rst", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET};
+    p[n++] = (lq_port){.name = "s_valid", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "input stream valid", .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN};
+    p[n++] = (lq_port){.name = "s_ready", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "input stream ready", .role = LQ_ROLE_READY, .stream = LQ_STREAM_IN};
+    p[n] = (lq_port){.name = "s_a", .dir = LQ_PORT_IN, .width = g->n * g->ba,
+                     .desc = "activation log codes (m = 0: zero)", .stream = LQ_STREAM_IN,
+                     .lanes = g->n, .lane_bits = g->ba};
+    p[n].fields[p[n].nfields++] = (lq_field){"m", 0, g->mba};
+    if (c->act.is_signed)
+        p[n].fields[p[n].nfields++] = (lq_field){"sign", g->mba, 1};
+    n++;
+    p[n] = (lq_port){.name = "s_w", .dir = LQ_PORT_IN, .width = g->n * g->bw,
+                     .desc = "weight log codes (m = 0: zero)", .stream = LQ_STREAM_IN,
+                     .lanes = g->n, .lane_bits = g->bw};
+    p[n].fields[p[n].nfields++] = (lq_field){"m", 0, g->mbw};
+    if (c->wgt.is_signed)
+        p[n].fields[p[n].nfields++] = (lq_field){"sign", g->mbw, 1};
+    n++;
+    p[n++] = (lq_port){.name = "s_last", .dir = LQ_PORT_IN, .width = 1,
+                       .desc = "the vector's last beat (top bit of a beat)", .role = LQ_ROLE_LAST,
+                       .stream = LQ_STREAM_IN};
+    p[n++] = (lq_port){.name = "m_valid", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "result valid", .role = LQ_ROLE_VALID, .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_ready", .dir = LQ_PORT_IN, .width = 1, .desc = "result ready",
+                       .role = LQ_ROLE_READY, .stream = LQ_STREAM_OUT};
+    p[n++] = (lq_port){.name = "m_data", .dir = LQ_PORT_OUT, .width = g->ow,
+                       .desc = "L(pos) - L(neg), the vector's dot product", .stream = LQ_STREAM_OUT,
+                       .is_signed = 1, .has_lsb = 1, .lsb_exp = -g->of};
+    p[n++] = (lq_port){.name = "m_sat", .dir = LQ_PORT_OUT, .width = 1,
+                       .desc = "L(pos) or L(neg) saturated", .stream = LQ_STREAM_OUT};
+    return n;
+}
+
+static int logdot_view(const void *state, gtkw_signal *s, int max, char (*names)[40])
+{
+    const logdot_gen *g = state;
     const gtkw_signal st[] = {{"acc_valid", 1, GTKW_BIN}, {"acc_ready", 1, GTKW_BIN},
                               {"pz", 1, GTKW_BIN}, {"pv", g->sw, GTKW_SDEC},
                               {"nz", 1, GTKW_BIN}, {"nv", g->sw, GTKW_SDEC},
                               {"lp", g->ow - 1, GTKW_DEC}, {"ln", g->ow - 1, GTKW_DEC}};
-    const gtkw_group grp[] = {{"input stream", in, 7}, {"output stream", out, 4},
-                              {"log sums (log2 * 2^F) and their linear values", st, 8}};
-    gtkw_view vw = {NULL, top, grp, 3, -1, 0};
-    if (gtkw_write(f, &vw, c, err, sizeof err) != 0) {
-        cli_error("%s", err);
+    int n = 0;
+    (void)names;
+    for (unsigned i = 0; i < sizeof st / sizeof st[0] && n < max; i++)
+        s[n++] = st[i];
+    return n;
+}
+
+static void logdot_report(const void *state, const char *dir)
+{
+    const logdot_gen *g = state;
+    printf("  %d lane(s), base %s, product exponents %d..%d (%d bits), log sums %d bits "
+           "(%d fraction), %s correction\n", g->n, g->m.acc.cfg.half ? "sqrt2" : "2", g->m.pmin,
+           g->m.pmax, g->e, g->sw, g->f, lq_logacc_corr_name(g->cfg.corr));
+    printf("  conversion: %d-entry table of 2^(k/2^%d) with %d fraction bits; result %d bits, "
+           "LSB 2^-%d\n", 1 << g->f, g->f, g->r, g->ow, g->of);
+    printf("  latency: %d cycle(s) from the last beat to m_valid; one beat per clock\n",
+           g->stages + 2);
+    printf("  co-simulate: make logdot-cosim LOGDOT_OPTS='<these options>'\n");
+    printf("  lint: verilator --lint-only -Wall -f %s/%s.f\n", dir, g->name);
+}
+
+/* ---- options ---- */
+
+#define T logdot_gen
+static const blk_option logdot_options[] = {
+    BLK_INT(T, "lanes", "N", lanes, 1, LQ_LOGACC_LANES_MAX, "lanes, %r (default %d)", BO_BOTH),
+    BLK_CHOICE(T, "base", "B", base, "2|sqrt2", "base of both codes: %r (default %d)", BO_BOTH),
+    BLK_HEADING("the weight codes:", BO_BOTH),
+    BLK_INT(T, "bits", "B", bits, 1, LQ_LOG_BITS_MAX,
+            "code width, sign included (default %d; %r, signed at least 2)", BO_BOTH),
+    BLK_INT(T, "fsr", "F", fsr, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX, "full-scale range (default %d)",
+            BO_BOTH),
+    BLK_FLAG(T, "signed", wsigned, 1, NULL, BO_BOTH),
+    BLK_FLAG(T, "unsigned", wsigned, 0, "with or without a sign bit (default signed)", BO_BOTH),
+    BLK_HEADING("the activation codes:", BO_BOTH),
+    BLK_INT(T, "act-bits", "B", act_bits, 1, LQ_LOG_BITS_MAX,
+            "code width, sign included (default %d; %r)", BO_BOTH),
+    BLK_INT(T, "act-fsr", "F", act_fsr, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX,
+            "full-scale range (default %d)", BO_BOTH),
+    BLK_FLAG(T, "act-signed", act_signed, 1, NULL, BO_BOTH),
+    BLK_FLAG(T, "act-unsigned", act_signed, 0, "with or without a sign bit (default signed)",
+             BO_BOTH),
+    BLK_HEADING("the log sums and the conversion:", BO_BOTH),
+    BLK_CHOICE(T, "correction", "C", correction, "paper|table",
+               "the accumulator's correction, as gen logacc: %r (default %d)", BO_BOTH),
+    BLK_INT(T, "frac", "F", frac, 0, LQ_LOGDOT_FRAC_MAX,
+            "fraction bits of the log sums, %r (sqrt2: >= 1; default %d)", BO_BOTH),
+    BLK_INT(T, "table-bits", "R", table_bits, 1, LQ_LOGDOT_TABLE_BITS_MAX,
+            "fraction bits of the table 2^(k/2^F), %r (default %d)", BO_BOTH),
+    BLK_INT(T, "out-frac", "OF", out_frac, -LQ_LOGDOT_OUT_FRAC_ABS_MAX, LQ_LOGDOT_OUT_FRAC_ABS_MAX,
+            "the result's LSB weighs 2^-OF, %r (default %d)", BO_BOTH),
+    BLK_INT(T, "out-bits", "OW", out_bits, 2, LQ_LOGDOT_OUT_BITS_MAX,
+            "result width, two's complement, %r (default %d); each sign's\n"
+            "value saturates at 2^(OW-1) - 1 (m_sat)", BO_BOTH),
+    BLK_TEXT(T, "pipeline", "P", pipeline,
+             "the accumulator's register stages, as gen logacc (default %d);\n"
+             "the conversion adds one output register", BO_BOTH),
+    BLK_TEXT(T, "name", "NAME", name,
+             "module and file name (default %d): a-z, 0-9, _, not a\nVerilog keyword", BO_BOTH),
+};
+#undef T
+
+static void logdot_defaults(void *state)
+{
+    logdot_gen *g = state;
+    memset(g, 0, sizeof *g);
+    g->lanes = 16;
+    g->bits = 5;
+    g->wsigned = 1;
+    g->act_bits = 5;
+    g->act_signed = 1;
+    g->correction = 1; /* table */
+    g->frac = 8;
+    g->table_bits = 16;
+    g->out_frac = 16;
+    g->out_bits = 32;
+    g->pipeline = "tree:2";
+    g->name = "logdot";
+}
+
+static void logdot_release(void *state)
+{
+    logdot_gen *g = state;
+    if (g->have_model)
+        lq_logdot_free(&g->m);
+    g->have_model = 0;
+}
+
+static int logdot_finish(void *state, const blk_args *a, unsigned where)
+{
+    logdot_gen *g = state;
+    lq_logdot_cfg *c = &g->cfg;
+    char msg[256];
+    lq_cmd none = {0, NULL, ""};
+    (void)a;
+    (void)where;
+    if (!blk_name_ok(g->name) || strlen(g->name) > 44) {
+        cli_error("--name '%s' is not a lower-case Verilog identifier (a-z, 0-9, _; "
+                  "not a keyword; at most 44 characters)", g->name);
         return -1;
     }
-    return 0;
-}
-
-void tb_desc_logdot(tb_desc *d, const char *name, int lanes, int act_bits, int bits,
-                    int out_bits, int latency)
-{
-    memset(d, 0, sizeof *d);
-    d->block = "logdot";
-    d->module = name;
-    d->in_valid = "s_valid";
-    d->in_ready = "s_ready";
-    d->in[0] = (tb_port){"s_a", lanes * act_bits};
-    d->in[1] = (tb_port){"s_w", lanes * bits};
-    d->in[2] = (tb_port){"s_last", 1};
-    d->nin = 3;
-    d->out_valid = "m_valid";
-    d->out_ready = "m_ready";
-    d->out[0] = (tb_port){"m_data", out_bits};
-    d->out[1] = (tb_port){"m_sat", 1};
-    d->nout = 2;
-    d->out_data_reset = 0;
-    d->out_per_vector = 1;
-    d->latency = latency;
-}
-
-/* The derived widths (also used by `logq vectors logdot` for the latency). */
-static int logdot_derive(logdot_gen *g, const logdot_opts *o)
-{
-    char msg[256];
-    memset(g, 0, sizeof *g);
-    g->o = o;
-    if (lq_logdot_init(&g->m, &o->cfg, msg, sizeof msg) != 0) {
+    memset(c, 0, sizeof *c);
+    c->lanes = g->lanes;
+    c->wgt = lq_format_default();
+    c->wgt.scheme = g->base ? LQ_LOGSQRT2 : LQ_LOG2;
+    c->wgt.bits = g->bits;
+    c->wgt.fsr = g->fsr;
+    c->wgt.is_signed = g->wsigned != 0;
+    c->act = c->wgt;
+    c->act.bits = g->act_bits;
+    c->act.fsr = g->act_fsr;
+    c->act.is_signed = g->act_signed != 0;
+    c->corr = g->correction ? LQ_CORR_TABLE : LQ_CORR_PAPER;
+    c->frac = g->frac;
+    c->table_bits = g->table_bits;
+    c->out_frac = g->out_frac;
+    c->out_bits = g->out_bits;
+    if (lq_logdot_init(&g->m, c, msg, sizeof msg) != 0) {
         cli_error("%s", msg);
         return -1;
     }
-    g->n = o->cfg.lanes;
+    g->have_model = 1;
+    g->n = c->lanes;
     g->e = g->m.exp_bits;
-    g->f = o->cfg.frac;
+    g->f = c->frac;
     g->sw = g->m.acc.state_bits;
-    g->r = o->cfg.table_bits;
+    g->r = c->table_bits;
     g->tw = g->r + 2;
-    g->of = o->cfg.out_frac;
-    g->ow = o->cfg.out_bits;
+    g->of = c->out_frac;
+    g->ow = c->out_bits;
     g->xw = g->ow - 2 + 2 * g->tw;
-    g->ba = o->cfg.act.bits;
-    g->bw = o->cfg.wgt.bits;
-    g->mba = lq_mag_bits(&o->cfg.act);
-    g->mbw = lq_mag_bits(&o->cfg.wgt);
+    g->ba = c->act.bits;
+    g->bw = c->wgt.bits;
+    g->mba = lq_mag_bits(&c->act);
+    g->mbw = lq_mag_bits(&c->wgt);
     g->s2off = (int64_t)g->of - g->r + g->tw;
     {
         int64_t qmin = -((int64_t)1 << g->e), qmax = ((int64_t)1 << g->e) - 1;
@@ -424,143 +463,138 @@ static int logdot_derive(logdot_gen *g, const logdot_opts *o)
         if (g->shw < g->e + 1)
             g->shw = g->e + 1;
     }
+    snprintf(g->acc, sizeof g->acc, "%s_acc", g->name);
+    {
+        /* the pipeline is the accumulator's: its emitter checks it and counts the stages */
+        lq_fileset fs;
+        int rc;
+        fileset_init(&fs);
+        rc = logacc_add_files(&fs, &g->m.acc.cfg, g->acc, g->pipeline, &none, &g->stages);
+        fileset_free(&fs);
+        if (rc != 0)
+            return -1;
+    }
     return 0;
 }
 
-int gen_logdot(const lq_cmd *c)
+static const char *logdot_module(const void *state)
 {
-    enum { OPT_TB = LOGDOT_OPT_END + 1 };
-    static const struct option opts[] = {LOGDOT_OPTIONS,
-                                         {"tb", no_argument, 0, OPT_TB},
-                                         {"out", required_argument, 0, 'o'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
-    logdot_opts o;
-    logdot_gen g;
-    lq_fileset fs;
-    lq_file *fv, *fh, *ff, *fg;
-    const char *out = NULL;
-    char fname[96], acc[64];
-    int ch, rc, tb = 0;
-
-    logdot_opts_init(&o);
-    optind = 1;
-    opterr = 1;
-    while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(logdot_help, stdout);
-            return LQ_EXIT_OK;
-        }
-        if (ch == 'o') {
-            out = optarg;
-            continue;
-        }
-        if (ch == OPT_TB) {
-            tb = 1;
-            continue;
-        }
-        if ((rc = logdot_option(&o, ch, optarg)) < 0)
-            return LQ_EXIT_USAGE;
-        if (rc == 0)
-            return cli_bad_option(c);
-    }
-    if (optind < c->argc) {
-        cli_error("gen logdot takes no file argument, got '%s'", c->argv[optind]);
-        return LQ_EXIT_USAGE;
-    }
-    if (!out) {
-        cli_error("gen logdot needs an output directory (-o DIR)");
-        return LQ_EXIT_USAGE;
-    }
-    if (logdot_opts_finish(&o) != 0 || logdot_derive(&g, &o) != 0)
-        return LQ_EXIT_USAGE;
-
-    fileset_init(&fs);
-    snprintf(acc, sizeof acc, "%s_acc", o.name);
-    if (logacc_add_files(&fs, &g.m.acc.cfg, acc, o.pipeline, c, &g.stages) != 0) {
-        fileset_free(&fs);
-        lq_logdot_free(&g.m);
-        return LQ_EXIT_USAGE;
-    }
-    snprintf(fname, sizeof fname, "%s.v", o.name);
-    fv = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.h", o.name);
-    fh = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.f", o.name);
-    ff = fileset_add(&fs, fname);
-    snprintf(fname, sizeof fname, "%s.gtkw", o.name);
-    fg = fileset_add(&fs, fname);
-    if (!fv || !fh || !ff || !fg) {
-        cli_error("out of memory");
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    file_header(fv, "//", c);
-    file_puts(fv, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    emit_top(fv, &g);
-    file_puts(fv, "\n");
-    emit_lin(fv, &g);
-    file_puts(fv, "`resetall\n");
-    file_header(fh, "//", c);
-    emit_header(fh, &g);
-    file_header(ff, "#", c);
-    file_printf(ff, "%s_acc_add.v\n%s_acc.v\n%s.v\n", o.name, o.name, o.name);
-    if (emit_gtkw(fg, &g, c) != 0) {
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    {
-        tb_desc d;
-        char f1[96], f2[96], f3[96];
-        const char *vfiles[3] = {f1, f2, f3};
-        snprintf(f1, sizeof f1, "%s_acc_add.v", o.name);
-        snprintf(f2, sizeof f2, "%s_acc.v", o.name);
-        snprintf(f3, sizeof f3, "%s.v", o.name);
-        tb_desc_logdot(&d, o.name, g.n, g.ba, g.bw, g.ow, g.stages + 2);
-        if (package_add_block(&fs, &d, vfiles, 3, g.stages + 2,
-                              "logq log-domain dot product (docs/logdot.md)", c) != 0 ||
-            (tb && tb_icarus_write(&fs, &d, c) != 0)) {
-            rc = LQ_EXIT_FAIL;
-            goto done;
-        }
-    }
-    if (fileset_commit(&fs, out) != 0) {
-        rc = LQ_EXIT_FAIL;
-        goto done;
-    }
-    printf("logq gen logdot: wrote %s/%s.v, %s_acc.v, %s_acc_add.v, %s.h, %s.f, %s.gtkw and the "
-           "package files%s\n", out, o.name, o.name, o.name, o.name, o.name, o.name,
-           tb ? ", the bench _tb.v" : "");
-    printf("  %d lane(s), base %s, product exponents %d..%d (%d bits), log sums %d bits "
-           "(%d fraction), %s correction\n", g.n, g.m.acc.cfg.half ? "sqrt2" : "2", g.m.pmin,
-           g.m.pmax, g.e, g.sw, g.f, lq_logacc_corr_name(o.cfg.corr));
-    printf("  conversion: %d-entry table of 2^(k/2^%d) with %d fraction bits; result %d bits, "
-           "LSB 2^-%d\n", 1 << g.f, g.f, g.r, g.ow, g.of);
-    printf("  latency: %d cycle(s) from the last beat to m_valid; one beat per clock\n",
-           g.stages + 2);
-    printf("  lint: cd %s && verilator --lint-only -Wall -f %s.f\n", out, o.name);
-    rc = LQ_EXIT_OK;
-done:
-    fileset_free(&fs);
-    lq_logdot_free(&g.m);
-    return rc;
+    return ((const logdot_gen *)state)->name;
 }
 
-int logdot_latency(const logdot_opts *o)
+static int logdot_latency(const void *state)
 {
-    /* the accumulator's stages, counted by generating its files into a scratch set */
-    logdot_gen g;
-    lq_fileset fs;
-    lq_cmd c = {0, NULL, ""};
-    char acc[64];
-    int st = -1;
-    if (logdot_derive(&g, o) != 0)
-        return -1;
-    fileset_init(&fs);
-    snprintf(acc, sizeof acc, "%s_acc", o->name);
-    if (logacc_add_files(&fs, &g.m.acc.cfg, acc, o->pipeline, &c, &g.stages) == 0)
-        st = g.stages + 2;
-    fileset_free(&fs);
-    lq_logdot_free(&g.m);
-    return st;
+    return ((const logdot_gen *)state)->stages + 2;
 }
+
+/* ---- stimulus: `logq vectors logdot` ---- */
+/* It mirrors sim/verilator/logdot_tb.cpp (C++, so mirrored here): uniform, zero-heavy,
+ * largest-magnitude, equal and one-sign codes, all-zero vectors, lengths 1-3, up to
+ * 24 and up to 300 beats. The results come from the model (cmodel/logdot.c). */
+
+static long rnd(vec_out *v, long n)
+{
+    return (long)lq_rng_below(&v->rng, (uint64_t)n);
+}
+
+static uint32_t ld_code(vec_out *v, const lq_format *f, int mode, uint32_t base)
+{
+    int b = lq_mag_bits(f);
+    uint32_t mmax = (1u << b) - 1, sbit = f->is_signed ? 1u << b : 0;
+    uint32_t c = (uint32_t)lq_rng_u64(&v->rng) & ((1u << f->bits) - 1);
+    switch (mode) {
+    case 1: return rnd(v, 2) ? (rnd(v, 2) ? sbit : 0) : c;
+    case 2: return (rnd(v, 2) ? sbit : 0) | (mmax - (uint32_t)rnd(v, 2));
+    case 3: return rnd(v, 8) ? base : c;
+    case 4: return c & mmax;
+    default: return c;
+    }
+}
+
+static void ld_vector(vec_out *v, lq_logdot *m)
+{
+    static bitword b;
+    const lq_logdot_cfg *c = &m->cfg;
+    uint32_t a[LQ_LOGACC_LANES_MAX], w[LQ_LOGACC_LANES_MAX];
+    long len, r = rnd(v, 100);
+    int mode = (int)rnd(v, 5), allzero = rnd(v, 25) == 0, N = c->lanes;
+    uint32_t ba = (uint32_t)lq_rng_u64(&v->rng) & ((1u << c->act.bits) - 1);
+    uint32_t bw = (uint32_t)lq_rng_u64(&v->rng) & ((1u << c->wgt.bits) - 1);
+    len = r < 40 ? 1 + rnd(v, 3) : r < 90 ? 1 + rnd(v, 24) : 25 + rnd(v, 275);
+    for (long k = 0; k < len; k++) {
+        lq_logdot_out o;
+        for (int i = 0; i < N; i++) {
+            a[i] = allzero ? 0 : ld_code(v, &c->act, mode, ba);
+            w[i] = ld_code(v, &c->wgt, mode, bw);
+        }
+        b.n = 0;
+        for (int i = 0; i < N; i++)
+            bw_put(&b, a[i], c->act.bits);
+        for (int i = 0; i < N; i++)
+            bw_put(&b, w[i], c->wgt.bits);
+        bw_put(&b, (uint64_t)(k + 1 == len), 1);
+        bw_hex(v->in, &b);
+        vec_gap(v);
+        v->nin++;
+        if (lq_logdot_step(m, a, w, k + 1 == len, &o)) {
+            b.n = 0;
+            bw_put(&b, (uint64_t)o.result, c->out_bits);
+            bw_put(&b, (uint64_t)o.sat, 1);
+            vec_item(v, &b);
+        }
+    }
+}
+
+static int logdot_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
+                           const lq_cmd *c)
+{
+    logdot_gen *g = state;
+    (void)fs;
+    (void)c;
+    lq_logdot_reset(&g->m);
+    for (int i = 0; i < o->count; i++)
+        ld_vector(v, &g->m);
+    return LQ_EXIT_OK;
+}
+
+/* ---- the descriptor ---- */
+
+static const blk_file logdot_files[] = {
+    {"%s_acc_add.v", "the log-domain adder of the accumulator (logq gen logacc)", write_acc_add, 1},
+    {"%s_acc.v", "the log-domain accumulator NAME_acc (logq gen logacc)", write_acc_top, 2},
+    {"%s.v", "the top (products, accumulator, conversion) and NAME_lin", write_v, 3},
+    {"%s.h", "every parameter, derived constant and the port layout (C)", write_h, 0},
+};
+
+const lq_block blk_logdot = {
+    .name = "logdot",
+    .summary = "log-domain dot product: log x log, logacc, linear result (docs/logdot.md)",
+    .synopsis = "[options] -o DIR",
+    .about = "Log-domain dot product (the paper's method 2): per beat N lanes of log activation\n"
+             "and log weight codes; each product adds the exponents and is summed by the log-\n"
+             "domain accumulator of `logq gen logacc`; at `last` the positive and negative log\n"
+             "sums become one linear fixed-point result through a 2^F-entry table of\n"
+             "2^(k/2^F) and a shifter.",
+    .doc = "docs/logdot.md",
+    .opts = logdot_options,
+    .nopts = (int)(sizeof logdot_options / sizeof logdot_options[0]),
+    .state_size = sizeof(logdot_gen),
+    .defaults = logdot_defaults,
+    .finish = logdot_finish,
+    .release = logdot_release,
+    .module = logdot_module,
+    .ports = logdot_ports,
+    .latency_of = logdot_latency,
+    .tb_latency_of = logdot_latency,
+    .out_data_reset = 0,
+    .out_per_vector = 1,
+    .files = logdot_files,
+    .nfiles = (int)(sizeof logdot_files / sizeof logdot_files[0]),
+    .view_scope = "%s_tb.dut",
+    .view_title = "log sums (log2 * 2^F) and their linear values",
+    .view = logdot_view,
+    .report = logdot_report,
+    .exhaustive = 0,
+    .phased = 1,
+    .stimulus = logdot_stimulus,
+};

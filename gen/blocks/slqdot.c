@@ -19,6 +19,7 @@
  * terms); a frame that goes on after it is discarded up to its m_vlast. The order of
  * each lane's operations is the same as in lockstep, so every output beat equals the
  * lockstep model's: lq_slqmac_step is the model of the results, only the cycles differ. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,9 +72,9 @@ static void emit_top(lq_file *v, const slqdot_gen *g, const lq_cmd *c)
                    "    localparam integer SW = %d;   // stream word bits\n"
                    "    localparam integer SH = %d;   // shift amount bits (W - 1)\n"
                    "    localparam integer XW = %d;   // A + F\n"
-                   "    localparam integer ACC = %d;  // accumulator bits\n"
-                   "    localparam integer Q = %d;    // activation queue entries per lane\n\n",
-                N, A, SW, SH, XW, ACC, Q);
+                   "    localparam integer ACC = %d;  // accumulator bits\n",
+                N, A, SW, SH, XW, ACC);
+    file_printf(v, "    // %d activation(s) queued per lane\n\n", Q);
     file_puts(v, "    wire [N-1:0] full_w;\n    wire [N-1:0] done_w;\n");
     file_puts(v, "    assign s_act_ready = ~|full_w;  // the queues' fill only, never data\n"
                  "    wire act_fire = s_act_valid & s_act_ready;\n"
@@ -91,14 +92,24 @@ static void emit_top(lq_file *v, const slqdot_gen *g, const lq_cmd *c)
                    "            wire unused_first = t_first;\n",
                 g->dec);
     /* queue */
-    file_puts(v, "            // the activation queue: Q entries {last, x}\n");
-    file_puts(v, "            reg [A:0] qmem [0:Q-1];\n");
+    file_puts(v, "            // the activation queue: Q entries {last, x} in registers\n");
+    for (int e = 0; e < Q; e++)
+        file_printf(v, "            reg [A:0] qm%d;\n", e);
     if (QP > 0)
         file_printf(v, "            reg [%d:0] rd_q, wr_q;\n", QP - 1);
     file_printf(v, "            reg [%d:0] cnt_q;\n", QC - 1);
-    file_printf(v, "            assign full_w[j] = cnt_q == %d'd%d;\n", QC, Q);
+    file_printf(v, "            assign full_w[j] = cnt_q == %d'd%d;  // Q entries\n", QC, Q);
     file_printf(v, "            wire hv = cnt_q != %d'd0;\n", QC);
-    file_printf(v, "            wire [A:0] head = qmem[%s];\n", QP > 0 ? "rd_q" : "0");
+    if (QP > 0) {
+        file_puts(v, "            reg [A:0] head;\n            always @(*) begin\n"
+                     "                head = qm0;\n");
+        for (int e = 1; e < Q; e++)
+            file_printf(v, "                if (rd_q == %d'd%d)\n                    head = qm%d;\n",
+                        QP, e, e);
+        file_puts(v, "            end\n");
+    } else {
+        file_puts(v, "            wire [A:0] head = qm0;\n");
+    }
     file_puts(v, "            wire hl = head[A];\n"
                  "            wire [A-1:0] x = head[A-1:0];\n");
     /* lane state */
@@ -131,9 +142,14 @@ static void emit_top(lq_file *v, const slqdot_gen *g, const lq_cmd *c)
                  "            assign done_w[j] = done_q;\n"
                  "            assign m_data[j*ACC +: ACC] = res_q;\n"
                  "            assign m_err[j] = rerr_q;\n");
-    file_puts(v, "            always @(posedge clk) begin\n"
-                 "                if (act_fire)\n");
-    file_printf(v, "                    qmem[%s] <= {s_act_last, s_act_data};\n", QP > 0 ? "wr_q" : "0");
+    file_puts(v, "            always @(posedge clk) begin\n");
+    for (int e = 0; e < Q; e++) {
+        if (QP > 0)
+            file_printf(v, "                if (act_fire && wr_q == %d'd%d)\n", QP, e);
+        else
+            file_puts(v, "                if (act_fire)\n");
+        file_printf(v, "                    qm%d <= {s_act_last, s_act_data};\n", e);
+    }
     file_puts(v, "                if (fin) begin\n"
                  "                    res_q <= acc_n;\n                    rerr_q <= err_n;\n"
                  "                end\n            end\n");
@@ -377,17 +393,205 @@ static const char *slqdot_module(const void *state)
     return ((const slqdot_gen *)state)->name;
 }
 
+/* ---- stimulus: `logq vectors slqdot` ---- */
+/* It mirrors sim/verilator/slqdot_tb.cpp (C++, so mirrored here): vectors of 1-12
+ * activations with corners; per lane Gaussian weights (zeros included) encoded as SLQ
+ * words, a fifth of the vectors corrupted in some lanes (a random, a deleted or a
+ * doubled word). The expected results come from lq_slqhw_dec and lq_slqmac (the
+ * lockstep model: queued scheduling changes only the cycles). The lanes' words go to
+ * t.hex ({s_w_last, s_w_data} per line, lane k from line toff.hex[k]) with their own
+ * stalls in tgap.hex; activations are driven for the vectors the model completes. */
+
+enum { SD_VEC_WORDS = 12 * 2 * LQ_SLQ_WORDS_MAX + 4 };
+
+static long rnd(vec_out *v, long n)
+{
+    return (long)lq_rng_below(&v->rng, (uint64_t)n);
+}
+
+typedef struct {
+    uint32_t *w;
+    unsigned char *last;
+    lq_slqhw_beat *b;
+    size_t nw, nb, capw, capb;
+} sd_lane;
+
+static int sd_push(sd_lane *l, const uint32_t *w, int nw, const lq_slqhw_beat *b, int nb,
+                   int lastw)
+{
+    if (l->nw + (size_t)nw > l->capw) {
+        size_t c = 2 * l->capw + (size_t)nw + 64;
+        uint32_t *nw2 = realloc(l->w, c * sizeof *nw2);
+        unsigned char *nl = realloc(l->last, c);
+        if (nw2)
+            l->w = nw2;
+        if (nl)
+            l->last = nl;
+        if (!nw2 || !nl)
+            return -1;
+        l->capw = c;
+    }
+    for (int i = 0; i < nw; i++) {
+        l->w[l->nw] = w[i];
+        l->last[l->nw++] = (unsigned char)(lastw && i + 1 == nw);
+    }
+    if (l->nb + (size_t)nb > l->capb) {
+        size_t c = 2 * l->capb + (size_t)nb + 64;
+        lq_slqhw_beat *n2 = realloc(l->b, c * sizeof *n2);
+        if (!n2)
+            return -1;
+        l->b = n2;
+        l->capb = c;
+    }
+    memcpy(l->b + l->nb, b, (size_t)nb * sizeof *b);
+    l->nb += (size_t)nb;
+    return 0;
+}
+
 static int slqdot_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
                            const lq_cmd *c)
 {
-    (void)v;
-    (void)fs;
-    (void)state;
-    (void)o;
-    (void)c;
-    cli_error("logq vectors slqdot is not available yet: the Verilator bench "
-              "(sim/verilator/slqdot_tb.cpp) covers the block");
-    return LQ_EXIT_USAGE;
+    static bitword b;
+    slqdot_gen *g = state;
+    lq_format f = lq_format_default();
+    lq_file *ft = fileset_add(fs, "t.hex"), *ftg = fileset_add(fs, "tgap.hex"),
+            *fto = fileset_add(fs, "toff.hex");
+    sd_lane *lanes = calloc((size_t)g->N, sizeof *lanes);
+    lq_slqhw_dec *dec = calloc((size_t)g->N, sizeof *dec);
+    int64_t *act = malloc((size_t)o->count * 12 * sizeof *act);
+    unsigned char *alast = malloc((size_t)o->count * 12);
+    size_t nact = 0;
+    int64_t amax = ((int64_t)1 << (g->A - 1)) - 1;
+    uint64_t accm = g->ACC >= 64 ? ~0ull : (1ull << g->ACC) - 1;
+    int rc = LQ_EXIT_FAIL;
+
+    if (!ft || !ftg || !fto || !lanes || !dec || !act || !alast) {
+        cli_error("out of memory");
+        goto out;
+    }
+    file_header(ft, "//", c);
+    file_header(ftg, "//", c);
+    file_header(fto, "//", c);
+    f.scheme = LQ_SLQ;
+    f.bits = g->W;
+    f.max_words = g->L;
+    f.fsr = g->fsr;
+    for (int j = 0; j < g->N; j++)
+        lq_slqhw_dec_reset(&dec[j], &f, g->fr);
+    for (int vi = 0; vi < o->count; vi++) {
+        int k = 1 + (int)rnd(v, 12), corrupt = rnd(v, 5) == 0;
+        f.rounding = rnd(v, 2) ? LQ_FLOOR : LQ_NEAREST;
+        for (int i = 0; i < k; i++) {
+            int64_t x;
+            switch (rnd(v, 8)) {
+            case 0: x = amax; break;
+            case 1: x = -amax - 1; break;
+            case 2: x = rnd(v, 3) - 1; break;
+            default: x = (int64_t)lq_rng_below(&v->rng, (uint64_t)(2 * amax + 2)) - amax - 1;
+            }
+            act[nact] = x;
+            alast[nact++] = (unsigned char)(i == k - 1);
+        }
+        for (int j = 0; j < g->N; j++) {
+            uint32_t words[SD_VEC_WORDS];
+            int nw = 0;
+            double scale = ldexp(1.0, f.fsr - 1 - (int)rnd(v, 3));
+            for (int i = 0; i < k; i++) {
+                double x = rnd(v, 6) == 0 ? 0.0 : lq_rng_gauss(&v->rng) * scale;
+                lq_slq_value val = lq_slq_encode(&f, x);
+                nw += lq_slq_frame_value(&f, g->fr, &val, words + nw);
+            }
+            if (corrupt && rnd(v, 2)) {
+                int q = (int)rnd(v, nw);
+                switch (rnd(v, 3)) {
+                case 0: words[q] = (uint32_t)lq_rng_u64(&v->rng) & ((1u << g->SW) - 1u); break;
+                case 1:
+                    memmove(words + q, words + q + 1, (size_t)(nw - q - 1) * sizeof words[0]);
+                    nw--;
+                    break;
+                default:
+                    memmove(words + q + 1, words + q, (size_t)(nw - q) * sizeof words[0]);
+                    nw++;
+                    break;
+                }
+                if (nw == 0)
+                    words[nw++] = 0;
+            }
+            for (int i = 0; i < nw; i++) {
+                lq_slqhw_beat hb[LQ_SLQHW_BEATS_MAX];
+                int nb = lq_slqhw_dec_step(&dec[j], words[i], i + 1 == nw, hb);
+                if (sd_push(&lanes[j], words + i, 1, hb, nb, i + 1 == nw) != 0) {
+                    cli_error("out of memory");
+                    goto out;
+                }
+            }
+        }
+    }
+    {
+        lq_slqmac m;
+        const lq_slqhw_beat *bp[LQ_SLQMAC_LANES_MAX];
+        size_t bn[LQ_SLQMAC_LANES_MAX], pos[LQ_SLQMAC_LANES_MAX], drive = 0;
+        int64_t out[LQ_SLQMAC_LANES_MAX];
+        int e[LQ_SLQMAC_LANES_MAX];
+        long off = 0;
+        lq_slqmac_reset(&m, g->N, g->A, g->F, g->ACC);
+        for (int j = 0; j < g->N; j++) {
+            bp[j] = lanes[j].b;
+            bn[j] = lanes[j].nb;
+            pos[j] = 0;
+        }
+        for (size_t a = 0; a < nact; a++) {
+            int r = lq_slqmac_step(&m, act[a], alast[a], bp, bn, pos, out, e);
+            if (r < 0)
+                break;
+            if (r == 1) {
+                b.n = 0;
+                for (int j = 0; j < g->N; j++)
+                    bw_put(&b, (uint64_t)out[j] & accm, g->ACC);
+                for (int j = 0; j < g->N; j++)
+                    bw_put(&b, (uint64_t)(e[j] != 0), 1);
+                vec_item(v, &b);
+                drive = a + 1;
+            }
+        }
+        for (size_t a = 0; a < drive; a++) {
+            b.n = 0;
+            bw_put(&b, (uint64_t)act[a] & (((uint64_t)1 << g->A) - 1u), g->A);
+            bw_put(&b, alast[a], 1);
+            bw_hex(v->in, &b);
+            vec_gap(v);
+            v->nin++;
+        }
+        for (int j = 0; j < g->N; j++) {
+            file_printf(fto, "%08lx\n", off);
+            for (size_t i = 0; i < lanes[j].nw; i++) {
+                unsigned gap = 0;
+                b.n = 0;
+                bw_put(&b, lanes[j].w[i], g->SW);
+                bw_put(&b, lanes[j].last[i], 1);
+                bw_hex(ft, &b);
+                if (v->stall > 0 && lq_rng_below(&v->rng, 100) < (uint64_t)v->stall)
+                    gap = 1 + (unsigned)lq_rng_below(&v->rng, 4);
+                file_printf(ftg, "%02x\n", gap);
+                off++;
+            }
+        }
+        file_printf(fto, "%08lx\n", off);
+        v->nt = off;
+    }
+    rc = LQ_EXIT_OK;
+out:
+    if (lanes)
+        for (int j = 0; j < g->N; j++) {
+            free(lanes[j].w);
+            free(lanes[j].last);
+            free(lanes[j].b);
+        }
+    free(lanes);
+    free(dec);
+    free(act);
+    free(alast);
+    return rc;
 }
 
 static const blk_file slqdot_files[] = {
