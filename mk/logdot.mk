@@ -17,3 +17,4 @@ logdot-cosim: $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
 
 logdot-study: $(LOGQ)
 	$(LOGQ) logacc-study --logdot
+DOCS_OPTIONS_PAGES += logdot:docs/logdot.md

@@ -23,3 +23,4 @@ quant-synth: $(LOGQ)
 	    scripts/synth.sh --families ice40 --devices hx8k --seeds $(QUANT_SYNTH_SEEDS) \
 	        --label quant_a$$a $(BUILD)/quant-synth/a$$a quant || exit 1; \
 	done
+DOCS_OPTIONS_PAGES += quant:docs/quant.md

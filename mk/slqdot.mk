@@ -17,3 +17,4 @@ slqdot-synth: $(LOGQ)
 	    scripts/synth.sh --families ice40 --devices none --label slqdot_q$$q \
 	        $(BUILD)/slqdot-synth/q$$q slqdot || exit 1; \
 	done
+DOCS_OPTIONS_PAGES += slqdot:docs/slqdot.md

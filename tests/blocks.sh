@@ -10,6 +10,9 @@
 # block|options that make a valid configuration|docs page
 blocks=(
     "mac||docs/mac.md"
+    "quant||docs/quant.md"
+    "logdot||docs/logdot.md"
+    "slqdot||docs/slqdot.md"
 )
 
 # The files a help text lists (NAME replaced by the module), in order.

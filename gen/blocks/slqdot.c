@@ -247,11 +247,11 @@ static int slqdot_ports(const void *state, lq_port *p, int max)
                        .desc = "the vector's last activation", .role = LQ_ROLE_LAST,
                        .stream = LQ_STREAM_IN};
     p[n++] = (lq_port){.name = "s_w_valid", .dir = LQ_PORT_IN, .width = N,
-                       .desc = "per-lane SLQ word stream valid", .role = LQ_ROLE_VALID,
-                       .stream = LQ_STREAM_SIDE, .lanes = N, .lane_bits = 1};
+                       .desc = "per-lane SLQ word stream valid (bit j: lane j)",
+                       .role = LQ_ROLE_VALID, .stream = LQ_STREAM_SIDE};
     p[n++] = (lq_port){.name = "s_w_ready", .dir = LQ_PORT_OUT, .width = N,
-                       .desc = "per-lane SLQ word stream ready", .role = LQ_ROLE_READY,
-                       .stream = LQ_STREAM_SIDE, .lanes = N, .lane_bits = 1};
+                       .desc = "per-lane SLQ word stream ready (bit j: lane j)",
+                       .role = LQ_ROLE_READY, .stream = LQ_STREAM_SIDE};
     p[n++] = (lq_port){.name = "s_w_data", .dir = LQ_PORT_IN, .width = N * g->SW,
                        .desc = "per-lane SLQ stream words (docs/formats.md 4.3)",
                        .stream = LQ_STREAM_SIDE, .lanes = N, .lane_bits = g->SW};
