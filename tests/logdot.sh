@@ -25,6 +25,7 @@ echo "logdot.sh: seed $SEED (rerun: LOGDOT_SEED=$SEED bash tests/logdot.sh)"
 
 pass() { echo "PASS: logdot $*"; }
 fail() { echo "FAIL: logdot $*"; }
+. "$ROOT/tests/blockgen.bash"
 
 cosim_build() {
     local dir=$1 stamp
@@ -52,34 +53,8 @@ run_config() {
     local dir=$OUT/$name f
     f=$(echo " $* " | sed -n 's/.* --frac \([0-9]*\) .*/\1/p')
     f=${f:-8}
-    mkdir -p "$dir"
-    rm -rf "$dir/rtl" "$dir/rtl.first" "$dir/vec"
-    if ! "$LOGQ" gen logdot "$@" --tb -o "$dir/rtl" >"$dir/gen.log" 2>&1; then
-        fail "$name gen ($*)"
-        cat "$dir/gen.log"
-        return
-    fi
-    cp -r "$dir/rtl" "$dir/rtl.first"
-    "$LOGQ" gen logdot "$@" --tb -o "$dir/rtl" >/dev/null 2>&1
-    if diff -r "$dir/rtl" "$dir/rtl.first" >/dev/null; then
-        pass "$name gen, deterministic ($(ls "$dir/rtl" | wc -l) files)"
-    else
-        fail "$name gen not deterministic ($*)"
-    fi
-    if (cd "$dir/rtl" && verilator --lint-only -Wall -f logdot.f) >"$dir/lint.log" 2>&1 &&
-        ! [ -s "$dir/lint.log" ]; then
-        pass "$name verilator -Wall lint"
-    else
-        fail "$name verilator -Wall lint ($*)"
-        head -20 "$dir/lint.log"
-    fi
-    if (cd "$dir/rtl" && iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null \
-        logdot_acc_add.v logdot_acc.v logdot.v) >"$dir/ilint.log" 2>&1 && ! [ -s "$dir/ilint.log" ]; then
-        pass "$name iverilog -Wall lint"
-    else
-        fail "$name iverilog -Wall lint ($*)"
-        head -20 "$dir/ilint.log"
-    fi
+    rm -rf "$dir/vec"
+    gen_lint "$name" "$dir" logdot "$@" || return
     if python3 "$ROOT/tests/exp2_table.py" "$dir/rtl/logdot.v" >"$dir/table.log" 2>&1; then
         pass "$name $(cat "$dir/table.log" | sed 's/^exp2_table: //')"
     else
@@ -162,18 +137,7 @@ else
     fail "no bench for the fault check ($d/Vtb)"
 fi
 
-refuse() {
-    local what=$1 dir=$OUT/refused
-    shift
-    rm -rf "$dir"
-    "$LOGQ" gen logdot "$@" -o "$dir" >"$OUT/refuse.log" 2>&1
-    local rc=$?
-    if [ "$rc" -eq 2 ] && ! [ -e "$dir" ] && grep -q -- "$what" "$OUT/refuse.log"; then
-        pass "refuses $* ($(head -1 "$OUT/refuse.log"))"
-    else
-        fail "refuses $*: exit $rc, output: $(head -2 "$OUT/refuse.log")"
-    fi
-}
+refuse() { refuse_gen logdot "$@"; }
 refuse "65" --lanes 65
 refuse "'3'" --base 3
 refuse "11" --frac 11
@@ -213,4 +177,18 @@ if "$LOGQ" logacc-study --logdot --terms 4096 --fracs 4,8 >"$OUT/study.log" 2>&1
 else
     fail "logacc-study --logdot"
     tail "$OUT/study.log"
+fi
+
+# The FuseSoC core lints.
+FUSESOC=$BUILD_ABS/venv/bin/fusesoc
+if [ -x "$FUSESOC" ]; then
+    if "$FUSESOC" --cores-root "$OUT/n3_narrow/rtl" run --build-root "$OUT/fs-lint" --target lint logq:gen:logdot \
+        >"$OUT/fusesoc-lint.log" 2>&1; then
+        pass "fusesoc run --target lint on logdot.core"
+    else
+        fail "fusesoc run --target lint on logdot.core"
+        tail -5 "$OUT/fusesoc-lint.log"
+    fi
+else
+    fail "fusesoc not installed ($FUSESOC; make fusesoc)"
 fi

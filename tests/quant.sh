@@ -27,6 +27,7 @@ echo "quant.sh: seed $SEED (rerun: QUANT_SEED=$SEED bash tests/quant.sh)"
 
 pass() { echo "PASS: quant $*"; }
 fail() { echo "FAIL: quant $*"; }
+. "$ROOT/tests/blockgen.bash"
 
 # cosim_build DIR: DIR/Vtb (kept while the generated RTL, the bench and the model
 # are unchanged).
@@ -55,34 +56,8 @@ run_config() {
     local dir=$OUT/$name a
     a=$(echo " $* " | sed -n 's/.* --in-bits \([0-9]*\) .*/\1/p')
     a=${a:-8}
-    mkdir -p "$dir"
-    rm -rf "$dir/rtl" "$dir/rtl.first" "$dir/vec" "$dir/wrong"
-    if ! "$LOGQ" gen quant "$@" --tb -o "$dir/rtl" >"$dir/gen.log" 2>&1; then
-        fail "$name gen ($*)"
-        cat "$dir/gen.log"
-        return
-    fi
-    cp -r "$dir/rtl" "$dir/rtl.first"
-    "$LOGQ" gen quant "$@" --tb -o "$dir/rtl" >/dev/null 2>&1
-    if diff -r "$dir/rtl" "$dir/rtl.first" >/dev/null; then
-        pass "$name gen, deterministic ($(ls "$dir/rtl" | wc -l) files)"
-    else
-        fail "$name gen not deterministic ($*)"
-    fi
-    if (cd "$dir/rtl" && verilator --lint-only -Wall -f quant.f) >"$dir/lint.log" 2>&1 &&
-        ! [ -s "$dir/lint.log" ]; then
-        pass "$name verilator -Wall lint"
-    else
-        fail "$name verilator -Wall lint ($*)"
-        head -20 "$dir/lint.log"
-    fi
-    if (cd "$dir/rtl" && iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null quant.v) \
-        >"$dir/ilint.log" 2>&1 && ! [ -s "$dir/ilint.log" ]; then
-        pass "$name iverilog -Wall lint"
-    else
-        fail "$name iverilog -Wall lint ($*)"
-        head -20 "$dir/ilint.log"
-    fi
+    rm -rf "$dir/vec" "$dir/wrong"
+    gen_lint "$name" "$dir" quant "$@" || return
     if ! cosim_build "$dir"; then
         fail "$name verilator build ($*)"
         tail -20 "$dir/build.log"
@@ -214,19 +189,7 @@ else
 fi
 
 # Bad options: exit 2, a message naming the value, no files written.
-refuse() {
-    local what=$1 dir=$OUT/refused
-    shift
-    rm -rf "$dir"
-    "$LOGQ" gen quant "$@" -o "$dir" >"$OUT/refuse.log" 2>&1
-    local rc=$?
-    if [ "$rc" -eq 2 ] && ! [ -e "$dir" ] && grep -q -- "$what" "$OUT/refuse.log" &&
-        ! grep -q . <("$LOGQ" gen quant "$@" -o "$dir" 2>/dev/null); then
-        pass "refuses $* ($(head -1 "$OUT/refuse.log"))"
-    else
-        fail "refuses $*: exit $rc, output: $(head -2 "$OUT/refuse.log")"
-    fi
-}
+refuse() { refuse_gen quant "$@"; }
 refuse "0" --lanes 0
 refuse "257" --lanes 257
 refuse "1" --in-bits 1

@@ -25,6 +25,7 @@ echo "slqdot.sh: seed $SEED (rerun: SLQDOT_SEED=$SEED bash tests/slqdot.sh)"
 
 pass() { echo "PASS: slqdot $*"; }
 fail() { echo "FAIL: slqdot $*"; }
+. "$ROOT/tests/blockgen.bash"
 
 cosim_build() {
     local dir=$1 stamp
@@ -90,27 +91,12 @@ run_config() {
     local name=$1
     shift
     local dir=$OUT/$name
-    gen_build "$name" "$@" || return
-    cp -r "$dir/rtl" "$dir/rtl.first"
-    "$LOGQ" gen slqdot "$@" --tb -o "$dir/rtl" >/dev/null 2>&1
-    if diff -r "$dir/rtl" "$dir/rtl.first" >/dev/null; then
-        pass "$name gen, deterministic ($(ls "$dir/rtl" | wc -l) files)"
-    else
-        fail "$name gen not deterministic ($*)"
-    fi
-    if (cd "$dir/rtl" && verilator --lint-only -Wall -f slqdot.f) >"$dir/lint.log" 2>&1 &&
-        ! [ -s "$dir/lint.log" ]; then
-        pass "$name verilator -Wall lint"
-    else
-        fail "$name verilator -Wall lint ($*)"
-        head -20 "$dir/lint.log"
-    fi
-    if (cd "$dir/rtl" && iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null slqdot_dec.v \
-        slqdot.v) >"$dir/ilint.log" 2>&1 && ! [ -s "$dir/ilint.log" ]; then
-        pass "$name iverilog -Wall lint"
-    else
-        fail "$name iverilog -Wall lint ($*)"
-        head -20 "$dir/ilint.log"
+    rm -rf "$dir/vec"
+    gen_lint "$name" "$dir" slqdot "$@" || return
+    if ! cosim_build "$dir"; then
+        fail "$name verilator build ($*)"
+        tail -20 "$dir/build.log"
+        return
     fi
     if "$dir/Vtb" --seed "$SEED" --vectors "$VECTORS" >"$dir/cosim.log" 2>&1; then
         pass "$name co-simulation: $(grep '^PASS' "$dir/cosim.log" | sed 's/^PASS: //')"
@@ -164,18 +150,7 @@ if [ -x "$d/Vtb" ]; then
     fi
 fi
 
-refuse() {
-    local what=$1 dir=$OUT/refused
-    shift
-    rm -rf "$dir"
-    "$LOGQ" gen slqdot "$@" -o "$dir" >"$OUT/refuse.log" 2>&1
-    local rc=$?
-    if [ "$rc" -eq 2 ] && ! [ -e "$dir" ] && grep -q -- "$what" "$OUT/refuse.log"; then
-        pass "refuses $* ($(head -1 "$OUT/refuse.log"))"
-    else
-        fail "refuses $*: exit $rc, output: $(head -2 "$OUT/refuse.log")"
-    fi
-}
+refuse() { refuse_gen slqdot "$@"; }
 refuse "65" --lanes 65
 refuse "11" --bits 11
 refuse "9" --max-words 9
@@ -194,4 +169,18 @@ if [ -x "$BUILD/asan/logq" ]; then
         fail "ASan/UBSan gen slqdot"
         tail "$OUT/asan.log"
     fi
+fi
+
+# The FuseSoC core lints.
+FUSESOC=$BUILD_ABS/venv/bin/fusesoc
+if [ -x "$FUSESOC" ]; then
+    if "$FUSESOC" --cores-root "$OUT/n3_w5_l3_special/rtl" run --build-root "$OUT/fs-lint" --target lint logq:gen:slqdot \
+        >"$OUT/fusesoc-lint.log" 2>&1; then
+        pass "fusesoc run --target lint on slqdot.core"
+    else
+        fail "fusesoc run --target lint on slqdot.core"
+        tail -5 "$OUT/fusesoc-lint.log"
+    fi
+else
+    fail "fusesoc not installed ($FUSESOC; make fusesoc)"
 fi
