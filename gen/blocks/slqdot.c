@@ -324,8 +324,9 @@ static const blk_option slqdot_options[] = {
             "accumulator width, A + F .. 64 (default min(A + F + 8, 64))", BO_BOTH),
     BLK_HEADING("scheduling:", BO_BOTH),
     BLK_INT(T, "queue", "Q", queue, 1, 64,
-            "activations queued per lane, %r (default %d): a lane takes its next\n"
-            "weight as soon as it finishes one, up to Q activations ahead", BO_BOTH),
+            "activations queued per lane, a power of two %r (default %d): a\n"
+            "lane takes its next weight as soon as it finishes one, up to Q\n"
+            "activations ahead; Q = 1 has a one-cycle bubble per activation", BO_BOTH),
     BLK_TEXT(T, "name", "NAME", name,
              "module and file name (default %d): a-z, 0-9, _, not a\nVerilog keyword", BO_BOTH),
 };
