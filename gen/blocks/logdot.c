@@ -10,8 +10,8 @@
  * bits) splits into q = v >>> F (floor) and k = v mod 2^F; T[k] = round(2^(k/2^F) 2^R)
  * has TW = R + 2 bits (2^R <= T <= 2^(R+1)). The result's integer with OF fraction
  * bits is floor(T * 2^sh), sh = q + OF - R. One left shifter does both directions: with
- * s2 = sh + TW (never negative when the value can be non-zero: T < 2^TW), x = T << s2
- * and floor(T 2^sh) = x >> TW exactly. s2 < 0 gives 0; sh > OW - 2 saturates (T >= 2);
+ * s2 = sh + TW, x = T << s2 and floor(T 2^sh) = x >> TW exactly for s2 >= 0; s2 < 0
+ * means T 2^sh < 1 (T < 2^TW): the value is 0; sh > OW - 2 saturates (T >= 2^R >= 2);
  * otherwise the value saturates when it exceeds LMAX = 2^(OW-1) - 1. The output is
  * L(pos) - L(neg), both in [0, LMAX], so it fits OW bits. */
 #include <stdlib.h>
@@ -471,8 +471,10 @@ static int logdot_finish(void *state, const blk_args *a, unsigned where)
         fileset_init(&fs);
         rc = logacc_add_files(&fs, &g->m.acc.cfg, g->acc, g->pipeline, &none, &g->stages);
         fileset_free(&fs);
-        if (rc != 0)
+        if (rc != 0) {
+            logdot_release(g); /* the driver frees the state, not what it holds */
             return -1;
+        }
     }
     return 0;
 }
