@@ -192,3 +192,19 @@ if [ -x "$FUSESOC" ]; then
 else
     fail "fusesoc not installed ($FUSESOC; make fusesoc)"
 fi
+
+# The Icarus bench fails on a wrong model (every fifth result off in its lowest bit).
+d=$OUT/n3_narrow
+if [ -d "$d/rtl" ]; then
+    "$LOGQ" vectors logdot --lanes 3 --frac 4 --out-bits 10 --out-frac 8 --pipeline full \
+        --count 40 --wrong-model -o "$d/wrong" >/dev/null 2>&1
+    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
+        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
+        pass "icarus bench fails on a wrong model (exit 1, report)"
+    else
+        fail "icarus bench with a wrong model: exit $rc"
+        tail -5 "$d/wrong.log"
+    fi
+fi

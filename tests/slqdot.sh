@@ -184,3 +184,19 @@ if [ -x "$FUSESOC" ]; then
 else
     fail "fusesoc not installed ($FUSESOC; make fusesoc)"
 fi
+
+# The Icarus bench fails on a wrong model (every fifth result off in its lowest bit).
+d=$OUT/n3_w5_l3_special
+if [ -d "$d/rtl" ]; then
+    "$LOGQ" vectors slqdot --lanes 3 --bits 5 --max-words 3 --framing special --queue 2 \
+        --count 30 --wrong-model -o "$d/wrong" >/dev/null 2>&1
+    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
+        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
+        pass "icarus bench fails on a wrong model (exit 1, report)"
+    else
+        fail "icarus bench with a wrong model: exit $rc"
+        tail -5 "$d/wrong.log"
+    fi
+fi
