@@ -6,7 +6,9 @@
 
 #include "format.h"
 #include "logacc.h"
+#include "logdot.h"
 #include "mac.h"
+#include "quanthw.h"
 #include "quant.h"
 #include "rng.h"
 #include "slq.h"

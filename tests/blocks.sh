@@ -15,6 +15,9 @@ blocks=(
     "slqdec|--bits 5 --framing tag|docs/slq.md"
     "slqdec|--bits 4 --max-words 3 --framing special --name dec|docs/slq.md"
     "slqmac|--bits 5 --lanes 3|docs/slq.md"
+    "quant||docs/quant.md"
+    "logdot||docs/logdot.md"
+    "slqdot||docs/slqdot.md"
 )
 
 # The files a help text lists (NAME replaced by the module), in order.

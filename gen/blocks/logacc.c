@@ -13,6 +13,7 @@
 
 #include "cmodel/logacc.h"
 #include "blocks/block.h"
+#include "blocks/blocks.h"
 #include "blocks/pipeline.h"
 #include "emit/verilog.h"
 
@@ -467,13 +468,11 @@ static void logacc_defaults(void *state)
     g->name = "logacc";
 }
 
-static int logacc_finish(void *state, const blk_args *a, unsigned where)
+static int logacc_finish_given(logacc_gen *g, int given)
 {
-    logacc_gen *g = state;
     lq_logacc_cfg cfg = {.lanes = g->lanes, .half = g->base, .exp_bits = g->exp_bits,
                          .frac = g->frac, .corr = (lq_logacc_corr)g->corr, .fault = 0};
     char msg[256];
-    (void)where;
     if (blk_check_name(g->name) != 0)
         return -1;
     if (lq_logacc_init(&g->m, &cfg, msg, sizeof msg) != 0) {
@@ -496,12 +495,18 @@ static int logacc_finish(void *state, const blk_args *a, unsigned where)
         cli_error("--lanes %d: too many tree levels", g->n);
         return -1;
     }
-    g->pipe = pipeline_parse(g->pipeline, "input", g->levels, g->n, blk_given(a, "pipeline"),
+    g->pipe = pipeline_parse(g->pipeline, "input", g->levels, g->n, given,
                              g->reg_after);
     if (g->pipe < 0)
         return -1;
     blk_upper(g->upper, sizeof g->upper, g->name);
     return 0;
+}
+
+static int logacc_finish(void *state, const blk_args *a, unsigned where)
+{
+    (void)where;
+    return logacc_finish_given(state, blk_given(a, "pipeline"));
 }
 
 static void logacc_release(void *state)
@@ -510,6 +515,44 @@ static void logacc_release(void *state)
     if (g->have_m)
         lq_logacc_free(&g->m);
     g->have_m = 0;
+}
+
+/* For blocks that contain the accumulator (gen/blocks/logdot.c): NAME.v and NAME_add.v
+ * of this configuration and pipeline added to fs, exactly as `logq gen logacc` writes
+ * them; *stages gets the register stages. given: the pipeline was written by the user
+ * (refused when a tree:k is beyond the levels). 0, or -1 (message printed). */
+int logacc_add_files(lq_fileset *fs, const lq_logacc_cfg *cfg, const char *name,
+                     const char *pipeline, int given, const lq_cmd *c, int *stages)
+{
+    logacc_gen g;
+    char fname[80];
+    lq_file *fv, *fa;
+    int rc = -1;
+    logacc_defaults(&g);
+    g.lanes = cfg->lanes;
+    g.base = cfg->half;
+    g.exp_bits = cfg->exp_bits;
+    g.frac = cfg->frac;
+    g.corr = cfg->corr;
+    g.name = name;
+    g.pipeline = pipeline;
+    if (logacc_finish_given(&g, given) != 0)
+        goto done;
+    snprintf(fname, sizeof fname, "%s.v", name);
+    fv = fileset_add(fs, fname);
+    snprintf(fname, sizeof fname, "%s_add.v", name);
+    fa = fileset_add(fs, fname);
+    if (!fv || !fa) {
+        cli_error("out of memory");
+        goto done;
+    }
+    write_top(fv, &g, c);
+    write_add(fa, &g, c);
+    *stages = g.pipe;
+    rc = 0;
+done:
+    logacc_release(&g);
+    return rc;
 }
 
 static const char *logacc_module(const void *state)

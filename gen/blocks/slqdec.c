@@ -20,6 +20,7 @@
 
 #include "cmodel/slqhw.h"
 #include "blocks/block.h"
+#include "blocks/blocks.h"
 #include "blocks/slq_options.h"
 #include "emit/verilog.h"
 
@@ -168,6 +169,21 @@ static void emit_step(vw *w, const dec_ctx *x)
     vw_close(w, "end");
 }
 
+/* The derived sizes of a decoder of W-bit words, at most L words a weight. */
+static void dec_ctx_init(dec_ctx *x, int w, int l, lq_framing fr)
+{
+    memset(x, 0, sizeof *x);
+    x->W = w;
+    x->L = l;
+    x->fr = fr;
+    x->D = lq_slqhw_dec_depth(l);
+    x->PW = log2i(x->D);
+    x->CW = log2i(l + 1);
+    if (x->CW < 1)
+        x->CW = 1;
+    x->ED = w + 5;
+}
+
 static void emit_verilog(dec_ctx *x, const char *name, const lq_cmd *c)
 {
     lq_file *v = x->v;
@@ -299,6 +315,17 @@ static int write_v(lq_file *f, const void *state, const lq_cmd *c)
     return 0;
 }
 
+/* For blocks that contain decoders (gen/blocks/slqdot.c): the decoder module NAME for
+ * W-bit words, at most L words, framing fr, written into v exactly as `logq gen slqdec`
+ * writes its NAME.v. */
+void slqdec_write(lq_file *v, int w, int l, lq_framing fr, const char *name, const lq_cmd *c)
+{
+    dec_ctx x;
+    dec_ctx_init(&x, w, l, fr);
+    x.v = v;
+    emit_verilog(&x, name, c);
+}
+
 static int write_h(lq_file *h, const void *state, const lq_cmd *c)
 {
     const slqdec_gen *g = state;
@@ -428,16 +455,7 @@ static int slqdec_finish(void *state, const blk_args *a, unsigned where)
                  lq_framing_name(g->fr));
     }
     g->sw = lq_slq_stream_width(&g->f, g->fr);
-    memset(&g->x, 0, sizeof g->x);
-    g->x.W = g->f.bits;
-    g->x.L = g->f.max_words;
-    g->x.fr = g->fr;
-    g->x.D = lq_slqhw_dec_depth(g->x.L);
-    g->x.PW = log2i(g->x.D);
-    g->x.CW = log2i(g->x.L + 1);
-    if (g->x.CW < 1)
-        g->x.CW = 1;
-    g->x.ED = g->x.W + 5;
+    dec_ctx_init(&g->x, g->f.bits, g->f.max_words, g->fr);
     return 0;
 }
 

@@ -1,0 +1,212 @@
+/* The log-domain dot product: products in the exponent, the log-domain accumulator,
+ * and the conversion of its two sums to linear fixed point (docs/logdot.md).
+ *
+ * The conversion. A non-zero log sum v (two's complement, F fraction bits, log2
+ * units) is 2^(v / 2^F) = 2^q * 2^(k / 2^F) with q = floor(v / 2^F) and
+ * k = v mod 2^F in [0, 2^F). The table holds T[k] = round(2^(k/2^F) * 2^R), in
+ * [2^R, 2^(R+1)] (R + 2 bits), so 2^(v/2^F) ~ T[k] * 2^(q - R) and the result's
+ * integer with OF fraction bits is floor(T[k] * 2^(q + OF - R)): a left shift, or a
+ * right shift that truncates towards zero (T > 0). Error of one conversion: the
+ * table's rounding, at most 2^-(R+1) relative to 2^(k/2^F) >= 1, plus the floor, at
+ * most one LSB of the result. Saturation at lmax = 2^(OW-1) - 1 keeps the difference
+ * L(pos) - L(neg) inside OW bits. */
+#include "logdot.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quant.h"
+
+static int sbits(int lo, int hi)
+{
+    int w = 1;
+    while (lo < -(1 << (w - 1)) || hi > (1 << (w - 1)) - 1)
+        w++;
+    return w;
+}
+
+int lq_logdot_check(const lq_logdot_cfg *c, char *msg, size_t msglen)
+{
+    char sub[200];
+    int half = c->wgt.scheme == LQ_LOGSQRT2;
+    if (c->lanes < 1 || c->lanes > LQ_LOGACC_LANES_MAX) {
+        snprintf(msg, msglen, "lanes %d is out of range (1 to %d)", c->lanes,
+                 LQ_LOGACC_LANES_MAX);
+        return -1;
+    }
+    if (c->wgt.scheme != LQ_LOG2 && c->wgt.scheme != LQ_LOGSQRT2) {
+        snprintf(msg, msglen, "weight scheme %s is not a log scheme (log2 or logsqrt2)",
+                 lq_scheme_name(c->wgt.scheme));
+        return -1;
+    }
+    if (c->act.scheme != c->wgt.scheme) {
+        snprintf(msg, msglen, "activation scheme %s differs from the weights' %s (the "
+                 "exponents must add in one base)", lq_scheme_name(c->act.scheme),
+                 lq_scheme_name(c->wgt.scheme));
+        return -1;
+    }
+    if (lq_format_check(&c->wgt, sub, sizeof sub) != 0) {
+        snprintf(msg, msglen, "weights: %s", sub);
+        return -1;
+    }
+    if (lq_format_check(&c->act, sub, sizeof sub) != 0) {
+        snprintf(msg, msglen, "activations: %s", sub);
+        return -1;
+    }
+    if (c->frac < (half ? 1 : 0) || c->frac > LQ_LOGDOT_FRAC_MAX) {
+        snprintf(msg, msglen, "frac %d is out of range (%d to %d: the conversion table has "
+                 "2^frac entries)", c->frac, half ? 1 : 0, LQ_LOGDOT_FRAC_MAX);
+        return -1;
+    }
+    if (c->table_bits < 1 || c->table_bits > LQ_LOGDOT_TABLE_BITS_MAX) {
+        snprintf(msg, msglen, "table bits %d is out of range (1 to %d)", c->table_bits,
+                 LQ_LOGDOT_TABLE_BITS_MAX);
+        return -1;
+    }
+    if (c->out_bits < 2 || c->out_bits > LQ_LOGDOT_OUT_BITS_MAX) {
+        snprintf(msg, msglen, "output bits %d is out of range (2 to %d)", c->out_bits,
+                 LQ_LOGDOT_OUT_BITS_MAX);
+        return -1;
+    }
+    if (c->out_frac < -LQ_LOGDOT_OUT_FRAC_ABS_MAX || c->out_frac > LQ_LOGDOT_OUT_FRAC_ABS_MAX) {
+        snprintf(msg, msglen, "output fraction bits %d is out of range (%d to %d)", c->out_frac,
+                 -LQ_LOGDOT_OUT_FRAC_ABS_MAX, LQ_LOGDOT_OUT_FRAC_ABS_MAX);
+        return -1;
+    }
+    {
+        int pmin = lq_exp_min(&c->act) + lq_exp_min(&c->wgt);
+        int pmax = lq_exp_max(&c->act) + lq_exp_max(&c->wgt);
+        if (sbits(pmin, pmax) > LQ_LOGACC_EXP_BITS_MAX) {
+            snprintf(msg, msglen, "product exponents %d..%d need more than %d bits", pmin, pmax,
+                     LQ_LOGACC_EXP_BITS_MAX);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+lq_logacc_cfg lq_logdot_acc_cfg(const lq_logdot_cfg *c, int exp_bits)
+{
+    lq_logacc_cfg a;
+    memset(&a, 0, sizeof a);
+    a.lanes = c->lanes;
+    a.half = c->wgt.scheme == LQ_LOGSQRT2;
+    a.exp_bits = exp_bits;
+    a.frac = c->frac;
+    a.corr = c->corr;
+    return a;
+}
+
+int64_t lq_logdot_table_entry(int frac, int r, int64_t k, long double *tie_dist)
+{
+    long double y = ldexpl(exp2l((long double)k / ldexpl(1.0L, frac)), r);
+    if (tie_dist)
+        *tie_dist = fabsl((y - floorl(y)) - 0.5L);
+    return (int64_t)floorl(y + 0.5L);
+}
+
+void lq_logdot_reset(lq_logdot *m)
+{
+    lq_logacc_reset(&m->acc);
+}
+
+void lq_logdot_free(lq_logdot *m)
+{
+    lq_logacc_free(&m->acc);
+    free(m->tab);
+    m->tab = NULL;
+}
+
+int lq_logdot_init(lq_logdot *m, const lq_logdot_cfg *cfg, char *msg, size_t msglen)
+{
+    lq_logacc_cfg ac;
+    int64_t n;
+    memset(m, 0, sizeof *m);
+    if (lq_logdot_check(cfg, msg, msglen) != 0)
+        return -1;
+    m->cfg = *cfg;
+    m->pmin = lq_exp_min(&cfg->act) + lq_exp_min(&cfg->wgt);
+    m->pmax = lq_exp_max(&cfg->act) + lq_exp_max(&cfg->wgt);
+    m->exp_bits = sbits(m->pmin, m->pmax);
+    if (m->exp_bits < LQ_LOGACC_EXP_BITS_MIN)
+        m->exp_bits = LQ_LOGACC_EXP_BITS_MIN;
+    ac = lq_logdot_acc_cfg(cfg, m->exp_bits);
+    if (lq_logacc_init(&m->acc, &ac, msg, msglen) != 0)
+        return -1;
+    n = (int64_t)1 << cfg->frac;
+    m->tab = malloc((size_t)n * sizeof *m->tab);
+    if (!m->tab) {
+        snprintf(msg, msglen, "out of memory");
+        lq_logdot_free(m);
+        return -1;
+    }
+    for (int64_t k = 0; k < n; k++) {
+        long double tie;
+        m->tab[k] = lq_logdot_table_entry(cfg->frac, cfg->table_bits, k, &tie);
+        if (tie < 1e-9L) {
+            snprintf(msg, msglen, "conversion table entry %lld is within 1e-9 of a rounding tie",
+                     (long long)k);
+            lq_logdot_free(m);
+            return -1;
+        }
+    }
+    if (cfg->fault) /* an off-by-one index: the last entry repeats the one before */
+        m->tab[n - 1] = n > 1 ? m->tab[n - 2] : m->tab[0] + (m->tab[0] >> 1);
+    m->lmax = ((int64_t)1 << (cfg->out_bits - 1)) - 1;
+    lq_logdot_reset(m);
+    return 0;
+}
+
+lq_lterm lq_logdot_term(const lq_logdot *m, uint32_t a, uint32_t w)
+{
+    lq_logfields fa = lq_log_fields(&m->cfg.act, a), fw = lq_log_fields(&m->cfg.wgt, w);
+    lq_lterm t;
+    t.zero = fa.zero || fw.zero;
+    t.sign = fa.sign ^ fw.sign;
+    t.exp = t.zero ? 0 : fa.exp + fw.exp;
+    return t;
+}
+
+int64_t lq_logdot_lin(const lq_logdot *m, lq_lval x, int *sat)
+{
+    int f = m->cfg.frac;
+    int64_t q, k, sh, t;
+    if (x.zero)
+        return 0;
+    q = x.v >= 0 ? x.v >> f : -((-x.v + ((int64_t)1 << f) - 1) >> f); /* floor */
+    k = x.v - q * ((int64_t)1 << f);
+    if (m->tab_hits)
+        m->tab_hits[k]++;
+    t = m->tab[k];
+    sh = q + m->cfg.out_frac - m->cfg.table_bits;
+    if (sh >= 0) {
+        if (sh >= 62 || t > (m->lmax >> sh)) {
+            *sat = 1;
+            return m->lmax;
+        }
+        return t << sh;
+    }
+    t = -sh >= 63 ? 0 : t >> -sh;
+    if (t > m->lmax) { /* R + 2 > OW: a right shift can still exceed the range */
+        *sat = 1;
+        return m->lmax;
+    }
+    return t;
+}
+
+int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                   lq_logdot_out *out)
+{
+    lq_lterm t[LQ_LOGACC_LANES_MAX];
+    for (int i = 0; i < m->cfg.lanes; i++)
+        t[i] = lq_logdot_term(m, a[i], w[i]);
+    if (!lq_logacc_step(&m->acc, t, last, &out->logs))
+        return 0;
+    out->sat = 0;
+    out->lin_pos = lq_logdot_lin(m, out->logs.pos, &out->sat);
+    out->lin_neg = lq_logdot_lin(m, out->logs.neg, &out->sat);
+    out->result = out->lin_pos - out->lin_neg;
+    return 1;
+}

@@ -1,0 +1,74 @@
+/* The log-domain dot product of `logq gen logdot` (docs/logdot.md), the paper's
+ * method 2 end to end: per beat N lanes of log activations and log weights (codes of
+ * docs/formats.md 3.3, one base); each product is a term {zero, sign, e_a + e_w} of
+ * the log-domain accumulator (cmodel/logacc.c), and at `last` the positive and the
+ * negative log sums are converted to one linear fixed-point result:
+ *     L(v) = floor(T[k] * 2^(q + OF - R)),  q = floor(v / 2^F), k = v - q 2^F,
+ *     T[k] = round(2^(k / 2^F) * 2^R)       (the 2^F-entry table)
+ * each saturated to [0, 2^(OW-1) - 1], result = L(pos) - L(neg) (OW bits).
+ * This model is the bit-exact specification of the RTL. */
+#ifndef LOGQ_LOGDOT_H
+#define LOGQ_LOGDOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "format.h"
+#include "logacc.h"
+
+enum {
+    LQ_LOGDOT_FRAC_MAX = 10,      /* F: the conversion table has 2^F entries */
+    LQ_LOGDOT_TABLE_BITS_MAX = 30,
+    LQ_LOGDOT_OUT_BITS_MAX = 62,
+    LQ_LOGDOT_OUT_FRAC_ABS_MAX = 256
+};
+
+typedef struct {
+    int lanes;            /* N, 1..64 */
+    lq_format act, wgt;   /* log codes, both LOG2 or both LOGSQRT2 */
+    lq_logacc_corr corr;  /* paper or table */
+    int frac;             /* F: fraction bits of the log sums, 0..10 (sqrt2: >= 1) */
+    int table_bits;       /* R: fraction bits of T, 1..30 */
+    int out_frac;         /* OF: the result's LSB weighs 2^-OF */
+    int out_bits;         /* OW: width of the result, two's complement, 2..62 */
+    int fault;            /* test only: T[2^F - 1] = T[2^F - 2] (F = 0: T[0] * 3/2) */
+} lq_logdot_cfg;
+
+typedef struct {
+    lq_logacc_out logs;   /* the two log sums */
+    int64_t lin_pos, lin_neg; /* L(pos), L(neg), each in [0, lmax] */
+    int sat;              /* 1 when L(pos) or L(neg) saturated */
+    int64_t result;       /* lin_pos - lin_neg */
+} lq_logdot_out;
+
+typedef struct {
+    lq_logdot_cfg cfg;
+    lq_logacc acc;        /* the accumulator, built from the derived configuration */
+    int exp_bits;         /* E: holds every product exponent e_a + e_w */
+    int pmin, pmax;       /* range of the product exponents */
+    int64_t *tab;         /* T[0 .. 2^F - 1] */
+    int64_t lmax;         /* 2^(OW-1) - 1 */
+    uint64_t *tab_hits;   /* optional (caller's): tab_hits[k] counts conversions at k */
+} lq_logdot;
+
+/* 0 when cfg can be built; otherwise -1 and a message naming the offending value. */
+int lq_logdot_check(const lq_logdot_cfg *cfg, char *msg, size_t msglen);
+/* Check, derive, build both tables (and reset). 0, or -1 with a message. */
+int lq_logdot_init(lq_logdot *m, const lq_logdot_cfg *cfg, char *msg, size_t msglen);
+void lq_logdot_free(lq_logdot *m);
+void lq_logdot_reset(lq_logdot *m);
+/* The accumulator's configuration for cfg (lanes, base, E, F, correction). */
+lq_logacc_cfg lq_logdot_acc_cfg(const lq_logdot_cfg *cfg, int exp_bits);
+/* One beat: lane i's activation code a[i] and weight code w[i]. Returns 1 and fills
+ * *out on a `last` beat, else 0. */
+int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                   lq_logdot_out *out);
+/* The product term of one lane. */
+lq_lterm lq_logdot_term(const lq_logdot *m, uint32_t a, uint32_t w);
+/* L(x) of one log sum (0 for a zero); *sat set to 1 when it saturated. */
+int64_t lq_logdot_lin(const lq_logdot *m, lq_lval x, int *sat);
+/* T[k] computed in long double: round(2^(k/2^F) * 2^R); *tie_dist: the distance of
+ * the unrounded value from the nearest .5. */
+int64_t lq_logdot_table_entry(int frac, int r, int64_t k, long double *tie_dist);
+
+#endif

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# SLQ weights end to end (docs/slqdot.md): `logq gen slqdot` for a grid of
+# configurations: generate (twice: byte-identical), lint with verilator -Wall and
+# iverilog -Wall (zero warnings), co-simulate in Verilator against lq_slqhw_dec and
+# lq_slqmac (corrupted frames, stalls on the activation stream, every lane's word
+# stream and m_ready), a full-rate run, the Gaussian measurement (queued RTL against
+# the lockstep model) and the Icarus bench of `logq vectors slqdot`. Also: a broken
+# expectation (--break) must fail, bad options are refused (exit 2, value named, no file).
+# SLQDOT_SEED=N (default 1). LOGQ_LONG=1: 64 lanes, W = 8 / L = 4, more vectors.
+# SLQDOT_MEASURE=1: only the cycles-per-weight table of docs/slqdot.md (lanes 1, 4, 16,
+# 64; L = 2, 3; theta 0 and 0.1; queued RTL against the lockstep model).
+set -u
+BUILD=${BUILD:-build}
+LOGQ=${LOGQ:-$BUILD/logq}
+case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$BUILD/slqdot-test
+SEED=${SLQDOT_SEED:-1}
+VECTORS=300
+[ -n "${LOGQ_LONG:-}" ] && VECTORS=3000
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+BUILD_ABS=$(cd "$BUILD" && pwd)
+echo "slqdot.sh: seed $SEED (rerun: SLQDOT_SEED=$SEED bash tests/slqdot.sh)"
+
+pass() { echo "PASS: slqdot $*"; }
+fail() { echo "FAIL: slqdot $*"; }
+. "$ROOT/tests/blockgen.bash"
+
+cosim_build() {
+    local dir=$1 stamp
+    stamp=$(cat "$dir"/rtl/slqdot*.v "$dir"/rtl/slqdot.h "$ROOT"/sim/verilator/slqdot_tb.cpp \
+        "$ROOT"/sim/verilator/waves.h "$ROOT"/cmodel/slqhw.h "$BUILD_ABS"/liblogq.a |
+        md5sum | cut -d' ' -f1)
+    if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
+        return 0
+    fi
+    rm -rf "$dir/obj" "$dir/Vtb"
+    verilator --cc --exe --build -j 2 -Wall --x-assign unique --x-initial unique -O1 \
+        --prefix Vdut --Mdir "$dir/obj" \
+        -CFLAGS "-O1 -std=c++17 -I$ROOT/cmodel -include $dir/rtl/slqdot.h" \
+        -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" --top-module slqdot \
+        "$dir/rtl/slqdot_dec.v" "$dir/rtl/slqdot.v" "$ROOT/sim/verilator/slqdot_tb.cpp" \
+        "$BUILD_ABS/liblogq.a" -o "$dir/Vtb" >"$dir/build.log" 2>&1 || return 1
+    echo "$stamp" >"$dir/stamp"
+}
+
+# gen_build NAME OPTIONS...: generate into $OUT/NAME/rtl and build; 0 when ready.
+gen_build() {
+    local name=$1
+    shift
+    local dir=$OUT/$name
+    mkdir -p "$dir"
+    rm -rf "$dir/rtl" "$dir/rtl.first" "$dir/vec" "$dir/wrong"
+    if ! "$LOGQ" gen slqdot "$@" --tb -o "$dir/rtl" >"$dir/gen.log" 2>&1; then
+        fail "$name gen ($*)"
+        cat "$dir/gen.log"
+        return 1
+    fi
+    if ! cosim_build "$dir"; then
+        fail "$name verilator build ($*)"
+        tail -20 "$dir/build.log"
+        return 1
+    fi
+}
+
+if [ -n "${SLQDOT_MEASURE:-}" ]; then
+    echo "| L | lanes | theta | words/weight | cycles/weight lockstep (model) | queued Q=4 (RTL) | queued Q=8 (RTL) |"
+    echo "|---|---|---|---|---|---|---|"
+    for L in 2 3; do
+        for N in 1 4 16 64; do
+            for Q in 4 8; do
+                gen_build "m_n${N}_l${L}_q$Q" --lanes "$N" --bits 5 --max-words "$L" --fsr 2 --queue "$Q" || continue
+            done
+            for th in 0 0.1; do
+                a=$("$OUT/m_n${N}_l${L}_q4/Vtb" --seed "$SEED" --gauss 1 --fsr 2 --theta "$th" | grep '^MEASURE')
+                b=$("$OUT/m_n${N}_l${L}_q8/Vtb" --seed "$SEED" --gauss 1 --fsr 2 --theta "$th" | grep '^MEASURE')
+                wpw=$(echo "$a" | sed -n 's/.* words\/weight \([0-9.]*\),.*/\1/p')
+                lock=$(echo "$a" | sed -n 's/.*lockstep \([0-9.]*\) (model).*/\1/p')
+                q4=$(echo "$a" | sed -n 's/.*queued \([0-9.]*\) (RTL).*/\1/p')
+                q8=$(echo "$b" | sed -n 's/.*queued \([0-9.]*\) (RTL).*/\1/p')
+                echo "| $L | $N | $th | $wpw | $lock | $q4 | $q8 |"
+            done
+        done
+    done
+    exit 0
+fi
+
+# run_config NAME OPTIONS...
+run_config() {
+    local name=$1
+    shift
+    local dir=$OUT/$name
+    rm -rf "$dir/vec"
+    gen_lint "$name" "$dir" slqdot "$@" || return
+    if ! cosim_build "$dir"; then
+        fail "$name verilator build ($*)"
+        tail -20 "$dir/build.log"
+        return
+    fi
+    if "$dir/Vtb" --seed "$SEED" --vectors "$VECTORS" >"$dir/cosim.log" 2>&1; then
+        pass "$name co-simulation: $(grep '^PASS' "$dir/cosim.log" | sed 's/^PASS: //')"
+    else
+        fail "$name co-simulation ($*), seed $SEED"
+        head -30 "$dir/cosim.log"
+    fi
+    if "$dir/Vtb" --seed "$SEED" --vectors 100 --full >"$dir/full.log" 2>&1; then
+        pass "$name full rate: $(grep '^RTL' "$dir/full.log" | sed 's/^RTL: //')"
+    else
+        fail "$name full-rate run ($*)"
+        tail -5 "$dir/full.log"
+    fi
+    if "$dir/Vtb" --seed "$SEED" --gauss 1 --theta 0.1 >"$dir/gauss.log" 2>&1; then
+        pass "$name $(grep '^MEASURE' "$dir/gauss.log" | sed 's/^MEASURE //')"
+    else
+        fail "$name Gaussian measurement ($*)"
+        tail -5 "$dir/gauss.log"
+    fi
+    if "$LOGQ" vectors slqdot "$@" --count 40 --seed "$SEED" -o "$dir/vec" >"$dir/vec.log" 2>&1 &&
+        "$ROOT/sim/icarus/run.sh" "$dir/rtl" "$dir/vec" >"$dir/icarus.log" 2>&1 &&
+        grep -q '^PASSED' "$dir/icarus.log"; then
+        pass "$name icarus bench: $(grep -o '[0-9]* beats, [0-9]* outputs checked' "$dir/icarus.log")"
+    else
+        fail "$name icarus bench ($*)"
+        tail -5 "$dir/vec.log" "$dir/icarus.log"
+    fi
+}
+
+# The grid: lanes 1, 3, 16; W 2..8, L 1..4, both framings, queues of 1..8 entries,
+# activations of 2..16 bits, exact and truncating F, narrow accumulators (wrap).
+run_config n1_w5_l2_tag --lanes 1 --bits 5 --max-words 2 --queue 4
+run_config n1_w3_l1_special_q1 --lanes 1 --bits 3 --max-words 1 --framing special --queue 1 --act-bits 2
+run_config n3_w5_l3_special --lanes 3 --bits 5 --max-words 3 --framing special --queue 2
+run_config n3_w8_l4_tag_trunc --lanes 3 --bits 8 --max-words 4 --queue 8 --act-bits 16 --frac 12 --acc-bits 30
+run_config n16_w5_l2_tag --lanes 16 --bits 5 --max-words 2 --queue 4
+run_config n16_w2_l3_special --lanes 16 --bits 2 --max-words 3 --framing special --queue 2 --acc-bits 12
+if [ -n "${LOGQ_LONG:-}" ]; then
+    run_config long_n64_w5_l3 --lanes 64 --bits 5 --max-words 3 --queue 8
+    run_config long_n7_w8_l4_special --lanes 7 --bits 8 --max-words 4 --framing special --queue 4
+fi
+
+d=$OUT/n3_w5_l3_special
+if [ -x "$d/Vtb" ]; then
+    if "$d/Vtb" --seed "$SEED" --vectors 100 --break >"$d/break.log" 2>&1; then
+        fail "a broken expectation (--break) is not detected"
+    elif grep -q '^MISMATCH' "$d/break.log"; then
+        pass "a broken expectation (--break) is detected"
+    else
+        fail "--break failed without a mismatch report"
+    fi
+fi
+
+refuse() { refuse_gen slqdot "$@"; }
+refuse "65" --lanes 65
+refuse "11" --bits 11
+refuse "9" --max-words 9
+refuse "'both'" --framing both
+refuse "3" --queue 3
+refuse "65" --queue 65
+refuse "62" --act-bits 32 --frac 31
+refuse "below" --acc-bits 10
+refuse "'module'" --name module
+refuse "'x'" --lanes x
+if [ -x "$BUILD/asan/logq" ]; then
+    if "$BUILD/asan/logq" gen slqdot --lanes 64 --bits 10 --max-words 8 --queue 64 --tb \
+        -o "$OUT/asan" >"$OUT/asan.log" 2>&1; then
+        pass "ASan/UBSan gen slqdot --lanes 64 --bits 10 --max-words 8 --queue 64"
+    else
+        fail "ASan/UBSan gen slqdot"
+        tail "$OUT/asan.log"
+    fi
+fi
+
+# The FuseSoC core lints.
+FUSESOC=$BUILD_ABS/venv/bin/fusesoc
+if [ -x "$FUSESOC" ]; then
+    if "$FUSESOC" --cores-root "$OUT/n3_w5_l3_special/rtl" run --build-root "$OUT/fs-lint" --target lint logq:gen:slqdot \
+        >"$OUT/fusesoc-lint.log" 2>&1; then
+        pass "fusesoc run --target lint on slqdot.core"
+    else
+        fail "fusesoc run --target lint on slqdot.core"
+        tail -5 "$OUT/fusesoc-lint.log"
+    fi
+else
+    fail "fusesoc not installed ($FUSESOC; make fusesoc)"
+fi
+
+# The Icarus bench fails on a wrong model (every fifth result off in its lowest bit).
+d=$OUT/n3_w5_l3_special
+if [ -d "$d/rtl" ]; then
+    "$LOGQ" vectors slqdot --lanes 3 --bits 5 --max-words 3 --framing special --queue 2 \
+        --count 30 --wrong-model -o "$d/wrong" >/dev/null 2>&1
+    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
+        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
+        pass "icarus bench fails on a wrong model (exit 1, report)"
+    else
+        fail "icarus bench with a wrong model: exit $rc"
+        tail -5 "$d/wrong.log"
+    fi
+fi
