@@ -33,7 +33,7 @@ ASAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/asan/tests/%)
 LOGQ := $(BUILD)/logq
 
 # Test scripts (tests/*.sh) and what they need built first; mk/*.mk add to both.
-TEST_SCRIPTS := $(filter-out tests/run.sh,$(sort $(wildcard tests/*.sh)))
+TEST_SCRIPTS := $(filter-out tests/run.sh tests/lib.sh,$(sort $(wildcard tests/*.sh)))
 TEST_PREREQS := $(LOGQ) $(BUILD)/asan/logq $(UNIT_BIN) $(ASAN_UNIT_BIN) fuzz
 DEPS_TEST := $(DEPS_BUILD) $(DEPS_SIM) $(DEPS_FUZZ)
 LONG_TEST_SCRIPTS :=
