@@ -83,7 +83,7 @@ int nn_forward(const nn_net *net, const double *x, double *logits)
     return argmax(logits, net->l[net->nlayers - 1].out);
 }
 
-double nn_accuracy(const nn_net *net, const digits_set *s)
+double nn_accuracy(const nn_net *net, const nn_data *s)
 {
     double logits[NN_WIDTH_MAX];
     int ok = 0;
@@ -140,8 +140,8 @@ static int width(const nn_net *net, int k)
     return k == 0 ? net->l[0].in : net->l[k - 1].out;
 }
 
-int nn_train(nn_net *net, const digits_set *s, const nn_train_opts *o, lq_rng *r,
-             const digits_set *test, FILE *logfp)
+int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
+             const nn_data *test, FILE *logfp)
 {
     scratch sc;
     int *order = malloc((size_t)s->n * sizeof *order), L = net->nlayers, B = o->batch;

@@ -7,10 +7,10 @@
 #include <stdio.h>
 
 #include "cmodel/logq.h"
-#include "nn/digits.h"
+#include "nn/data.h"
 #include "emit/emit.h"
 
-enum { NN_LAYERS_MAX = 4, NN_WIDTH_MAX = 256 };
+enum { NN_LAYERS_MAX = 4, NN_WIDTH_MAX = 1024 };
 
 typedef struct {
     int in, out;
@@ -32,7 +32,7 @@ void nn_free(nn_net *net);
 /* Float inference: logits of one image; returns the predicted class (first maximum). */
 int nn_forward(const nn_net *net, const double *x, double *logits);
 /* Fraction of s classified correctly. */
-double nn_accuracy(const nn_net *net, const digits_set *s);
+double nn_accuracy(const nn_net *net, const nn_data *s);
 
 typedef struct {
     int epochs, batch;
@@ -43,8 +43,8 @@ typedef struct {
 
 /* Train net in place on s: each epoch a Fisher-Yates shuffle drawn from r, then
  * minibatches. logfp (may be NULL) gets one line per epoch. */
-int nn_train(nn_net *net, const digits_set *s, const nn_train_opts *o, lq_rng *r,
-             const digits_set *test, FILE *logfp);
+int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
+             const nn_data *test, FILE *logfp);
 
 /* Quantize a gradient tensor in place (signed, nearest, bits) with the per-tensor FSR
  * floor(log2(max |g|)) + 1 (docs/eval.md). */
