@@ -282,22 +282,11 @@ static void choose_fsr(ctx *x, cell *c)
 
 /* ---- the MAC array model ---- */
 
-/* An SLQ word as the signed log2 code of the same width and FSR: index k is
- * +-2^(fsr - k); the log2 code with b = W - 1 magnitude bits has e = fsr - 2^b + m,
- * so m = 2^b - |k| (docs/eval.md). */
-static uint32_t slq_word_code(int bits, int k)
-{
-    int b = bits - 1;
-    if (k == 0)
-        return 0;
-    return (k < 0 ? 1u << b : 0u) | (uint32_t)((1 << b) - abs(k));
-}
-
 /* The MAC's code of operand q in word slot `slot`. */
 static uint32_t slot_code(const lq_format *f, const qv *q, int slot)
 {
     if (f->scheme == LQ_SLQ)
-        return slot < q->s.n ? slq_word_code(f->bits, q->s.k[slot]) : 0;
+        return slot < q->s.n ? nn_slq_mac_code(f->bits, q->s.k[slot]) : 0;
     return slot == 0 ? q->code : 0;
 }
 

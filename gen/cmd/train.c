@@ -1,7 +1,6 @@
 /* `logq train`: train the digits network in float (double) and write its weight file.
  * Optionally quantize the backward pass's gradients (log2 or linear), the paper's
  * third result. docs/eval.md documents the network, the split and the defaults. */
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,25 +161,8 @@ int cmd_train(const lq_cmd *c)
     }
     printf("train accuracy: %.2f %%\n", 100 * nn_accuracy(&net, &train));
     printf("test accuracy: %.2f %%\n", 100 * nn_accuracy(&net, &test));
-    {
-        lq_fileset fs;
-        lq_file *f;
-        char *d1 = strdup(out), *d2 = strdup(out);
-        fileset_init(&fs);
-        if (!d1 || !d2 || !(f = fileset_add(&fs, basename(d2)))) {
-            cli_error("out of memory");
-        } else {
-            file_header(f, "#", c);
-            nn_save(&net, f);
-            if (fileset_commit(&fs, dirname(d1)) == 0) {
-                printf("weights: %s\n", out);
-                rc = LQ_EXIT_OK;
-            }
-        }
-        fileset_free(&fs);
-        free(d1);
-        free(d2);
-    }
+    if ((rc = nn_write_file(&net, out, c)) == LQ_EXIT_OK)
+        printf("weights: %s\n", out);
 done:
     nn_free(&net);
 done_data:

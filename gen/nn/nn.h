@@ -50,8 +50,16 @@ int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
  * floor(log2(max |g|)) + 1 (docs/eval.md). */
 void nn_quantize_grad(double *g, int n, lq_scheme scheme, int bits);
 
+/* An SLQ word of index k as the MAC's signed log2 code of the same width W and FSR:
+ * index k is +-2^(fsr - k); the log2 code with b = W - 1 magnitude bits has
+ * e = fsr - 2^b + m, so m = 2^b - |k| (docs/eval.md, "SLQ in the MAC"). */
+uint32_t nn_slq_mac_code(int bits, int k);
+
 /* Append the weight file's text (after any header the caller wrote). */
 void nn_save(const nn_net *net, lq_file *f);
+/* Write the weight file path (a header with the command line, then nn_save), all or
+ * nothing. An exit status; a failure is reported. */
+int nn_write_file(const nn_net *net, const char *path, const lq_cmd *c);
 /* Read a weight file. 0, or -1 with a message naming the file, the line and the value. */
 int nn_load(const char *path, nn_net *net, char *msg, size_t len);
 
