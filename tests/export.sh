@@ -16,8 +16,8 @@ case $DATA in /*) ;; *) DATA=$PWD/$DATA ;; esac
 SEED=${SEED:-1}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1"; }
+ok() { echo "PASS: ${PREFIX:-}$1"; }
+bad() { echo "FAIL: ${PREFIX:-}$1"; }
 K=5           # test images
 cd "$tmp" || exit 1
 
