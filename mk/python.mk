@@ -1,0 +1,44 @@
+# Python (issue 16, docs/python.md): liblogq.so is the model's library built shared
+# (-fPIC), for the ctypes package python/ (pip install ./python). The tests' Python
+# tools (numpy, pytest, cocotb) are installed from PyPI into a venv under build/, as
+# FuseSoC is (mk/fpga.mk); a failed install leaves no venv and the tests FAIL.
+#   make build/liblogq.so   the shared library
+#   make python-venv        build/pyvenv with numpy, pytest, cocotb and the package
+PIC_OBJ := $(LIB_SRC:%.c=$(BUILD)/pic/obj/%.o)
+PY_LIB := $(BUILD)/liblogq.so
+PY_VENV := $(BUILD)/pyvenv
+PY_STAMP := $(PY_VENV)/.logq-installed
+# Debian's interpreter (python3-venv), not whatever python3 comes first on PATH.
+PYTHON_SYS ?= /usr/bin/python3
+PY_PINS := numpy==1.26.4 pytest==8.3.4 cocotb==1.9.2 wheel==0.45.1
+DEPS_PYTHON := python3 python3-venv
+DEPS_TEST += $(DEPS_PYTHON)
+TEST_PREREQS += $(PY_LIB) python-venv
+
+$(BUILD)/pic/obj/%.o: %.c $(GEN_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fPIC -c $< -o $@
+
+$(PY_LIB): $(PIC_OBJ)
+	$(CC) -shared $^ -o $@ -lm
+
+.PHONY: python-venv
+python-venv: $(PY_STAMP)
+deps: python-venv
+# The tools first (one download, kept while the pins hold), then the package itself
+# whenever its sources change (from a copy: setuptools writes build files beside them).
+$(PY_VENV)/.tools-installed: mk/python.mk | $(BUILD)/.deps-PYTHON
+	@rm -rf $(PY_VENV)
+	@echo "python: installing $(PY_PINS) into $(PY_VENV)"
+	@$(PYTHON_SYS) -m venv $(PY_VENV) && \
+	    $(PY_VENV)/bin/pip install -q --disable-pip-version-check $(PY_PINS) \
+	        >$(BUILD)/pyvenv-install.log 2>&1 && touch $@ || \
+	    { echo "python: install failed (see $(BUILD)/pyvenv-install.log)"; \
+	      tail -5 $(BUILD)/pyvenv-install.log; rm -rf $(PY_VENV); }
+$(PY_STAMP): $(PY_VENV)/.tools-installed python/pyproject.toml $(wildcard python/logq/*.py)
+	@test -f $(PY_VENV)/.tools-installed || exit 0; \
+	    rm -rf $(BUILD)/pysrc && cp -r python $(BUILD)/pysrc && \
+	    $(PY_VENV)/bin/pip install -q --disable-pip-version-check --no-deps \
+	        --no-build-isolation --force-reinstall $(BUILD)/pysrc >>$(BUILD)/pyvenv-install.log 2>&1 && \
+	    touch $@ || { echo "python: pip install ./python failed (see $(BUILD)/pyvenv-install.log)"; \
+	                  tail -5 $(BUILD)/pyvenv-install.log; }
