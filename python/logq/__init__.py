@@ -12,6 +12,7 @@ guide; docs/formats.md defines every format.
 
 import ctypes
 import math
+import re
 from collections import namedtuple
 
 import numpy as np
@@ -131,15 +132,46 @@ class Mac:
         sums = m.run(a_codes, w_codes)    # (vectors, beats, lanes) -> exact ints
     """
 
-    def __init__(self, mode, lanes, w, a, sqrt2_frac=16, frac=None, max_beats=1024):
+    def __init__(self, mode, lanes, w, a, sqrt2_frac=16, frac=None, max_beats=1024,
+                 fault=False):
+        """fault (test only): the model's deliberate error, to prove a bench can fail."""
         self.cfg = _lib.MacConfig(_name(MODES, "mode", mode), int(lanes), w, a, int(sqrt2_frac),
                                   _lib.FRAC_EXACT if frac is None else int(frac),
-                                  int(max_beats), 0)
+                                  int(max_beats), int(bool(fault)))
         self.wd = _lib.MacWidths()
         msg = ctypes.create_string_buffer(512)
         if _lib.lib.lq_mac_derive(ctypes.byref(self.cfg), ctypes.byref(self.wd), msg,
                                   len(msg)) != 0:
             raise ValueError("logq: " + msg.value.decode())
+
+    @classmethod
+    def from_header(cls, path, fault=False):
+        """The Mac of a generated array's NAME.h (`logq gen mac`), so a bench in Python
+        checks the RTL against the model of exactly its configuration."""
+        with open(path) as fp:
+            text = fp.read()
+        name = re.search(r'^#define (\w+)_NAME "', text, re.M)
+        h = {} if not name else {
+            k: int(v) for k, v in re.findall(r"^#define " + name.group(1) + r"_(\w+) (-?\d+)u?\b",
+                                             text, re.M)}
+        need = ("MODE_ID", "LANES", "W_SCHEME_ID", "W_BITS", "W_FSR", "W_SIGNED", "A_SCHEME_ID",
+                "A_BITS", "A_FSR", "A_SIGNED", "SQRT2_FRAC", "MAX_BEATS", "FRAC_EXACT", "FRAC",
+                "OUT_BITS", "OUT_LSB_EXP")
+        missing = [k for k in need if k not in h]
+        if missing:
+            raise ValueError(f"logq: {path}: not a MAC header, no {', '.join(missing)}")
+        schemes = {v: k for k, v in SCHEMES.items()}
+        modes = {v: k for k, v in MODES.items()}
+        w = fmt(schemes[h["W_SCHEME_ID"]], h["W_BITS"], h["W_FSR"], signed=bool(h["W_SIGNED"]))
+        a = fmt(schemes[h["A_SCHEME_ID"]], h["A_BITS"], h["A_FSR"], signed=bool(h["A_SIGNED"]))
+        m = cls(modes[h["MODE_ID"]], h["LANES"], w, a, sqrt2_frac=h["SQRT2_FRAC"],
+                frac=None if h["FRAC"] == h["FRAC_EXACT"] else h["FRAC"],
+                max_beats=h["MAX_BEATS"], fault=fault)
+        if (m.out_bits, m.out_lsb_exp) != (h["OUT_BITS"], h["OUT_LSB_EXP"]):
+            raise ValueError(f"logq: {path}: OUT_BITS {h['OUT_BITS']}, OUT_LSB_EXP "
+                             f"{h['OUT_LSB_EXP']}, the model derives {m.out_bits}, "
+                             f"{m.out_lsb_exp}: the header and liblogq.so are out of step")
+        return m
 
     @property
     def out_bits(self):

@@ -98,17 +98,6 @@ MAC_CONFIGS = [
 ]
 
 
-def mac_of(h):
-    """The Mac of a generated NAME.h's configuration."""
-    schemes = {v: k for k, v in logq.SCHEMES.items()}
-    modes = {v: k for k, v in logq.MODES.items()}
-    w = logq.fmt(schemes[h["W_SCHEME_ID"]], h["W_BITS"], h["W_FSR"], signed=bool(h["W_SIGNED"]))
-    a = logq.fmt(schemes[h["A_SCHEME_ID"]], h["A_BITS"], h["A_FSR"], signed=bool(h["A_SIGNED"]))
-    return logq.Mac(modes[h["MODE_ID"]], h["LANES"], w, a, sqrt2_frac=h["SQRT2_FRAC"],
-                    frac=None if h["FRAC"] == h["FRAC_EXACT"] else h["FRAC"],
-                    max_beats=h["MAX_BEATS"])
-
-
 def run_vectors(m, h, vdir):
     """The binding's sums of the beats of `logq vectors mac` (in.hex: {last,
     w[N-1..0], a[N-1..0]} per line, lane 0 in the LSBs) and the C model's (out.hex)."""
@@ -126,7 +115,7 @@ def test_mac_equals_cli(cli, seed, tmp_path, opts):
     cli("gen", "mac", *opts, "-o", tmp_path / "rtl")
     cli("vectors", "mac", *opts, "--count", 150, "--seed", seed, "-o", tmp_path / "v")
     h = header_defines(tmp_path / "rtl" / "logq_mac.h")
-    m = mac_of(h)
+    m = logq.Mac.from_header(tmp_path / "rtl" / "logq_mac.h")
     assert (m.out_bits, m.out_lsb_exp) == (h["OUT_BITS"], h["OUT_LSB_EXP"])
     sums, want = run_vectors(m, h, tmp_path / "v")
     assert len(sums) == len(want) == 150
@@ -146,6 +135,16 @@ def test_mac_batches_shape():
         one = m.run(ac[v:v + 1], wc[v:v + 1])
         assert one[0] == sums[v]
     assert m.values(sums).shape == (6,)
+
+
+def test_from_header_names_the_module(cli, tmp_path):
+    """A renamed array (--name) is read by its own prefix."""
+    cli("gen", "mac", "--name", "acc7", "--mode", "loglog", "--lanes", "2", "-o", tmp_path)
+    m = logq.Mac.from_header(tmp_path / "acc7.h")
+    assert m.cfg.lanes == 2 and m.cfg.mode == logq.MODES["loglog"]
+    (tmp_path / "x.h").write_text("#define X 1\n")
+    with pytest.raises(ValueError, match="not a MAC header"):
+        logq.Mac.from_header(tmp_path / "x.h")
 
 
 def test_refusals():
@@ -176,6 +175,6 @@ def test_mac_comparison_can_fail(cli, seed, tmp_path):
     cli("gen", "mac", *opts, "-o", tmp_path / "rtl")
     cli("vectors", "mac", *opts, "--count", 50, "--seed", seed, "--wrong-model", "-o", tmp_path / "v")
     h = header_defines(tmp_path / "rtl" / "logq_mac.h")
-    m = mac_of(h)
+    m = logq.Mac.from_header(tmp_path / "rtl" / "logq_mac.h")
     sums, want = run_vectors(m, h, tmp_path / "v")
     assert list(sums) != want
