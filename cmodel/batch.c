@@ -23,6 +23,11 @@ size_t lq_sizeof_mac_widths(void)
     return sizeof(lq_mac_widths);
 }
 
+size_t lq_sizeof_qhw_cfg(void)
+{
+    return sizeof(lq_qhw_cfg);
+}
+
 int lq_quantize_array(const lq_format *f, const double *x, size_t n, uint32_t *codes,
                       size_t *bad)
 {
@@ -123,6 +128,26 @@ int lq_mac_run(const lq_mac_config *cfg, const uint32_t *a, const uint32_t *w,
             memcpy(out + (size_t)*nout * LQ_MAC_LIMBS, o.limb, sizeof o.limb);
             (*nout)++;
         }
+    }
+    return 0;
+}
+
+int lq_qhw_run(const lq_qhw_cfg *cfg, const uint32_t *in, long nbeats, uint32_t *out,
+               char *msg, size_t len)
+{
+    lq_qhw m;
+    uint32_t mask;
+    if (lq_qhw_init(&m, cfg, msg, len) != 0)
+        return -1;
+    mask = cfg->in_bits >= 32 ? 0xffffffffu : (1u << cfg->in_bits) - 1;
+    for (long b = 0; b < nbeats; b++) {
+        for (int i = 0; i < cfg->lanes; i++)
+            if (in[(size_t)b * cfg->lanes + i] & ~mask) {
+                snprintf(msg, len, "beat %ld lane %d: field 0x%x is wider than %d bits", b, i,
+                         in[(size_t)b * cfg->lanes + i], cfg->in_bits);
+                return -1;
+            }
+        lq_qhw_step(&m, in + (size_t)b * cfg->lanes, out + (size_t)b * cfg->lanes);
     }
     return 0;
 }

@@ -10,11 +10,13 @@
 
 #include "format.h"
 #include "mac.h"
+#include "quanthw.h"
 
 /* sizeof of the structs a binding mirrors, so it can check its layout. */
 size_t lq_sizeof_format(void);
 size_t lq_sizeof_mac_config(void);
 size_t lq_sizeof_mac_widths(void);
+size_t lq_sizeof_qhw_cfg(void);
 
 /* codes[i] = lq_quantize(f, x[i]); x must be finite (checked: -1 and *bad = i). */
 int lq_quantize_array(const lq_format *f, const double *x, size_t n, uint32_t *codes,
@@ -41,5 +43,11 @@ void lq_slq_word_array(const lq_format *f, const int32_t *k, size_t n, uint32_t 
 int lq_mac_run(const lq_mac_config *cfg, const uint32_t *a, const uint32_t *w,
                const uint8_t *last, long nbeats, uint64_t *out, long *nout,
                lq_mac_widths *wd, char *msg, size_t len);
+
+/* The hardware quantizer (quanthw.h) over nbeats beats of cfg->lanes input fields:
+ * out[b * lanes + i] = the code of in[b * lanes + i] (lq_qhw_step). 0, or -1 with a
+ * message (cfg refused, a field wider than in_bits). */
+int lq_qhw_run(const lq_qhw_cfg *cfg, const uint32_t *in, long nbeats, uint32_t *out,
+               char *msg, size_t len);
 
 #endif

@@ -20,7 +20,7 @@ import numpy as np
 from . import _lib
 
 __all__ = ["fmt", "quantize", "dequantize", "slq_encode", "slq_decode", "slq_words",
-           "Mac", "SlqCodes", "SCHEMES", "MODES"]
+           "Mac", "Quantizer", "SlqCodes", "SCHEMES", "MODES"]
 __version__ = "0.1.0"
 
 SCHEMES = {"linear": 0, "log2": 1, "logsqrt2": 2, "slq": 3}
@@ -123,6 +123,21 @@ def slq_words(k, f):
     return out
 
 
+def _header(path, need):
+    """The integer #defines NAME_KEY of a generated NAME.h (the prefix from its
+    NAME_NAME line); ValueError when one of need is missing."""
+    with open(path) as fp:
+        text = fp.read()
+    name = re.search(r'^#define (\w+)_NAME "', text, re.M)
+    h = {} if not name else {
+        k: int(v) for k, v in re.findall(r"^#define " + name.group(1) + r"_(\w+) (-?\d+)u?(?:LL|ULL)?\b",
+                                         text, re.M)}
+    missing = [k for k in need if k not in h]
+    if missing:
+        raise ValueError(f"logq: {path}: not a header of this block, no {', '.join(missing)}")
+    return h
+
+
 class Mac:
     """The MAC array of `logq gen mac` (docs/mac.md) as its C model: a configuration,
     its derived widths, and exact sums of streams of beats.
@@ -148,18 +163,9 @@ class Mac:
     def from_header(cls, path, fault=False):
         """The Mac of a generated array's NAME.h (`logq gen mac`), so a bench in Python
         checks the RTL against the model of exactly its configuration."""
-        with open(path) as fp:
-            text = fp.read()
-        name = re.search(r'^#define (\w+)_NAME "', text, re.M)
-        h = {} if not name else {
-            k: int(v) for k, v in re.findall(r"^#define " + name.group(1) + r"_(\w+) (-?\d+)u?\b",
-                                             text, re.M)}
-        need = ("MODE_ID", "LANES", "W_SCHEME_ID", "W_BITS", "W_FSR", "W_SIGNED", "A_SCHEME_ID",
-                "A_BITS", "A_FSR", "A_SIGNED", "SQRT2_FRAC", "MAX_BEATS", "FRAC_EXACT", "FRAC",
-                "OUT_BITS", "OUT_LSB_EXP")
-        missing = [k for k in need if k not in h]
-        if missing:
-            raise ValueError(f"logq: {path}: not a MAC header, no {', '.join(missing)}")
+        h = _header(path, ("MODE_ID", "LANES", "W_SCHEME_ID", "W_BITS", "W_FSR", "W_SIGNED",
+                           "A_SCHEME_ID", "A_BITS", "A_FSR", "A_SIGNED", "SQRT2_FRAC",
+                           "MAX_BEATS", "FRAC_EXACT", "FRAC", "OUT_BITS", "OUT_LSB_EXP"))
         schemes = {v: k for k, v in SCHEMES.items()}
         modes = {v: k for k, v in MODES.items()}
         w = fmt(schemes[h["W_SCHEME_ID"]], h["W_BITS"], h["W_FSR"], signed=bool(h["W_SIGNED"]))
@@ -234,3 +240,51 @@ class Mac:
     def values(self, sums):
         """The sums' values as floats: sum * 2^out_lsb_exp."""
         return np.array([math.ldexp(float(s), self.out_lsb_exp) for s in sums])
+
+
+class Quantizer:
+    """The hardware log quantizer of `logq gen quant` (docs/quant.md) as its C model:
+    N lanes of A-bit linear fields (value field * 2^in_lsb) to log codes of out.
+
+        q = logq.Quantizer.from_header("out/quant.h")
+        codes = q.run(fields)             # (beats, lanes) -> (beats, lanes) codes
+    """
+
+    def __init__(self, lanes, in_bits, out, in_signed=True, in_lsb=None, relu=False,
+                 fault=False):
+        """in_lsb defaults to gen quant's: 1 - A signed, -A unsigned. fault (test only):
+        the model's deliberate error."""
+        if in_lsb is None:
+            in_lsb = 1 - in_bits if in_signed else -in_bits
+        self.cfg = _lib.QhwConfig(int(lanes), int(in_bits), int(bool(in_signed)), int(in_lsb),
+                                  int(bool(relu)), out, int(bool(fault)))
+        msg = ctypes.create_string_buffer(512)
+        if _lib.lib.lq_qhw_check(ctypes.byref(self.cfg), msg, len(msg)) != 0:
+            raise ValueError("logq: " + msg.value.decode())
+
+    @classmethod
+    def from_header(cls, path, fault=False):
+        """The Quantizer of a generated block's NAME.h (`logq gen quant`)."""
+        h = _header(path, ("LANES", "IN_BITS", "IN_SIGNED", "IN_LSB", "RELU", "SCHEME_HALF",
+                           "OUT_BITS", "OUT_SIGNED", "FSR", "FLOOR"))
+        out = fmt("logsqrt2" if h["SCHEME_HALF"] else "log2", h["OUT_BITS"], h["FSR"],
+                  signed=bool(h["OUT_SIGNED"]), rounding="floor" if h["FLOOR"] else "nearest")
+        return cls(h["LANES"], h["IN_BITS"], out, in_signed=bool(h["IN_SIGNED"]),
+                   in_lsb=h["IN_LSB"], relu=bool(h["RELU"]), fault=fault)
+
+    def run(self, fields):
+        """Codes (uint32) of input fields of shape (beats, lanes): each the A-bit
+        pattern of a lane (two's complement when signed)."""
+        f = np.asarray(fields)
+        n = self.cfg.lanes
+        if f.ndim != 2 or f.shape[1] != n:
+            raise ValueError(f"logq: Quantizer.run: fields {f.shape} must be (beats, {n})")
+        if np.any(f < 0):
+            raise ValueError("logq: Quantizer.run: fields are A-bit patterns, non-negative")
+        fc = np.ascontiguousarray(f, dtype=np.uint32)
+        out = np.empty(fc.shape, dtype=np.uint32)
+        msg = ctypes.create_string_buffer(512)
+        if _lib.lib.lq_qhw_run(ctypes.byref(self.cfg), _ptr(fc), fc.shape[0], _ptr(out), msg,
+                               len(msg)) != 0:
+            raise ValueError("logq: Quantizer.run: " + msg.value.decode())
+        return out

@@ -44,6 +44,18 @@ class MacWidths(ctypes.Structure):
         "out_lsb_exp")] + [("sqrt2_const", ctypes.c_uint32)]
 
 
+class QhwConfig(ctypes.Structure):
+    _fields_ = [
+        ("lanes", ctypes.c_int),
+        ("in_bits", ctypes.c_int),
+        ("in_signed", ctypes.c_int),
+        ("in_lsb", ctypes.c_int),
+        ("relu", ctypes.c_int),
+        ("out", Format),
+        ("fault", ctypes.c_int),
+    ]
+
+
 def _candidates():
     env = os.environ.get("LOGQ_LIB")
     if env:
@@ -87,6 +99,10 @@ _sig = {
     "lq_slq_decode_array": (ctypes.c_int, [P(Format), ctypes.c_void_p, ctypes.c_void_p,
                                            ctypes.c_size_t, ctypes.c_void_p, c_size_p]),
     "lq_slq_word_array": (None, [P(Format), ctypes.c_void_p, ctypes.c_size_t, ctypes.c_void_p]),
+    "lq_sizeof_qhw_cfg": (ctypes.c_size_t, []),
+    "lq_qhw_check": (ctypes.c_int, [P(QhwConfig), ctypes.c_char_p, ctypes.c_size_t]),
+    "lq_qhw_run": (ctypes.c_int, [P(QhwConfig), ctypes.c_void_p, ctypes.c_long,
+                                  ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]),
     "lq_mac_derive": (ctypes.c_int, [P(MacConfig), P(MacWidths), ctypes.c_char_p,
                                      ctypes.c_size_t]),
     "lq_mac_run": (ctypes.c_int, [P(MacConfig), ctypes.c_void_p, ctypes.c_void_p,
@@ -100,7 +116,7 @@ for _name, (_res, _args) in _sig.items():
     _f.argtypes = _args
 
 for _c, _py in (("lq_sizeof_format", Format), ("lq_sizeof_mac_config", MacConfig),
-                ("lq_sizeof_mac_widths", MacWidths)):
+                ("lq_sizeof_mac_widths", MacWidths), ("lq_sizeof_qhw_cfg", QhwConfig)):
     if getattr(lib, _c)() != ctypes.sizeof(_py):
         raise OSError(f"logq: {_c}() is {getattr(lib, _c)()} bytes but the binding's "
                       f"{_py.__name__} is {ctypes.sizeof(_py)}: the binding and liblogq.so "

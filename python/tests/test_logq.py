@@ -143,7 +143,7 @@ def test_from_header_names_the_module(cli, tmp_path):
     m = logq.Mac.from_header(tmp_path / "acc7.h")
     assert m.cfg.lanes == 2 and m.cfg.mode == logq.MODES["loglog"]
     (tmp_path / "x.h").write_text("#define X 1\n")
-    with pytest.raises(ValueError, match="not a MAC header"):
+    with pytest.raises(ValueError, match="not a header of this block"):
         logq.Mac.from_header(tmp_path / "x.h")
 
 
@@ -178,3 +178,34 @@ def test_mac_comparison_can_fail(cli, seed, tmp_path):
     m = logq.Mac.from_header(tmp_path / "rtl" / "logq_mac.h")
     sums, want = run_vectors(m, h, tmp_path / "v")
     assert list(sums) != want
+
+
+QUANT_CONFIGS = [
+    ["--lanes", "3", "--in-bits", "8"],
+    ["--lanes", "4", "--in-bits", "12", "--scheme", "logsqrt2", "--bits", "6", "--fsr", "1"],
+    ["--lanes", "2", "--in-bits", "16", "--in-unsigned", "--rounding", "floor", "--unsigned",
+     "--bits", "4", "--in-lsb", "-3"],
+    ["--lanes", "5", "--in-bits", "10", "--relu", "--scheme", "logsqrt2", "--fsr", "-2"],
+]
+
+
+@pytest.mark.parametrize("opts", QUANT_CONFIGS, ids=lambda o: "_".join(x.lstrip("-") for x in o))
+def test_quantizer_equals_cli(cli, seed, tmp_path, opts):
+    """The hardware quantizer's model through the binding gives `logq vectors quant`'s
+    expected codes (in.hex: {last, field[N-1..0]}; out.hex: {last, code[N-1..0]})."""
+    cli("gen", "quant", *opts, "-o", tmp_path / "rtl")
+    cli("vectors", "quant", *opts, "--count", 300, "--seed", seed, "-o", tmp_path / "v")
+    q = logq.Quantizer.from_header(tmp_path / "rtl" / "quant.h")
+    n, a, b = q.cfg.lanes, q.cfg.in_bits, q.cfg.out.bits
+    ins = read_hex(tmp_path / "v" / "in.hex")
+    outs = read_hex(tmp_path / "v" / "out.hex")
+    assert len(ins) == len(outs) > 0
+    fields = np.array([[(v >> (i * a)) & ((1 << a) - 1) for i in range(n)] for v in ins])
+    want = np.array([[(v >> (i * b)) & ((1 << b) - 1) for i in range(n)] for v in outs])
+    assert np.array_equal(q.run(fields), want)
+    # and each code is lq_quantize of the field's exact value (docs/quant.md's spec)
+    sign = (fields >> (a - 1)) & 1 if q.cfg.in_signed else 0
+    vals = (fields - (sign << a)) * 2.0 ** q.cfg.in_lsb
+    if q.cfg.relu:
+        vals = np.maximum(vals, 0)
+    assert np.array_equal(q.run(fields), logq.quantize(vals, q.cfg.out))

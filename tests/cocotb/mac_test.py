@@ -5,19 +5,16 @@ NAME.h). Vectors have random lengths (1 .. MAX_VEC_BEATS beats) and random codes
 biased to the corners (all-zero and all-ones codes, the largest and the zero log codes).
 
 Environment: LOGQ_HEADER (the array's NAME.h), SEED, VECTORS, STALL (percent),
-MAX_VEC_BEATS; MODEL_FAULT=1 (test only) checks against a deliberately wrong model. Signals are driven at the falling edge and sampled in the ReadOnly
-phase after it, so a handshake seen there is the one the rising edge takes."""
+MAX_VEC_BEATS; MODEL_FAULT=1 (test only) checks against a deliberately wrong model."""
 
 import os
 import random
 
 import cocotb
-from cocotb.clock import Clock
-from cocotb.triggers import FallingEdge, ReadOnly, RisingEdge
-
 import numpy as np
 
 import logq
+from streams import reset, stream
 
 
 def codes(rng, n, bits):
@@ -62,34 +59,11 @@ async def mac_sums_equal_the_model(dut):
     beats = [(pack(a[b], ab), pack(w[b], wb), int(b == len(a) - 1)) for a, w in vectors
              for b in range(len(a))]
 
-    cocotb.start_soon(Clock(dut.clk, 10, units="ns").start())
-    dut.rst.value = 1
-    dut.in_valid.value = 0
-    dut.out_ready.value = 0
-    dut.in_a.value = 0
-    dut.in_w.value = 0
-    dut.in_last.value = 0
-    for _ in range(3):
-        await RisingEdge(dut.clk)
-    dut.rst.value = 0
-
-    got, sent, pending, cycles = [], 0, False, 0
-    limit = 40 * len(beats) + 1000
-    while len(got) < nvec and cycles < limit:
-        await FallingEdge(dut.clk)
-        cycles += 1
-        if not pending and sent < len(beats) and rng.randrange(100) >= stall:
-            a, w, last = beats[sent]
-            dut.in_a.value, dut.in_w.value, dut.in_last.value = a, w, last
-            pending = True
-        dut.in_valid.value = int(pending)
-        dut.out_ready.value = int(rng.randrange(100) >= stall)
-        await ReadOnly()
-        if pending and dut.in_ready.value == 1:   # taken at the coming rising edge
-            pending = False
-            sent += 1
-        if dut.out_valid.value == 1 and dut.out_ready.value == 1:
-            got.append(dut.out_sum.value.signed_integer)
+    await reset(dut, ("in_valid", "out_ready", "in_a", "in_w", "in_last"))
+    items, sent, cycles = await stream(
+        dut, [{"in_a": a, "in_w": w, "in_last": last} for a, w, last in beats], nvec, rng,
+        stall, "in_valid", "in_ready", "out_valid", "out_ready", {"out_sum": True})
+    got = [v for (v,) in items]
     bad = [i for i, (g, e) in enumerate(zip(got, want)) if g != e]
     for i in bad[:5]:
         dut._log.error("MISMATCH vector %d: RTL %d, model %d", i, got[i], want[i])
