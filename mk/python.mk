@@ -42,3 +42,16 @@ $(PY_STAMP): $(PY_VENV)/.tools-installed python/pyproject.toml $(wildcard python
 	        --no-build-isolation --force-reinstall $(BUILD)/pysrc >>$(BUILD)/pyvenv-install.log 2>&1 && \
 	    touch $@ || { echo "python: pip install ./python failed (see $(BUILD)/pyvenv-install.log)"; \
 	                  tail -5 $(BUILD)/pyvenv-install.log; }
+
+# The example of docs/python.md: scikit-learn (Debian's python3-sklearn) trains an
+# MLPClassifier on its wine data; NumPy exports it; logq imports and evaluates it.
+DEPS_EXAMPLE := python3-sklearn python3-numpy
+DEPS_ALL += $(DEPS_EXAMPLE)
+.PHONY: sklearn-example
+sklearn-example: $(LOGQ) | $(BUILD)/.deps-EXAMPLE
+	@mkdir -p $(BUILD)/wine
+	$(PYTHON_SYS) python/examples/sklearn_wine.py $(BUILD)/wine
+	$(LOGQ) import --npz $(BUILD)/wine/wine.npz --layout in-out -o $(BUILD)/wine/wine.txt
+	$(LOGQ) eval --weights $(BUILD)/wine/wine.txt --inputs $(BUILD)/wine/Xtr.npy \
+	    --labels $(BUILD)/wine/ytr.npy --test-inputs $(BUILD)/wine/Xte.npy \
+	    --test-labels $(BUILD)/wine/yte.npy --check 54
