@@ -58,6 +58,8 @@ help:
 	@echo "make compare    shift vs loglog vs mult on FPGA (docs/fpga.md)"
 	@echo "make bench      speed ratios against baselines (docs/bench.md)"
 	@echo "make data       fetch the digits data set (docs/eval.md)"
+	@echo "make python-venv  build/pyvenv: numpy, pytest, cocotb and the logq package (docs/python.md)"
+	@echo "make sklearn-example  a scikit-learn model through logq import and eval (docs/python.md)"
 
 deps:
 	@scripts/deps.sh $(DEPS_ALL)
