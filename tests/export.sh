@@ -4,8 +4,9 @@
 # them alone (tests/export/export_tb.v), reproduce the sums of the model that
 # `logq eval --export-layer` recorded for the same layer, under Icarus with random
 # stalls; the files are the weight lanes eval fed the model beat by beat; the summary's
-# gen mac options are eval's mac.args; a corrupted file fails the bench; bad options
-# exit 2 and write nothing.
+# gen mac options are eval's mac.args; a corrupted file fails the bench; the same on a
+# network trained on your own signed data (signed activation codes); bad options exit
+# 2 and write nothing.
 set -u
 BUILD=${BUILD:-build}
 LOGQ=${LOGQ:-$BUILD/logq}
@@ -25,6 +26,7 @@ if [ ! -f "$DATA" ]; then bad "data: $DATA missing (make data)"; exit 1; fi
 command -v iverilog >/dev/null || { bad "iverilog not installed (make deps)"; exit 1; }
 "$LOGQ" train --data "$DATA" --epochs 10 -o w.txt >train.out 2>&1 || { bad "train"; cat train.out; exit 1; }
 E=(--data "$DATA" --weights w.txt --quick --bits 5)
+WF=w.txt ASIGNED=
 
 # run_layer NAME LAYER SCHEME ACT(log|linear) [CORRUPT]: eval's export of LAYER, logq
 # export with the FSRs eval chose, the bench on the exported files.
@@ -40,8 +42,8 @@ run_layer() {
     line=$(sed -n 's/^FSRs, weights \/ input activations: //p' "$ex.out")
     wf=$(sed 's/layer [0-9]* \(-*[0-9]*\) \/ -*[0-9]*/\1/g; s/ //g' <<<"$line")
     af=$(sed 's/layer [0-9]* -*[0-9]* \/ \(-*[0-9]*\)/\1/g; s/ //g' <<<"$line")
-    if ! "$LOGQ" export --weights w.txt --scheme "$scheme" --bits 5 --act "$act" --fsr "$wf" \
-        --act-fsr "$af" -o "$wx" >"$wx.out" 2>&1; then
+    if ! "$LOGQ" export --weights "$WF" --scheme "$scheme" --bits 5 --act "$act" --fsr "$wf" \
+        --act-fsr "$af" ${ASIGNED:+--act-signed "$ASIGNED"} -o "$wx" >"$wx.out" 2>&1; then
         bad "$name: export --fsr $wf --act-fsr $af"; cat "$wx.out"; return
     fi
     local args want
@@ -88,6 +90,31 @@ run_layer log2-l1 1 log2 log
 run_layer slq2-lin-l2 2 slq-L2 linear
 run_layer logsqrt2-l2 2 logsqrt2 log
 run_layer corrupt 1 log2 log corrupt
+
+# Your own data: 20 standardized (signed) features, 4 classes, from numpy; the first
+# layer's activations are signed codes (docs/import.md, "Input scaling").
+PY=${PYTHON:-/usr/bin/python3}
+if "$PY" - "$SEED" <<'EOF2'
+import sys
+import numpy as np
+rng = np.random.default_rng(int(sys.argv[1]))
+c = rng.normal(0, 1, (4, 20)); y = rng.integers(0, 4, 400)
+X = c[y] + rng.normal(0, 1.5, (400, 20)); X = (X - X.mean(0)) / X.std(0)
+np.save('X.npy', X); np.save('y.npy', y)
+EOF2
+then
+    "$LOGQ" train --inputs X.npy --labels y.npy --test 100 --hidden 12 --epochs 20 -o u.txt >u.out 2>&1 ||
+        { bad "train on numpy data"; cat u.out; }
+    E=(--inputs X.npy --labels y.npy --test 100 --weights u.txt --quick --bits 5)
+    WF=u.txt ASIGNED=1,0
+    run_layer own-data-logsqrt2-l1 1 logsqrt2 log
+    run_layer own-data-log2-linear-l1 1 log2 linear
+    if grep -q -- '--act-signed' "ex-own-data-logsqrt2-l1/mac.args"; then
+        ok "own data: the first layer's activations are signed (eval's mac.args: $(grep -o -- '--act-fsr [-0-9]* --act-signed' ex-own-data-logsqrt2-l1/mac.args))"
+    else bad "own data: signed inputs did not give signed activation codes"; fi
+else
+    bad "python3 + numpy: writing the data ($PY)"
+fi
 
 # Determinism: the same options write byte-identical files.
 "$LOGQ" export --weights w.txt --scheme slq-L3 --bits 4 --lanes 8 -o d1 >/dev/null 2>&1
