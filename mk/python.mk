@@ -11,6 +11,8 @@ PY_STAMP := $(PY_VENV)/.logq-installed
 # Debian's interpreter (python3-venv), not whatever python3 comes first on PATH.
 PYTHON_SYS ?= /usr/bin/python3
 PY_PINS := numpy==1.26.4 pytest==8.3.4 cocotb==1.9.2 wheel==0.45.1
+# The tools' stamp names the pins: changing them reinstalls, editing this file does not.
+PY_TOOLS := $(PY_VENV)/.tools-$(shell echo '$(PY_PINS)' | md5sum | cut -c1-12)
 DEPS_PYTHON := python3 python3-venv
 DEPS_TEST += $(DEPS_PYTHON)
 TEST_PREREQS += $(PY_LIB) python-venv
@@ -27,7 +29,7 @@ python-venv: $(PY_STAMP)
 deps: python-venv
 # The tools first (one download, kept while the pins hold), then the package itself
 # whenever its sources change (from a copy: setuptools writes build files beside them).
-$(PY_VENV)/.tools-installed: mk/python.mk | $(BUILD)/.deps-PYTHON
+$(PY_TOOLS): | $(BUILD)/.deps-PYTHON
 	@rm -rf $(PY_VENV)
 	@echo "python: installing $(PY_PINS) into $(PY_VENV)"
 	@$(PYTHON_SYS) -m venv $(PY_VENV) && \
@@ -35,8 +37,8 @@ $(PY_VENV)/.tools-installed: mk/python.mk | $(BUILD)/.deps-PYTHON
 	        >$(BUILD)/pyvenv-install.log 2>&1 && touch $@ || \
 	    { echo "python: install failed (see $(BUILD)/pyvenv-install.log)"; \
 	      tail -5 $(BUILD)/pyvenv-install.log; rm -rf $(PY_VENV); }
-$(PY_STAMP): $(PY_VENV)/.tools-installed python/pyproject.toml $(wildcard python/logq/*.py)
-	@test -f $(PY_VENV)/.tools-installed || exit 0; \
+$(PY_STAMP): $(PY_TOOLS) python/pyproject.toml $(wildcard python/logq/*.py)
+	@test -f $(PY_TOOLS) || exit 0; \
 	    rm -rf $(BUILD)/pysrc && cp -r python $(BUILD)/pysrc && \
 	    $(PY_VENV)/bin/pip install -q --disable-pip-version-check --no-deps \
 	        --no-build-isolation --force-reinstall $(BUILD)/pysrc >>$(BUILD)/pyvenv-install.log 2>&1 && \
