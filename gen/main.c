@@ -12,8 +12,10 @@ static const struct {
 } commands[] = {
     {"quant", cmd_quant, "quantize numbers and print codes, values and errors"},
     {"study", cmd_study, "error study of every scheme on Gaussian and Laplacian data"},
-    {"train", cmd_train, "train the digits network in float and write its weights"},
-    {"eval", cmd_eval, "accuracy of the digits network, quantized, through the MAC model"},
+    {"train", cmd_train, "train a network (digits or your own data) in float, write its weights"},
+    {"eval", cmd_eval, "its accuracy, quantized, through the MAC model"},
+    {"import", cmd_import, "a network from NumPy files (.npy and a manifest, or .npz)"},
+    {"export", cmd_export, "a network's quantized weights as $readmemh files per MAC lane"},
     {"gen", cmd_gen, "generate Verilog and companion files for a block"},
     {"wavediff", cmd_wavediff, "compare two waveform dumps (VCD or FST) signal by signal"},
     {"logacc-study", cmd_logacc_study, "error of the log-domain accumulator variants"},

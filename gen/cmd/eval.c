@@ -16,23 +16,23 @@
 
 #include "cmodel/mac.h"
 #include "commands.h"
-#include "nn/digits.h"
+#include "nn/netopts.h"
 #include "nn/nn.h"
 #include "emit/tb_icarus.h"
+#include "emit/vectors.h"
 
 static const char eval_help[] =
     "usage: logq eval [options]\n"
     "\n"
-    "Test accuracy of the digits network (logq train) with float, linear, log2,\n"
-    "logsqrt2 and SLQ (L = 2, 3) quantization of the weights, the activations or both,\n"
-    "at each width, every layer's FSRs chosen on the training set; then log weights\n"
-    "with linear activations (the MAC's shift mode), the chosen FSRs and SLQ's mean\n"
-    "bits per weight under both framings. Tables are Markdown (docs/eval.md).\n"
+    "Test accuracy of a network (logq train, logq import) on the digits or your own\n"
+    "data (--inputs, --labels; docs/import.md) with float, linear, log2, logsqrt2 and\n"
+    "SLQ (L = 2, 3) quantization of the weights, the activations or both, at each width,\n"
+    "every layer's FSRs chosen on the training set; then log weights with linear\n"
+    "activations (the MAC's shift mode), the chosen FSRs and SLQ's mean bits per weight\n"
+    "under both framings. Tables are Markdown (docs/eval.md).\n"
     "\n"
     "  --weights FILE     weight file (default build/data/digits-mlp.txt)\n"
-    "  --data FILE        digits CSV (default " DIGITS_DEFAULT_PATH ")\n"
-    "  --split-seed S     train/test split seed (default 1, as logq train)\n"
-    "  --test N           images in the test set (default 450, as logq train)\n"
+    NN_DATA_HELP
     "  --bits LIST        widths, comma separated, 2..8 (default 3,4,5)\n"
     "  --calib N          training images the FSR sweep scores (default: all)\n"
     "  --window R         FSRs swept: start-R .. start+1 around floor(log2 max)+1\n"
@@ -58,7 +58,7 @@ static const char eval_help[] =
     "                     logq gen mac), mac.cfg (its NAME.h constants), values.txt\n";
 
 enum {
-    OPT_WEIGHTS = 1, OPT_DATA, OPT_SPLIT_SEED, OPT_TEST, OPT_BITS, OPT_CALIB, OPT_WINDOW,
+    OPT_WEIGHTS = 1, OPT_BITS, OPT_CALIB, OPT_WINDOW,
     OPT_PASSES, OPT_LANES, OPT_SQRT2, OPT_QUICK, OPT_CHECK, OPT_FAULT, OPT_EX_LAYER,
     OPT_EX_SCHEME, OPT_EX_ACT, OPT_EX_IMAGES, OPT_EX_STALL
 };
@@ -83,6 +83,7 @@ typedef struct {
     scheme_def ws, as;          /* their schemes */
     int bits;
     int wfsr[NN_LAYERS_MAX], afsr[NN_LAYERS_MAX];
+    int asig[NN_LAYERS_MAX];    /* 1: layer k's input activations are signed */
 } cell;
 
 /* A quantized number: its exact value as a double, its code (linear and log) or its
@@ -108,9 +109,10 @@ typedef struct {
 
 typedef struct {
     const nn_net *net;
-    const digits_set *train, *test;
+    const nn_data *train, *test;
     int calib, window, passes, lanes, sqrt2_frac, check, fault;
-    double wmax[NN_LAYERS_MAX], amax[NN_LAYERS_MAX]; /* float network, on the train set */
+    double wmax[NN_LAYERS_MAX], amax[NN_LAYERS_MAX]; /* max |x|, float network, train set */
+    int asig[NN_LAYERS_MAX];  /* layer k sees a negative input on the calibration set */
     qv *wq[NN_LAYERS_MAX];                            /* quantized weights */
     long checked, mismatches;
     int mac_fail;
@@ -132,7 +134,8 @@ static lq_format fmt_of(const scheme_def *d, int bits, int fsr, int is_signed)
     return f;
 }
 
-/* Weights are signed; activations (pixels, ReLU outputs) unsigned but for SLQ. */
+/* Weights are signed; activations (pixels, ReLU outputs) unsigned but for SLQ, unless
+ * a layer's inputs take negative values (your own data, a layer without ReLU below). */
 static lq_format fmt_w(const cell *c, int k)
 {
     return fmt_of(&c->ws, c->bits, c->wfsr[k], 1);
@@ -140,7 +143,7 @@ static lq_format fmt_w(const cell *c, int k)
 
 static lq_format fmt_a(const cell *c, int k)
 {
-    return fmt_of(&c->as, c->bits, c->afsr[k], 0);
+    return fmt_of(&c->as, c->bits, c->afsr[k], c->asig[k]);
 }
 
 static qv quant(const lq_format *f, double x)
@@ -210,7 +213,7 @@ static int infer_double(const ctx *x, const cell *c, const double *img, double *
 }
 
 /* Errors and mean cross-entropy of the first n images of s. */
-static void score(const ctx *x, const cell *c, const digits_set *s, int n, int *errors,
+static void score(const ctx *x, const cell *c, const nn_data *s, int n, int *errors,
                   double *loss)
 {
     double logits[NN_WIDTH_MAX];
@@ -241,6 +244,7 @@ static void choose_fsr(ctx *x, cell *c)
     for (int k = 0; k < nl; k++) {
         start_w[k] = c->wfsr[k] = floor_log2(x->wmax[k]) + 1;
         start_a[k] = c->afsr[k] = floor_log2(x->amax[k]) + 1;
+        c->asig[k] = x->asig[k];
     }
     if (!c->qw && !c->qa) {
         prep_weights(x, c);
@@ -278,22 +282,11 @@ static void choose_fsr(ctx *x, cell *c)
 
 /* ---- the MAC array model ---- */
 
-/* An SLQ word as the signed log2 code of the same width and FSR: index k is
- * +-2^(fsr - k); the log2 code with b = W - 1 magnitude bits has e = fsr - 2^b + m,
- * so m = 2^b - |k| (docs/eval.md). */
-static uint32_t slq_word_code(int bits, int k)
-{
-    int b = bits - 1;
-    if (k == 0)
-        return 0;
-    return (k < 0 ? 1u << b : 0u) | (uint32_t)((1 << b) - abs(k));
-}
-
 /* The MAC's code of operand q in word slot `slot`. */
 static uint32_t slot_code(const lq_format *f, const qv *q, int slot)
 {
     if (f->scheme == LQ_SLQ)
-        return slot < q->s.n ? slq_word_code(f->bits, q->s.k[slot]) : 0;
+        return slot < q->s.n ? nn_slq_mac_code(f->bits, q->s.k[slot]) : 0;
     return slot == 0 ? q->code : 0;
 }
 
@@ -448,30 +441,18 @@ static void print_i128(__int128 v)
 /* ---- export of one layer's beats (the files of gen/cmd/vectors.c) ---- */
 
 /* One input beat {last, w[N-1..0], a[N-1..0]} (lane 0 in the LSBs) as one hex line,
- * the layout of in.hex; then its idle cycles in gap.hex. */
+ * the layout of in.hex (the vectors writer's packer); then its idle cycles in gap.hex. */
 static void export_beat(export_rec *e, const uint32_t *a, const uint32_t *w, int last)
 {
-    unsigned char bit[2 * LQ_MAC_LANES_MAX * LQ_MAC_ACT_BITS_MAX + 8];
-    char line[sizeof bit / 4 + 4];
-    int n = 0, nd, k = 0, N = e->cfg.lanes;
+    bitword b;
     unsigned g = 0;
-    for (int i = 0; i < N; i++)
-        for (int b = 0; b < e->cfg.a.bits; b++)
-            bit[n++] = (unsigned char)((a[i] >> b) & 1u);
-    for (int i = 0; i < N; i++)
-        for (int b = 0; b < e->cfg.w.bits; b++)
-            bit[n++] = (unsigned char)((w[i] >> b) & 1u);
-    bit[n++] = (unsigned char)(last != 0);
-    nd = (n + 3) / 4;
-    for (int d = nd - 1; d >= 0; d--) {
-        int v = 0;
-        for (int j = 3; j >= 0; j--)
-            v = 2 * v + (4 * d + j < n ? bit[4 * d + j] : 0);
-        line[k++] = "0123456789abcdef"[v];
-    }
-    line[k++] = '\n';
-    line[k] = '\0';
-    file_puts(e->in, line);
+    b.n = 0;
+    for (int i = 0; i < e->cfg.lanes; i++)
+        bw_put(&b, a[i], e->cfg.a.bits);
+    for (int i = 0; i < e->cfg.lanes; i++)
+        bw_put(&b, w[i], e->cfg.w.bits);
+    bw_put(&b, (uint64_t)(last != 0), 1);
+    bw_hex(e->in, &b);
     if (e->stall > 0 && lq_rng_below(&e->rng, 100) < (uint64_t)e->stall)
         g = 1 + (unsigned)lq_rng_below(&e->rng, 4);
     file_printf(e->gap, "%02x\n", g);
@@ -762,13 +743,28 @@ done:
     return rc;
 }
 
+/* Every dot product must fit the MAC's K beats per vector: ceil(IN / lanes) beats per
+ * pair of word slots, up to 3 x 3 for SLQ-L3 on both operands. */
+static int check_beats(const nn_net *net, int lanes, const char *wpath)
+{
+    for (int k = 0; k < net->nlayers; k++) {
+        long need = (long)((net->l[k].in + lanes - 1) / lanes) * 3 * 3;
+        if (need > MAC_MAX_BEATS) {
+            cli_error("%s: layer %d has %d inputs: %ld beats per dot product on %d lanes "
+                      "(SLQ-L3 x SLQ-L3) exceed the MAC's %d; use more --lanes (at least %d)",
+                      wpath, k + 1, net->l[k].in, need, lanes, MAC_MAX_BEATS,
+                      (net->l[k].in * 9 + MAC_MAX_BEATS - 1) / MAC_MAX_BEATS);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cmd_eval(const lq_cmd *c)
 {
     static const struct option opts[] = {
         {"weights", required_argument, 0, OPT_WEIGHTS},
-        {"data", required_argument, 0, OPT_DATA},
-        {"split-seed", required_argument, 0, OPT_SPLIT_SEED},
-        {"test", required_argument, 0, OPT_TEST},
+        NN_DATA_OPTIONS,
         {"bits", required_argument, 0, OPT_BITS},
         {"calib", required_argument, 0, OPT_CALIB},
         {"window", required_argument, 0, OPT_WINDOW},
@@ -786,14 +782,15 @@ int cmd_eval(const lq_cmd *c)
         {"out", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *wpath = "build/data/digits-mlp.txt", *data = DIGITS_DEFAULT_PATH;
+    const char *wpath = "build/data/digits-mlp.txt";
     const char *bits_arg = "3,4,5", *out_dir = NULL;
     int ex_layer = 0, ex_scheme = -1, ex_linear = 0, ex_images = 20, ex_stall = 30;
-    int split_seed = 1, ntest = 450, calib = -1, window = 4, passes = 2, quick = 0, ch;
+    int calib = -1, window = 4, passes = 2, quick = 0, ch, r;
     int bits[MAX_BITS_LIST], nbits, rc = LQ_EXIT_FAIL, bits_set = 0, passes_set = 0;
     ctx x;
     nn_net net;
-    digits_set all, train, test;
+    nn_data_opts dopt;
+    nn_data train, test;
     char msg[512];
     /* results[mode][scheme][bits]: mode 0 weights, 1 activations, 2 both, 3 mixed */
     double res[4][NSCHEMES][MAX_BITS_LIST];
@@ -803,8 +800,14 @@ int cmd_eval(const lq_cmd *c)
     memset(&x, 0, sizeof x);
     x.lanes = 16;
     x.sqrt2_frac = 16;
+    nn_data_opts_init(&dopt);
     optind = 1;
     while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
+        if ((r = nn_data_option(ch, optarg, &dopt)) != 0) {
+            if (r < 0)
+                return LQ_EXIT_USAGE;
+            continue;
+        }
         switch (ch) {
         case 'h': fputs(eval_help, stdout); return LQ_EXIT_OK;
         case 'o': out_dir = optarg; break;
@@ -839,15 +842,6 @@ int cmd_eval(const lq_cmd *c)
                 return LQ_EXIT_USAGE;
             break;
         case OPT_WEIGHTS: wpath = optarg; break;
-        case OPT_DATA: data = optarg; break;
-        case OPT_SPLIT_SEED:
-            if (cli_int("--split-seed", optarg, 0, 2147483647, &split_seed) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_TEST:
-            if (cli_int("--test", optarg, 1, 1000000, &ntest) != 0)
-                return LQ_EXIT_USAGE;
-            break;
         case OPT_BITS: bits_arg = optarg; bits_set = 1; break;
         case OPT_CALIB:
             if (cli_int("--calib", optarg, 1, 1000000, &calib) != 0)
@@ -907,42 +901,31 @@ int cmd_eval(const lq_cmd *c)
         cli_error("%s", msg);
         return LQ_EXIT_USAGE;
     }
-    if (net.l[0].in != DIGITS_PIXELS || net.l[net.nlayers - 1].out != DIGITS_CLASSES) {
-        cli_error("%s: the network has %d inputs and %d outputs; the digits need %d and %d",
-                  wpath, net.l[0].in, net.l[net.nlayers - 1].out, DIGITS_PIXELS,
-                  DIGITS_CLASSES);
-        nn_free(&net);
-        return LQ_EXIT_USAGE;
-    }
     if (ex_layer > net.nlayers) {
         cli_error("--export-layer %d: %s has %d layers", ex_layer, wpath, net.nlayers);
         nn_free(&net);
         return LQ_EXIT_USAGE;
     }
-    if (digits_load(data, &all, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
+    if (check_beats(&net, x.lanes, wpath) != 0) {
         nn_free(&net);
         return LQ_EXIT_USAGE;
     }
-    if (ntest >= all.n) {
-        cli_error("--test %d leaves no training images (%s has %d)", ntest, data, all.n);
-        digits_free(&all);
+    if ((rc = nn_data_open(&dopt, &train, &test)) != LQ_EXIT_OK) {
         nn_free(&net);
-        return LQ_EXIT_USAGE;
+        return rc;
     }
-    if (digits_split(&all, (uint64_t)split_seed, ntest, &train, &test) != 0) {
-        cli_error("out of memory");
-        digits_free(&all);
-        nn_free(&net);
-        return LQ_EXIT_FAIL;
+    rc = LQ_EXIT_FAIL;
+    if (net.l[0].in != train.nfeat || net.l[net.nlayers - 1].out < train.nclass) {
+        cli_error("%s: the network has %d inputs and %d outputs; the data (%s) has %d "
+                  "features and labels 0..%d", wpath, net.l[0].in, net.l[net.nlayers - 1].out,
+                  nn_data_describe(&dopt, msg, sizeof msg), train.nfeat, train.nclass - 1);
+        rc = LQ_EXIT_USAGE;
+        goto done;
     }
     if (ex_layer && ex_images > test.n) {
         cli_error("--export-images %d: the test set has %d images", ex_images, test.n);
-        digits_free(&all);
-        digits_free(&train);
-        digits_free(&test);
-        nn_free(&net);
-        return LQ_EXIT_USAGE;
+        rc = LQ_EXIT_USAGE;
+        goto done;
     }
     x.ex.layer = ex_layer - 1;
     x.ex.images = ex_images;
@@ -972,9 +955,12 @@ int cmd_eval(const lq_cmd *c)
             const double *in = train.x[i];
             for (int k = 0; k < net.nlayers; k++) {
                 const nn_layer *L = &net.l[k];
-                for (int q = 0; q < L->in; q++)
-                    if (in[q] > x.amax[k])
-                        x.amax[k] = in[q];
+                for (int q = 0; q < L->in; q++) {
+                    if (fabs(in[q]) > x.amax[k])
+                        x.amax[k] = fabs(in[q]);
+                    if (in[q] < 0)
+                        x.asig[k] = 1;
+                }
                 for (int j = 0; j < L->out; j++) {
                     double s = L->b[j];
                     for (int q = 0; q < L->in; q++)
@@ -997,8 +983,9 @@ int cmd_eval(const lq_cmd *c)
         choose_fsr(&x, &fc);
         facc = test_accuracy(&x, &fc);
     }
-    printf("logq eval: %s, %d test images (split seed %d), FSRs chosen on %d training "
-           "images (window %d, %d pass%s)\n", wpath, test.n, split_seed, x.calib, x.window,
+    printf("logq eval: %s, %d test images (%s), FSRs chosen on %d training "
+           "images (window %d, %d pass%s)\n", wpath, test.n,
+           nn_data_describe(&dopt, msg, sizeof msg), x.calib, x.window,
            x.passes, x.passes == 1 ? "" : "es");
     printf("MAC model: %d lanes, exact fraction bits, sqrt(2) constant with %d fraction "
            "bits\n", x.lanes, x.sqrt2_frac);
@@ -1122,8 +1109,7 @@ done:
     for (int k = 0; k < NN_LAYERS_MAX; k++)
         free(x.wq[k]);
     nn_free(&net);
-    digits_free(&all);
-    digits_free(&train);
-    digits_free(&test);
+    nn_data_free(&train);
+    nn_data_free(&test);
     return rc;
 }

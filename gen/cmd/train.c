@@ -1,27 +1,25 @@
 /* `logq train`: train the digits network in float (double) and write its weight file.
  * Optionally quantize the backward pass's gradients (log2 or linear), the paper's
  * third result. docs/eval.md documents the network, the split and the defaults. */
-#include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
-#include "nn/digits.h"
+#include "nn/netopts.h"
 #include "nn/nn.h"
 
 static const char train_help[] =
     "usage: logq train [options]\n"
     "\n"
-    "Trains a 64-H-10 perceptron (dense layers, ReLU) on the UCI digits in double\n"
-    "precision by minibatch SGD with momentum, softmax cross-entropy, and writes its\n"
-    "weight file (format: docs/eval.md). Deterministic: the same seeds give the same\n"
-    "weights. Prints the train and test accuracy.\n"
+    "Trains an F-H-C perceptron (dense layers, ReLU) in double precision by minibatch\n"
+    "SGD with momentum, softmax cross-entropy, and writes its weight file (format:\n"
+    "docs/eval.md): on the UCI digits (F = 64 inputs, C = 10 classes) or on your own\n"
+    "data (F features, C = 1 + the largest label). Deterministic: the same seeds give\n"
+    "the same weights. Prints the train and test accuracy.\n"
     "\n"
-    "  --data FILE        digits CSV (default " DIGITS_DEFAULT_PATH ", 'make data')\n"
+    NN_DATA_HELP
     "  -o, --out FILE     weight file to write (default build/data/digits-mlp.txt)\n"
     "  --seed S           weight init and shuffling seed (default 1)\n"
-    "  --split-seed S     train/test split seed (default 1)\n"
-    "  --test N           images in the test set (default 450)\n"
     "  --hidden H         hidden units (default 32)\n"
     "  --epochs N         (default 30)   --batch N (default 32)\n"
     "  --lr X             learning rate (default 0.05)   --momentum X (default 0.9)\n"
@@ -32,18 +30,16 @@ static const char train_help[] =
     "  -v, --verbose      one line per epoch\n";
 
 enum {
-    OPT_DATA = 1, OPT_SEED, OPT_SPLIT_SEED, OPT_TEST, OPT_HIDDEN, OPT_EPOCHS, OPT_BATCH,
+    OPT_SEED = 1, OPT_HIDDEN, OPT_EPOCHS, OPT_BATCH,
     OPT_LR, OPT_MOMENTUM, OPT_GRAD_QUANT, OPT_GRAD_BITS
 };
 
 int cmd_train(const lq_cmd *c)
 {
     static const struct option opts[] = {
-        {"data", required_argument, 0, OPT_DATA},
+        NN_DATA_OPTIONS,
         {"out", required_argument, 0, 'o'},
         {"seed", required_argument, 0, OPT_SEED},
-        {"split-seed", required_argument, 0, OPT_SPLIT_SEED},
-        {"test", required_argument, 0, OPT_TEST},
         {"hidden", required_argument, 0, OPT_HIDDEN},
         {"epochs", required_argument, 0, OPT_EPOCHS},
         {"batch", required_argument, 0, OPT_BATCH},
@@ -54,32 +50,30 @@ int cmd_train(const lq_cmd *c)
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *data = DIGITS_DEFAULT_PATH, *out = "build/data/digits-mlp.txt";
-    int seed = 1, split_seed = 1, ntest = 450, hidden = 32, verbose = 0, ch, gq = 0;
+    const char *out = "build/data/digits-mlp.txt";
+    int seed = 1, hidden = 32, verbose = 0, ch, gq = 0, r;
     nn_train_opts o = {30, 32, 0.05, 0.9, LQ_LOG2, 5};
-    digits_set all, train, test;
+    nn_data_opts dopt;
+    nn_data train, test;
     nn_net net;
     lq_rng rng;
-    char msg[512];
+    char dbuf[512];
     int rc = LQ_EXIT_FAIL;
 
+    nn_data_opts_init(&dopt);
     optind = 1;
     while ((ch = getopt_long(c->argc, c->argv, "ho:v", opts, NULL)) != -1) {
+        if ((r = nn_data_option(ch, optarg, &dopt)) != 0) {
+            if (r < 0)
+                return LQ_EXIT_USAGE;
+            continue;
+        }
         switch (ch) {
         case 'h': fputs(train_help, stdout); return LQ_EXIT_OK;
         case 'o': out = optarg; break;
         case 'v': verbose = 1; break;
-        case OPT_DATA: data = optarg; break;
         case OPT_SEED:
             if (cli_int("--seed", optarg, 0, 2147483647, &seed) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_SPLIT_SEED:
-            if (cli_int("--split-seed", optarg, 0, 2147483647, &split_seed) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_TEST:
-            if (cli_int("--test", optarg, 1, 1000000, &ntest) != 0)
                 return LQ_EXIT_USAGE;
             break;
         case OPT_HIDDEN:
@@ -135,30 +129,26 @@ int cmd_train(const lq_cmd *c)
     }
     if (!gq)
         o.grad_bits = 0;
-    if (digits_load(data, &all, msg, sizeof msg) != 0) {
-        cli_error("%s", msg);
-        return LQ_EXIT_USAGE;
-    }
-    if (ntest >= all.n) {
-        cli_error("--test %d leaves no training images (%s has %d)", ntest, data, all.n);
-        digits_free(&all);
-        return LQ_EXIT_USAGE;
-    }
-    if (digits_split(&all, (uint64_t)split_seed, ntest, &train, &test) != 0) {
-        cli_error("out of memory");
-        digits_free(&all);
-        return LQ_EXIT_FAIL;
+    if ((rc = nn_data_open(&dopt, &train, &test)) != LQ_EXIT_OK)
+        return rc;
+    rc = LQ_EXIT_FAIL;
+    if (train.nfeat > NN_WIDTH_MAX || train.nclass > NN_WIDTH_MAX) {
+        cli_error("the data has %d features and %d classes; a layer has at most %d inputs "
+                  "and outputs", train.nfeat, train.nclass, NN_WIDTH_MAX);
+        rc = LQ_EXIT_USAGE;
+        goto done_data;
     }
     lq_rng_seed(&rng, (uint64_t)seed);
     {
-        int sizes[3] = {DIGITS_PIXELS, hidden, DIGITS_CLASSES};
+        int sizes[3] = {train.nfeat, hidden, train.nclass};
         if (nn_init(&net, sizes, 3, &rng) != 0) {
             cli_error("out of memory");
             goto done_data;
         }
     }
-    printf("logq train: 64-%d-10 ReLU MLP, %d training and %d test images (split seed %d), "
-           "seed %d\n", hidden, train.n, test.n, split_seed, seed);
+    printf("logq train: %d-%d-%d ReLU MLP, %d training and %d test examples, %s, seed %d\n",
+           train.nfeat, hidden, train.nclass, train.n, test.n,
+           nn_data_describe(&dopt, dbuf, sizeof dbuf), seed);
     printf("sgd: %d epochs, batch %d, lr %g, momentum %g, gradients %s", o.epochs, o.batch,
            o.lr, o.momentum, !gq ? "float" : lq_scheme_name(o.grad_quant));
     if (gq)
@@ -171,30 +161,12 @@ int cmd_train(const lq_cmd *c)
     }
     printf("train accuracy: %.2f %%\n", 100 * nn_accuracy(&net, &train));
     printf("test accuracy: %.2f %%\n", 100 * nn_accuracy(&net, &test));
-    {
-        lq_fileset fs;
-        lq_file *f;
-        char *d1 = strdup(out), *d2 = strdup(out);
-        fileset_init(&fs);
-        if (!d1 || !d2 || !(f = fileset_add(&fs, basename(d2)))) {
-            cli_error("out of memory");
-        } else {
-            file_header(f, "#", c);
-            nn_save(&net, f);
-            if (fileset_commit(&fs, dirname(d1)) == 0) {
-                printf("weights: %s\n", out);
-                rc = LQ_EXIT_OK;
-            }
-        }
-        fileset_free(&fs);
-        free(d1);
-        free(d2);
-    }
+    if ((rc = nn_write_file(&net, out, c)) == LQ_EXIT_OK)
+        printf("weights: %s\n", out);
 done:
     nn_free(&net);
 done_data:
-    digits_free(&all);
-    digits_free(&train);
-    digits_free(&test);
+    nn_data_free(&train);
+    nn_data_free(&test);
     return rc;
 }

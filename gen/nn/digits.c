@@ -1,4 +1,4 @@
-/* Loading and splitting the digits data set. */
+/* Loading the digits data set. */
 #include "nn/digits.h"
 
 #include <errno.h>
@@ -6,34 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmodel/rng.h"
-
-static int set_alloc(digits_set *s, int n)
-{
-    s->n = n;
-    s->x = malloc((size_t)(n ? n : 1) * sizeof *s->x);
-    s->y = malloc((size_t)(n ? n : 1) * sizeof *s->y);
-    if (!s->x || !s->y) {
-        digits_free(s);
-        return -1;
-    }
-    return 0;
-}
-
-void digits_free(digits_set *s)
-{
-    free(s->x);
-    free(s->y);
-    s->x = NULL;
-    s->y = NULL;
-    s->n = 0;
-}
-
-int digits_load(const char *path, digits_set *s, char *msg, size_t len)
+int digits_load(const char *path, nn_data *s, char *msg, size_t len)
 {
     FILE *fp = fopen(path, "r");
     char line[1024];
-    int cap = 0, lineno = 0;
+    int cap = 0, lineno = 0, n = 0;
+    unsigned char (*rows)[DIGITS_PIXELS + 1] = NULL; /* pixels and label, as read */
 
     memset(s, 0, sizeof *s);
     if (!fp) {
@@ -75,72 +53,42 @@ int digits_load(const char *path, digits_set *s, char *msg, size_t len)
             snprintf(msg, len, "%s:%d: %d fields, expected 65", path, lineno, k);
             goto fail;
         }
-        if (s->n == cap) {
+        if (n == cap) {
             int nc = cap ? 2 * cap : 2048;
-            void *nx = realloc(s->x, (size_t)nc * sizeof *s->x);
-            void *ny;
-            if (!nx)
+            void *nr = realloc(rows, (size_t)nc * sizeof *rows);
+            if (!nr)
                 goto oom;
-            s->x = nx;
-            ny = realloc(s->y, (size_t)nc * sizeof *s->y);
-            if (!ny)
-                goto oom;
-            s->y = ny;
+            rows = nr;
             cap = nc;
         }
-        for (int i = 0; i < DIGITS_PIXELS; i++)
-            s->x[s->n][i] = v[i] / (double)DIGITS_PIXEL_MAX;
-        s->y[s->n] = v[DIGITS_PIXELS];
-        s->n++;
+        for (int i = 0; i <= DIGITS_PIXELS; i++)
+            rows[n][i] = (unsigned char)v[i];
+        n++;
     }
     if (ferror(fp)) {
         snprintf(msg, len, "%s: read error", path);
         goto fail;
     }
     fclose(fp);
-    if (s->n == 0) {
+    fp = NULL;
+    if (n == 0) {
         snprintf(msg, len, "%s: no images", path);
-        digits_free(s);
-        return -1;
+        goto fail;
     }
+    if (nn_data_alloc(s, n, DIGITS_PIXELS, DIGITS_CLASSES) != 0)
+        goto oom;
+    for (int k = 0; k < n; k++) {
+        for (int i = 0; i < DIGITS_PIXELS; i++)
+            s->x[k][i] = rows[k][i] / (double)DIGITS_PIXEL_MAX;
+        s->y[k] = rows[k][DIGITS_PIXELS];
+    }
+    free(rows);
     return 0;
 oom:
     snprintf(msg, len, "%s: out of memory", path);
 fail:
-    fclose(fp);
-    digits_free(s);
+    if (fp)
+        fclose(fp);
+    free(rows);
     return -1;
-}
-
-int digits_split(const digits_set *all, uint64_t seed, int ntest, digits_set *train,
-                 digits_set *test)
-{
-    int *perm = malloc((size_t)all->n * sizeof *perm);
-    int ntrain = all->n - ntest;
-    lq_rng r;
-
-    memset(train, 0, sizeof *train);
-    memset(test, 0, sizeof *test);
-    if (!perm || set_alloc(train, ntrain) != 0 || set_alloc(test, ntest) != 0) {
-        free(perm);
-        digits_free(train);
-        digits_free(test);
-        return -1;
-    }
-    lq_rng_seed(&r, seed);
-    for (int i = 0; i < all->n; i++)
-        perm[i] = i;
-    for (int i = all->n - 1; i > 0; i--) {
-        int j = (int)lq_rng_below(&r, (uint64_t)i + 1), t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-    }
-    for (int i = 0; i < all->n; i++) {
-        digits_set *d = i < ntrain ? train : test;
-        int k = i < ntrain ? i : i - ntrain;
-        memcpy(d->x[k], all->x[perm[i]], sizeof d->x[k]);
-        d->y[k] = all->y[perm[i]];
-    }
-    free(perm);
-    return 0;
 }

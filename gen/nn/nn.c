@@ -4,6 +4,7 @@
 #include "nn/nn.h"
 
 #include <errno.h>
+#include <libgen.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ int nn_forward(const nn_net *net, const double *x, double *logits)
     return argmax(logits, net->l[net->nlayers - 1].out);
 }
 
-double nn_accuracy(const nn_net *net, const digits_set *s)
+double nn_accuracy(const nn_net *net, const nn_data *s)
 {
     double logits[NN_WIDTH_MAX];
     int ok = 0;
@@ -143,8 +144,8 @@ static int width(const nn_net *net, int k)
     return k == 0 ? net->l[0].in : net->l[k - 1].out;
 }
 
-int nn_train(nn_net *net, const digits_set *s, const nn_train_opts *o, lq_rng *r,
-             const digits_set *test, FILE *logfp)
+int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
+             const nn_data *test, FILE *logfp)
 {
     scratch sc;
     int *order = malloc((size_t)s->n * sizeof *order), L = net->nlayers, B = o->batch;
@@ -264,6 +265,14 @@ out:
     return rc;
 }
 
+uint32_t nn_slq_mac_code(int bits, int k)
+{
+    int b = bits - 1;
+    if (k == 0)
+        return 0;
+    return (k < 0 ? 1u << b : 0u) | (uint32_t)((1 << b) - abs(k));
+}
+
 /* ---- the weight file ---- */
 
 void nn_save(const nn_net *net, lq_file *f)
@@ -280,6 +289,27 @@ void nn_save(const nn_net *net, lq_file *f)
             file_printf(f, "%.17g%c", L->b[j], j == L->out - 1 ? '\n' : ' ');
     }
     file_printf(f, "end\n");
+}
+
+int nn_write_file(const nn_net *net, const char *path, const lq_cmd *c)
+{
+    lq_fileset fs;
+    lq_file *f;
+    char *d1 = strdup(path), *d2 = strdup(path);
+    int rc = LQ_EXIT_FAIL;
+    fileset_init(&fs);
+    if (!d1 || !d2 || !(f = fileset_add(&fs, basename(d2)))) {
+        cli_error("out of memory");
+    } else {
+        file_header(f, "#", c);
+        nn_save(net, f);
+        if (fileset_commit(&fs, dirname(d1)) == 0)
+            rc = LQ_EXIT_OK;
+    }
+    fileset_free(&fs);
+    free(d1);
+    free(d2);
+    return rc;
 }
 
 typedef struct {

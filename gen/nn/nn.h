@@ -7,10 +7,10 @@
 #include <stdio.h>
 
 #include "cmodel/logq.h"
-#include "nn/digits.h"
+#include "nn/data.h"
 #include "emit/emit.h"
 
-enum { NN_LAYERS_MAX = 4, NN_WIDTH_MAX = 256 };
+enum { NN_LAYERS_MAX = 4, NN_WIDTH_MAX = 1024 };
 
 typedef struct {
     int in, out;
@@ -32,7 +32,7 @@ void nn_free(nn_net *net);
 /* Float inference: logits of one image; returns the predicted class (first maximum). */
 int nn_forward(const nn_net *net, const double *x, double *logits);
 /* Fraction of s classified correctly. */
-double nn_accuracy(const nn_net *net, const digits_set *s);
+double nn_accuracy(const nn_net *net, const nn_data *s);
 
 typedef struct {
     int epochs, batch;
@@ -43,15 +43,23 @@ typedef struct {
 
 /* Train net in place on s: each epoch a Fisher-Yates shuffle drawn from r, then
  * minibatches. logfp (may be NULL) gets one line per epoch. */
-int nn_train(nn_net *net, const digits_set *s, const nn_train_opts *o, lq_rng *r,
-             const digits_set *test, FILE *logfp);
+int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
+             const nn_data *test, FILE *logfp);
 
 /* Quantize a gradient tensor in place (signed, nearest, bits) with the per-tensor FSR
  * floor(log2(max |g|)) + 1 (docs/eval.md). */
 void nn_quantize_grad(double *g, int n, lq_scheme scheme, int bits);
 
+/* An SLQ word of index k as the MAC's signed log2 code of the same width W and FSR:
+ * index k is +-2^(fsr - k); the log2 code with b = W - 1 magnitude bits has
+ * e = fsr - 2^b + m, so m = 2^b - |k| (docs/eval.md, "SLQ in the MAC"). */
+uint32_t nn_slq_mac_code(int bits, int k);
+
 /* Append the weight file's text (after any header the caller wrote). */
 void nn_save(const nn_net *net, lq_file *f);
+/* Write the weight file path (a header with the command line, then nn_save), all or
+ * nothing. An exit status; a failure is reported. */
+int nn_write_file(const nn_net *net, const char *path, const lq_cmd *c);
 /* Read a weight file. 0, or -1 with a message naming the file, the line and the value. */
 int nn_load(const char *path, nn_net *net, char *msg, size_t len);
 
