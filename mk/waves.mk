@@ -71,7 +71,7 @@ FUZZ_FST_DEPS := $(wildcard gen/wave/*.c gen/wave/*.h)
 $(BUILD)/fuzz/fuzz_fst: tests/fuzz/fuzz_fst.c $(FUZZ_FST_DEPS) $(FST_OBJ) $(LIB_SRC) | $(BUILD)/.deps-FUZZ
 	@mkdir -p $(dir $@)
 	clang -std=c11 -D_POSIX_C_SOURCE=200809L -I. -Igen -I$(FST_DIR) -g -O1 -Wall -Wextra -Werror \
-	    -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(FST_OBJ) -o $@ -lm -lz
+	    -fsanitize=fuzzer,address,undefined $< $(LIB_SRC) $(FST_OBJ) -o $@ -lm -lz -Wl,--wrap=exit
 FST_FUZZ_CORPUS := $(BUILD)/fuzz/corpus-fuzz_fst
 $(BUILD)/fuzz/.fst-corpus-seeded: tests/wave/hand.vcd tests/wave/bench.v | $(BUILD)/.deps-WAVES
 	@mkdir -p $(FST_FUZZ_CORPUS) $(BUILD)/fuzz/fst-seed
