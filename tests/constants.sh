@@ -33,9 +33,12 @@ for mode in shift loglog mult; do
         v=$tmp/m/logq_mac.v
         if [ "$mode" = shift ]; then
             # The shift-add terms between "times K =" and the next wire: sum of 2^N.
-            got=$(awk '/\/\/ times [0-9]+ = /{on=1; next} on && /<<< [0-9]+\)/{
-                        match($0, /<<< [0-9]+\)/); n=substr($0, RSTART+4, RLENGTH-5); s=s "+2^" n; next}
-                      on{print "0" s; exit}' "$v" | bc)
+            # (the statement after the comment, on one line or several, up to its ';')
+            got=$(awk '/\/\/ times [0-9]+ = /{on=1; next}
+                      on{ t = $0
+                          while (match(t, /<<< [0-9]+\)/)) {
+                              s = s "+2^" substr(t, RSTART+4, RLENGTH-5); t = substr(t, RSTART+RLENGTH) }
+                          if ($0 ~ /;/) { print "0" s; exit } }' "$v" | bc)
             got2=$(grep -o '// times [0-9]* =' "$v" | grep -o '[0-9]*')
             [ "$got" = "$got2" ] || got="$got (comment says $got2)"
         else
