@@ -208,3 +208,4 @@ if [ -d "$d/rtl" ]; then
         tail -5 "$d/wrong.log"
     fi
 fi
+view_in_dump logdot "$OUT/n3_narrow"

@@ -231,3 +231,4 @@ if [ -x "$BUILD/asan/logq" ]; then
         tail "$OUT/asan.log"
     fi
 fi
+view_in_dump quant "$OUT/n3_a12_relu"

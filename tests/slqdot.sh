@@ -200,3 +200,4 @@ if [ -d "$d/rtl" ]; then
         tail -5 "$d/wrong.log"
     fi
 fi
+view_in_dump slqdot "$OUT/n3_w5_l3_special"
