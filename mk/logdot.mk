@@ -5,6 +5,8 @@
 #        generate, lint, check the table, co-simulate and run the Icarus bench of one
 #        configuration (build/logdot-test/one/)
 #   make logdot-study    the error of whole dot products against the exact value
+#help logdot-cosim one logdot configuration: lint, table check, co-simulate (docs/logdot.md)
+#help logdot-study the error of whole log-domain dot products (docs/logdot.md)
 LOGDOT_OPTS ?= --lanes 16 --correction table --frac 8
 
 TEST_PREREQS += $(BUILD)/liblogq.a

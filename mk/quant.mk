@@ -7,6 +7,8 @@
 #   make quant-synth [QUANT_SYNTH_SEEDS=N]
 #        iCE40 LUTs and fmax (HX8K) of 16 lanes of 8-, 12- and 16-bit inputs to
 #        signed 5-bit logsqrt2 codes (docs/quant.md), reports under build/synth/quant_a*
+#help quant-cosim  one quantizer configuration: lint, co-simulate, Icarus bench (docs/quant.md)
+#help quant-synth  iCE40 LUTs and fmax of the quantizer at 8, 12, 16 input bits (docs/quant.md)
 QUANT_OPTS ?= --lanes 16 --in-bits 12 --scheme logsqrt2 --bits 6 --fsr 0
 QUANT_SYNTH_SEEDS ?= 3
 

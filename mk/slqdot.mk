@@ -4,6 +4,8 @@
 #                         weights, W = 5, L = 2 and 3, lanes 1, 4, 16, 64, queued (RTL)
 #                         against lockstep (model)
 #   make slqdot-synth     iCE40 LUTs of 16 lanes with queues of 1, 2, 4 and 8 entries
+#help slqdot-measure cycles per weight, queued against lockstep (docs/slqdot.md)
+#help slqdot-synth iCE40 LUTs of the activation queues (docs/slqdot.md)
 TEST_PREREQS += $(BUILD)/liblogq.a
 
 .PHONY: slqdot-measure slqdot-synth
