@@ -200,23 +200,23 @@ plot() {
     done
     [ -n "$c1" ] || return 0
     gnuplot <<EOF
-set terminal pngcairo size 1500,500 font ",10"
+set terminal pngcairo size 1500,600 font ",10" noenhanced
 set output '$out/compare.png'
-set multiplot layout 1,3 title "logq MAC arrays: shift vs loglog vs mult (Yosys synth_ice40 / synth_ecp5, nextpnr; missing points: not run or does not fit)"
+set multiplot layout 1,3 title "logq MAC arrays: shift vs loglog vs mult (Yosys synth_ice40 / synth_ecp5, nextpnr; a missing point: not run yet, or does not fit)"
 set logscale x
+set xrange [3:85]
 set xlabel 'lanes'
 set xtics (4, 16, 64)
 set grid
+set key below maxrows 3
 set logscale y
-set ylabel 'iCE40 LUT4 (synth\_ice40, no DSP)'
-set key top left
+set ylabel 'iCE40 LUT4 (synth_ice40, no DSP)'
 plot $c1
 unset logscale y
 set yrange [0:*]
-set ylabel 'HX8K fmax, MHz (median of seeds)'
-set key bottom left
+set ylabel 'HX8K fmax, MHz (synth_ice40, median of seeds)'
 plot $c2
-set ylabel 'ECP5-25F fmax, MHz (synth\_ecp5, median of seeds)'
+set ylabel 'ECP5-25F fmax, MHz (synth_ecp5, median of seeds)'
 plot $c3
 unset multiplot
 EOF
