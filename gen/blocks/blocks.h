@@ -4,6 +4,7 @@
 
 #include "cmodel/mac.h"
 #include "cli.h"
+#include "emit/emit.h"
 
 int gen_mac(const lq_cmd *c); /* gen/blocks/mac.c */
 int gen_logacc(const lq_cmd *c); /* gen/blocks/logacc.c */
@@ -45,5 +46,12 @@ void mac_opts_init(mac_opts *o);
 int mac_option(mac_opts *o, int ch, const char *arg);
 /* Settle the activation's format and derive the widths: 0, or -1 (message printed). */
 int mac_opts_finish(mac_opts *o, lq_mac_widths *wd);
+
+/* For generators that embed MAC arrays (gen/blocks/net.c): append the array of cfg
+ * as module `name` (and name_prod) to f, the text `logq gen mac` writes to NAME.v,
+ * and give its latency. 0, or -1 (message printed). */
+int mac_emit_module(lq_file *f, const lq_mac_config *cfg, const char *name,
+                    const char *pipeline, const lq_cmd *c, int *latency);
+int gen_net(const lq_cmd *c); /* gen/blocks/net.c */
 
 #endif

@@ -874,3 +874,25 @@ int gen_mac(const lq_cmd *c)
         return LQ_EXIT_FAIL;
     return LQ_EXIT_OK;
 }
+
+int mac_emit_module(lq_file *f, const lq_mac_config *cfg, const char *name,
+                    const char *pipeline, const lq_cmd *c, int *latency)
+{
+    mac_gen g;
+    char msg[256];
+    memset(&g, 0, sizeof g);
+    g.cfg = *cfg;
+    g.name = name;
+    g.cmd = c;
+    if (lq_mac_derive(cfg, &g.wd, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return -1;
+    }
+    snprintf(g.pipeline, sizeof g.pipeline, "%s", pipeline);
+    if (pipeline_parse(&g, pipeline) != 0)
+        return -1;
+    emit_top(f, &g);
+    emit_prod(f, &g);
+    *latency = g.latency;
+    return 0;
+}

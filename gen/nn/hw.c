@@ -118,14 +118,13 @@ int hw_build(hw_net *h, const nn_net *net, const hw_spec *s, char *msg, size_t l
             L->mac.w = *fw; /* the formats of the codes the products take */
             L->mac.a = *fa;
             L->lsb = linear_step_exp(fw) + linear_step_exp(fa);
-            /* |w| <= 2^(Bw-1) (signed) or 2^Bw - 1, a likewise: the sum of in products */
+            /* the signed widths of the two codes add; IN products add clog2(IN) bits
+             * (the widths of the hardware's linear engine, docs/net.md) */
             {
-                __int128 wm = fw->is_signed ? (__int128)1 << (fw->bits - 1)
-                                            : ((__int128)1 << fw->bits) - 1;
-                __int128 am = fa->is_signed ? (__int128)1 << (fa->bits - 1)
-                                            : ((__int128)1 << fa->bits) - 1;
-                __int128 m = wm * am * N->in;
-                L->sum_bits = signed_bits(-m, m);
+                int lg = 0;
+                while ((1 << lg) < N->in)
+                    lg++;
+                L->sum_bits = fw->bits + !fw->is_signed + fa->bits + !fa->is_signed + lg;
             }
         } else {
             lq_mac_config *c = &L->mac;
