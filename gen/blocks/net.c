@@ -125,7 +125,10 @@ typedef struct {
     int bits, act_bits, words, sqrt2_frac, nlayers;
     const char *pipeline;
     net_layer ly[NN_LAYERS_MAX];
-    hw_net hw;
+    hw_net hw;          /* the integer network the RTL is built from */
+    hw_net hw_vec;      /* the one the vectors come from: hw, or with --fault a
+                         * deliberately wrong one (biases truncated) */
+    int have_vec;
     int in_beats, latency, period, class_bits;
     const lq_cmd *cmd;
 } net_gen;
@@ -854,7 +857,7 @@ static void emit_header(lq_file *f, const net_gen *g)
 /* ---- vectors and the Icarus bench ---- */
 
 static int emit_vectors(lq_fileset *fs, const net_gen *g, const digits_set *test, int n,
-                        int stall)
+                        int stall, int *correct)
 {
     char fn[3][96];
     lq_file *fi, *fe, *fl, *tb;
@@ -884,8 +887,9 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const digits_set *test
         int64_t logits[NN_WIDTH_MAX];
         int cls;
         bitv v = {NULL, 0, 0};
-        hw_input(&g->hw, test->x[i], &in);
-        cls = hw_infer(&g->hw, &in, logits);
+        const hw_net *h = g->have_vec ? &g->hw_vec : &g->hw;
+        hw_input(h, test->x[i], &in);
+        cls = hw_infer(h, &in, logits);
         ok_model += cls == test->y[i];
         for (int b = 0; b < g->in_beats; b++) {
             v.n = 0;
@@ -961,7 +965,7 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const digits_set *test
                     "                    $finish;\n                end\n            end\n"
                     "        end\n    end\nendmodule\n\n`default_nettype wire\n",
                 g->class_bits - 1, g->name);
-    (void)ok_model;
+    *correct = ok_model;
     return 0;
 }
 
@@ -1046,8 +1050,8 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
                       net->l[k].out, pe[k]);
             return -1;
         }
-        if (pe[k] * simd[k] * g->bits * g->words > 4096) {
-            cli_error("layer %d: --simd %d x --pe %d makes a ROM word of %d bits (at most 4096)",
+        if (pe[k] * simd[k] * g->bits * g->words > 16384) {
+            cli_error("layer %d: --simd %d x --pe %d makes a ROM word of %d bits (at most 16384)",
                       k + 1, simd[k], pe[k], pe[k] * simd[k] * g->bits * g->words);
             return -1;
         }
@@ -1056,7 +1060,6 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
     memset(&sp, 0, sizeof sp);
     sp.nlayers = nl;
     sp.sqrt2_frac = g->sqrt2_frac;
-    sp.fault = o->fault;
     for (int k = 0; k < nl; k++) {
         lq_format *w = &sp.w[k], *a = &sp.a[k];
         *w = lq_format_default();
@@ -1080,6 +1083,14 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
     if (hw_build(&g->hw, net, &sp, msg, sizeof msg) != 0) {
         cli_error("%s: %s", o->weights, msg);
         return -1;
+    }
+    if (o->fault) {
+        sp.fault = 1;
+        if (hw_build(&g->hw_vec, net, &sp, msg, sizeof msg) != 0) {
+            cli_error("%s: %s", o->weights, msg);
+            return -1;
+        }
+        g->have_vec = 1;
     }
     for (int k = 0; k < nl; k++) {
         net_layer *L = &g->ly[k];
@@ -1167,7 +1178,7 @@ int gen_net(const lq_cmd *c)
     int ch, rc = LQ_EXIT_USAGE, act_bits = -1;
     lq_fileset fs;
     digits_set all, train, test;
-    int have_data = 0;
+    int have_data = 0, model_ok = 0;
 
     memset(&g, 0, sizeof g);
     memset(&o, 0, sizeof o);
@@ -1391,7 +1402,7 @@ int gen_net(const lq_cmd *c)
                           DIGITS_CLASSES);
                 goto out_fs;
             }
-            if (emit_vectors(&fs, &g, &test, o.vectors, o.stall) != 0) {
+            if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0) {
                 cli_error("out of memory");
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;
@@ -1416,8 +1427,9 @@ int gen_net(const lq_cmd *c)
     }
     printf("  latency %d cycles, one image every %d cycles\n", g.latency, g.period);
     if (o.vectors)
-        printf("  vectors: %d test images; bench: cd %s && iverilog -g2005 -o tb -c %s.icarus.f "
-               "%s_tb.v && vvp tb\n", o.vectors, o.out, g.name, g.name);
+        printf("  vectors: %d test images, integer model accuracy %.2f %%%s; bench: cd %s && iverilog -g2005 -o tb -c %s.icarus.f "
+               "%s_tb.v && vvp tb\n", o.vectors, 100.0 * model_ok / o.vectors,
+               o.fault ? " (--fault: a wrong model)" : "", o.out, g.name, g.name);
     rc = LQ_EXIT_OK;
 out_fs:
     fileset_free(&fs);
@@ -1428,6 +1440,7 @@ out_fs:
     }
 out:
     hw_free(&g.hw);
+    hw_free(&g.hw_vec);
     nn_free(&net);
     return rc;
 }

@@ -758,7 +758,8 @@ done:
 }
 
 /* --hw: the integer network (gen/nn/hw.c) of every W+A and shift-mode cell, with the
- * cell's FSRs; the table beside the double-bias accuracy. 0, or -1 (message printed). */
+ * cell's FSRs; the table beside the double-bias accuracy. A cell the integer network
+ * cannot build (sums wider than 62 bits) is shown as '-' with the reason. */
 static int hw_table(const ctx *x, cell cl[4][NSCHEMES][MAX_BITS_LIST],
                     double res[4][NSCHEMES][MAX_BITS_LIST], const int *bits, int nbits)
 {
@@ -787,12 +788,13 @@ static int hw_table(const ctx *x, cell cl[4][NSCHEMES][MAX_BITS_LIST],
                     r->wfsr[b][k] = c->wfsr[k];
                     r->afsr[b][k] = c->afsr[k];
                 }
-                if (hw_build(&h, x->net, &sp, msg, sizeof msg) != 0) {
-                    cli_error("--hw: %s weights, %s activations, %d bits: %s", r->scheme,
-                              r->act, bits[b], msg);
-                    return -1;
-                }
                 r->dbl[b] = res[m][s][b];
+                r->hw[b] = NAN;
+                r->why[b][0] = '\0';
+                if (hw_build(&h, x->net, &sp, msg, sizeof msg) != 0) {
+                    snprintf(r->why[b], sizeof r->why[b], "%s", msg);
+                    continue;
+                }
                 r->hw[b] = hw_accuracy(&h, x->test);
                 hw_free(&h);
             }

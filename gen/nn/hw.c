@@ -313,10 +313,21 @@ void hw_print_table(const hw_row *rows, int nrows, const int *bits, int nbits, i
     for (int r = 0; r < nrows; r++)
         for (int t = 0; t < 2; t++) {
             printf("| %s | %s | %s |", rows[r].scheme, rows[r].act, t ? "integer (hw)" : "double bias");
-            for (int b = 0; b < nbits; b++)
-                printf(" %.2f |", t ? rows[r].hw[b] : rows[r].dbl[b]);
+            for (int b = 0; b < nbits; b++) {
+                double v = t ? rows[r].hw[b] : rows[r].dbl[b];
+                if (isnan(v))
+                    printf(" - |");
+                else
+                    printf(" %.2f |", v);
+            }
             printf("\n");
         }
+    for (int r = 0; r < nrows; r++)
+        for (int b = 0; b < nbits; b++)
+            if (rows[r].why[b][0])
+                printf("\n- %s x %s, %d bits: not built: %s", rows[r].scheme, rows[r].act,
+                       bits[b], rows[r].why[b]);
+    printf("\n");
     printf("\nThe FSRs of each cell, as `logq gen net --fsr-from` reads them:\n\n");
     for (int r = 0; r < nrows; r++)
         for (int b = 0; b < nbits; b++) {

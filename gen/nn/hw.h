@@ -88,7 +88,8 @@ double hw_accuracy(const hw_net *h, const digits_set *s);
 typedef struct {
     const char *scheme;
     const char *act;
-    double dbl[8], hw[8];
+    double dbl[8], hw[8];       /* hw: NAN when the integer network is not built */
+    char why[8][320];           /* ... and why */
     int wfsr[8][NN_LAYERS_MAX], afsr[8][NN_LAYERS_MAX];
 } hw_row;
 
