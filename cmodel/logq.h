@@ -7,6 +7,7 @@
 #include "format.h"
 #include "logacc.h"
 #include "mac.h"
+#include "quanthw.h"
 #include "quant.h"
 #include "rng.h"
 #include "slq.h"

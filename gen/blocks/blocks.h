@@ -10,6 +10,7 @@ int gen_mac(const lq_cmd *c); /* gen/blocks/mac.c */
 int gen_logacc(const lq_cmd *c); /* gen/blocks/logacc.c */
 int gen_slqdec(const lq_cmd *c); /* gen/blocks/slqdec.c */
 int gen_slqmac(const lq_cmd *c); /* gen/blocks/slqmac.c */
+int gen_quant(const lq_cmd *c); /* gen/blocks/quant.c */
 
 /* The options that define a MAC array, shared by `logq gen mac` and `logq vectors
  * mac` so both read a configuration the same way (gen/blocks/mac.c, docs/mac.md). */

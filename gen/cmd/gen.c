@@ -13,6 +13,7 @@ static const struct {
     {"logacc", gen_logacc, "log-domain accumulator: max + correction (paper or table)"},
     {"slqdec", gen_slqdec, "SLQ stream decoder: words in, shift-add terms out"},
     {"slqmac", gen_slqmac, "successive shift-MAC for SLQ weights, N lanes"},
+    {"quant", gen_quant, "log quantizer: linear fixed point in, log codes out"},
     {"net", gen_net, "a dense network: ROMs, folded MAC engines, bias, ReLU, re-quantizer, argmax"},
 };
 enum { NBLOCKS = sizeof blocks / sizeof blocks[0] };

@@ -25,7 +25,7 @@ static const char vectors_help[] =
     "\n"
     "Writes seeded stimulus, random stalls and the C model's expected outputs as hex\n"
     "files, and the self-checking Verilog-2005 bench NAME_tb.v that reads them\n"
-    "(docs/xsim.md). Blocks: mac, logacc, slqdec, slqmac; the generator options are\n"
+    "(docs/xsim.md). Blocks: mac, logacc, slqdec, slqmac, quant; the generator options are\n"
     "those of `logq gen BLOCK` and must be the same as for the RTL.\n"
     "\n"
     "  --count N         vectors (frames for slqdec), 1-1000000 (default 200)\n"
@@ -407,8 +407,10 @@ int cmd_vectors(const lq_cmd *c)
         return vectors_slqdec(&sub);
     if (strcmp(c->argv[1], "slqmac") == 0)
         return vectors_slqmac(&sub);
+    if (strcmp(c->argv[1], "quant") == 0)
+        return vectors_quant(&sub);
     if (strcmp(c->argv[1], "mac") != 0) {
-        cli_error("vectors: unknown block '%s' (mac, logacc, slqdec, slqmac)", c->argv[1]);
+        cli_error("vectors: unknown block '%s' (mac, logacc, slqdec, slqmac, quant)", c->argv[1]);
         return LQ_EXIT_USAGE;
     }
 

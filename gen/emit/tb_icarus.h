@@ -63,5 +63,8 @@ void tb_desc_logacc(tb_desc *d, const char *name, int lanes, int exp_bits, int s
                     int latency);
 void tb_desc_slqdec(tb_desc *d, const char *name, int bits, int stream_bits);
 void tb_desc_slqmac(tb_desc *d, const char *name, int lanes, int bits, int act_bits, int acc_bits);
+/* gen/blocks/quant.c */
+void tb_desc_quant(tb_desc *d, const char *name, int lanes, int in_bits, int out_bits,
+                   int latency);
 
 #endif

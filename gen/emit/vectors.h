@@ -73,5 +73,6 @@ int vec_finish(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d
 int vectors_logacc(const lq_cmd *c);
 int vectors_slqdec(const lq_cmd *c);
 int vectors_slqmac(const lq_cmd *c);
+int vectors_quant(const lq_cmd *c); /* gen/blocks/quant_vectors.c */
 
 #endif

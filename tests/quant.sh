@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# The hardware log quantizer (docs/quant.md): for a grid of configurations, generate
+# (twice: byte-identical), lint with verilator -Wall and iverilog -Wall (zero
+# warnings), co-simulate in Verilator against cmodel/quanthw.c (every input value in
+# every lane when the input has at most 20 bits; otherwise seeded random plus both
+# neighbours of every threshold; random stalls on both sides; a full-rate run checks
+# one beat per clock) and run the Icarus bench of `logq vectors quant`. Also: a broken
+# model (+fault) must be caught, bad options are refused (exit 2, the value named, no
+# file), the FuseSoC core lints.
+# QUANT_SEED=N: the seed (default 1). LOGQ_LONG=1 (make test-long): the A = 20 sweep of
+# both bases x both roundings x flush/middle/saturate, 64 and 256 lanes, more beats.
+# QUANT_ONE='options': only that configuration (make quant-cosim).
+set -u
+BUILD=${BUILD:-build}
+LOGQ=${LOGQ:-$BUILD/logq}
+case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+OUT=$BUILD/quant-test
+SEED=${QUANT_SEED:-1}
+BEATS=30000
+[ -n "${LOGQ_LONG:-}" ] && BEATS=300000
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+BUILD_ABS=$(cd "$BUILD" && pwd)
+FUSESOC=$BUILD_ABS/venv/bin/fusesoc
+echo "quant.sh: seed $SEED (rerun: QUANT_SEED=$SEED bash tests/quant.sh)"
+
+pass() { echo "PASS: quant $*"; }
+fail() { echo "FAIL: quant $*"; }
+
+# cosim_build DIR: DIR/Vtb (kept while the generated RTL, the bench and the model
+# are unchanged).
+cosim_build() {
+    local dir=$1 stamp
+    stamp=$(cat "$dir"/rtl/quant.v "$dir"/rtl/quant.h "$ROOT"/sim/verilator/quant_tb.cpp \
+        "$ROOT"/sim/verilator/waves.h "$ROOT"/cmodel/quanthw.h "$BUILD_ABS"/liblogq.a |
+        md5sum | cut -d' ' -f1)
+    if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
+        return 0
+    fi
+    rm -rf "$dir/obj" "$dir/Vtb"
+    verilator --cc --exe --build -j 2 -Wall --x-assign unique --x-initial unique -O1 \
+        --prefix Vdut --Mdir "$dir/obj" \
+        -CFLAGS "-O1 -std=c++17 -I$ROOT/cmodel -include $dir/rtl/quant.h" \
+        -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" --top-module quant \
+        "$dir/rtl/quant.v" "$ROOT/sim/verilator/quant_tb.cpp" "$BUILD_ABS/liblogq.a" \
+        -o "$dir/Vtb" >"$dir/build.log" 2>&1 || return 1
+    echo "$stamp" >"$dir/stamp"
+}
+
+# run_config NAME OPTIONS...: everything for one configuration.
+run_config() {
+    local name=$1
+    shift
+    local dir=$OUT/$name a
+    a=$(echo " $* " | sed -n 's/.* --in-bits \([0-9]*\) .*/\1/p')
+    a=${a:-8}
+    mkdir -p "$dir"
+    rm -rf "$dir/rtl" "$dir/rtl.first" "$dir/vec" "$dir/wrong"
+    if ! "$LOGQ" gen quant "$@" --tb -o "$dir/rtl" >"$dir/gen.log" 2>&1; then
+        fail "$name gen ($*)"
+        cat "$dir/gen.log"
+        return
+    fi
+    cp -r "$dir/rtl" "$dir/rtl.first"
+    "$LOGQ" gen quant "$@" --tb -o "$dir/rtl" >/dev/null 2>&1
+    if diff -r "$dir/rtl" "$dir/rtl.first" >/dev/null; then
+        pass "$name gen, deterministic ($(ls "$dir/rtl" | wc -l) files)"
+    else
+        fail "$name gen not deterministic ($*)"
+    fi
+    if (cd "$dir/rtl" && verilator --lint-only -Wall -f quant.f) >"$dir/lint.log" 2>&1 &&
+        ! [ -s "$dir/lint.log" ]; then
+        pass "$name verilator -Wall lint"
+    else
+        fail "$name verilator -Wall lint ($*)"
+        head -20 "$dir/lint.log"
+    fi
+    if (cd "$dir/rtl" && iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null quant.v) \
+        >"$dir/ilint.log" 2>&1 && ! [ -s "$dir/ilint.log" ]; then
+        pass "$name iverilog -Wall lint"
+    else
+        fail "$name iverilog -Wall lint ($*)"
+        head -20 "$dir/ilint.log"
+    fi
+    if ! cosim_build "$dir"; then
+        fail "$name verilator build ($*)"
+        tail -20 "$dir/build.log"
+        return
+    fi
+    local mode="+beats=$BEATS"
+    [ "$a" -le 20 ] && mode=+exhaustive
+    if "$dir/Vtb" +seed="$SEED" $mode +quiet >"$dir/cosim.log" 2>&1; then
+        pass "$name co-simulation ${mode#+}: $(grep 'mismatches' "$dir/cosim.log" | sed 's/^quant_tb: //')"
+        grep -q 'corners:' "$dir/cosim.log" &&
+            pass "$name $(grep 'corners:' "$dir/cosim.log" | sed 's/^quant_tb: //')"
+    else
+        fail "$name co-simulation ($*), seed $SEED"
+        head -30 "$dir/cosim.log"
+    fi
+    if "$dir/Vtb" +seed="$SEED" +beats=3000 +full +quiet >"$dir/full.log" 2>&1; then
+        pass "$name $(grep '^quant_tb: full rate:' "$dir/full.log" | sed 's/^quant_tb: //')"
+    else
+        fail "$name full-rate run ($*)"
+        tail -5 "$dir/full.log"
+    fi
+    # The Icarus bench of `logq vectors quant` (exhaustive up to 10 input bits).
+    local vopt="--count 400"
+    [ "$a" -le 10 ] && vopt=--exhaustive
+    if "$LOGQ" vectors quant "$@" $vopt --seed "$SEED" -o "$dir/vec" >"$dir/vec.log" 2>&1 &&
+        "$ROOT/sim/icarus/run.sh" "$dir/rtl" "$dir/vec" >"$dir/icarus.log" 2>&1 &&
+        grep -q '^PASSED' "$dir/icarus.log"; then
+        pass "$name icarus bench ${vopt#--}: $(grep -o '[0-9]* beats, [0-9]* outputs checked' "$dir/icarus.log")"
+    else
+        fail "$name icarus bench ($*)"
+        tail -8 "$dir/vec.log" "$dir/icarus.log"
+    fi
+    if ! diff <(grep -v '^//' "$dir/rtl/quant_tb.v") <(grep -v '^//' "$dir/vec/quant_tb.v") >/dev/null; then
+        fail "$name gen --tb and logq vectors write different benches"
+    fi
+}
+
+if [ -n "${QUANT_ONE:-}" ]; then
+    # shellcheck disable=SC2086
+    run_config one $QUANT_ONE
+    exit 0
+fi
+
+# The grid: lanes 1, 3, 16; inputs of 2..32 bits, signed and unsigned; both schemes,
+# both roundings, signed and unsigned codes, --relu, every pipeline; FSR placed so the
+# codes cover the input's middle, or flush most of it, or saturate most of it.
+run_config n1_a8 --lanes 1 --in-bits 8 --pipeline none
+run_config n1_a2u --lanes 1 --in-bits 2 --in-unsigned --in-lsb 0 --bits 2 --unsigned --fsr 1
+run_config n3_a12_relu --lanes 3 --in-bits 12 --scheme logsqrt2 --relu --bits 6 --unsigned --fsr 1 --pipeline input
+run_config n3_a12_relu_s --lanes 3 --in-bits 12 --relu --bits 4 --fsr -2 --rounding floor --pipeline full
+run_config n16_a16_floor --lanes 16 --in-bits 16 --in-lsb -8 --scheme logsqrt2 --rounding floor --bits 7 --fsr 3 --pipeline full
+run_config n16_a6_u --lanes 16 --in-bits 6 --in-unsigned --bits 3 --unsigned --fsr -1 --pipeline input,norm
+run_config n3_a24_wide --lanes 3 --in-bits 24 --in-lsb -30 --scheme logsqrt2 --bits 10 --fsr -4
+run_config n16_a32_wide --lanes 16 --in-bits 32 --in-unsigned --in-lsb 5 --bits 8 --unsigned --fsr 30 --rounding floor
+run_config n1_a32_wide --lanes 1 --in-bits 32 --in-lsb -200 --scheme logsqrt2 --bits 10 --fsr -190
+# Both bases x both roundings x four code ranges, every input of a 10-bit signed lane
+# (input 2^-9 .. 1; a B-bit code has levels 2^(FSR - 2^b + 1) .. 2^(FSR - 1), half
+# steps for logsqrt2): inner (every input inside the range), flush (one level near the
+# top: most inputs flush), sat (every input saturates), edge (+-1 LSB at the flush
+# threshold, most inputs saturate).
+# ranges NAME A: the code options of each range for an A-bit input, one per line.
+ranges() {
+    local sch=$1 a=$2
+    echo "inner --bits $((a > 10 ? 6 : 5)) --fsr $((a > 10 ? 1 : 3))"
+    echo "flush --bits 2 --fsr $([ "$sch" = log2 ] && echo 1 || echo 0)"
+    echo "sat --bits 5 --fsr $((a > 10 ? -19 : -8))"
+    echo "edge --bits $((a > 10 ? 5 : 4)) --fsr $((a > 10 ? -8 : -1))"
+}
+sweep() {
+    local a=$1 pre=$2 sch r rng opts
+    shift 2
+    for sch in log2 logsqrt2; do
+        for r in nearest floor; do
+            while read -r rng opts; do
+                # shellcheck disable=SC2086
+                run_config "${pre}_${sch}_${r}_$rng" --lanes 1 --in-bits "$a" --scheme "$sch" \
+                    --rounding "$r" $opts "$@"
+            done < <(ranges "$sch" "$a")
+        done
+    done
+}
+sweep 10 sweep
+if [ -n "${LOGQ_LONG:-}" ]; then
+    sweep 20 long_a20 --pipeline full
+    run_config long_n3_a20_u --lanes 3 --in-bits 20 --in-unsigned --scheme logsqrt2 --bits 10 --unsigned --fsr -2
+    run_config long_n64_a14 --lanes 64 --in-bits 14 --relu --bits 5 --unsigned --fsr -1
+    run_config long_n256_a8 --lanes 256 --in-bits 8 --scheme logsqrt2 --bits 6 --fsr 0 --pipeline full
+    run_config long_n16_a28 --lanes 16 --in-bits 28 --in-lsb -14 --bits 9 --fsr 8 --rounding floor
+fi
+
+# The check can fail: a model that quantizes |v| + 1 must be caught (at the
+# threshold neighbours the corners put first).
+d=$OUT/sweep_logsqrt2_nearest_edge
+if [ -x "$d/Vtb" ]; then
+    if "$d/Vtb" +seed="$SEED" +beats=2000 +quiet +fault >"$d/fault.log" 2>&1; then
+        fail "broken model (+fault) not detected"
+    elif grep -q '^MISMATCH' "$d/fault.log"; then
+        pass "broken model (+fault) detected: $(grep -c '^MISMATCH' "$d/fault.log") mismatches reported"
+    else
+        fail "broken model (+fault): failed without a mismatch report"
+    fi
+    "$LOGQ" vectors quant --lanes 1 --in-bits 10 --scheme logsqrt2 --rounding nearest --bits 4 --fsr -1 \
+        --wrong-model -o "$d/wrong" >/dev/null 2>&1
+    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
+        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
+        pass "icarus bench fails on a wrong model (exit 1, report)"
+    else
+        fail "icarus bench with a wrong model: exit $rc"
+        tail -5 "$d/wrong.log"
+    fi
+else
+    fail "no bench for the fault check ($d/Vtb)"
+fi
+
+# The FuseSoC core lints and its Icarus target runs.
+d=$OUT/n3_a12_relu/rtl
+if [ -x "$FUSESOC" ]; then
+    if "$FUSESOC" --cores-root "$d" run --build-root "$OUT/fs-lint" --target lint logq:gen:quant \
+        >"$OUT/fusesoc-lint.log" 2>&1; then
+        pass "fusesoc run --target lint on quant.core"
+    else
+        fail "fusesoc run --target lint on quant.core"
+        tail -5 "$OUT/fusesoc-lint.log"
+    fi
+else
+    fail "fusesoc not installed ($FUSESOC; make fusesoc)"
+fi
+
+# Bad options: exit 2, a message naming the value, no files written.
+refuse() {
+    local what=$1 dir=$OUT/refused
+    shift
+    rm -rf "$dir"
+    "$LOGQ" gen quant "$@" -o "$dir" >"$OUT/refuse.log" 2>&1
+    local rc=$?
+    if [ "$rc" -eq 2 ] && ! [ -e "$dir" ] && grep -q -- "$what" "$OUT/refuse.log" &&
+        ! grep -q . <("$LOGQ" gen quant "$@" -o "$dir" 2>/dev/null); then
+        pass "refuses $* ($(head -1 "$OUT/refuse.log"))"
+    else
+        fail "refuses $*: exit $rc, output: $(head -2 "$OUT/refuse.log")"
+    fi
+}
+refuse "0" --lanes 0
+refuse "257" --lanes 257
+refuse "1" --in-bits 1
+refuse "33" --in-bits 33
+refuse "257" --in-lsb 257
+refuse "'x'" --in-lsb x
+refuse "linear" --scheme linear
+refuse "slq" --scheme slq
+refuse "11" --bits 11
+refuse "'up'" --rounding up
+refuse "961" --fsr 961
+refuse "--max-words" --max-words 2
+refuse "--framing" --framing tag
+refuse "'bogus'" --pipeline bogus
+refuse "'module'" --name module
+refuse "'1x'" --name 1x
+refuse "'extra'" --lanes 2 extra
+if "$LOGQ" gen quant --lanes 2 >"$OUT/refuse.log" 2>&1; then
+    fail "gen quant without -o accepted"
+else
+    pass "gen quant without -o refused"
+fi
+if "$LOGQ" vectors quant --in-bits 21 --exhaustive -o "$OUT/refused" >"$OUT/refuse.log" 2>&1 ||
+    [ -e "$OUT/refused" ]; then
+    fail "vectors quant --exhaustive with 21 bits accepted"
+else
+    pass "vectors quant --exhaustive refuses 21 input bits ($(head -1 "$OUT/refuse.log"))"
+fi
+
+# The sanitizer build generates the largest design cleanly.
+if [ -x "$BUILD/asan/logq" ]; then
+    if "$BUILD/asan/logq" gen quant --lanes 256 --in-bits 32 --scheme logsqrt2 --bits 10 \
+        --pipeline full --tb -o "$OUT/asan" >"$OUT/asan.log" 2>&1 &&
+        "$BUILD/asan/logq" vectors quant --lanes 256 --in-bits 32 --scheme logsqrt2 --bits 10 \
+        --count 50 -o "$OUT/asan-vec" >>"$OUT/asan.log" 2>&1; then
+        pass "ASan/UBSan gen and vectors quant --lanes 256 --in-bits 32"
+    else
+        fail "ASan/UBSan gen quant"
+        tail "$OUT/asan.log"
+    fi
+fi
