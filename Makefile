@@ -58,6 +58,8 @@ help:
 	@echo "make compare    shift vs loglog vs mult on FPGA (docs/fpga.md)"
 	@echo "make bench      speed ratios against baselines (docs/bench.md)"
 	@echo "make data       fetch the digits data set (docs/eval.md)"
+	@echo "make net-demo   the digits network as log2 and int8 accelerators (docs/net.md)"
+	@echo "make net-synth  every gen net scheme on iCE40: the table of docs/net.md"
 
 deps:
 	@scripts/deps.sh $(DEPS_ALL)
@@ -124,6 +126,7 @@ demo: $(LOGQ)
 	$(LOGQ) study
 	@$(MAKE) --no-print-directory mac-demo
 	@$(MAKE) --no-print-directory logacc-demo
+	@$(MAKE) --no-print-directory net-demo
 
 test: | $(BUILD)/.deps-TEST
 	@$(MAKE) --no-print-directory $(TEST_PREREQS)

@@ -68,6 +68,10 @@ run_scheme() {
     if iverilog -g2005 -gstrict-expr-width -Wall -o "$d.ivl" $srcs >"$d.ilint" 2>&1 && [ ! -s "$d.ilint" ]; then
         ok "$tag: iverilog -g2005 -gstrict-expr-width -Wall: no warning"
     else bad "$tag: iverilog lint"; head -5 "$d.ilint"; fi
+    if (cd "$d" && iverilog -g2005 -s logq_net_rq_tb -o rq logq_net.v logq_net_rq_tb.v && vvp -n rq) >"$d.rq" 2>&1 &&
+       grep -q '^PASSED' "$d.rq"; then
+        ok "$tag: icarus: the re-quantizers alone = lq_quantize of the exact value ($(sed -n 's/^logq_net_rq_tb: \([0-9]*\) inputs.*/\1/p' "$d.rq") inputs: all up to 4095, both neighbours of every code transition, random)"
+    else bad "$tag: re-quantizer bench"; tail -3 "$d.rq"; fi
     if ! "$root/sim/verilator/net_build.sh" "$d" "$d/vl" 2>"$d.vb"; then
         bad "$tag: verilator build"; cat "$d.vb"; return
     fi
@@ -114,6 +118,26 @@ awk '/rom\[5\] = / && !done { i = index($0, "h"); h = substr($0, i + 1); sub(/;/
 if grep -q '^FAILED' "$tmp/ib.log" && grep -q '^MISMATCH image' "$tmp/ib.log" && ! grep -q '^PASSED' "$tmp/ib.log"; then
     ok "icarus: a complemented ROM word in logq_net_weights.v fails the bench ($(grep -c '^MISMATCH' "$tmp/ib.log") images differ)"
 else bad "icarus: the corrupted weight was not caught"; tail -3 "$tmp/ib.log"; fi
+
+# ---- a broken re-quantizer fails its bench: linear (the rounding constant of
+# shift-log2) and log (the sqrt(2) threshold of loglog) ----
+rqbreak() { # NAME DIR SED
+    local name=$1 d=$2
+    cp "$d/logq_net.v" "$tmp/rq.v"
+    sed -E -i "$3" "$tmp/rq.v"
+    if cmp -s "$d/logq_net.v" "$tmp/rq.v"; then bad "rq mutation ($name) changed nothing"; return; fi
+    (cd "$d" && iverilog -g2005 -s logq_net_rq_tb -o rqbad "$tmp/rq.v" logq_net_rq_tb.v && vvp -n rqbad) >"$tmp/rqbad.log" 2>&1
+    if grep -q '^FAILED' "$tmp/rqbad.log" && grep -q '^MISMATCH layer 1' "$tmp/rqbad.log"; then
+        ok "icarus: a broken re-quantizer ($name) fails its bench ($(sed -n 's/.*inputs, \([0-9]*\) mismatches/\1/p' "$tmp/rqbad.log") mismatches)"
+    else bad "icarus: broken re-quantizer ($name) not caught"; tail -3 "$tmp/rqbad.log"; fi
+}
+rqbreak "rounding constant 0: round down" "$I" "0,/(wire \[[0-9]+:0\] s = .*\+ [0-9]+'d)[0-9]+;/s//\10;/"
+L=$tmp/loglog-rq
+"$LOGQ" gen net "${G[@]}" --scheme loglog --bits 5 --vectors 1 -o "$L" >/dev/null 2>&1
+rqbreak "sqrt(2) threshold with a leading 1 inserted" "$L" "0,/(yf > [0-9]+'d)([0-9]+)/s//\11\2/"
+(cd "$L" && iverilog -g2005 -s logq_net_rq_tb -o rq logq_net.v logq_net_rq_tb.v && vvp -n rq) >"$tmp/rql.log" 2>&1
+if grep -q '^PASSED' "$tmp/rql.log"; then ok "icarus: loglog's log re-quantizers alone = lq_quantize ($(sed -n 's/^logq_net_rq_tb: \([0-9]*\) inputs.*/\1/p' "$tmp/rql.log") inputs)"
+else bad "icarus: loglog re-quantizer bench"; tail -3 "$tmp/rql.log"; fi
 
 # ---- a deliberately wrong model fails the RTL ----
 D=$tmp/shift-log2-5

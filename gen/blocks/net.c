@@ -969,6 +969,118 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const digits_set *test
     return 0;
 }
 
+/* NAME_rq_tb.v and NAME_lK_rq.hex: each hidden layer's re-quantizer alone, on every
+ * input up to 4095, both neighbours of every code transition (found by bisection on
+ * the model hw_requant = lq_quantize of the exact value, not on the RTL's constants),
+ * the largest input and 4000 seeded random inputs (half uniform, half log-uniform);
+ * every line is {expected code, z}. */
+static int emit_rq_vectors(lq_fileset *fs, const net_gen *g)
+{
+    char fn[96];
+    lq_file *tb;
+    int nrq = 0, cnt[NN_LAYERS_MAX];
+    for (int k = 0; k + 1 < g->nlayers; k++) {
+        const net_layer *L = &g->ly[k];
+        int ZU = L->z_bits - 1, ob = L->ob;
+        uint64_t zmax = ZU >= 64 ? ~0ULL : (1ULL << ZU) - 1, ncode = 1ULL << ob;
+        lq_file *f;
+        lq_rng r;
+        uint32_t code;
+        bitv v = {NULL, 0, 0};
+#define RQ_LINE(zz)                                                                  \
+    do {                                                                             \
+        uint64_t z_ = (zz);                                                          \
+        hw_requant(&g->hw, k, (int64_t)z_, &code, 1);                                \
+        v.n = 0;                                                                     \
+        if (bv_push(&v, z_, ZU) != 0 || bv_push(&v, code, ob) != 0) {                \
+            free(v.b);                                                               \
+            return -1;                                                               \
+        }                                                                            \
+        bv_hex(f, &v);                                                               \
+        file_printf(f, "\n");                                                        \
+        cnt[k]++;                                                                    \
+    } while (0)
+        snprintf(fn, sizeof fn, "%s_l%d_rq.hex", g->name, k + 1);
+        if (!(f = fileset_add(fs, fn)))
+            return -1;
+        file_header(f, "//", g->cmd);
+        cnt[k] = 0;
+        for (uint64_t z = 0; z <= zmax && z < 4096; z++)
+            RQ_LINE(z);
+        for (uint64_t c = 1; c < ncode; c++) {
+            uint64_t lo = 0, hi = zmax;
+            hw_requant(&g->hw, k, (int64_t)hi, &code, 1);
+            if (code < c)
+                break;
+            while (lo < hi) { /* the least z whose code is >= c */
+                uint64_t mid = lo + (hi - lo) / 2;
+                hw_requant(&g->hw, k, (int64_t)mid, &code, 1);
+                if (code >= c)
+                    hi = mid;
+                else
+                    lo = mid + 1;
+            }
+            if (lo > 0)
+                RQ_LINE(lo - 1);
+            RQ_LINE(lo);
+            if (lo < zmax)
+                RQ_LINE(lo + 1);
+        }
+        RQ_LINE(zmax);
+        lq_rng_seed(&r, 1);
+        for (int i = 0; i < 2000; i++)
+            RQ_LINE(lq_rng_u64(&r) & zmax);
+        for (int i = 0; i < 2000; i++) {
+            int nb = 1 + (int)lq_rng_below(&r, (uint64_t)ZU);
+            RQ_LINE((lq_rng_u64(&r) & ((nb >= 64 ? ~0ULL : (1ULL << nb) - 1))) | (1ULL << (nb - 1)));
+        }
+#undef RQ_LINE
+        free(v.b);
+        nrq++;
+    }
+    if (nrq == 0)
+        return 0;
+    snprintf(fn, sizeof fn, "%s_rq_tb.v", g->name);
+    if (!(tb = fileset_add(fs, fn)))
+        return -1;
+    file_header(tb, "//", g->cmd);
+    file_printf(tb, "//\n// The re-quantizers of %s alone against the model (lq_quantize of the exact\n"
+                    "// value): every input up to 4095, both neighbours of every code transition,\n"
+                    "// the largest input, 4000 seeded random ones. Run it in this directory:\n"
+                    "//   iverilog -g2005 -s %s_rq_tb -o rq %s.v %s_rq_tb.v && vvp rq\n\n"
+                    "`timescale 1ns / 1ps\n`default_nettype none\n\nmodule %s_rq_tb;\n"
+                    "    integer i, errors = 0, total = 0;\n", g->name, g->name, g->name, g->name,
+                g->name);
+    for (int k = 0; k + 1 < g->nlayers; k++) {
+        const net_layer *L = &g->ly[k];
+        int ZU = L->z_bits - 1, ob = L->ob;
+        file_printf(tb, "    reg [%d:0] m%d [0:%d];\n    reg [%d:0] z%d;\n    wire [%d:0] q%d;\n"
+                        "    %s_l%d_rq u%d (.z(z%d), .q(q%d));\n", ZU + ob - 1, k + 1, cnt[k] - 1,
+                    ZU - 1, k + 1, ob - 1, k + 1, g->name, k + 1, k + 1, k + 1, k + 1);
+    }
+    file_printf(tb, "    initial begin\n");
+    for (int k = 0; k + 1 < g->nlayers; k++) {
+        const net_layer *L = &g->ly[k];
+        int ZU = L->z_bits - 1, ob = L->ob;
+        file_printf(tb, "        $readmemh(\"%s_l%d_rq.hex\", m%d);\n"
+                        "        for (i = 0; i < %d; i = i + 1) begin\n"
+                        "            z%d = m%d[i][%d:0];\n            #1;\n"
+                        "            total = total + 1;\n"
+                        "            if (q%d !== m%d[i][%d:%d]) begin\n"
+                        "                errors = errors + 1;\n"
+                        "                if (errors <= 10)\n"
+                        "                    $display(\"MISMATCH layer %d: z %%0d: expected %%0d, got %%0d\", z%d, m%d[i][%d:%d], q%d);\n"
+                        "            end\n        end\n",
+                    g->name, k + 1, k + 1, cnt[k], k + 1, k + 1, ZU - 1, k + 1, k + 1, ZU + ob - 1,
+                    ZU, k + 1, k + 1, k + 1, ZU + ob - 1, ZU, k + 1);
+    }
+    file_printf(tb, "        $display(\"%s_rq_tb: %%0d inputs, %%0d mismatches\", total, errors);\n"
+                    "        if (errors == 0)\n            $display(\"PASSED\");\n"
+                    "        else\n            $display(\"FAILED\");\n        $finish;\n"
+                    "    end\nendmodule\n\n`default_nettype wire\n", g->name);
+    return 0;
+}
+
 /* ---- options and derivation ---- */
 
 typedef struct {
@@ -1402,7 +1514,8 @@ int gen_net(const lq_cmd *c)
                           DIGITS_CLASSES);
                 goto out_fs;
             }
-            if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0) {
+            if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0 ||
+                emit_rq_vectors(&fs, &g) != 0) {
                 cli_error("out of memory");
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;

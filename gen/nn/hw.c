@@ -253,6 +253,16 @@ static int64_t dot(const hw_layer *L, int j, const hw_acts *a)
     }
 }
 
+void hw_requant(const hw_net *h, int k, int64_t z, uint32_t *code, int stride)
+{
+    const hw_layer *L = &h->l[k];
+    if (L->clamp && z > L->clamp)
+        z = L->clamp;
+    if (L->clamp && z < -L->clamp)
+        z = -L->clamp;
+    quant_slots(&h->spec.a[k + 1], ldexp((double)z, L->lsb), code, stride);
+}
+
 int hw_infer(const hw_net *h, const hw_acts *in, int64_t *logits)
 {
     hw_acts buf[2];
@@ -271,12 +281,7 @@ int hw_infer(const hw_net *h, const hw_acts *in, int64_t *logits)
                 logits[j] = z;
                 continue;
             }
-            if (L->clamp && z > L->clamp)
-                z = L->clamp;
-            if (L->clamp && z < -L->clamp)
-                z = -L->clamp;
-            quant_slots(&h->spec.a[k + 1], ldexp((double)z, L->lsb), &nx->code[0][j],
-                        NN_WIDTH_MAX);
+            hw_requant(h, k, z, &nx->code[0][j], NN_WIDTH_MAX);
         }
         a = nx;
     }

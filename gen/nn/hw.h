@@ -79,6 +79,10 @@ void hw_input(const hw_net *h, const double *x, hw_acts *in);
 /* Inference from input codes: the logits (fixed point, LSB 2^h->l[last].lsb) and
  * the class (the first maximum). */
 int hw_infer(const hw_net *h, const hw_acts *in, int64_t *logits);
+/* The re-quantization of hidden layer k's pre-activation z (after the ReLU) to the
+ * codes of layer k + 1: lq_quantize (lq_slq_encode) of the exact value z * 2^lsb;
+ * code[s * stride] receives word slot s. */
+void hw_requant(const hw_net *h, int k, int64_t z, uint32_t *code, int stride);
 /* Accuracy (%) over a set of images. */
 double hw_accuracy(const hw_net *h, const digits_set *s);
 
