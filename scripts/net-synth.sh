@@ -7,7 +7,8 @@
 #
 #   scripts/net-synth.sh WEIGHTS EVAL_HW_OUTPUT OUT_DIR
 #   (make net-synth; NET_SYNTH_SEEDS=N seeds per device, default 3;
-#    NET_SYNTH_SCHEMES="scheme:bits ..." to choose the rows)
+#    NET_SYNTH_SCHEMES="scheme:bits ..." to choose the rows; NET_SYNTH_FOLD="--simd
+#    S --pe P" the folding, default gen net's: SIMD 16, PE 1)
 # Writes OUT_DIR/net-synth.md and .csv; one scripts/synth.sh run per scheme under
 # OUT_DIR/SCHEME-BITS.
 set -euo pipefail
@@ -17,9 +18,11 @@ LOGQ=${LOGQ:-$root/build/logq}
 w=$1 ev=$2 out=$3
 seeds=${NET_SYNTH_SEEDS:-3}
 schemes=${NET_SYNTH_SCHEMES:-"shift-log2:5 shift-logsqrt2:5 loglog:5 loglog-sqrt2:5 slq:5 linear:5 linear:8"}
+fold=${NET_SYNTH_FOLD:-"--simd 16 --pe 1"}
+read -r -a foldv <<<"$fold"
 mkdir -p "$out"
 csv=$out/net-synth.csv
-echo "scheme,bits,accuracy,luts_ice40,ffs,bram,hx8k_lcs,hx8k_fmax,up5k_lcs,up5k_dsp,up5k_fmax,cycles_per_image,latency,images_per_s_hx8k,images_per_s_up5k" >"$csv"
+echo "scheme,bits,folding,accuracy,luts_ice40,ffs,bram,hx8k_lcs,hx8k_fmax,up5k_lcs,up5k_dsp,up5k_fmax,cycles_per_image,latency,images_per_s_hx8k,images_per_s_up5k" >"$csv"
 # eval's names of a scheme's weights and activations (its hw-fsr lines)
 names() {
     case $1 in
@@ -30,9 +33,9 @@ names() {
 }
 for sb in $schemes; do
     s=${sb%%:*} b=${sb##*:}
-    d=$out/$s-$b
+    d=$out/$s-$b-$(echo "$fold" | tr -d ' -')
     rm -rf "$d/rtl"
-    "$LOGQ" gen net --weights "$w" --fsr-from "$ev" --scheme "$s" --bits "$b" -o "$d/rtl" >"$d.gen" 2>&1 ||
+    "$LOGQ" gen net --weights "$w" --fsr-from "$ev" --scheme "$s" --bits "$b" "${foldv[@]}" -o "$d/rtl" >"$d.gen" 2>&1 ||
         { echo "net-synth: gen net $s $b failed:" >&2; cat "$d.gen" >&2; exit 1; }
     scripts_out=$d/synth
     "$root/scripts/synth.sh" --families ice40 --devices hx8k,up5k --seeds "$seeds" \
@@ -49,16 +52,16 @@ for sb in $schemes; do
     per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
     lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
     ips() { [ -n "$1" ] && awk -v f="$1" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }' || echo ""; }
-    echo "$s,$b,$acc,$luts,$ffs,$ram,$hxl,$hxf,$upl,$upd,$upf,$per,$lat,$(ips "$hxf"),$(ips "$upf")" >>"$csv"
+    echo "$s,$b,$fold,$acc,$luts,$ffs,$ram,$hxl,$hxf,$upl,$upd,$upf,$per,$lat,$(ips "$hxf"),$(ips "$upf")" >>"$csv"
     echo "net-synth: $s $b bits: accuracy $acc %, $luts LUTs, $ffs FFs, $ram BRAM, HX8K $hxf MHz, UP5K $upf MHz, $per cycles/image" >&2
 done
 {
-    echo "| scheme | bits | accuracy (RTL = model) | LUTs | FFs | BRAM (4 kbit) | HX8K logic cells | HX8K fmax (MHz) | UP5K logic cells | UP5K DSP | UP5K fmax (MHz) | cycles/image | latency | images/s HX8K | images/s UP5K |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    tail -n +2 "$csv" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 }'
+    echo "| scheme | bits | folding | accuracy (RTL = model) | LUTs | FFs | BRAM (4 kbit) | HX8K logic cells | HX8K fmax (MHz) | UP5K logic cells | UP5K DSP | UP5K fmax (MHz) | cycles/image | latency | images/s HX8K | images/s UP5K |"
+    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    tail -n +2 "$csv" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }'
     echo
     echo "Yosys synth_ice40 (LUTs, FFs, BRAM: the block alone); nextpnr-ice40 inside the"
-    echo "register-to-register wrapper of scripts/fpga-wrap.sh, median fmax of $seeds seeds;"
-    echo "images/s = fmax / cycles per image. Folding SIMD 16, PE 1 (gen net's default)."
+    echo "register-to-register wrapper of scripts/fpga-wrap.sh, median fmax of $seeds seed(s);"
+    echo "images/s = fmax / cycles per image; an empty fmax: does not fit (see OUT_DIR/*/synth)."
 } >"$out/net-synth.md"
 cat "$out/net-synth.md"
