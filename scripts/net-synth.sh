@@ -51,7 +51,9 @@ for sb in $schemes; do
     upl=$(echo "$up" | cut -d, -f5) upd=$(echo "$up" | cut -d, -f7) upf=$(echo "$up" | cut -d, -f8)
     per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
     lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
-    ips() { [ -n "$1" ] && awk -v f="$1" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }' || echo ""; }
+    ips() { case $1 in [0-9]*) awk -v f="$1" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }' ;; *) echo "-" ;; esac; }
+    hxf=${hxf:-$(echo "$hx" | cut -d, -f12)}
+    upf=${upf:-$(echo "$up" | cut -d, -f12)}
     echo "$s,$b,$fold,$acc,$luts,$ffs,$ram,$hxl,$hxf,$upl,$upd,$upf,$per,$lat,$(ips "$hxf"),$(ips "$upf")" >>"$csv"
     echo "net-synth: $s $b bits: accuracy $acc %, $luts LUTs, $ffs FFs, $ram BRAM, HX8K $hxf MHz, UP5K $upf MHz, $per cycles/image" >&2
 done

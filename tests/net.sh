@@ -55,7 +55,7 @@ hval() { sed -n "s/^#define LOGQ_NET_$2 \([0-9]*\).*/\1/p" "$1/logq_net.h"; }
 run_scheme() {
     local s=$1 b=$2 ew=$3 ea=$4
     shift 4
-    local d=$tmp/$s-$b tag="$s ${b}b${*:+ $*}"
+    local d=$tmp/$s-$b${*:+-$(echo "$*" | tr -cd 'a-z0-9')} tag="$s ${b}b${*:+ $*}"
     if ! "$LOGQ" gen net "${G[@]}" --scheme "$s" --bits "$b" "$@" --vectors 450 -o "$d" \
         >"$d.gen" 2>&1; then
         bad "$tag: gen net"; cat "$d.gen"; return
@@ -98,7 +98,7 @@ if [ -n "${LOGQ_LONG:-}" ]; then
     run_scheme loglog-sqrt2 5 logsqrt2 logsqrt2
     run_scheme slq 5 slq-L2 linear --max-words 2
     run_scheme linear 5 linear linear
-    run_scheme shift-log2 5 log2 linear --simd 8,4 --pe 2,5 --name logq_net
+    run_scheme shift-log2 5 log2 linear --simd 8,4 --pe 2,5
     run_scheme loglog 5 log2 log2 --simd 4,32 --pe 8,2
 fi
 
