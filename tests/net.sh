@@ -160,8 +160,9 @@ if diff -r -x vl "$D" "$tmp/first" >/dev/null; then ok "the same options give by
 else bad "gen net is not deterministic"; diff -r -x vl "$D" "$tmp/first" | head -5; fi
 if [ -x "$ASAN" ]; then
     if "$ASAN" gen net "${G[@]}" --scheme loglog-sqrt2 --bits 5 --simd 8 --pe 2 --vectors 30 -o "$tmp/asan" >"$tmp/asan.log" 2>&1 &&
-       "$ASAN" gen net "${G[@]}" --scheme slq --bits 5 --vectors 30 -o "$tmp/asan2" >>"$tmp/asan.log" 2>&1; then
-        ok "gen net under ASan+UBSan (loglog-sqrt2, slq): clean"
+       "$ASAN" gen net "${G[@]}" --scheme slq --bits 5 --vectors 30 -o "$tmp/asan2" >>"$tmp/asan.log" 2>&1 &&
+       "$ASAN" eval --data "$DATA" --weights "$W" --quick --bits 3 --hw >>"$tmp/asan.log" 2>&1; then
+        ok "gen net (loglog-sqrt2, slq) and eval --hw under ASan+UBSan: clean"
     else bad "gen net under ASan+UBSan"; tail -5 "$tmp/asan.log"; fi
 else bad "no $ASAN (make $BUILD/asan/logq)"; fi
 
