@@ -365,10 +365,32 @@ static void emit_requant(lq_file *f, const net_gen *g, int k)
         file_printf(f, "    // leading one n, e = %d * (%d + n) + r, m = e - (%d) + 1 = %d n + r + "
                        "(%d),\n    // clipped to 0 .. %llu (flush, saturation)\n",
                     S, H->lsb, emin, S, off, (unsigned long long)mmax);
-        file_printf(f, "    wire [%d:0] n =", NW - 1);
-        for (int i = ZU - 1; i >= 1; i--)
-            file_printf(f, "\n        z[%d] ? %d'd%d :", i, NW, i);
-        file_printf(f, " %d'd0;\n", NW);
+        /* the leading-one detector as a tree: node (l, j) covers bits j 2^l ..
+         * (j + 1) 2^l - 1; v: any bit set, x: the position of the highest one in it */
+        file_printf(f, "    // leading one: a tree of %d levels (bits above %d read as 0)\n", NW,
+                    ZU - 1);
+        /* v(l, j) is needed by the parent's select when j is odd and by the
+         * parent's v when that is needed: only the needed ones are written */
+        unsigned char need[8][64];
+        memset(need, 0, sizeof need);
+        for (int l = NW - 1; l >= 0; l--)
+            for (int j = 0; j < (1 << (NW - l)); j++)
+                need[l][j] = (j & 1) || (l + 1 < NW && need[l + 1][j / 2]);
+        for (int j = 0; j < (1 << NW); j++)
+            if (need[0][j])
+                file_printf(f, j < ZU ? "    wire v0_%d = z[%d];\n" : "    wire v0_%d = 1'b0;\n", j, j);
+        for (int l = 1; l <= NW; l++)
+            for (int j = 0; j < (1 << (NW - l)); j++) {
+                if (l < NW && need[l][j])
+                    file_printf(f, "    wire v%d_%d = v%d_%d | v%d_%d;\n", l, j, l - 1, 2 * j,
+                                l - 1, 2 * j + 1);
+                if (l == 1)
+                    file_printf(f, "    wire [0:0] x1_%d = v0_%d;\n", j, 2 * j + 1);
+                else
+                    file_printf(f, "    wire [%d:0] x%d_%d = v%d_%d ? {1'b1, x%d_%d} : {1'b0, x%d_%d};\n",
+                                l - 1, l, j, l - 1, 2 * j + 1, l - 1, 2 * j + 1, l - 1, 2 * j);
+            }
+        file_printf(f, "    wire [%d:0] n = x%d_0;\n", NW - 1, NW);
         if (K >= 1) {
             file_printf(f, "    wire [%d:0] sh = %d'd%d - n;\n", NW - 1, NW, ZU - 1);
             file_printf(f, "    /* verilator lint_off UNUSED */\n    wire [%d:0] y = z << sh;  "
