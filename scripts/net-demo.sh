@@ -42,7 +42,11 @@ for r in "${rows[@]}"; do
     csv=$BUILD/net-synth/net-synth.csv
     if [ -f "$csv" ]; then
         f=$(awk -F, -v s="$s" -v b="$b" '$1 == s && $2 == b && $3 == "--simd 16 --pe 1" { print $9 }' "$csv")
-        if [ -n "$f" ]; then fmax="$f MHz"; ips=$(awk -v f="$f" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }'); fi
+        case $f in
+            [0-9]*) fmax="$f MHz"; ips=$(awk -v f="$f" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }') ;;
+            '') ;;
+            *) fmax=$f ;;   # "does not fit"
+        esac
     fi
     printf '| %-10s | %4s | %14s | %12s | %6s | %5s | %4s | %12s | %9s | %10s |\n' "$s" "$b" "$model" "$rtl" "$luts" "$ffs" "$bram" "$per" "$fmax" "$ips"
 done
