@@ -123,6 +123,7 @@ demo: $(LOGQ)
 	$(LOGQ) study
 	@$(MAKE) --no-print-directory mac-demo
 	@$(MAKE) --no-print-directory logacc-demo
+	@$(MAKE) --no-print-directory net-demo
 
 test: | $(BUILD)/.deps-TEST
 	@$(MAKE) --no-print-directory $(TEST_PREREQS)

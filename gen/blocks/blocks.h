@@ -7,6 +7,7 @@
 #include "cmodel/logacc.h"
 #include "cmodel/format.h"
 #include "emit/emit.h"
+#include "cmodel/mac.h"
 #include "cli.h"
 
 struct lq_block_s;
@@ -28,5 +29,12 @@ typedef struct {
 
 const blk_entry *blk_entry_find(const char *name);
 const blk_entry *blk_entry_at(int i); /* NULL past the last */
+
+/* The MAC array of cfg as module `name`, the text `logq gen mac` writes to NAME.v,
+ * and its latency (gen/blocks/mac.c), for gen net. 0, or -1 (message printed). */
+int mac_emit_module(lq_file *f, const lq_mac_config *cfg, const char *name,
+                    const char *pipeline, const lq_cmd *c, int *latency);
+/* `logq gen net` (gen/blocks/net.c): a whole network, dispatched by gen/cmd/gen.c. */
+int gen_net(const lq_cmd *c);
 
 #endif

@@ -700,6 +700,24 @@ static int mac_bits_fit(const lq_mac_config *cfg)
     return 0;
 }
 
+/* The register stages of g->pipeline_opt (given: written by the user, so a tree:k
+ * beyond the levels is refused), the latency and the upper-case name. */
+static int mac_settle(mac_gen *g, int given)
+{
+    if (strlen(g->pipeline_opt) >= sizeof g->pipeline) {
+        cli_error("--pipeline '%s' is too long", g->pipeline_opt);
+        return -1;
+    }
+    snprintf(g->pipeline, sizeof g->pipeline, "%s", g->pipeline_opt);
+    g->stages = pipeline_parse(g->pipeline_opt, "product", g->wd.tree_levels, g->cfg.lanes,
+                               given, g->reg_level);
+    if (g->stages < 0)
+        return -1;
+    g->latency = g->stages + 1;
+    blk_upper(g->upper, sizeof g->upper, g->name);
+    return 0;
+}
+
 static int mac_finish(void *state, const blk_args *a, unsigned where)
 {
     mac_gen *g = state;
@@ -745,18 +763,7 @@ static int mac_finish(void *state, const blk_args *a, unsigned where)
             cli_error("%s", msg);
         return -1;
     }
-    snprintf(g->pipeline, sizeof g->pipeline, "%s", g->pipeline_opt);
-    if (strlen(g->pipeline_opt) >= sizeof g->pipeline) {
-        cli_error("--pipeline '%s' is too long", g->pipeline_opt);
-        return -1;
-    }
-    g->stages = pipeline_parse(g->pipeline_opt, "product", g->wd.tree_levels, c->lanes,
-                               blk_given(a, "pipeline"), g->reg_level);
-    if (g->stages < 0)
-        return -1;
-    g->latency = g->stages + 1;
-    blk_upper(g->upper, sizeof g->upper, g->name);
-    return 0;
+    return mac_settle(g, blk_given(a, "pipeline"));
 }
 
 static const char *mac_module(const void *state)
@@ -972,4 +979,27 @@ void tb_desc_mac(tb_desc *d, const char *name, const lq_mac_config *cfg, const l
     g.wd = *wd;
     g.name = name;
     blk_tb_desc(&blk_mac, &g, d, ports);
+}
+
+/* For generators that embed MAC arrays (gen/blocks/net.c): the file `logq gen mac`
+ * writes as NAME.v for cfg and pipeline, into f, and its latency. 0, or -1 (message
+ * printed). */
+int mac_emit_module(lq_file *f, const lq_mac_config *cfg, const char *name,
+                    const char *pipeline, const lq_cmd *c, int *latency)
+{
+    mac_gen g;
+    char msg[256];
+    memset(&g, 0, sizeof g);
+    g.cfg = *cfg;
+    g.name = name;
+    g.pipeline_opt = pipeline;
+    if (lq_mac_derive(cfg, &g.wd, msg, sizeof msg) != 0) {
+        cli_error("%s", msg);
+        return -1;
+    }
+    if (mac_settle(&g, 1) != 0)
+        return -1;
+    emit_top(f, &g, c);
+    *latency = g.latency;
+    return 0;
 }

@@ -18,6 +18,7 @@
 #include "commands.h"
 #include "nn/netopts.h"
 #include "nn/nn.h"
+#include "nn/hw.h"
 #include "emit/tb_icarus.h"
 #include "emit/vectors.h"
 
@@ -44,6 +45,8 @@ static const char eval_help[] =
     "  --check N          recompute the MAC's dot products of the first N test images\n"
     "                     independently; exit 1 on any difference\n"
     "  --fault            test only: make the MAC model deliberately wrong\n"
+    "  --hw               also the integer network of every W+A and shift-mode cell\n"
+    "                     (the hardware of logq gen net, docs/net.md)\n"
     "\n"
     "RTL proof (docs/eval.md): run one cell only and write the MAC beats of one layer\n"
     "for the RTL bench (needs exactly one --bits width):\n"
@@ -60,7 +63,8 @@ static const char eval_help[] =
 enum {
     OPT_WEIGHTS = 1, OPT_BITS, OPT_CALIB, OPT_WINDOW,
     OPT_PASSES, OPT_LANES, OPT_SQRT2, OPT_QUICK, OPT_CHECK, OPT_FAULT, OPT_EX_LAYER,
-    OPT_EX_SCHEME, OPT_EX_ACT, OPT_EX_IMAGES, OPT_EX_STALL
+    OPT_EX_SCHEME, OPT_EX_ACT, OPT_EX_IMAGES, OPT_EX_STALL,
+    OPT_HW
 };
 
 enum { MAX_BITS_LIST = 8, MAX_SLOTS = LQ_SLQ_WORDS_MAX, MAC_MAX_BEATS = 1024 };
@@ -293,13 +297,7 @@ static uint32_t slot_code(const lq_format *f, const qv *q, int slot)
 /* The MAC format standing for f: SLQ words are signed log2 codes. */
 static lq_format mac_fmt(const lq_format *f)
 {
-    lq_format m = *f;
-    if (m.scheme == LQ_SLQ) {
-        m.scheme = LQ_LOG2;
-        m.is_signed = true;
-        m.max_words = 1;
-    }
-    return m;
+    return hw_mac_format(f);
 }
 
 static int uses_mac(const cell *c)
@@ -760,6 +758,53 @@ static int check_beats(const nn_net *net, int lanes, const char *wpath)
     return 0;
 }
 
+/* --hw: the integer network (gen/nn/hw.c) of every W+A and shift-mode cell, with the
+ * cell's FSRs; the table beside the double-bias accuracy. A cell the integer network
+ * cannot build (sums wider than 62 bits) is shown as '-' with the reason. */
+static int hw_table(const ctx *x, cell cl[4][NSCHEMES][MAX_BITS_LIST],
+                    double res[4][NSCHEMES][MAX_BITS_LIST], const int *bits, int nbits)
+{
+    hw_row rows[2 * NSCHEMES];
+    int n = 0;
+    for (int m = 2; m < 4; m++)
+        for (int s = 0; s < NSCHEMES; s++) {
+            hw_row *r = &rows[n];
+            if (m == 3 && schemes[s].scheme == LQ_LINEAR)
+                continue;
+            r->scheme = schemes[s].name;
+            r->act = m == 3 ? "linear" : schemes[s].name;
+            for (int b = 0; b < nbits; b++) {
+                const cell *c = &cl[m][s][b];
+                hw_spec sp;
+                hw_net h;
+                char msg[320];
+                memset(&sp, 0, sizeof sp);
+                sp.nlayers = x->net->nlayers;
+                sp.sqrt2_frac = x->sqrt2_frac;
+                sp.fault = x->fault;
+                for (int k = 0; k < sp.nlayers; k++) {
+                    sp.w[k] = fmt_w(c, k);
+                    sp.a[k] = fmt_a(c, k);
+                    sp.lanes[k] = x->lanes;
+                    r->wfsr[b][k] = c->wfsr[k];
+                    r->afsr[b][k] = c->afsr[k];
+                }
+                r->dbl[b] = res[m][s][b];
+                r->hw[b] = NAN;
+                r->why[b][0] = '\0';
+                if (hw_build(&h, x->net, &sp, msg, sizeof msg) != 0) {
+                    snprintf(r->why[b], sizeof r->why[b], "%s", msg);
+                    continue;
+                }
+                r->hw[b] = hw_accuracy(&h, x->test);
+                hw_free(&h);
+            }
+            n++;
+        }
+    hw_print_table(rows, n, bits, nbits, x->net->nlayers);
+    return 0;
+}
+
 int cmd_eval(const lq_cmd *c)
 {
     static const struct option opts[] = {
@@ -780,8 +825,10 @@ int cmd_eval(const lq_cmd *c)
         {"export-images", required_argument, 0, OPT_EX_IMAGES},
         {"stall", required_argument, 0, OPT_EX_STALL},
         {"out", required_argument, 0, 'o'},
+        {"hw", no_argument, 0, OPT_HW},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
+    int hw = 0;
     const char *wpath = "build/data/digits-mlp.txt";
     const char *bits_arg = "3,4,5", *out_dir = NULL;
     int ex_layer = 0, ex_scheme = -1, ex_linear = 0, ex_images = 20, ex_stall = 30;
@@ -870,6 +917,7 @@ int cmd_eval(const lq_cmd *c)
                 return LQ_EXIT_USAGE;
             break;
         case OPT_FAULT: x.fault = 1; break;
+        case OPT_HW: hw = 1; break;
         default: return cli_bad_option(c);
         }
     }
@@ -1099,6 +1147,8 @@ int cmd_eval(const lq_cmd *c)
                 print_fsrs(&x, &cells[m][s][b], what[m]);
             }
     rc = LQ_EXIT_OK;
+    if (hw && hw_table(&x, cells, res, bits, nbits) != 0)
+        rc = LQ_EXIT_USAGE;
     if (x.check) {
         printf("\ncheck: %ld MAC dot products of the first %d test images recomputed "
                "independently, %ld mismatches\n", x.checked, x.check, x.mismatches);

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# `logq gen net` (issue 14, docs/net.md): the whole digits network as one accelerator,
+# proven against the integer model of `logq eval --hw`.
+#  - eval --hw: the integer network's accuracy table (5 and 8 bits, --quick sweep);
+#  - per scheme: gen net --fsr-from that table, zero lint warnings (Verilator -Wall,
+#    Icarus -Wall), Verilator co-simulation of all 450 test images with random stalls
+#    on both streams (every class and logit equal to the model's), the RTL's accuracy
+#    equal to the table's integer cell, and with no stalls the latency and the cycles
+#    between images of NAME.h;
+#  - the generated Icarus bench on 20 images; a complemented ROM word fails it; the
+#    expected outputs of a deliberately wrong model (gen net --fault) fail Verilator;
+#  - byte-identical output; bad files and impossible foldings exit 2 and write nothing.
+# make test: shift-log2 (5 bits) and the int8 baseline (linear, 8 bits); LOGQ_LONG=1
+# adds shift-logsqrt2, loglog, loglog-sqrt2, slq and linear 5 bits and a second
+# folding. SEED=N varies the stall pattern (default 1).
+set -u
+BUILD=${BUILD:-build}
+LOGQ=${LOGQ:-$BUILD/logq}
+case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+DATA=$BUILD/data/digits.csv
+case $DATA in /*) ;; *) DATA=$PWD/$DATA ;; esac
+ASAN=$BUILD/asan/logq
+case $ASAN in /*) ;; *) ASAN=$PWD/$ASAN ;; esac
+SEED=${SEED:-1}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "PASS: $1"; }
+bad() { echo "FAIL: $1"; }
+
+for t in verilator iverilog; do
+    command -v $t >/dev/null || { bad "$t is not installed (make deps)"; exit 1; }
+done
+if [ ! -f "$DATA" ]; then bad "data: $DATA missing (make data)"; exit 1; fi
+if ! "$LOGQ" train --data "$DATA" -o "$tmp/w.txt" >"$tmp/train.out" 2>&1; then
+    bad "train"; cat "$tmp/train.out"; exit 1
+fi
+W=$tmp/w.txt
+E=$tmp/eval.txt
+if "$LOGQ" eval --data "$DATA" --weights "$W" --quick --bits 5,8 --hw >"$E" 2>&1; then
+    ok "eval --quick --bits 5,8 --hw ($(grep -c '^hw-fsr' "$E") integer cells)"
+else bad "eval --hw"; tail -5 "$E"; exit 1; fi
+# The integer cell of the table: weights activations bits -> accuracy.
+hwcell() {
+    local col
+    col=$( [ "$3" = 5 ] && echo 5 || echo 6 )
+    grep "^| $1 | $2 | integer (hw) |" "$E" | awk -F'|' -v c="$col" '{ gsub(/ /, "", $c); print $c }'
+}
+
+G=(--weights "$W" --fsr-from "$E" --data "$DATA")
+# NAME.h value
+hval() { sed -n "s/^#define LOGQ_NET_$2 \([0-9]*\).*/\1/p" "$1/logq_net.h"; }
+
+# scheme bits eval-weights eval-acts [extra gen options...]
+run_scheme() {
+    local s=$1 b=$2 ew=$3 ea=$4
+    shift 4
+    local d=$tmp/$s-$b${*:+-$(echo "$*" | tr -cd 'a-z0-9')} tag="$s ${b}b${*:+ $*}"
+    if ! "$LOGQ" gen net "${G[@]}" --scheme "$s" --bits "$b" "$@" --vectors 450 -o "$d" \
+        >"$d.gen" 2>&1; then
+        bad "$tag: gen net"; cat "$d.gen"; return
+    fi
+    local srcs
+    srcs=$(grep -v '^//' "$d/logq_net.f" | sed "s|^|$d/|")
+    if verilator --lint-only -Wall --top-module logq_net $srcs >"$d.lint" 2>&1 && [ ! -s "$d.lint" ]; then
+        ok "$tag: verilator --lint-only -Wall: no warning"
+    else bad "$tag: verilator lint"; head -5 "$d.lint"; fi
+    if iverilog -g2005 -gstrict-expr-width -Wall -o "$d.ivl" $srcs >"$d.ilint" 2>&1 && [ ! -s "$d.ilint" ]; then
+        ok "$tag: iverilog -g2005 -gstrict-expr-width -Wall: no warning"
+    else bad "$tag: iverilog lint"; head -5 "$d.ilint"; fi
+    if (cd "$d" && iverilog -g2005 -s logq_net_rq_tb -o rq logq_net.v logq_net_rq_tb.v && vvp -n rq) >"$d.rq" 2>&1 &&
+       grep -q '^PASSED' "$d.rq"; then
+        ok "$tag: icarus: the re-quantizers alone = lq_quantize of the exact value ($(sed -n 's/^logq_net_rq_tb: \([0-9]*\) inputs.*/\1/p' "$d.rq") inputs: all up to 4095, both neighbours of every code transition, random)"
+    else bad "$tag: re-quantizer bench"; tail -3 "$d.rq"; fi
+    if ! "$root/sim/verilator/net_build.sh" "$d" "$d/vl" 2>"$d.vb"; then
+        bad "$tag: verilator build"; cat "$d.vb"; return
+    fi
+    local want
+    want=$(hwcell "$ew" "$ea" "$b")
+    "$d/vl/net_tb" +vectors="$d" +stall=30 +seed="$SEED" +verilator+rand+reset+2 >"$d.sim" 2>&1
+    local rc=$?
+    if [ $rc -eq 0 ] && grep -q '^PASSED' "$d.sim" &&
+       grep -q "^net_tb: 450 images, 0 mismatches; accuracy RTL $want % ([0-9]*), model $want %" "$d.sim"; then
+        ok "$tag: verilator, 450 test images, 30 % stalls on both streams (seed $SEED): every class and logit = eval --hw; accuracy RTL $want % = model = eval --hw table"
+    else bad "$tag: verilator co-simulation (exit $rc, table '$want')"; grep -E 'MISMATCH|accuracy|FAILED|expected|actual|rerun' "$d.sim" | head -8; fi
+    "$d/vl/net_tb" +vectors="$d" +stall=0 +timing >"$d.tim" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q "^timing: latency $(hval "$d" LATENCY) cycles (NAME.h $(hval "$d" LATENCY)), cycles between images $(hval "$d" PERIOD) (NAME.h $(hval "$d" PERIOD)), 0 of 447 intervals off" "$d.tim"; then
+        ok "$tag: no stalls: latency $(hval "$d" LATENCY) and $(hval "$d" PERIOD) cycles between images, as NAME.h computes from the folding"
+    else bad "$tag: timing (exit $rc)"; grep -E 'timing|FAILED' "$d.tim" | head -3; fi
+}
+
+run_scheme shift-log2 5 log2 linear
+run_scheme linear 8 linear linear
+if [ -n "${LOGQ_LONG:-}" ]; then
+    run_scheme shift-logsqrt2 5 logsqrt2 linear
+    run_scheme loglog 5 log2 log2
+    run_scheme loglog-sqrt2 5 logsqrt2 logsqrt2
+    run_scheme slq 5 slq-L2 linear --max-words 2
+    run_scheme linear 5 linear linear
+    run_scheme shift-log2 5 log2 linear --simd 8,4 --pe 2,5
+    run_scheme loglog 5 log2 log2 --simd 4,32 --pe 8,2
+fi
+
+# ---- the Icarus bench on 20 images, and a corrupted weight ----
+I=$tmp/icarus
+if "$LOGQ" gen net "${G[@]}" --scheme shift-log2 --bits 5 --vectors 20 -o "$I" >/dev/null 2>&1 &&
+   (cd "$I" && iverilog -g2005 -o tb -c logq_net.icarus.f logq_net_tb.v && vvp -n tb) >"$tmp/i.log" 2>&1 &&
+   grep -q '^PASSED' "$tmp/i.log" && grep -q '^logq_net_tb: 20 images, 0 mismatches' "$tmp/i.log"; then
+    ok "icarus: the generated self-checking bench, 20 images, 30 % stalls: $(grep -o 'accuracy.*' "$tmp/i.log")"
+else bad "icarus bench"; tail -5 "$tmp/i.log"; fi
+# Complement every bit of layer 1's ROM word 5 (16 weights of one neuron).
+awk '/rom\[5\] = / && !done { i = index($0, "h"); h = substr($0, i + 1); sub(/;/, "", h)
+    n = ""; for (k = 1; k <= length(h); k++) n = n substr("fedcba9876543210", index("0123456789abcdef", substr(h, k, 1)), 1)
+    $0 = substr($0, 1, i) n ";"; done = 1 } { print }' "$I/logq_net_weights.v" >"$tmp/wv" &&
+    cp "$tmp/wv" "$I/logq_net_weights.v"
+(cd "$I" && iverilog -g2005 -o tb -c logq_net.icarus.f logq_net_tb.v && vvp -n tb) >"$tmp/ib.log" 2>&1
+if grep -q '^FAILED' "$tmp/ib.log" && grep -q '^MISMATCH image' "$tmp/ib.log" && ! grep -q '^PASSED' "$tmp/ib.log"; then
+    ok "icarus: a complemented ROM word in logq_net_weights.v fails the bench ($(grep -c '^MISMATCH' "$tmp/ib.log") images differ)"
+else bad "icarus: the corrupted weight was not caught"; tail -3 "$tmp/ib.log"; fi
+
+# ---- a broken re-quantizer fails its bench: linear (the rounding constant of
+# shift-log2) and log (the sqrt(2) threshold of loglog) ----
+rqbreak() { # NAME DIR SED
+    local name=$1 d=$2
+    cp "$d/logq_net.v" "$tmp/rq.v"
+    sed -E -i "$3" "$tmp/rq.v"
+    if cmp -s "$d/logq_net.v" "$tmp/rq.v"; then bad "rq mutation ($name) changed nothing"; return; fi
+    (cd "$d" && iverilog -g2005 -s logq_net_rq_tb -o rqbad "$tmp/rq.v" logq_net_rq_tb.v && vvp -n rqbad) >"$tmp/rqbad.log" 2>&1
+    if grep -q '^FAILED' "$tmp/rqbad.log" && grep -q '^MISMATCH layer 1' "$tmp/rqbad.log"; then
+        ok "icarus: a broken re-quantizer ($name) fails its bench ($(sed -n 's/.*inputs, \([0-9]*\) mismatches/\1/p' "$tmp/rqbad.log") mismatches)"
+    else bad "icarus: broken re-quantizer ($name) not caught"; tail -3 "$tmp/rqbad.log"; fi
+}
+rqbreak "rounding constant 0: round down" "$I" "0,/(wire \[[0-9]+:0\] s = .*\+ [0-9]+'d)[0-9]+;/s//\10;/"
+L=$tmp/loglog-rq
+"$LOGQ" gen net "${G[@]}" --scheme loglog --bits 5 --vectors 1 -o "$L" >/dev/null 2>&1
+rqbreak "sqrt(2) threshold with a leading 1 inserted" "$L" "0,/(yf > [0-9]+'d)([0-9]+)/s//\11\2/"
+(cd "$L" && iverilog -g2005 -s logq_net_rq_tb -o rq logq_net.v logq_net_rq_tb.v && vvp -n rq) >"$tmp/rql.log" 2>&1
+if grep -q '^PASSED' "$tmp/rql.log"; then ok "icarus: loglog's log re-quantizers alone = lq_quantize ($(sed -n 's/^logq_net_rq_tb: \([0-9]*\) inputs.*/\1/p' "$tmp/rql.log") inputs)"
+else bad "icarus: loglog re-quantizer bench"; tail -3 "$tmp/rql.log"; fi
+
+# ---- a deliberately wrong model fails the RTL ----
+D=$tmp/shift-log2-5
+F=$tmp/fault
+"$LOGQ" gen net "${G[@]}" --scheme shift-log2 --bits 5 --vectors 450 --fault -o "$F" >/dev/null 2>&1
+same=1
+for v in "$D"/*.v; do
+    cmp -s <(grep -v '^//' "$v") <(grep -v '^//' "$F/$(basename "$v")") || same=0
+done
+"$D/vl/net_tb" +vectors="$F" +max-errors=2 >"$tmp/f.log" 2>&1
+rc=$?
+if [ $same = 1 ] && [ $rc -ne 0 ] && grep -q '^FAILED' "$tmp/f.log" && grep -q '^MISMATCH' "$tmp/f.log"; then
+    ok "verilator: the outputs of a wrong model (gen net --fault: biases truncated, the RTL unchanged) fail ($(sed -n 's/^net_tb: 450 images, \([0-9]*\) mismatches.*/\1/p' "$tmp/f.log") images)"
+else bad "verilator: --fault not caught (exit $rc, RTL unchanged $same)"; tail -3 "$tmp/f.log"; fi
+
+# ---- deterministic, and under ASan+UBSan ----
+cp -r "$D" "$tmp/first"
+"$LOGQ" gen net "${G[@]}" --scheme shift-log2 --bits 5 --vectors 450 -o "$D" >/dev/null 2>&1
+if diff -r -x vl "$D" "$tmp/first" >/dev/null; then ok "the same options give byte-identical files"
+else bad "gen net is not deterministic"; diff -r -x vl "$D" "$tmp/first" | head -5; fi
+if [ -x "$ASAN" ]; then
+    if "$ASAN" gen net "${G[@]}" --scheme loglog-sqrt2 --bits 5 --simd 8 --pe 2 --vectors 30 -o "$tmp/asan" >"$tmp/asan.log" 2>&1 &&
+       "$ASAN" gen net "${G[@]}" --scheme slq --bits 5 --vectors 30 -o "$tmp/asan2" >>"$tmp/asan.log" 2>&1 &&
+       "$ASAN" eval --data "$DATA" --weights "$W" --quick --bits 3 --hw >>"$tmp/asan.log" 2>&1; then
+        ok "gen net (loglog-sqrt2, slq) and eval --hw under ASan+UBSan: clean"
+    else bad "gen net under ASan+UBSan"; tail -5 "$tmp/asan.log"; fi
+else bad "no $ASAN (make $BUILD/asan/logq)"; fi
+
+# ---- refusals: exit 2, a message naming the value, no file ----
+refuse() { # NAME PATTERN ARGS...
+    local name=$1 pat=$2
+    shift 2
+    "$LOGQ" gen net "$@" -o "$tmp/no" >"$tmp/r.out" 2>"$tmp/r.err"
+    local rc=$?
+    if [ $rc -eq 2 ] && [ ! -e "$tmp/no" ] && grep -q -- "$pat" "$tmp/r.err"; then ok "refused: $name"
+    else bad "not refused: $name (exit $rc)"; cat "$tmp/r.err"; fi
+}
+head -c 2000 "$W" >"$tmp/short.txt"
+sed 's/^layer 32 10 linear$/layer 32 10 cubic/' "$W" >"$tmp/act.txt"
+refuse "truncated weight file" "short.txt:" --weights "$tmp/short.txt" --afsr 1,2
+refuse "unknown activation in the file" "'cubic'" --weights "$tmp/act.txt" --afsr 1,2
+refuse "--simd 5 (64 inputs)" "--simd 5: layer 1 has 64 inputs" --weights "$W" --afsr 1,2 --simd 5
+refuse "--pe 3 (32 outputs)" "--pe 3: layer 1 has 32 outputs" --weights "$W" --afsr 1,2 --pe 3
+refuse "--pe 4 on layer 2 (10 outputs)" "--pe 4: layer 2 has 10 outputs" --weights "$W" --afsr 1,2 --pe 2,4
+refuse "--simd with 3 values for 2 layers" "3 values for a network of 2 layers" --weights "$W" --afsr 1,2 --simd 4,4,4
+refuse "--scheme cubic" "'cubic'" --weights "$W" --afsr 1,2 --scheme cubic
+refuse "no activation FSRs" "--afsr LIST" --weights "$W"
+refuse "--fsr-from without the width" "no line 'hw-fsr log2 linear 6" --weights "$W" --fsr-from "$E" --bits 6
+refuse "--bits 12 for log codes" "--bits 12" --weights "$W" --afsr 1,2 --bits 12
+refuse "--vectors 451" "--vectors 451" --weights "$W" --afsr 1,2 --vectors 451 --data "$DATA"
+refuse "--name with a capital" "--name 'Net'" --weights "$W" --afsr 1,2 --name Net
