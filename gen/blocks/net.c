@@ -85,7 +85,7 @@ static const char net_help[] =
     "the value; no file is written).\n";
 
 enum {
-    OPT_WEIGHTS = MAC_OPT_END + 100, OPT_SCHEME, OPT_BITS, OPT_ACT_BITS, OPT_WORDS, OPT_WFSR,
+    OPT_WEIGHTS = 256, OPT_SCHEME, OPT_BITS, OPT_ACT_BITS, OPT_WORDS, OPT_WFSR,
     OPT_AFSR, OPT_FSR_FROM, OPT_SIMD, OPT_PE, OPT_SQRT2, OPT_PIPE, OPT_ROM, OPT_NAME,
     OPT_VECTORS, OPT_DATA, OPT_SPLIT, OPT_TEST, OPT_STALL, OPT_FAULT
 };
@@ -878,7 +878,7 @@ static void emit_header(lq_file *f, const net_gen *g)
 
 /* ---- vectors and the Icarus bench ---- */
 
-static int emit_vectors(lq_fileset *fs, const net_gen *g, const digits_set *test, int n,
+static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, int n,
                         int stall, int *correct)
 {
     char fn[3][96];
@@ -1311,7 +1311,7 @@ int gen_net(const lq_cmd *c)
     char msg[512];
     int ch, rc = LQ_EXIT_USAGE, act_bits = -1;
     lq_fileset fs;
-    digits_set all, train, test;
+    nn_data all, train, test;
     int have_data = 0, model_ok = 0;
 
     memset(&g, 0, sizeof g);
@@ -1498,15 +1498,27 @@ int gen_net(const lq_cmd *c)
         {
             const net_layer *F = &g.ly[0], *Z = &g.ly[g.nlayers - 1];
             lq_port ports[] = {
-                {"clk", LQ_PORT_IN, 1, "clock"},
-                {"rst", LQ_PORT_IN, 1, "synchronous reset, active high"},
-                {"in_valid", LQ_PORT_IN, 1, "input stream"},
-                {"in_ready", LQ_PORT_OUT, 1, NULL},
-                {"in_data", LQ_PORT_IN, F->wpar * F->a_bits, "input codes, lane 0 in the LSBs"},
-                {"out_valid", LQ_PORT_OUT, 1, "output stream, one beat per image"},
-                {"out_ready", LQ_PORT_IN, 1, NULL},
-                {"out_class", LQ_PORT_OUT, g.class_bits, "the first maximum"},
-                {"out_logits", LQ_PORT_OUT, Z->out * Z->z_bits, "signed logits, logit 0 in the LSBs"}};
+                {.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock",
+                 .role = LQ_ROLE_CLOCK},
+                {.name = "rst", .dir = LQ_PORT_IN, .width = 1,
+                 .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET},
+                {.name = "in_valid", .dir = LQ_PORT_IN, .width = 1, .desc = "input stream",
+                 .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN},
+                {.name = "in_ready", .dir = LQ_PORT_OUT, .width = 1, .role = LQ_ROLE_READY,
+                 .stream = LQ_STREAM_IN},
+                {.name = "in_data", .dir = LQ_PORT_IN, .width = F->wpar * F->a_bits,
+                 .desc = "input codes of one beat", .stream = LQ_STREAM_IN,
+                 .lanes = F->wpar, .lane_bits = F->a_bits},
+                {.name = "out_valid", .dir = LQ_PORT_OUT, .width = 1,
+                 .desc = "output stream, one beat per image", .role = LQ_ROLE_VALID,
+                 .stream = LQ_STREAM_OUT},
+                {.name = "out_ready", .dir = LQ_PORT_IN, .width = 1, .role = LQ_ROLE_READY,
+                 .stream = LQ_STREAM_OUT},
+                {.name = "out_class", .dir = LQ_PORT_OUT, .width = g.class_bits,
+                 .desc = "the first maximum", .stream = LQ_STREAM_OUT},
+                {.name = "out_logits", .dir = LQ_PORT_OUT, .width = Z->out * Z->z_bits,
+                 .desc = "signed fixed-point logits", .stream = LQ_STREAM_OUT,
+                 .is_signed = 1, .lanes = Z->out, .lane_bits = Z->z_bits}};
             lq_package p = {g.name, g.name, "logq dense network accelerator (docs/net.md)", files,
                             nf, ports, (int)(sizeof ports / sizeof ports[0]), g.latency};
             if (package_add(&fs, &p, c) != 0) {
@@ -1519,10 +1531,10 @@ int gen_net(const lq_cmd *c)
                 cli_error("%s", msg);
                 goto out_fs;
             }
-            if (o.ntest >= all.n || digits_split(&all, (uint64_t)o.split_seed, o.ntest, &train,
+            if (o.ntest >= all.n || nn_data_split(&all, (uint64_t)o.split_seed, o.ntest, &train,
                                                   &test) != 0) {
                 cli_error("--test %d: %s has %d images", o.ntest, o.data, all.n);
-                digits_free(&all);
+                nn_data_free(&all);
                 goto out_fs;
             }
             have_data = 1;
@@ -1530,10 +1542,10 @@ int gen_net(const lq_cmd *c)
                 cli_error("--vectors %d: the test set has %d images", o.vectors, test.n);
                 goto out_fs;
             }
-            if (g.ly[0].in != DIGITS_PIXELS || g.ly[g.nlayers - 1].out != DIGITS_CLASSES) {
-                cli_error("--vectors: the network has %d inputs and %d outputs; the digits need "
-                          "%d and %d", g.ly[0].in, g.ly[g.nlayers - 1].out, DIGITS_PIXELS,
-                          DIGITS_CLASSES);
+            if (g.ly[0].in != all.nfeat || g.ly[g.nlayers - 1].out < all.nclass) {
+                cli_error("--vectors: the network has %d inputs and %d outputs; %s has %d "
+                          "features and %d classes", g.ly[0].in, g.ly[g.nlayers - 1].out,
+                          o.data, all.nfeat, all.nclass);
                 goto out_fs;
             }
             if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0 ||
@@ -1569,9 +1581,9 @@ int gen_net(const lq_cmd *c)
 out_fs:
     fileset_free(&fs);
     if (have_data) {
-        digits_free(&all);
-        digits_free(&train);
-        digits_free(&test);
+        nn_data_free(&all);
+        nn_data_free(&train);
+        nn_data_free(&test);
     }
 out:
     hw_free(&g.hw);

@@ -18,14 +18,6 @@ static int signed_bits(__int128 lo, __int128 hi)
     return w;
 }
 
-uint32_t hw_slq_mac_code(int bits, int k)
-{
-    int b = bits - 1;
-    if (k == 0)
-        return 0;
-    return (k < 0 ? 1u << b : 0u) | (uint32_t)((1 << b) - abs(k));
-}
-
 static int slots_of(const lq_format *f)
 {
     return f->scheme == LQ_SLQ ? f->max_words : 1;
@@ -37,7 +29,7 @@ static void quant_slots(const lq_format *f, double x, uint32_t *code, int stride
     if (f->scheme == LQ_SLQ) {
         lq_slq_value v = lq_slq_encode(f, x);
         for (int s = 0; s < f->max_words; s++)
-            code[s * stride] = s < v.n ? hw_slq_mac_code(f->bits, v.k[s]) : 0;
+            code[s * stride] = s < v.n ? nn_slq_mac_code(f->bits, v.k[s]) : 0;
     } else {
         code[0] = lq_quantize(f, x);
     }
@@ -291,7 +283,7 @@ int hw_infer(const hw_net *h, const hw_acts *in, int64_t *logits)
     return best;
 }
 
-double hw_accuracy(const hw_net *h, const digits_set *s)
+double hw_accuracy(const hw_net *h, const nn_data *s)
 {
     int ok = 0;
     for (int i = 0; i < s->n; i++) {

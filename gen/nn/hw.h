@@ -64,9 +64,6 @@ typedef struct {
     uint32_t code[LQ_SLQ_WORDS_MAX][NN_WIDTH_MAX];
 } hw_acts;
 
-/* An SLQ word (index k, value +-2^(fsr - k)) as the signed log2 code of the same
- * width and FSR that the MAC takes: magnitude m = 2^(W-1) - |k| (docs/eval.md). */
-uint32_t hw_slq_mac_code(int bits, int k);
 /* The MAC's view of a format: SLQ words are signed log2 codes. */
 lq_format hw_mac_format(const lq_format *f);
 
@@ -84,7 +81,7 @@ int hw_infer(const hw_net *h, const hw_acts *in, int64_t *logits);
  * code[s * stride] receives word slot s. */
 void hw_requant(const hw_net *h, int k, int64_t z, uint32_t *code, int stride);
 /* Accuracy (%) over a set of images. */
-double hw_accuracy(const hw_net *h, const digits_set *s);
+double hw_accuracy(const hw_net *h, const nn_data *s);
 
 /* One row of `logq eval --hw`'s table: scheme name, activations ("log" = the W+A
  * table, "linear" = the shift-mode table), per width the double-bias accuracy of
