@@ -4,6 +4,8 @@
 #   make net-synth   Yosys + nextpnr-ice40 (HX8K, UP5K) for every scheme: the table
 #                    of docs/net.md (build/net-synth/report.md; slow: minutes)
 # tests/net.sh is in `make test` (two schemes, whole test set); LOGQ_LONG=1 adds the rest.
+#help net-demo     the digits network as shift-log2 and int8 accelerators, co-simulated (docs/net.md)
+#help net-synth    every gen net scheme on iCE40 HX8K and UP5K: the table of docs/net.md
 # (mk/nn.mk, included after this file, defines DATA_DIR and DIGITS_CSV: spelled out.)
 NET_DIR := $(BUILD)/net
 NET_CSV := $(BUILD)/data/digits.csv
