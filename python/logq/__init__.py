@@ -141,6 +141,11 @@ def _header(path, need):
     return h
 
 
+def _integral(v):
+    """v holds integers only (of any dtype), so a conversion to an integer type is exact."""
+    return np.issubdtype(v.dtype, np.integer) or bool(np.all(np.floor(v) == v))
+
+
 def _last_of(what, shape, last, implied):
     """The uint8 last flags of a stream: implied (each vector's final entry of shape[:2]
     = (vectors, n)), or given, one per entry of a flat stream of shape[0] entries."""
@@ -167,8 +172,8 @@ def _beats(what, n, a, w, last):
         raise ValueError(f"logq: {what}: a {a.shape} and w {w.shape} must both be "
                          f"(vectors, beats, {n}) or (beats, {n})")
     lc = _last_of(what, a.shape, last, a.ndim == 3)
-    if np.any(a < 0) or np.any(w < 0):
-        raise ValueError(f"logq: {what}: codes are non-negative")
+    if not (_integral(a) and _integral(w)) or np.any(a < 0) or np.any(w < 0):
+        raise ValueError(f"logq: {what}: codes are non-negative integers")
     return (np.ascontiguousarray(a.reshape(-1, n), dtype=np.uint32),
             np.ascontiguousarray(w.reshape(-1, n), dtype=np.uint32), lc)
 
@@ -448,6 +453,8 @@ class SlqDot:
         xa = np.asarray(x)
         if xa.ndim not in (1, 2):
             raise ValueError(f"logq: SlqDot.run: x {xa.shape} must be (vectors, k) or (k,)")
+        if not _integral(xa):
+            raise ValueError("logq: SlqDot.run: activations are integers (act_bits-bit signed)")
         al = _last_of("SlqDot.run", xa.shape, act_last, xa.ndim == 2)
         if len(words) != self.lanes or len(last) != self.lanes:
             raise ValueError(f"logq: SlqDot.run: {len(words)} word streams and {len(last)} "
@@ -457,8 +464,8 @@ class SlqDot:
             if ws[j].shape != ls[j].shape:
                 raise ValueError(f"logq: SlqDot.run: lane {j}: {ws[j].size} words, "
                                  f"{ls[j].size} last flags")
-            if np.any(ws[j] < 0):
-                raise ValueError(f"logq: SlqDot.run: lane {j}: words are non-negative")
+            if not _integral(ws[j]) or np.any(ws[j] < 0):
+                raise ValueError(f"logq: SlqDot.run: lane {j}: words are non-negative integers")
         off = np.ascontiguousarray(np.concatenate([[0], np.cumsum([v.size for v in ws])]),
                                    dtype=np.uintp)
         wa = np.ascontiguousarray(np.concatenate(ws + [np.zeros(1)]), dtype=np.uint32)

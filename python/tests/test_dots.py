@@ -209,6 +209,10 @@ def test_dot_refusals():
         sd.run(np.array([[8]]), s.words, s.last)
     with pytest.raises(ValueError, match="wider than the stream's 5 bits"):
         sd.run(np.array([[1]]), [np.array([32]), s.words[1]], s.last)
+    with pytest.raises(ValueError, match="activations are integers"):
+        sd.run(np.array([[1.5]]), s.words, s.last)
+    with pytest.raises(ValueError, match="non-negative integers"):
+        d.run(np.full((1, 1, 2), 0.5), np.zeros((1, 1, 2)))
     with pytest.raises(ValueError, match="for 2 lanes"):
         sd.run(np.array([[1]]), s.words[:1], s.last[:1])
     with pytest.raises(ValueError, match="not finite"):
