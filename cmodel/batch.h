@@ -1,7 +1,8 @@
 /* Array forms of the model's functions, for bindings (python/logq, a ctypes package):
  * one call per array instead of one per number, and only plain structs (lq_format,
- * lq_mac_config, lq_qhw_cfg, lq_logdot_cfg) cross the boundary. Each function is the loop over the single-value function it
- * names, nothing more, so its results are the model's. */
+ * lq_mac_config, lq_qhw_cfg, lq_logdot_cfg) cross the boundary. Each function is the
+ * loop over the single-value function it names, nothing more, so its results are the
+ * model's. Offsets (off[]) and buffer sizes are the caller's: the binding derives them. */
 #ifndef LOGQ_BATCH_H
 #define LOGQ_BATCH_H
 
@@ -67,9 +68,9 @@ int lq_logdot_run(const lq_logdot_cfg *cfg, const uint32_t *a, const uint32_t *w
  * A + F..64 (the generator's ranges). 0, or -1 with a message naming the value. */
 int lq_slqdot_check(const lq_format *f, int framing, int lanes, int act_bits, int frac,
                     int acc_bits, char *msg, size_t len);
-/* The stream words of x[i] in framing fr (lq_slq_encode, lq_slq_frame_value), appended
- * to words (room for n * (2L - 1)); nwords[i] gets how many x[i] took. x must be
- * finite (-1 and *bad = i). Returns 0. */
+/* The stream words of x[i] in framing fr (lq_slq_encode with f's rounding,
+ * lq_slq_frame_value), appended to words (room for n * (2L - 1)); nwords[i] gets how
+ * many x[i] took. 0, or -1 and *bad = i when x[i] is not finite. */
 int lq_slq_frame_array(const lq_format *f, int framing, const double *x, size_t n,
                        uint32_t *words, int32_t *nwords, size_t *bad);
 /* slqdot's results: lane j's stream words are words[off[j] .. off[j+1]) with wlast the
