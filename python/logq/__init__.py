@@ -6,8 +6,8 @@
     logq.dequantize(codes, f)                            # their exact values
 
 Every function is one call into the C model (cmodel/batch.c), so its results are the
-command line's (`logq quant`, `logq slq`, `logq vectors mac|quant|logdot|slqdot`). docs/python.md is the
-guide; docs/formats.md defines every format.
+command line's (`logq quant`, `logq slq`, `logq vectors mac|quant|logdot|slqdot`).
+docs/python.md is the guide; docs/formats.md defines every format.
 """
 
 import ctypes
@@ -152,6 +152,8 @@ def _last_of(what, shape, last, implied):
     if implied:
         if last is not None:
             raise ValueError(f"logq: {what}: last is implied by the (vectors, ...) shape")
+        if shape[1] == 0:
+            raise ValueError(f"logq: {what}: vectors of shape {shape} have no entries")
         lastv = np.zeros(shape[:2], dtype=np.uint8)
         lastv[:, -1] = 1
         return lastv.reshape(-1)
