@@ -1,5 +1,5 @@
-"""Loading liblogq.so and the ctypes mirrors of the two structs that cross the
-boundary (lq_format, lq_mac_config) and the widths (lq_mac_widths). The library
+"""Loading liblogq.so and the ctypes mirrors of the structs that cross the boundary
+(lq_format, lq_mac_config, lq_qhw_cfg, lq_logdot_cfg) and the widths (lq_mac_widths). The library
 reports the C sizes, and loading fails if a mirror disagrees, so a changed header
 cannot silently corrupt a call."""
 
@@ -52,6 +52,20 @@ class QhwConfig(ctypes.Structure):
         ("in_lsb", ctypes.c_int),
         ("relu", ctypes.c_int),
         ("out", Format),
+        ("fault", ctypes.c_int),
+    ]
+
+
+class LogdotCfg(ctypes.Structure):
+    _fields_ = [
+        ("lanes", ctypes.c_int),
+        ("act", Format),
+        ("wgt", Format),
+        ("corr", ctypes.c_int),
+        ("frac", ctypes.c_int),
+        ("table_bits", ctypes.c_int),
+        ("out_frac", ctypes.c_int),
+        ("out_bits", ctypes.c_int),
         ("fault", ctypes.c_int),
     ]
 
@@ -109,6 +123,21 @@ _sig = {
                                   ctypes.c_void_p, ctypes.c_long, ctypes.c_void_p,
                                   P(ctypes.c_long), P(MacWidths), ctypes.c_char_p,
                                   ctypes.c_size_t]),
+    "lq_sizeof_logdot_cfg": (ctypes.c_size_t, []),
+    "lq_logdot_check": (ctypes.c_int, [P(LogdotCfg), ctypes.c_char_p, ctypes.c_size_t]),
+    "lq_logdot_run": (ctypes.c_int, [P(LogdotCfg), ctypes.c_void_p, ctypes.c_void_p,
+                                     ctypes.c_void_p, ctypes.c_long, ctypes.c_void_p,
+                                     ctypes.c_void_p, P(ctypes.c_long), ctypes.c_char_p,
+                                     ctypes.c_size_t]),
+    "lq_slqdot_check": (ctypes.c_int, [P(Format)] + [ctypes.c_int] * 5
+                        + [ctypes.c_char_p, ctypes.c_size_t]),
+    "lq_slq_frame_array": (ctypes.c_int, [P(Format), ctypes.c_int, ctypes.c_void_p,
+                                          ctypes.c_size_t, ctypes.c_void_p, ctypes.c_void_p,
+                                          c_size_p]),
+    "lq_slqdot_run": (ctypes.c_int, [P(Format)] + [ctypes.c_int] * 5
+                      + [ctypes.c_void_p] * 5 + [ctypes.c_size_t, ctypes.c_void_p,
+                                                 ctypes.c_void_p, P(ctypes.c_long), c_size_p,
+                                                 ctypes.c_char_p, ctypes.c_size_t]),
 }
 for _name, (_res, _args) in _sig.items():
     _f = getattr(lib, _name)
@@ -116,7 +145,8 @@ for _name, (_res, _args) in _sig.items():
     _f.argtypes = _args
 
 for _c, _py in (("lq_sizeof_format", Format), ("lq_sizeof_mac_config", MacConfig),
-                ("lq_sizeof_mac_widths", MacWidths), ("lq_sizeof_qhw_cfg", QhwConfig)):
+                ("lq_sizeof_mac_widths", MacWidths), ("lq_sizeof_qhw_cfg", QhwConfig),
+                ("lq_sizeof_logdot_cfg", LogdotCfg)):
     if getattr(lib, _c)() != ctypes.sizeof(_py):
         raise OSError(f"logq: {_c}() is {getattr(lib, _c)()} bytes but the binding's "
                       f"{_py.__name__} is {ctypes.sizeof(_py)}: the binding and liblogq.so "

@@ -31,11 +31,11 @@ def seed():
     return s
 
 
-def header_defines(path):
-    """The integer #defines of a generated NAME.h."""
+def header_defines(path, prefix="LOGQ_MAC"):
+    """The integer #defines PREFIX_KEY of a generated NAME.h."""
     out = {}
     for line in open(path):
-        m = re.match(r"#define LOGQ_MAC_(\w+) (-?\d+)u?\b", line)
+        m = re.match(r"#define " + prefix + r"_(\w+) (-?\d+)u?\b", line)
         if m:
             out[m.group(1)] = int(m.group(2))
     return out
@@ -43,3 +43,17 @@ def header_defines(path):
 
 def read_hex(path):
     return [int(l, 16) for l in open(path) if l.strip() and not l.startswith("//")]
+
+
+def fields(value, widths):
+    """Split an integer into consecutive bit fields, the first in the LSBs (the layout
+    `logq vectors` writes: bw_put order)."""
+    out = []
+    for w in widths:
+        out.append(value & ((1 << w) - 1))
+        value >>= w
+    return out
+
+
+def signed(v, bits):
+    return v - (1 << bits) if v >> (bits - 1) else v
