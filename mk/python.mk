@@ -48,14 +48,23 @@ $(PY_STAMP): $(PY_TOOLS) python/pyproject.toml $(wildcard python/logq/*.py)
 	                  tail -5 $(BUILD)/pyvenv-install.log; }
 
 # The example of docs/python.md: scikit-learn (Debian's python3-sklearn) trains an
-# MLPClassifier on its wine data; NumPy exports it; logq imports and evaluates it.
+# MLPClassifier on its wine data; NumPy exports it; logq imports and evaluates it,
+# then eval --hw and gen net (shift-log2, 5 bits) on the same test wines, co-simulated
+# in Verilator (sim/verilator/net_build.sh): the model's and the RTL's accuracy.
 DEPS_EXAMPLE := python3-sklearn python3-numpy
 DEPS_ALL += $(DEPS_EXAMPLE)
 .PHONY: sklearn-example
-sklearn-example: $(LOGQ) | $(BUILD)/.deps-EXAMPLE
-	@mkdir -p $(BUILD)/wine
-	$(PYTHON_SYS) python/examples/sklearn_wine.py $(BUILD)/wine
-	$(LOGQ) import --npz $(BUILD)/wine/wine.npz --layout in-out -o $(BUILD)/wine/wine.txt
-	$(LOGQ) eval --weights $(BUILD)/wine/wine.txt --inputs $(BUILD)/wine/Xtr.npy \
-	    --labels $(BUILD)/wine/ytr.npy --test-inputs $(BUILD)/wine/Xte.npy \
-	    --test-labels $(BUILD)/wine/yte.npy --check 54
+WINE := $(BUILD)/wine
+WINE_DATA := --inputs $(WINE)/Xtr.npy --labels $(WINE)/ytr.npy \
+    --test-inputs $(WINE)/Xte.npy --test-labels $(WINE)/yte.npy
+sklearn-example: $(LOGQ) | $(BUILD)/.deps-EXAMPLE $(BUILD)/.deps-SIM
+	@mkdir -p $(WINE)
+	$(PYTHON_SYS) python/examples/sklearn_wine.py $(WINE)
+	$(LOGQ) import --npz $(WINE)/wine.npz --layout in-out -o $(WINE)/wine.txt
+	$(LOGQ) eval --weights $(WINE)/wine.txt $(WINE_DATA) --check 54
+	$(LOGQ) eval --weights $(WINE)/wine.txt $(WINE_DATA) --bits 5 --hw >$(WINE)/eval-hw.txt
+	@grep '^| log2 | linear | integer (hw) |' $(WINE)/eval-hw.txt
+	$(LOGQ) gen net --weights $(WINE)/wine.txt --fsr-from $(WINE)/eval-hw.txt $(WINE_DATA) \
+	    --scheme shift-log2 --bits 5 --vectors 54 -o $(WINE)/net
+	sim/verilator/net_build.sh $(WINE)/net $(WINE)/vl
+	$(WINE)/vl/net_tb +vectors=$(WINE)/net +stall=30 +seed=1

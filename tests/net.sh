@@ -10,6 +10,10 @@
 #  - the generated Icarus bench on 20 images; a complemented ROM word fails it; the
 #    expected outputs of a deliberately wrong model (gen net --fault) fail Verilator;
 #  - byte-identical output; bad files and impossible foldings exit 2 and write nothing.
+#  - your own data: a seeded synthetic set (signed inputs, 3 classes) trained, eval --hw
+#    and gen net --inputs/--labels on the same split (Verilator) and on a separate,
+#    scaled test set (Icarus): every class and logit equal, the same accuracy; a feature
+#    or class count the network does not have exits 2.
 # make test: shift-log2 (5 bits) and the int8 baseline (linear, 8 bits); LOGQ_LONG=1
 # adds shift-logsqrt2, loglog, loglog-sqrt2, slq and linear 5 bits and a second
 # folding. SEED=N varies the stall pattern (default 1).
@@ -189,3 +193,61 @@ refuse "--fsr-from without the width" "no line 'hw-fsr log2 linear 6" --weights 
 refuse "--bits 12 for log codes" "--bits 12" --weights "$W" --afsr 1,2 --bits 12
 refuse "--vectors 451" "--vectors 451" --weights "$W" --afsr 1,2 --vectors 451 --data "$DATA"
 refuse "--name with a capital" "--name 'Net'" --weights "$W" --afsr 1,2 --name Net
+
+# ---- your own data (issues 14, 16): gen net's vectors are eval's test set ----
+# A seeded synthetic set written here: 6 signed features (so the first layer's codes
+# are signed), 3 classes, 400 examples, noisy enough that accuracy is far from 100 %;
+# and a separate test set of 60. A 6-12-3 network trained on it.
+O=$tmp/own
+mkdir -p "$O"
+awk -v seed="$SEED" -v dir="$O" 'BEGIN { srand(seed); F = 6; C = 3
+    for (c = 0; c < C; c++) for (f = 0; f < F; f++) m[c, f] = 2 * rand() - 1
+    for (i = 0; i < 460; i++) {
+        c = int(rand() * C); s = ""
+        for (f = 0; f < F; f++) s = s (f ? "," : "") sprintf("%.4f", m[c, f] + 2 * (rand() + rand() + rand() - 1.5))
+        x = i < 400 ? "x.csv" : "tx.csv"; y = i < 400 ? "y.csv" : "ty.csv"
+        print s > (dir "/" x); print c > (dir "/" y)
+    } }'
+OD=(--inputs "$O/x.csv" --labels "$O/y.csv" --test 100)
+OT=(--inputs "$O/x.csv" --labels "$O/y.csv" --test-inputs "$O/tx.csv" --test-labels "$O/ty.csv" --input-scale 0.5)
+if "$LOGQ" train "${OD[@]}" --hidden 12 --epochs 20 -o "$O/w.txt" >"$O/train.out" 2>&1 &&
+   "$LOGQ" eval "${OD[@]}" --weights "$O/w.txt" --quick --bits 5 --hw >"$O/e.txt" 2>&1 &&
+   "$LOGQ" eval "${OT[@]}" --weights "$O/w.txt" --quick --bits 5 --hw >"$O/et.txt" 2>&1; then
+    ok "own data: train 6-12-3 on a seeded synthetic set (seed $SEED), eval --hw on its split and on a separate test set"
+else bad "own data: train or eval"; tail -3 "$O/train.out" "$O/e.txt" "$O/et.txt"; fi
+# the shift-log2 5-bit integer cell of an eval table
+owncell() { grep '^| log2 | linear | integer (hw) |' "$1" | awk -F'|' '{ gsub(/ /, "", $5); print $5 }'; }
+# split by --split-seed as eval splits: Verilator, 100 test examples, 30 % stalls
+if "$LOGQ" gen net --weights "$O/w.txt" --fsr-from "$O/e.txt" "${OD[@]}" --vectors 100 -o "$O/g" >"$O/g.out" 2>&1 &&
+   "$root/sim/verilator/net_build.sh" "$O/g" "$O/vl" 2>"$O/vb"; then
+    want=$(owncell "$O/e.txt")
+    "$O/vl/net_tb" +vectors="$O/g" +stall=30 +seed="$SEED" +verilator+rand+reset+2 >"$O/sim" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && grep -q '^PASSED' "$O/sim" && [ -n "$want" ] &&
+       grep -q "^net_tb: 100 images, 0 mismatches; accuracy RTL $want % ([0-9]*), model $want %" "$O/sim"; then
+        ok "own data: gen net --inputs/--labels --test 100 --vectors 100, Verilator, 30 % stalls: every class and logit = eval --hw; accuracy RTL $want % = eval --hw's table on the same split"
+    else bad "own data: Verilator co-simulation (exit $rc, table '$want')"; grep -E 'MISMATCH|accuracy|FAILED' "$O/sim" | head -5; fi
+else bad "own data: gen net or Verilator build"; cat "$O/g.out" "$O/vb"; fi
+# a separate test set, inputs scaled by 0.5: its labels in order, the Icarus bench
+if "$LOGQ" gen net --weights "$O/w.txt" --fsr-from "$O/et.txt" "${OT[@]}" --vectors 60 -o "$O/t" >"$O/t.out" 2>&1 &&
+   (cd "$O/t" && iverilog -g2005 -o tb -c logq_net.icarus.f logq_net_tb.v && vvp -n tb) >"$O/t.log" 2>&1; then
+    want=$(owncell "$O/et.txt")
+    got=$(sed -n 's/.*accuracy RTL \([0-9]*\) \/ 60, model \([0-9]*\) \/ 60$/\1 \2/p' "$O/t.log")
+    pct=$(echo "$got" | awk '{ if ($1 == $2) printf "%.2f", 100 * $1 / 60 }')
+    if grep -q '^PASSED' "$O/t.log" && grep -q '^logq_net_tb: 60 images, 0 mismatches' "$O/t.log" &&
+       [ -n "$want" ] && [ "$pct" = "$want" ] &&
+       cmp -s <(grep -v '^//' "$O/t/logq_net_labels.hex") "$O/ty.csv"; then
+        ok "own data: --test-inputs/--test-labels --input-scale 0.5 --vectors 60, Icarus bench: 0 mismatches, the labels are the test file's in order, accuracy RTL $pct % = eval --hw's table"
+    else bad "own data: separate test set (table '$want', RTL '$pct')"; tail -3 "$O/t.log"; fi
+else bad "own data: separate test set, gen net or Icarus"; cat "$O/t.out"; tail -3 "$O/t.log"; fi
+if [ -x "$ASAN" ] && "$ASAN" gen net --weights "$O/w.txt" --fsr-from "$O/e.txt" "${OT[@]}" --vectors 60 -o "$tmp/asan3" >"$tmp/asan3.log" 2>&1; then
+    ok "own data: gen net --inputs under ASan+UBSan: clean"
+else bad "own data: gen net --inputs under ASan+UBSan"; tail -5 "$tmp/asan3.log"; fi
+cut -d, -f1-5 "$O/x.csv" >"$O/x5.csv"
+awk '{ print NR == 7 ? 3 : $0 }' "$O/y.csv" >"$O/y4.csv"
+refuse "own data: 5 features for a network of 6 inputs" "the network has 6 inputs and 3 outputs; the data (.*) has 5 features" \
+    --weights "$O/w.txt" --afsr 3,2 --inputs "$O/x5.csv" --labels "$O/y.csv" --test 100 --vectors 10
+refuse "own data: label 3 for a network of 3 outputs" "the network has 6 inputs and 3 outputs; the data (.*) has 6 features and labels 0..3" \
+    --weights "$O/w.txt" --afsr 3,2 --inputs "$O/x.csv" --labels "$O/y4.csv" --test 100
+refuse "own data: --test-inputs without --test-labels" "go together" \
+    --weights "$O/w.txt" --afsr 3,2 --inputs "$O/x.csv" --labels "$O/y.csv" --test-inputs "$O/tx.csv" --vectors 10

@@ -36,6 +36,7 @@
 #include "emit/package.h"
 #include "nn/digits.h"
 #include "nn/hw.h"
+#include "nn/netopts.h"
 #include "nn/nn.h"
 
 static const char net_help[] =
@@ -71,12 +72,13 @@ static const char net_help[] =
     "  --rom auto|block|logic   weight ROM style (default auto: block RAM when the ROM\n"
     "                     fills at least a quarter of the 256x16 blocks it needs)\n"
     "  --name NAME        top module and file prefix (default logq_net)\n"
-    " test vectors (the digits, split as logq eval):\n"
-    "  --vectors N        also write the first N test images' input beats and the\n"
+    " test vectors (the test set of logq eval: the same data options, loaded, scaled\n"
+    " and split as eval does; with --inputs the first layer's input codes are signed\n"
+    " when a training input is negative, as eval decides):\n"
+    "  --vectors N        also write the first N test examples' input beats and the\n"
     "                     model's outputs (NAME_in.hex, NAME_expect.hex,\n"
     "                     NAME_labels.hex) and NAME_tb.v, the self-checking bench\n"
-    "  --data FILE        digits CSV (default " DIGITS_DEFAULT_PATH ")\n"
-    "  --split-seed S     (default 1)   --test N   test images (default 450)\n"
+    NN_DATA_HELP
     "  --stall PCT        the bench's idle input and output cycles, 0-90 (default 30)\n"
     "  --fault            test only: the expected outputs of a deliberately wrong model\n"
     "  -o, --out DIR      output directory (required)\n"
@@ -87,7 +89,7 @@ static const char net_help[] =
 enum {
     OPT_WEIGHTS = 256, OPT_SCHEME, OPT_BITS, OPT_ACT_BITS, OPT_WORDS, OPT_WFSR,
     OPT_AFSR, OPT_FSR_FROM, OPT_SIMD, OPT_PE, OPT_SQRT2, OPT_PIPE, OPT_ROM, OPT_NAME,
-    OPT_VECTORS, OPT_DATA, OPT_SPLIT, OPT_TEST, OPT_STALL, OPT_FAULT
+    OPT_VECTORS, OPT_STALL, OPT_FAULT
 };
 
 typedef struct {
@@ -934,7 +936,7 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
     }
     /* the self-checking bench */
     file_header(tb, "//", g->cmd);
-    file_printf(tb, "//\n// Self-checking bench of %s: the first %d test images, %d %% idle input\n"
+    file_printf(tb, "//\n// Self-checking bench of %s: the first %d test examples, %d %% idle input\n"
                     "// cycles and out_ready low; every {class, logits} is compared (!==, so an X\n"
                     "// fails) with the integer model's. Run it in this directory:\n"
                     "//   iverilog -g2005 -o tb -c %s.icarus.f %s_tb.v && vvp tb\n\n",
@@ -944,8 +946,9 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
                 stall);
     file_printf(tb, "    reg clk = 1'b0, rst = 1'b1;\n    always #5 clk = ~clk;\n");
     file_printf(tb, "    reg [%d:0] inmem [0:%d];\n    reg [%d:0] expmem [0:%d];\n"
-                    "    reg [3:0] labmem [0:%d];\n", F->wpar * F->a_bits - 1,
-                n * g->in_beats - 1, EW - 1, n - 1, n - 1);
+                    "    reg [%d:0] labmem [0:%d];\n", F->wpar * F->a_bits - 1,
+                n * g->in_beats - 1, EW - 1, n - 1, (g->class_bits > 4 ? g->class_bits : 4) - 1,
+                n - 1);
     file_printf(tb, "    reg in_valid = 1'b0, out_ready = 1'b0;\n    reg [%d:0] in_data;\n"
                     "    wire in_ready, out_valid;\n    wire [%d:0] out_class;\n"
                     "    wire [%d:0] out_logits;\n", F->wpar * F->a_bits - 1, g->class_bits - 1,
@@ -1106,8 +1109,9 @@ static int emit_rq_vectors(lq_fileset *fs, const net_gen *g)
 /* ---- options and derivation ---- */
 
 typedef struct {
-    const char *weights, *wfsr, *afsr, *fsr_from, *simd, *pe, *out, *data, *rom;
-    int vectors, split_seed, ntest, stall, fault;
+    const char *weights, *wfsr, *afsr, *fsr_from, *simd, *pe, *out, *rom;
+    int vectors, stall, fault;
+    int in_signed;      /* the first layer's input codes are signed (a negative input) */
 } net_opts;
 
 static int derive(net_gen *g, const nn_net *net, const net_opts *o)
@@ -1209,7 +1213,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
         a->bits = g->act_bits;
         a->fsr = af[k];
         a->rounding = LQ_NEAREST;
-        a->is_signed = false;
+        a->is_signed = k == 0 && o->in_signed;
         a->max_words = 1;
         a->theta = 0;
         sp.lanes[k] = simd[k];
@@ -1297,9 +1301,7 @@ int gen_net(const lq_cmd *c)
         {"rom", required_argument, 0, OPT_ROM},
         {"name", required_argument, 0, OPT_NAME},
         {"vectors", required_argument, 0, OPT_VECTORS},
-        {"data", required_argument, 0, OPT_DATA},
-        {"split-seed", required_argument, 0, OPT_SPLIT},
-        {"test", required_argument, 0, OPT_TEST},
+        NN_DATA_OPTIONS,
         {"stall", required_argument, 0, OPT_STALL},
         {"fault", no_argument, 0, OPT_FAULT},
         {"out", required_argument, 0, 'o'},
@@ -1309,9 +1311,10 @@ int gen_net(const lq_cmd *c)
     net_opts o;
     nn_net net;
     char msg[512];
-    int ch, rc = LQ_EXIT_USAGE, act_bits = -1;
+    int ch, r, rc = LQ_EXIT_USAGE, act_bits = -1;
     lq_fileset fs;
-    nn_data all, train, test;
+    nn_data_opts dopt;
+    nn_data train, test;
     int have_data = 0, model_ok = 0;
 
     memset(&g, 0, sizeof g);
@@ -1325,9 +1328,7 @@ int gen_net(const lq_cmd *c)
     g.sqrt2_frac = 16;
     g.pipeline = "product,tree:2";
     o.rom = "auto";
-    o.data = DIGITS_DEFAULT_PATH;
-    o.split_seed = 1;
-    o.ntest = 450;
+    nn_data_opts_init(&dopt);
     o.stall = 30;
     optind = 1;
     opterr = 1;
@@ -1389,21 +1390,17 @@ int gen_net(const lq_cmd *c)
             if (cli_int("--vectors", optarg, 1, 100000, &o.vectors) != 0)
                 return LQ_EXIT_USAGE;
             break;
-        case OPT_DATA: o.data = optarg; break;
-        case OPT_SPLIT:
-            if (cli_int("--split-seed", optarg, 0, 2147483647, &o.split_seed) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_TEST:
-            if (cli_int("--test", optarg, 1, 1000000, &o.ntest) != 0)
-                return LQ_EXIT_USAGE;
-            break;
         case OPT_STALL:
             if (cli_int("--stall", optarg, 0, 90, &o.stall) != 0)
                 return LQ_EXIT_USAGE;
             break;
         case OPT_FAULT: o.fault = 1; break;
-        default: return cli_bad_option(c);
+        default:
+            r = nn_data_option(ch, optarg, &dopt);
+            if (r < 0)
+                return LQ_EXIT_USAGE;
+            if (r == 0)
+                return cli_bad_option(c);
         }
     }
     if (optind < c->argc) {
@@ -1430,6 +1427,28 @@ int gen_net(const lq_cmd *c)
     if (nn_load(o.weights, &net, msg, sizeof msg) != 0) {
         cli_error("%s", msg);
         return LQ_EXIT_USAGE;
+    }
+    /* The test set, loaded before the network is derived: the user's inputs decide
+     * whether the first layer's codes are signed. */
+    if (o.vectors || dopt.inputs) {
+        if ((rc = nn_data_open(&dopt, &train, &test)) != LQ_EXIT_OK)
+            goto out;
+        have_data = 1;
+        rc = LQ_EXIT_USAGE;
+        if (net.l[0].in != train.nfeat || net.l[net.nlayers - 1].out < train.nclass) {
+            cli_error("%s: the network has %d inputs and %d outputs; the data (%s) has %d "
+                      "features and labels 0..%d", o.weights, net.l[0].in,
+                      net.l[net.nlayers - 1].out, nn_data_describe(&dopt, msg, sizeof msg),
+                      train.nfeat, train.nclass - 1);
+            goto out;
+        }
+        if (o.vectors > test.n) {
+            cli_error("--vectors %d: the test set has %d examples", o.vectors, test.n);
+            goto out;
+        }
+        for (int i = 0; i < train.n * train.nfeat; i++)
+            if (train.store[i] < 0)
+                o.in_signed = 1;
     }
     if (derive(&g, &net, &o) != 0)
         goto out;
@@ -1527,27 +1546,6 @@ int gen_net(const lq_cmd *c)
             }
         }
         if (o.vectors) {
-            if (digits_load(o.data, &all, msg, sizeof msg) != 0) {
-                cli_error("%s", msg);
-                goto out_fs;
-            }
-            if (o.ntest >= all.n || nn_data_split(&all, (uint64_t)o.split_seed, o.ntest, &train,
-                                                  &test) != 0) {
-                cli_error("--test %d: %s has %d images", o.ntest, o.data, all.n);
-                nn_data_free(&all);
-                goto out_fs;
-            }
-            have_data = 1;
-            if (o.vectors > test.n) {
-                cli_error("--vectors %d: the test set has %d images", o.vectors, test.n);
-                goto out_fs;
-            }
-            if (g.ly[0].in != all.nfeat || g.ly[g.nlayers - 1].out < all.nclass) {
-                cli_error("--vectors: the network has %d inputs and %d outputs; %s has %d "
-                          "features and %d classes", g.ly[0].in, g.ly[g.nlayers - 1].out,
-                          o.data, all.nfeat, all.nclass);
-                goto out_fs;
-            }
             if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0 ||
                 emit_rq_vectors(&fs, &g) != 0) {
                 cli_error("out of memory");
@@ -1574,18 +1572,17 @@ int gen_net(const lq_cmd *c)
     }
     printf("  latency %d cycles, one image every %d cycles\n", g.latency, g.period);
     if (o.vectors)
-        printf("  vectors: %d test images, integer model accuracy %.2f %%%s; bench: cd %s && iverilog -g2005 -o tb -c %s.icarus.f "
+        printf("  vectors: %d test examples, integer model accuracy %.2f %%%s; bench: cd %s && iverilog -g2005 -o tb -c %s.icarus.f "
                "%s_tb.v && vvp tb\n", o.vectors, 100.0 * model_ok / o.vectors,
                o.fault ? " (--fault: a wrong model)" : "", o.out, g.name, g.name);
     rc = LQ_EXIT_OK;
 out_fs:
     fileset_free(&fs);
+out:
     if (have_data) {
-        nn_data_free(&all);
         nn_data_free(&train);
         nn_data_free(&test);
     }
-out:
     hw_free(&g.hw);
     hw_free(&g.hw_vec);
     nn_free(&net);

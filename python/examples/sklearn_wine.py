@@ -1,6 +1,7 @@
 """Train scikit-learn's MLPClassifier on the wine data set that ships with it, then
-export the network and the data with NumPy for `logq import` and `logq eval`
-(docs/python.md, "From scikit-learn to logq"). Usage: sklearn_wine.py OUT_DIR.
+export the network and the data with NumPy for `logq import`, `logq eval` and
+`logq gen net` (docs/python.md, "From scikit-learn to logq"; `make sklearn-example`
+runs them all and the Verilator co-simulation). Usage: sklearn_wine.py OUT_DIR.
 
 Inputs are standardized (StandardScaler fitted on the training set), so they are
 signed: logq eval then quantizes the first layer's activations as signed codes."""
