@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Run every libFuzzer target (one per tests/fuzz/*.c; a missing binary is a FAIL) briefly (FUZZ_SECONDS, default 20 each; longer under
+# Run every libFuzzer target (one per tests/fuzz/*.c; a missing binary is a FAIL) briefly (FUZZ_SECONDS, default 10 each; longer under
 # `make test-long`). A crash or sanitizer report fails the test; the reproducer is
 # kept under build/fuzz/artifacts.
 set -u
 BUILD=${BUILD:-build}
-secs=${FUZZ_SECONDS:-20}
+secs=${FUZZ_SECONDS:-10}
 [ -n "${LOGQ_LONG:-}" ] && secs=${FUZZ_SECONDS:-300}
 mkdir -p "$BUILD/fuzz/artifacts"
 for src in "$(dirname "$0")"/fuzz/fuzz_*.c; do
