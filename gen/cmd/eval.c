@@ -185,15 +185,6 @@ static void prep_weights(ctx *x, const cell *c)
     }
 }
 
-static int argmax(const double *v, int n)
-{
-    int best = 0;
-    for (int i = 1; i < n; i++)
-        if (v[i] > v[best])
-            best = i;
-    return best;
-}
-
 static int infer_double(const ctx *x, const cell *c, const double *img, double *logits)
 {
     double buf[2][NN_WIDTH_MAX], a[NN_WIDTH_MAX];
@@ -213,7 +204,7 @@ static int infer_double(const ctx *x, const cell *c, const double *img, double *
         }
         in = z;
     }
-    return argmax(logits, x->net->l[x->net->nlayers - 1].out);
+    return nn_argmax(logits, x->net->l[x->net->nlayers - 1].out);
 }
 
 /* Errors and mean cross-entropy of the first n images of s. */
@@ -542,7 +533,7 @@ static int infer_mac(ctx *x, const cell *c, const double *img, double *logits, i
         }
         in = z;
     }
-    return argmax(logits, x->net->l[x->net->nlayers - 1].out);
+    return nn_argmax(logits, x->net->l[x->net->nlayers - 1].out);
 }
 
 /* Exact integer dot products from the decoded fixed-point values (linear x linear). */
@@ -569,7 +560,7 @@ static int infer_exact(ctx *x, const cell *c, const double *img, double *logits)
         }
         in = z;
     }
-    return argmax(logits, x->net->l[x->net->nlayers - 1].out);
+    return nn_argmax(logits, x->net->l[x->net->nlayers - 1].out);
 }
 
 /* Test accuracy of a cell whose FSRs are chosen (weights prepared). */
@@ -849,19 +840,39 @@ int cmd_eval(const lq_cmd *c)
     x.sqrt2_frac = 16;
     nn_data_opts_init(&dopt);
     optind = 1;
+    /* The integer options: their ranges and where the value goes. */
+    const struct {
+        int id;
+        const char *name;
+        int lo, hi, *dst;
+    } iopt[] = {{OPT_EX_LAYER, "--export-layer", 1, NN_LAYERS_MAX, &ex_layer},
+                {OPT_EX_IMAGES, "--export-images", 1, 100000, &ex_images},
+                {OPT_EX_STALL, "--stall", 0, 90, &ex_stall},
+                {OPT_CALIB, "--calib", 1, 1000000, &calib},
+                {OPT_WINDOW, "--window", 0, 16, &window},
+                {OPT_PASSES, "--passes", 0, 8, &passes},
+                {OPT_LANES, "--lanes", 1, LQ_MAC_LANES_MAX, &x.lanes},
+                {OPT_SQRT2, "--sqrt2-frac", 1, LQ_MAC_SQRT2_FRAC_MAX, &x.sqrt2_frac},
+                {OPT_CHECK, "--check", 0, 1000000, &x.check}};
     while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
         if ((r = nn_data_option(ch, optarg, &dopt)) != 0) {
             if (r < 0)
                 return LQ_EXIT_USAGE;
             continue;
         }
+        int handled = 0;
+        for (size_t k = 0; k < sizeof iopt / sizeof iopt[0]; k++)
+            if (ch == iopt[k].id) {
+                if (cli_int(iopt[k].name, optarg, iopt[k].lo, iopt[k].hi, iopt[k].dst) != 0)
+                    return LQ_EXIT_USAGE;
+                passes_set |= ch == OPT_PASSES;
+                handled = 1;
+            }
+        if (handled)
+            continue;
         switch (ch) {
         case 'h': fputs(eval_help, stdout); return LQ_EXIT_OK;
         case 'o': out_dir = optarg; break;
-        case OPT_EX_LAYER:
-            if (cli_int("--export-layer", optarg, 1, NN_LAYERS_MAX, &ex_layer) != 0)
-                return LQ_EXIT_USAGE;
-            break;
         case OPT_EX_SCHEME:
             ex_scheme = -1;
             for (int s = 1; s < NSCHEMES; s++)
@@ -880,42 +891,9 @@ int cmd_eval(const lq_cmd *c)
             }
             ex_linear = strcmp(optarg, "linear") == 0;
             break;
-        case OPT_EX_IMAGES:
-            if (cli_int("--export-images", optarg, 1, 100000, &ex_images) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_EX_STALL:
-            if (cli_int("--stall", optarg, 0, 90, &ex_stall) != 0)
-                return LQ_EXIT_USAGE;
-            break;
         case OPT_WEIGHTS: wpath = optarg; break;
         case OPT_BITS: bits_arg = optarg; bits_set = 1; break;
-        case OPT_CALIB:
-            if (cli_int("--calib", optarg, 1, 1000000, &calib) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_WINDOW:
-            if (cli_int("--window", optarg, 0, 16, &window) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_PASSES:
-            if (cli_int("--passes", optarg, 0, 8, &passes) != 0)
-                return LQ_EXIT_USAGE;
-            passes_set = 1;
-            break;
-        case OPT_LANES:
-            if (cli_int("--lanes", optarg, 1, LQ_MAC_LANES_MAX, &x.lanes) != 0)
-                return LQ_EXIT_USAGE;
-            break;
-        case OPT_SQRT2:
-            if (cli_int("--sqrt2-frac", optarg, 1, LQ_MAC_SQRT2_FRAC_MAX, &x.sqrt2_frac) != 0)
-                return LQ_EXIT_USAGE;
-            break;
         case OPT_QUICK: quick = 1; break;
-        case OPT_CHECK:
-            if (cli_int("--check", optarg, 0, 1000000, &x.check) != 0)
-                return LQ_EXIT_USAGE;
-            break;
         case OPT_FAULT: x.fault = 1; break;
         case OPT_HW: hw = 1; break;
         default: return cli_bad_option(c);

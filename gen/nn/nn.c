@@ -65,7 +65,7 @@ static void layer_forward(const nn_layer *L, const double *a, double *z)
     }
 }
 
-static int argmax(const double *v, int n)
+int nn_argmax(const double *v, int n)
 {
     int best = 0;
     for (int i = 1; i < n; i++)
@@ -84,7 +84,7 @@ int nn_forward(const nn_net *net, const double *x, double *logits)
         layer_forward(&net->l[k], a, z);
         a = z;
     }
-    return argmax(logits, net->l[net->nlayers - 1].out);
+    return nn_argmax(logits, net->l[net->nlayers - 1].out);
 }
 
 double nn_accuracy(const nn_net *net, const nn_data *s)
@@ -192,7 +192,7 @@ int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
             for (int b = 0; b < nb; b++) {
                 int nc = width(net, L), y = s->y[order[start + b]];
                 double *z = sc.a[L] + (size_t)b * nc, *d = sc.d[L] + (size_t)b * nc;
-                double mx = z[argmax(z, nc)], sum = 0;
+                double mx = z[nn_argmax(z, nc)], sum = 0;
                 for (int c = 0; c < nc; c++)
                     sum += exp(z[c] - mx);
                 for (int c = 0; c < nc; c++) {

@@ -54,6 +54,8 @@ void nn_quantize_grad(double *g, int n, lq_scheme scheme, int bits);
  * index k is +-2^(fsr - k); the log2 code with b = W - 1 magnitude bits has
  * e = fsr - 2^b + m, so m = 2^b - |k| (docs/eval.md, "SLQ in the MAC"). */
 uint32_t nn_slq_mac_code(int bits, int k);
+/* The index of the first maximum of v[0..n-1] (ties: the lowest index). */
+int nn_argmax(const double *v, int n);
 
 /* Append the weight file's text (after any header the caller wrote). */
 void nn_save(const nn_net *net, lq_file *f);

@@ -17,6 +17,7 @@
  * a crash of logq. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
@@ -240,11 +241,12 @@ typedef struct {
     char err[WAVE_ERR_LEN];
 } fst_wire;
 
-static int put(int fd, const void *p, size_t n)
+/* All n bytes through the pipe (out: write, else read), across EINTR and short
+ * transfers. 0, or -1 at an error or end of file. */
+static int xfer(int fd, char *b, size_t n, int out)
 {
-    const char *b = p;
     while (n) {
-        ssize_t k = write(fd, b, n);
+        ssize_t k = out ? write(fd, b, n) : read(fd, b, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
@@ -255,19 +257,14 @@ static int put(int fd, const void *p, size_t n)
     return 0;
 }
 
+static int put(int fd, const void *p, size_t n)
+{
+    return xfer(fd, (char *)(uintptr_t)p, n, 1);
+}
+
 static int get(int fd, void *p, size_t n)
 {
-    char *b = p;
-    while (n) {
-        ssize_t k = read(fd, b, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        b += k;
-        n -= (size_t)k;
-    }
-    return 0;
+    return xfer(fd, p, n, 0);
 }
 
 static void fst_send(int fd, const wave_dump *d, int rc)

@@ -214,14 +214,8 @@ typedef struct {
 
 static int scope_push(vcd_scope *s, const char *name, size_t n)
 {
-    if (s->depth == s->capmark) {
-        size_t c = s->capmark ? 2 * s->capmark : 16;
-        size_t *m = realloc(s->mark, c * sizeof *m);
-        if (!m)
-            return -1;
-        s->mark = m;
-        s->capmark = c;
-    }
+    if (wave_grow((void **)&s->mark, &s->capmark, s->depth + 1, sizeof *s->mark) != 0)
+        return -1;
     if (s->len + n + 2 > s->cap) {
         size_t c = 2 * (s->len + n + 2) + 64;
         char *b = realloc(s->buf, c);

@@ -43,8 +43,7 @@ int wave_error(wave_dump *d, const char *fmt, ...)
     return -1;
 }
 
-/* Grow *p (elements of size sz) to hold at least need; 0 or -1. */
-static int grow(void **p, size_t *cap, size_t need, size_t sz)
+int wave_grow(void **p, size_t *cap, size_t need, size_t sz)
 {
     size_t c = *cap ? *cap : 16;
     void *q;
@@ -66,7 +65,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t sz)
 int wave_add_trace(wave_dump *d, int width, int is_real)
 {
     wave_trace *t;
-    if (grow((void **)&d->tr, &d->captr, d->ntr + 1, sizeof *d->tr))
+    if (wave_grow((void **)&d->tr, &d->captr, d->ntr + 1, sizeof *d->tr))
         return wave_error(d, "%s: out of memory", d->file);
     t = &d->tr[d->ntr];
     memset(t, 0, sizeof *t);
@@ -78,7 +77,7 @@ int wave_add_trace(wave_dump *d, int width, int is_real)
 int wave_add_signal(wave_dump *d, const char *path, int tr)
 {
     char *p;
-    if (grow((void **)&d->sig, &d->capsig, d->nsig + 1, sizeof *d->sig) || !(p = strdup(path)))
+    if (wave_grow((void **)&d->sig, &d->capsig, d->nsig + 1, sizeof *d->sig) || !(p = strdup(path)))
         return wave_error(d, "%s: out of memory", d->file);
     d->sig[d->nsig].path = p;
     d->sig[d->nsig].trace = tr;
@@ -99,8 +98,8 @@ unsigned char *wave_add_change(wave_dump *d, int tri, uint64_t t)
         d->t_end = t;
     if (tr->n > 0 && tr->ch[tr->n - 1].t == t)
         return d->pool + tr->ch[tr->n - 1].off;
-    if (grow((void **)&tr->ch, &tr->cap, tr->n + 1, sizeof *tr->ch) ||
-        grow((void **)&d->pool, &d->pool_cap, d->pool_len + sz, 1)) {
+    if (wave_grow((void **)&tr->ch, &tr->cap, tr->n + 1, sizeof *tr->ch) ||
+        wave_grow((void **)&d->pool, &d->pool_cap, d->pool_len + sz, 1)) {
         wave_error(d, "%s: out of memory", d->file);
         return NULL;
     }

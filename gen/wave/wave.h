@@ -108,4 +108,8 @@ int wave_parse_time(const char *s, int default_exp, uint64_t *fs);
 /* "ps", "ns", ... for 10^exp s (exp a multiple of 3 from -15 to 0). */
 const char *wave_unit_name(int exp);
 
+/* Grow *p (an array of elements of sz bytes, *cap allocated) to hold at least need,
+ * doubling from 16; 0, or -1 when out of memory (*p and *cap unchanged). */
+int wave_grow(void **p, size_t *cap, size_t need, size_t sz);
+
 #endif

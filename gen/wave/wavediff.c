@@ -261,14 +261,8 @@ typedef struct {
 static int list_add(diff_list *l, uint64_t t, size_t sig, const unsigned char *va,
                     const unsigned char *vb)
 {
-    if (l->n == l->cap) {
-        size_t c = l->cap ? 2 * l->cap : 64;
-        diff_item *p = realloc(l->it, c * sizeof *p);
-        if (!p)
-            return -1;
-        l->it = p;
-        l->cap = c;
-    }
+    if (wave_grow((void **)&l->it, &l->cap, l->n + 1, sizeof *l->it) != 0)
+        return -1;
     l->it[l->n++] = (diff_item){t, sig, va, vb};
     return 0;
 }
