@@ -255,6 +255,132 @@ struct Expect {
     }
 };
 
+// The stall phases, drawn every 300 cycles unless full: the percent of cycles the
+// activation stream, each lane's stream and m_ready offer a transfer.
+struct Stalls {
+    int pa = 100, pt = 100, po = 100;
+    void pick(lq_rng *r)
+    {
+        static const int ps[] = {100, 90, 60, 30};
+        pa = ps[lq_rng_below(r, 4)];
+        pt = ps[lq_rng_below(r, 4)];
+        po = ps[lq_rng_below(r, 4)];
+    }
+};
+
+// An output beat (m_data: N accumulators of ACC bits, m_err: N flags) against the
+// expected vector op; MISMATCH lines for the first 10 errors.
+template <typename Top>
+inline void check_out(const Top &top, const Expect &ex, size_t op, long cycle, long &errors)
+{
+    const int acc = ex.s.acc;
+    for (int j = 0; j < ex.s.n; j++) {
+        int64_t a = sext(get_bits(top.m_data, j * acc, acc), acc);
+        int ae = (int)get_bits(top.m_err, j, 1);
+        if ((a != ex.exp_out[op][j] || ae != ex.exp_err[op][j]) && errors++ < 10)
+            printf("MISMATCH cycle %ld vector %zu lane %d: expected acc %lld err %d, "
+                   "actual acc %lld err %d\n", cycle, op, j, (long long)ex.exp_out[op][j],
+                   ex.exp_err[op][j], (long long)a, ae);
+    }
+}
+
+// The lanes whose valid beat the DUT took (ready bit j of port `ready`) move on.
+template <typename T>
+inline int take_lanes(const T &ready, std::vector<int> &lv, std::vector<size_t> &lp)
+{
+    int progress = 0;
+    for (size_t j = 0; j < lv.size(); j++) {
+        if (lv[j] && get_bits(ready, (int)j, 1)) {
+            lp[j]++;
+            lv[j] = 0;
+            progress = 1;
+        }
+    }
+    return progress;
+}
+
+// The bench loop's transfers: the next activation (ap) and output (op) and each lane's
+// next stream item (lp) and whether it is offered (lv); stalls, progress and hangs.
+struct Drive {
+    const Expect &ex;
+    size_t ap = 0, op = 0;
+    std::vector<size_t> lp;
+    std::vector<int> lv;
+    int av = 0;
+    Stalls stalls;
+    long cycle = 0, idle = 0, errors, first_act = -1, last_out = -1;
+
+    Drive(const Expect &e) : ex(e), lp((size_t)e.s.n, 0), lv((size_t)e.s.n, 0), errors(e.model_errors) {}
+
+    // The activation stream: a new activation offered with probability pa when
+    // may_offer() (called only then) allows it.
+    template <typename Top, typename May>
+    void drive_act(lq_rng *r, Top &top, May may_offer)
+    {
+        if (!av && ap < ex.nact)
+            av = (int)lq_rng_below(r, 100) < stalls.pa && may_offer();
+        top.s_act_valid = av;
+        top.s_act_data = (uint32_t)(av ? ex.st.act[ap] : 0) & (uint32_t)((1ull << ex.s.a) - 1);
+        top.s_act_last = av ? ex.st.act_last[ap] : 0;
+    }
+    // Lane j, with n items: a new item offered with probability pt.
+    void offer_lane(lq_rng *r, int j, size_t n)
+    {
+        if (!lv[j] && lp[j] < n)
+            lv[j] = (int)lq_rng_below(r, 100) < stalls.pt;
+    }
+    // After the falling edge: the output checked, the activation and lane items the
+    // DUT took (lane ready bits in `ready`); 1 when anything moved.
+    template <typename Top, typename T> int transfers(const Top &top, const T &ready)
+    {
+        int progress = 0;
+        if (top.m_valid && top.m_ready) {
+            check_out(top, ex, op, cycle, errors);
+            op++;
+            last_out = cycle;
+            progress = 1;
+        }
+        if (top.s_act_valid && top.s_act_ready) {
+            if (first_act < 0)
+                first_act = cycle;
+            ap++;
+            av = 0;
+            progress = 1;
+        }
+        if (take_lanes(ready, lv, lp))
+            progress = 1;
+        return progress;
+    }
+    // After the rising edge: true when the run stops (no progress for 1000 + hold
+    // cycles, a HANG, or 10 errors).
+    bool stop(int progress, long hold)
+    {
+        cycle++;
+        idle = progress ? 0 : idle + 1;
+        if (idle > 1000 + hold) {
+            printf("HANG at cycle %ld: %zu/%zu activations, %zu/%zu outputs\n", cycle, ap, ex.nact,
+                   op, ex.exp_out.size());
+            errors++;
+            return true;
+        }
+        return errors >= 10;
+    }
+};
+
+// The last line: PASS, or FAIL with the rerun command (exit status 1).
+inline int verdict(const char *name, uint64_t seed, long errors, const char *rerun, int full,
+                   size_t vectors)
+{
+    if (errors) {
+        printf("FAIL: %s seed %llu: %ld errors (rerun: %s)\n", name, (unsigned long long)seed,
+               errors, rerun);
+        return 1;
+    }
+    printf("PASS: %s seed %llu%s: %zu vectors\n", name, (unsigned long long)seed,
+           full ? " full-throughput" : "", vectors);
+    return 0;
+}
+
 }  // namespace lq_slq_stim
 
 #endif

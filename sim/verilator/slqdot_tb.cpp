@@ -107,89 +107,41 @@ int main(int argc, char **argv)
     }
     top.rst = 0;
 
-    size_t ap = 0, op = 0;
-    std::vector<size_t> lp(N, 0);
-    std::vector<int> lv(N, 0);
-    int av = 0, pa = 100, pt = 100, po = 100;
-    long cycle = 0, idle = 0, errors = ex.model_errors, first_act = -1, last_out = -1;
-    while (op < ex.exp_out.size() && !lq_waves::interrupted) {
-        if (!full && cycle % 300 == 0) {
-            static const int ps[] = {100, 90, 60, 30};
-            pa = ps[lq_rng_below(&r, 4)];
-            pt = ps[lq_rng_below(&r, 4)];
-            po = ps[lq_rng_below(&r, 4)];
-        }
+    lq_slq_stim::Drive d(ex);
+    while (d.op < ex.exp_out.size() && !lq_waves::interrupted) {
+        if (!full && d.cycle % 300 == 0)
+            d.stalls.pick(&r);
         top.clk = 0;
-        if (!av && ap < ex.nact)
-            av = (int)lq_rng_below(&r, 100) < pa;
-        top.s_act_valid = av;
-        top.s_act_data = (uint32_t)(av ? st.act[ap] : 0) & (uint32_t)((1ull << SLQDOT_A) - 1);
-        top.s_act_last = av ? st.act_last[ap] : 0;
+        d.drive_act(&r, top, [] { return true; });
         for (int j = 0; j < N; j++) {
-            if (!lv[j] && lp[j] < st.lwords[j].size())
-                lv[j] = (int)lq_rng_below(&r, 100) < pt;
-            set_bits(top.s_w_valid, j, 1, (uint64_t)lv[j]);
+            d.offer_lane(&r, j, st.lwords[j].size());
+            set_bits(top.s_w_valid, j, 1, (uint64_t)d.lv[j]);
             set_bits(top.s_w_data, j * SW, SW,
-                     lv[j] ? (uint64_t)st.lwords[j][lp[j]] : lq_rng_u64(&r)); // garbage when idle
-            set_bits(top.s_w_last, j, 1, lv[j] ? (uint64_t)st.llast[j][lp[j]] : lq_rng_below(&r, 2));
+                     d.lv[j] ? (uint64_t)st.lwords[j][d.lp[j]] : lq_rng_u64(&r)); // garbage when d.idle
+            set_bits(top.s_w_last, j, 1, d.lv[j] ? (uint64_t)st.llast[j][d.lp[j]] : lq_rng_below(&r, 2));
         }
-        top.m_ready = (int)lq_rng_below(&r, 100) < po;
+        top.m_ready = (int)lq_rng_below(&r, 100) < d.stalls.po;
         top.eval();
         dump.at(tick++);
-        int progress = 0;
-        if (top.m_valid && top.m_ready) {
-            for (int j = 0; j < N; j++) {
-                int64_t a = sext(get_bits(top.m_data, j * SLQDOT_ACC, SLQDOT_ACC), SLQDOT_ACC);
-                int ae = (int)get_bits(top.m_err, j, 1);
-                if ((a != ex.exp_out[op][j] || ae != ex.exp_err[op][j]) && errors++ < 10)
-                    printf("MISMATCH cycle %ld vector %zu lane %d: expected acc %lld err %d, "
-                           "actual acc %lld err %d\n", cycle, op, j, (long long)ex.exp_out[op][j],
-                           ex.exp_err[op][j], (long long)a, ae);
-            }
-            op++;
-            last_out = cycle;
-            progress = 1;
-        }
-        if (top.s_act_valid && top.s_act_ready) {
-            if (first_act < 0)
-                first_act = cycle;
-            ap++;
-            av = 0;
-            progress = 1;
-        }
-        for (int j = 0; j < N; j++) {
-            if (lv[j] && get_bits(top.s_w_ready, j, 1)) {
-                lp[j]++;
-                lv[j] = 0;
-                progress = 1;
-            }
-        }
+        int progress = d.transfers(top, top.s_w_ready);
         top.clk = 1;
         top.eval();
         dump.at(tick++);
-        cycle++;
-        idle = progress ? 0 : idle + 1;
-        if (idle > 1000) {
-            printf("HANG at cycle %ld: %zu/%zu activations, %zu/%zu outputs\n", cycle, ap, ex.nact,
-                   op, ex.exp_out.size());
-            errors++;
-            break;
-        }
-        if (errors >= 10)
+        if (d.stop(progress, 0))
             break;
     }
     dump.close();
     if (lq_waves::interrupted) {
         top.final();
-        return lq_waves::interrupted_exit("slqdot_tb", cycle);
+        return lq_waves::interrupted_exit("slqdot_tb", d.cycle);
     }
-    long span = last_out - first_act;
-    if (full && errors == 0)
+    long span = d.last_out - d.first_act;
+    if (full && d.errors == 0)
         printf("RTL: %ld cycles from the first activation taken to the last result out for %ld "
                "steps: %.4f cycles per weight (queued, Q = %d); lockstep model: %.4f\n", span,
                steps_full, steps_full ? (double)span / (double)steps_full : 0.0, SLQDOT_Q,
                steps_full ? (double)ex.m.cycles / (double)steps_full : 0.0);
-    if (sigma > 0.0 && errors == 0)
+    if (sigma > 0.0 && d.errors == 0)
         printf("MEASURE W=%d L=%d FSR=%d theta=%g sigma=%g seed=%llu lanes=%d Q=%d framing=%s: %ld weights, "
                "words/weight %.4f, bits/weight tag %.3f special %.3f, stream words/weight %.4f, "
                "cycles/weight queued %.4f (RTL), lockstep %.4f (model)\n",
@@ -199,12 +151,5 @@ int main(int argc, char **argv)
                (double)st.nsw / (double)st.nweights,
                (double)span / (double)ex.m.steps, (double)ex.m.cycles / (double)ex.m.steps);
     top.final();
-    if (errors) {
-        printf("FAIL: %s seed %llu: %ld errors (rerun: %s)\n", SLQDOT_NAME,
-               (unsigned long long)seed, errors, rerun);
-        return 1;
-    }
-    printf("PASS: %s seed %llu%s: %zu vectors\n", SLQDOT_NAME, (unsigned long long)seed,
-           full ? " full-throughput" : "", ex.exp_out.size());
-    return 0;
+    return lq_slq_stim::verdict(SLQDOT_NAME, seed, d.errors, rerun, full, ex.exp_out.size());
 }

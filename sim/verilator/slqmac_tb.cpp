@@ -104,55 +104,42 @@ int main(int argc, char **argv)
     }
     top.rst = 0;
 
-    size_t ap = 0, op = 0;
-    std::vector<size_t> lp(N, 0);
-    std::vector<int> lv(N, 0);
-    int av = 0, pa = 100, pt = 100, po = 100;
-    long cycle = 0, idle = 0, errors = ex.model_errors, first_act = -1, last_out = -1;
+    lq_slq_stim::Drive d(ex);
     int out_waiting = 0;
-    while (op < ex.exp_out.size() && !lq_waves::interrupted) {
-        if (flt.rst_left > 0 || flt.reset_now(ap > ex.vstart_act[op], out_waiting)) {
+    while (d.op < ex.exp_out.size() && !lq_waves::interrupted) {
+        if (flt.rst_left > 0 || flt.reset_now(d.ap > ex.vstart_act[d.op], out_waiting)) {
             // A synchronous reset, no transfer while it is high; after it the vector in
             // flight (the first not yet out) is sent again on every stream from its
             // start and a fresh model gives the outputs from there.
             top.s_act_valid = 0;
             top.s_t_valid = 0;
             lq_faults::reset_cycle(top, dump, tick);
-            cycle++;
+            d.cycle++;
             if (flt.reset_done()) {
                 // +stale-model: the harness goes on as if nothing had been reset (the
                 // model's view): the partly sent vector is finished, not sent again.
                 if (!flt.stale) {
-                    ap = ex.vstart_act[op];
+                    d.ap = ex.vstart_act[d.op];
                     for (int j = 0; j < N; j++)
-                        lp[j] = ex.vstart_pos[op][j];
-                    ex.from(op);
+                        d.lp[j] = ex.vstart_pos[d.op][j];
+                    ex.from(d.op);
                 }
                 for (int j = 0; j < N; j++)
-                    lv[j] = 0;
-                av = 0;
+                    d.lv[j] = 0;
+                d.av = 0;
                 out_waiting = 0;
-                idle = 0;
+                d.idle = 0;
             }
             continue;
         }
-        if (!full && cycle % 300 == 0) {
-            static const int ps[] = {100, 90, 60, 30};
-            pa = ps[lq_rng_below(&r, 4)];
-            pt = ps[lq_rng_below(&r, 4)];
-            po = ps[lq_rng_below(&r, 4)];
-        }
+        if (!full && d.cycle % 300 == 0)
+            d.stalls.pick(&r);
         top.clk = 0;
-        if (!av && ap < ex.nact)
-            av = (int)lq_rng_below(&r, 100) < pa && !flt.in_held();
-        top.s_act_valid = av;
-        top.s_act_data = (uint32_t)(av ? st.act[ap] : 0) & (uint32_t)((1ull << SLQMAC_A) - 1);
-        top.s_act_last = av ? st.act_last[ap] : 0;
+        d.drive_act(&r, top, [&] { return !flt.in_held(); });
         for (int j = 0; j < N; j++) {
-            if (!lv[j] && lp[j] < st.beats[j].size())
-                lv[j] = (int)lq_rng_below(&r, 100) < pt;
-            lq_slqhw_beat b = lv[j] ? st.beats[j][lp[j]] : lq_slqhw_beat{0, 0, 0, 0, 0, 0, 0};
-            set_bits(top.s_t_valid, j, 1, (uint64_t)lv[j]);
+            d.offer_lane(&r, j, st.beats[j].size());
+            lq_slqhw_beat b = d.lv[j] ? st.beats[j][d.lp[j]] : lq_slqhw_beat{0, 0, 0, 0, 0, 0, 0};
+            set_bits(top.s_t_valid, j, 1, (uint64_t)d.lv[j]);
             set_bits(top.s_t_err, 3 * j, 3, (uint64_t)b.err);
             set_bits(top.s_t_neg, j, 1, (uint64_t)b.neg);
             set_bits(top.s_t_zero, j, 1, (uint64_t)b.zero);
@@ -160,70 +147,35 @@ int main(int argc, char **argv)
             set_bits(top.s_t_wlast, j, 1, (uint64_t)b.wlast);
             set_bits(top.s_t_vlast, j, 1, (uint64_t)b.vlast);
         }
-        top.m_ready = (int)lq_rng_below(&r, 100) < po;
+        top.m_ready = (int)lq_rng_below(&r, 100) < d.stalls.po;
         if (flt.out_held())
             top.m_ready = 0;
         top.eval();
         dump.at(tick++);
         out_waiting = top.m_valid && !top.m_ready;
-        int progress = 0;
-        if (top.m_valid && top.m_ready) {
-            for (int j = 0; j < N; j++) {
-                int64_t a = sext(get_bits(top.m_data, j * SLQMAC_ACC, SLQMAC_ACC), SLQMAC_ACC);
-                int ae = (int)get_bits(top.m_err, j, 1);
-                if ((a != ex.exp_out[op][j] || ae != ex.exp_err[op][j]) && errors++ < 10)
-                    printf("MISMATCH cycle %ld vector %zu lane %d: expected acc %lld err %d, "
-                           "actual acc %lld err %d\n", cycle, op, j, (long long)ex.exp_out[op][j],
-                           ex.exp_err[op][j], (long long)a, ae);
-            }
-            op++;
-            last_out = cycle;
-            progress = 1;
-        }
-        if (top.s_act_valid && top.s_act_ready) {
-            if (first_act < 0)
-                first_act = cycle;
-            ap++;
-            av = 0;
-            progress = 1;
-        }
-        for (int j = 0; j < N; j++) {
-            if (lv[j] && get_bits(top.s_t_ready, j, 1)) {
-                lp[j]++;
-                lv[j] = 0;
-                progress = 1;
-            }
-        }
+        int progress = d.transfers(top, top.s_t_ready);
         top.clk = 1;
         top.eval();
         dump.at(tick++);
-        cycle++;
-        idle = progress ? 0 : idle + 1;
-        if (idle > 1000 + flt.hold) {
-            printf("HANG at cycle %ld: %zu/%zu activations, %zu/%zu outputs\n", cycle, ap, ex.nact,
-                   op, ex.exp_out.size());
-            errors++;
-            break;
-        }
-        if (errors >= 10)
+        if (d.stop(progress, flt.hold))
             break;
     }
     dump.close();
     if (lq_waves::interrupted) {
         top.final();
-        return lq_waves::interrupted_exit("slqmac_tb", cycle);
+        return lq_waves::interrupted_exit("slqmac_tb", d.cycle);
     }
     flt.report("slqmac_tb");
-    if (full && errors == 0) {
-        long span = last_out - first_act;
+    if (full && d.errors == 0) {
+        long span = d.last_out - d.first_act;
         printf("RTL: %ld cycles from the first activation taken to the last result out; "
                "model: %ld step cycles + 1 (output register)\n", span, ex.m.cycles);
         if (span != ex.m.cycles + 1) {
             printf("cycle count differs from the model\n");
-            errors++;
+            d.errors++;
         }
     }
-    if (sigma > 0.0 && errors == 0)
+    if (sigma > 0.0 && d.errors == 0)
         printf("MEASURE W=%d L=%d FSR=%d sigma=%g seed=%llu lanes=%d: %ld weights, "
                "words/weight %.4f, bits/weight tag %.4f special %.4f, decoder input cycles/weight "
                "(%s) %.4f, MAC cycles/weight %.4f (RTL, lockstep, = model)\n",
@@ -232,12 +184,5 @@ int main(int argc, char **argv)
                (double)st.nbits_special / (double)st.nweights, lq_framing_name(fr),
                (double)st.nsw / (double)st.nweights, (double)ex.m.cycles / (double)ex.m.steps);
     top.final();
-    if (errors) {
-        printf("FAIL: %s seed %llu: %ld errors (rerun: %s)\n", SLQMAC_NAME,
-               (unsigned long long)seed, errors, rerun);
-        return 1;
-    }
-    printf("PASS: %s seed %llu%s: %zu vectors\n", SLQMAC_NAME, (unsigned long long)seed,
-           full ? " full-throughput" : "", ex.exp_out.size());
-    return 0;
+    return lq_slq_stim::verdict(SLQMAC_NAME, seed, d.errors, rerun, full, ex.exp_out.size());
 }
