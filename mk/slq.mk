@@ -50,7 +50,7 @@ $(SLQ_VERILATOR) $(1) -Mdir $(@D)/obj \
 $(if $(1),sed 's/slqmac_$*_tb\.dut\b/TOP.slqmac_$*/g' $(@D)/rtl/slqmac_$*.gtkw >$(@D)/waves.gtkw)
 endef
 
-SLQ_TB_DEPS = sim/verilator/waves.h sim/verilator/faults.h $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
+SLQ_TB_DEPS = sim/verilator/waves.h sim/verilator/faults.h sim/verilator/slq_stim.h $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
 $(BUILD)/slq/slqdec_%/Vtb: sim/verilator/slqdec_tb.cpp $(SLQ_TB_DEPS)
 	$(call slqdec_recipe,)
 $(BUILD)/slq/slqmac_%/Vtb: sim/verilator/slqmac_tb.cpp $(SLQ_TB_DEPS)

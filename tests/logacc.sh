@@ -38,7 +38,7 @@ cosim_build() {
     local dir=$1 stamp obj=$1/obj topt=
     if [ -n "${2:-}" ]; then obj=$dir/obj-waves; topt=--trace-fst; fi
     stamp=$(cat "$dir"/logacc.v "$dir"/logacc_add.v "$dir"/logacc.h \
-        "$ROOT"/sim/verilator/logacc_tb.cpp "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/faults.h \
+        "$ROOT"/sim/verilator/logacc_tb.cpp "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/faults.h "$ROOT"/sim/verilator/harness.h \
         "$ROOT"/cmodel/logacc.h \
         "$BUILD_ABS"/liblogq.a | md5sum | cut -d' ' -f1)
     if [ -x "$obj/Vlogacc" ] && [ "$(cat "$obj/stamp" 2>/dev/null)" = "$stamp" ]; then

@@ -30,7 +30,7 @@ fail() { echo "FAIL: logdot $*"; }
 cosim_build() {
     local dir=$1 stamp
     stamp=$(cat "$dir"/rtl/logdot*.v "$dir"/rtl/logdot.h "$ROOT"/sim/verilator/logdot_tb.cpp \
-        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/ports.h "$ROOT"/cmodel/logdot.h \
+        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/ports.h "$ROOT"/sim/verilator/harness.h "$ROOT"/cmodel/logdot.h \
         "$BUILD_ABS"/liblogq.a | md5sum | cut -d' ' -f1)
     if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
         return 0

@@ -34,7 +34,7 @@ fail() { echo "FAIL: quant $*"; }
 cosim_build() {
     local dir=$1 stamp
     stamp=$(cat "$dir"/rtl/quant.v "$dir"/rtl/quant.h "$ROOT"/sim/verilator/quant_tb.cpp \
-        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/ports.h "$ROOT"/cmodel/quanthw.h "$BUILD_ABS"/liblogq.a |
+        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/ports.h "$ROOT"/sim/verilator/harness.h "$ROOT"/cmodel/quanthw.h "$BUILD_ABS"/liblogq.a |
         md5sum | cut -d' ' -f1)
     if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
         return 0

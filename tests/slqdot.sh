@@ -30,7 +30,7 @@ fail() { echo "FAIL: slqdot $*"; }
 cosim_build() {
     local dir=$1 stamp
     stamp=$(cat "$dir"/rtl/slqdot*.v "$dir"/rtl/slqdot.h "$ROOT"/sim/verilator/slqdot_tb.cpp \
-        "$ROOT"/sim/verilator/waves.h "$ROOT"/cmodel/slqhw.h "$BUILD_ABS"/liblogq.a |
+        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/slq_stim.h "$ROOT"/cmodel/slqhw.h "$BUILD_ABS"/liblogq.a |
         md5sum | cut -d' ' -f1)
     if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
         return 0

@@ -22,6 +22,7 @@
 #include "Vlogacc.h"
 #include "verilated.h"
 #include "waves.h"
+#include "harness.h"
 #include "faults.h"
 
 extern "C" {
@@ -202,21 +203,12 @@ int main(int argc, char **argv)
     std::vector<Beat> vb;
     long vec_made = 0, vec_checked = 0, errors = 0, beats_in = 0, cycle = 0;
     long cur_vec_first = 0, sat_seen = 0, zero_seen = 0;
-    int pv = 100, pr = 100;
+    lq_harness::Phases ph; // full rate until cycle 500
     int holding = 0;
     Beat cur;
 
-    top->clk = 0;
-    top->rst = 1;
-    top->s_valid = 0;
-    top->m_ready = 0;
     top->s_last = 0;
-    for (int i = 0; i < 3; i++) {
-        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
-        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-    }
-    top->rst = 0;
+    lq_harness::reset(top, dump, cycle);
     long idle_limit = 0;
     int out_waiting = 0;   // last cycle: m_valid high, m_ready low
     while (errors < maxerr && !lq_waves::interrupted) {
@@ -226,9 +218,7 @@ int main(int argc, char **argv)
             top->rst = 1;
             top->s_valid = 0;
             top->m_ready = 0;
-            top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
-            top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
-            cycle++;
+            lq_harness::clock(top, dump, cycle, 1);
             top->rst = 0;
             if (flt.reset_done()) {
                 if (!flt.stale) {
@@ -244,13 +234,8 @@ int main(int argc, char **argv)
             }
             continue;
         }
-        if (cycle % 500 == 0) { // phases: full rate, light and heavy stalls
-            static const int pvs[] = {100, 90, 50, 20, 100};
-            static const int prs[] = {100, 100, 50, 90, 20};
-            int ph = (int)rnd(5);
-            pv = pvs[ph];
-            pr = prs[ph];
-        }
+        if (cycle % 500 == 0)
+            ph.pick((int)rnd(5));
         if (pending.empty() && vec_made < nvec) {
             vb.clear();
             gen_vector(vb, m.dcut);
@@ -258,7 +243,7 @@ int main(int argc, char **argv)
             vec_made++;
         }
         // Input side: hold a presented beat until accepted.
-        if (!holding && !pending.empty() && rnd(100) < pv && !flt.in_held()) {
+        if (!holding && !pending.empty() && rnd(100) < ph.pv && !flt.in_held()) {
             cur = pending.front();
             pending.pop_front();
             holding = 1;
@@ -270,11 +255,9 @@ int main(int argc, char **argv)
         } else {
             top->s_last = rnd(2); // garbage while not valid
         }
-        top->m_ready = rnd(100) < pr;
+        top->m_ready = rnd(100) < ph.pr;
         if (flt.out_held()) top->m_ready = 0;
-        top->clk = 0;
-        top->eval();
-        dump.at(2 * (uint64_t)cycle);
+        lq_harness::fall(top, dump, cycle);
         int in_fire = top->s_valid && top->s_ready;
         int out_fire = top->m_valid && top->m_ready;
         out_waiting = top->m_valid && !top->m_ready;
@@ -323,33 +306,13 @@ int main(int argc, char **argv)
             beats_in++;
             holding = 0;
         }
-        top->clk = 1;
-        top->eval();
-        dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-        if (vec_made >= nvec && pending.empty() && !holding) {
-            if (expq.empty())
-                break;
-            pr = 100;
-            if (++idle_limit > 100 + 10 * LOGACC_LATENCY + flt.hold) {
-                printf("MISMATCH cycle %ld: %zu result(s) never came out\n", cycle, expq.size());
-                errors++;
-                break;
-            }
-        }
+        lq_harness::rise(top, dump, cycle);
+        if (vec_made >= nvec && pending.empty() && !holding &&
+            lq_harness::drained(expq.size(), idle_limit, 100 + 10 * LOGACC_LATENCY + flt.hold,
+                                cycle, "result", errors, ph.pr))
+            break;
     }
-    // A few idle cycles: nothing more may come out.
-    top->s_valid = 0;
-    top->m_ready = 1;
-    for (int i = 0; i < 2 * LOGACC_LATENCY + 4 && errors < maxerr && !lq_waves::interrupted; i++) {
-        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
-        if (top->m_valid) {
-            printf("MISMATCH cycle %ld: an extra result\n", cycle);
-            errors++;
-        }
-        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-    }
+    lq_harness::expect_quiet(top, dump, cycle, LOGACC_LATENCY, "result", errors, maxerr);
     dump.close();
     top->final();
     if (lq_waves::interrupted) {

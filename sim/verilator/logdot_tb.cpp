@@ -20,6 +20,7 @@
 #include "ports.h"
 #include "verilated.h"
 #include "waves.h"
+#include "harness.h"
 
 extern "C" {
 #include "logdot.h"
@@ -146,35 +147,22 @@ int main(int argc, char **argv)
     std::vector<uint32_t> aw(AW), ww(WW);
     long made = 0, checked = 0, errors = 0, beats = 0, cycle = 0, idle = 0, sats = 0;
     long cur_first = 0;
-    int pv = 100, pr = 100, holding = 0;
+    lq_harness::Phases ph; // full rate until cycle 500
+    int holding = 0;
     Beat cur;
     const uint64_t omask = LOGDOT_OUT_BITS >= 64 ? ~0ull : (1ull << LOGDOT_OUT_BITS) - 1;
 
-    top->clk = 0;
-    top->rst = 1;
-    top->s_valid = 0;
-    top->m_ready = 0;
-    for (int i = 0; i < 3; i++) {
-        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
-        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-    }
-    top->rst = 0;
+    lq_harness::reset(top, dump, cycle);
     while (errors < maxerr && !lq_waves::interrupted) {
-        if (cycle % 500 == 0) {
-            static const int pvs[] = {100, 90, 50, 20, 100};
-            static const int prs[] = {100, 100, 50, 90, 20};
-            int ph = (int)rnd(5);
-            pv = pvs[ph];
-            pr = prs[ph];
-        }
+        if (cycle % 500 == 0)
+            ph.pick((int)rnd(5));
         if (pending.empty() && made < nvec) {
             vb.clear();
             gen_vector(vb, cfg);
             for (auto &b : vb) pending.push_back(b);
             made++;
         }
-        if (!holding && !pending.empty() && rnd(100) < pv) {
+        if (!holding && !pending.empty() && rnd(100) < ph.pv) {
             cur = pending.front();
             pending.pop_front();
             holding = 1;
@@ -191,10 +179,8 @@ int main(int argc, char **argv)
         }
         lq_ports::put(top->s_a, aw.data());
         lq_ports::put(top->s_w, ww.data());
-        top->m_ready = rnd(100) < pr;
-        top->clk = 0;
-        top->eval();
-        dump.at(2 * (uint64_t)cycle);
+        top->m_ready = rnd(100) < ph.pr;
+        lq_harness::fall(top, dump, cycle);
         if (top->m_valid && top->m_ready) {
             if (expq.empty()) {
                 printf("MISMATCH cycle %ld: a result with no vector pending\n", cycle);
@@ -239,31 +225,13 @@ int main(int argc, char **argv)
             beats++;
             holding = 0;
         }
-        top->clk = 1;
-        top->eval();
-        dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-        if (made >= nvec && pending.empty() && !holding) {
-            if (expq.empty()) break;
-            pr = 100;
-            if (++idle > 100 + 10 * LOGDOT_LATENCY) {
-                printf("MISMATCH cycle %ld: %zu result(s) never came out\n", cycle, expq.size());
-                errors++;
-                break;
-            }
-        }
+        lq_harness::rise(top, dump, cycle);
+        if (made >= nvec && pending.empty() && !holding &&
+            lq_harness::drained(expq.size(), idle, 100 + 10 * LOGDOT_LATENCY, cycle, "result",
+                                errors, ph.pr))
+            break;
     }
-    top->s_valid = 0;
-    top->m_ready = 1;
-    for (int i = 0; i < 2 * LOGDOT_LATENCY + 4 && errors < maxerr && !lq_waves::interrupted; i++) {
-        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
-        if (top->m_valid) {
-            printf("MISMATCH cycle %ld: an extra result\n", cycle);
-            errors++;
-        }
-        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-    }
+    lq_harness::expect_quiet(top, dump, cycle, LOGDOT_LATENCY, "result", errors, maxerr);
     dump.close();
     top->final();
     if (lq_waves::interrupted) {

@@ -23,6 +23,7 @@
 #include "verilated.h"
 #include "ports.h"
 #include "waves.h"
+#include "harness.h"
 
 extern "C" {
 #include "quanthw.h"
@@ -139,31 +140,20 @@ int main(int argc, char **argv)
     std::vector<uint32_t> inw(IW), outw(OW);
     long made = 0, checked = 0, errors = 0, cycle = 0, idle = 0, flushed = 0, saturated = 0;
     long first_in = -1, last_out = -1, stalled_full = 0;
-    int pv = 100, pr = 100, holding = 0;
+    lq_harness::Phases ph; // full rate until cycle 500
+    int holding = 0;
     Beat cur;
     std::vector<char> cor_seen((size_t)ncor, 0);
     const uint32_t mmax = (1u << m.k.b) - 1;
 
-    top->clk = 0;
-    top->rst = 1;
-    top->s_valid = 0;
     top->s_last = 0;
-    top->m_ready = 0;
-    for (int i = 0; i < 3; i++) {
-        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
-        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-    }
-    top->rst = 0;
+    lq_harness::reset(top, dump, cycle);
     while (errors < maxerr && !lq_waves::interrupted) {
         if (cycle % 500 == 0) {
-            static const int pvs[] = {100, 90, 50, 20, 100};
-            static const int prs[] = {100, 100, 50, 90, 20};
-            int ph = (int)rnd(5);
-            pv = full ? 100 : pvs[ph];
-            pr = full ? 100 : prs[ph];
+            ph.pick((int)rnd(5));
+            if (full) ph.pv = ph.pr = 100;
         }
-        if (!holding && made < nbeats && rnd(100) < pv) {
+        if (!holding && made < nbeats && rnd(100) < ph.pv) {
             cur.idx = made;
             cur.last = rnd(8) == 0 || made + 1 == nbeats;
             long kind = made < ncor ? 3 : rnd(10);
@@ -195,10 +185,8 @@ int main(int argc, char **argv)
             put(top->s_data, inw.data());
             top->s_last = rnd(2);
         }
-        top->m_ready = rnd(100) < pr;
-        top->clk = 0;
-        top->eval();
-        dump.at(2 * (uint64_t)cycle);
+        top->m_ready = rnd(100) < ph.pr;
+        lq_harness::fall(top, dump, cycle);
         if (full && holding && !top->s_ready) stalled_full++;
         if (top->m_valid && top->m_ready) {
             if (expq.empty()) {
@@ -243,31 +231,13 @@ int main(int argc, char **argv)
             expq.push_back(cur);
             holding = 0;
         }
-        top->clk = 1;
-        top->eval();
-        dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-        if (made >= nbeats && !holding) {
-            if (expq.empty()) break;
-            pr = 100;
-            if (++idle > 100 + 10 * QUANT_LATENCY) {
-                printf("MISMATCH cycle %ld: %zu output(s) never came out\n", cycle, expq.size());
-                errors++;
-                break;
-            }
-        }
+        lq_harness::rise(top, dump, cycle);
+        if (made >= nbeats && !holding &&
+            lq_harness::drained(expq.size(), idle, 100 + 10 * QUANT_LATENCY, cycle, "output",
+                                errors, ph.pr))
+            break;
     }
-    top->s_valid = 0;
-    top->m_ready = 1;
-    for (int i = 0; i < 2 * QUANT_LATENCY + 4 && errors < maxerr && !lq_waves::interrupted; i++) {
-        top->clk = 0; top->eval(); dump.at(2 * (uint64_t)cycle);
-        if (top->m_valid) {
-            printf("MISMATCH cycle %ld: an extra output\n", cycle);
-            errors++;
-        }
-        top->clk = 1; top->eval(); dump.at(2 * (uint64_t)cycle + 1);
-        cycle++;
-    }
+    lq_harness::expect_quiet(top, dump, cycle, QUANT_LATENCY, "output", errors, maxerr);
     dump.close();
     top->final();
     if (lq_waves::interrupted) {
