@@ -11,10 +11,8 @@ vec=$(cd "$2" && pwd)
 shift 2
 tb=$(ls "$vec"/*_tb.v | head -1)
 name=$(basename "$tb" _tb.v)
-srcs=()
-while read -r f; do
-    case $f in ''|//*|'#'*) ;; *) srcs+=("$rtl/$f") ;; esac
-done <"$rtl/$name.f"
+. "$(dirname "$0")/../filelist.sh"
+rtl_sources "$rtl" "$rtl/$name.f"
 defs=()
 [ -n "${WAVES:-}" ] && defs=(-DWAVES)
 sim=$vec/$name.vvp

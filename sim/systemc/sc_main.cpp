@@ -20,20 +20,7 @@
 #include <deque>
 #include <string>
 
-#include VTOP_HEADER
-extern "C" {
-#include "logq.h"
-}
-#include MAC_HEADER
-
-#define CAT3(a, b) a##_##b
-#define CAT2(a, b) CAT3(a, b)
-#define CFG(x) CAT2(MAC_PREFIX, x)
-
-static const int LANES = CFG(LANES);
-static const int A_BITS = CFG(A_BITS);
-static const int W_BITS = CFG(W_BITS);
-static const int OUT_BITS = CFG(OUT_BITS);
+#include "../verilator/mac_cfg.h"
 static const int IA = LANES * A_BITS, IW = LANES * W_BITS;
 
 static uint32_t mask(int bits) { return bits >= 32 ? 0xffffffffu : (1u << bits) - 1u; }

@@ -38,22 +38,8 @@
 #include <string>
 #include <vector>
 
-#include VTOP_HEADER
-
-extern "C" {
-#include "logq.h"
-}
-#include MAC_HEADER
+#include "mac_cfg.h"
 #include "faults.h"
-
-#define CAT3(a, b) a##_##b
-#define CAT2(a, b) CAT3(a, b)
-#define CFG(x) CAT2(MAC_PREFIX, x)
-
-static const int LANES = CFG(LANES);
-static const int A_BITS = CFG(A_BITS);
-static const int W_BITS = CFG(W_BITS);
-static const int OUT_BITS = CFG(OUT_BITS);
 
 // ---- ports of any width ----
 static void put(CData& p, const uint32_t* w) { p = (CData)w[0]; }

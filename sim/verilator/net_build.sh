@@ -12,10 +12,8 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 f=$(ls "$gen"/*.f | grep -v '\.icarus\.f$\|\.vendor\.f$' | head -1)
 name=$(basename "$f" .f)
 upper=$(echo "$name" | tr a-z A-Z)
-srcs=()
-while read -r l; do
-    case $l in ''|//*|'#'*) ;; *) srcs+=("$gen/$l") ;; esac
-done <"$f"
+. "$(dirname "$0")/../filelist.sh"
+rtl_sources "$gen" "$f"
 verilator --cc --exe --build -j 2 -Wall -Wno-fatal -O1 --x-assign unique --x-initial unique \
     --top-module "$name" -Mdir "$out/obj" -o "$out/net_tb" \
     "${srcs[@]}" "$root/sim/verilator/net_tb.cpp" \

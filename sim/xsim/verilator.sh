@@ -14,10 +14,8 @@ mkdir -p "$3"
 out=$(cd "$3" && pwd)
 tb=$(ls "$vec"/*_tb.v | head -1)
 name=$(basename "$tb" _tb.v)
-srcs=()
-while read -r f; do
-    case $f in ''|//*|'#'*) ;; *) srcs+=("$rtl/$f") ;; esac
-done <"$rtl/$name.f"
+. "$(dirname "$0")/../filelist.sh"
+rtl_sources "$rtl" "$rtl/$name.f"
 verilator --binary --timing -j 2 -Wno-fatal -Wno-REALCVT --trace-fst -DWAVES \
     --x-assign unique --x-initial unique -O1 -I"$vec" --top-module "${name}_tb" \
     -Mdir "$out/obj" -o "$out/${name}_tb" "${srcs[@]}" "$tb" \
