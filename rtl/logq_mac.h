@@ -33,31 +33,31 @@
 #define LOGQ_MAC_TREE_BITS 27
 #define LOGQ_MAC_OUT_BITS 37
 #define LOGQ_MAC_OUT_LSB_EXP -15
-#define LOGQ_MAC_IN_A_BITS 128
-#define LOGQ_MAC_IN_W_BITS 80
+#define LOGQ_MAC_S_A_BITS 128
+#define LOGQ_MAC_S_W_BITS 80
 #define LOGQ_MAC_PIPELINE "product,tree:2"
 #define LOGQ_MAC_STAGES 3
 #define LOGQ_MAC_LATENCY 4
 
 /* The ports' bit layout (NAME.txt says the same in words). */
-/* in_a: 16 lanes x 8 bits, lane i at in_a[i*8 +: 8], signed, LSB 2^0 */
-#define LOGQ_MAC_PORT_IN_A_BITS 128
-#define LOGQ_MAC_PORT_IN_A_SIGNED 1
-#define LOGQ_MAC_PORT_IN_A_LSB_EXP 0
-#define LOGQ_MAC_PORT_IN_A_LANES 16
-#define LOGQ_MAC_PORT_IN_A_LANE_BITS 8
-/* in_w: 16 lanes x 5 bits, lane i at in_w[i*5 +: 5] = {sign, m[3:0]} */
-#define LOGQ_MAC_PORT_IN_W_BITS 80
-#define LOGQ_MAC_PORT_IN_W_SIGNED 0
-#define LOGQ_MAC_PORT_IN_W_LANES 16
-#define LOGQ_MAC_PORT_IN_W_LANE_BITS 5
-#define LOGQ_MAC_PORT_IN_W_M_LSB 0
-#define LOGQ_MAC_PORT_IN_W_M_BITS 4
-#define LOGQ_MAC_PORT_IN_W_SIGN_LSB 4
-#define LOGQ_MAC_PORT_IN_W_SIGN_BITS 1
-/* out_sum: [36:0], signed, LSB 2^-15 */
-#define LOGQ_MAC_PORT_OUT_SUM_BITS 37
-#define LOGQ_MAC_PORT_OUT_SUM_SIGNED 1
-#define LOGQ_MAC_PORT_OUT_SUM_LSB_EXP -15
+/* s_a: 16 lanes x 8 bits, lane i at s_a[i*8 +: 8], signed, LSB 2^0 */
+#define LOGQ_MAC_PORT_S_A_BITS 128
+#define LOGQ_MAC_PORT_S_A_SIGNED 1
+#define LOGQ_MAC_PORT_S_A_LSB_EXP 0
+#define LOGQ_MAC_PORT_S_A_LANES 16
+#define LOGQ_MAC_PORT_S_A_LANE_BITS 8
+/* s_w: 16 lanes x 5 bits, lane i at s_w[i*5 +: 5] = {sign, m[3:0]} */
+#define LOGQ_MAC_PORT_S_W_BITS 80
+#define LOGQ_MAC_PORT_S_W_SIGNED 0
+#define LOGQ_MAC_PORT_S_W_LANES 16
+#define LOGQ_MAC_PORT_S_W_LANE_BITS 5
+#define LOGQ_MAC_PORT_S_W_M_LSB 0
+#define LOGQ_MAC_PORT_S_W_M_BITS 4
+#define LOGQ_MAC_PORT_S_W_SIGN_LSB 4
+#define LOGQ_MAC_PORT_S_W_SIGN_BITS 1
+/* m_sum: [36:0], signed, LSB 2^-15 */
+#define LOGQ_MAC_PORT_M_SUM_BITS 37
+#define LOGQ_MAC_PORT_M_SUM_SIGNED 1
+#define LOGQ_MAC_PORT_M_SUM_LSB_EXP -15
 
 #endif

@@ -2,12 +2,12 @@
 //   logq gen mac -o rtl
 //
 // logq_mac: 16-lane multiply-accumulate, mode shift, base 2.
-// in_a: 16 x 8-bit linear activations, in_w: 16 x 5-bit log weights, lane i in
+// s_a: 16 x 8-bit linear activations, s_w: 16 x 5-bit log weights, lane i in
 // bits [i*W +: W] (lane 0 in the LSBs). Every accepted beat adds the 16
-// products to the accumulator; the beat with in_last closes the vector and
-// out_sum (37 bits, LSB worth 2^-15, exact for up to 1024 beats) is offered on
+// products to the accumulator; the beat with s_last closes the vector and
+// m_sum (37 bits, LSB worth 2^-15, exact for up to 1024 beats) is offered on
 // the output stream. Pipeline 'product,tree:2': 3 register stage(s), latency 4 cycles
-// (last beat accepted in cycle c -> out_valid in cycle c + 4). docs/mac.md.
+// (last beat accepted in cycle c -> m_valid in cycle c + 4). docs/mac.md.
 
 `resetall
 `timescale 1ns / 1ps
@@ -22,14 +22,14 @@ module logq_mac #(
 ) (
     input  wire                       clk,
     input  wire                       rst,       // synchronous, active high
-    input  wire                       in_valid,
-    output wire                       in_ready,
-    input  wire                       in_last,   // closes the vector
-    input  wire [LANES*A_BITS-1:0]    in_a,
-    input  wire [LANES*W_BITS-1:0]    in_w,
-    output reg                        out_valid,
-    input  wire                       out_ready,
-    output reg  [OUT_BITS-1:0]        out_sum    // signed
+    input  wire                       s_valid,
+    output wire                       s_ready,
+    input  wire                       s_last,   // closes the vector
+    input  wire [LANES*A_BITS-1:0]    s_a,
+    input  wire [LANES*W_BITS-1:0]    s_w,
+    output reg                        m_valid,
+    input  wire                       m_ready,
+    output reg  [OUT_BITS-1:0]        m_sum    // signed
 );
 
     localparam integer PROD_BITS = 23;  // product after truncation
@@ -50,9 +50,9 @@ module logq_mac #(
 
     // Handshake: the pipeline advances (en) unless the vector's last beat is at
     // the accumulator while the output register is full and not being read.
-    wire out_free = !out_valid || out_ready;
+    wire out_free = !m_valid || m_ready;
     wire en;
-    assign in_ready = en;
+    assign s_ready = en;
 
     // logq_mac_prod: the product of one lane, in the output's fixed point
     // (15 fraction bits, exact). See docs/mac.md.
@@ -101,22 +101,22 @@ module logq_mac #(
     reg signed [22:0] t0_15;
     always @(posedge clk) begin
         if (en) begin
-            t0_0 <= logq_mac_prod(in_a[7:0], in_w[4:0]);
-            t0_1 <= logq_mac_prod(in_a[15:8], in_w[9:5]);
-            t0_2 <= logq_mac_prod(in_a[23:16], in_w[14:10]);
-            t0_3 <= logq_mac_prod(in_a[31:24], in_w[19:15]);
-            t0_4 <= logq_mac_prod(in_a[39:32], in_w[24:20]);
-            t0_5 <= logq_mac_prod(in_a[47:40], in_w[29:25]);
-            t0_6 <= logq_mac_prod(in_a[55:48], in_w[34:30]);
-            t0_7 <= logq_mac_prod(in_a[63:56], in_w[39:35]);
-            t0_8 <= logq_mac_prod(in_a[71:64], in_w[44:40]);
-            t0_9 <= logq_mac_prod(in_a[79:72], in_w[49:45]);
-            t0_10 <= logq_mac_prod(in_a[87:80], in_w[54:50]);
-            t0_11 <= logq_mac_prod(in_a[95:88], in_w[59:55]);
-            t0_12 <= logq_mac_prod(in_a[103:96], in_w[64:60]);
-            t0_13 <= logq_mac_prod(in_a[111:104], in_w[69:65]);
-            t0_14 <= logq_mac_prod(in_a[119:112], in_w[74:70]);
-            t0_15 <= logq_mac_prod(in_a[127:120], in_w[79:75]);
+            t0_0 <= logq_mac_prod(s_a[7:0], s_w[4:0]);
+            t0_1 <= logq_mac_prod(s_a[15:8], s_w[9:5]);
+            t0_2 <= logq_mac_prod(s_a[23:16], s_w[14:10]);
+            t0_3 <= logq_mac_prod(s_a[31:24], s_w[19:15]);
+            t0_4 <= logq_mac_prod(s_a[39:32], s_w[24:20]);
+            t0_5 <= logq_mac_prod(s_a[47:40], s_w[29:25]);
+            t0_6 <= logq_mac_prod(s_a[55:48], s_w[34:30]);
+            t0_7 <= logq_mac_prod(s_a[63:56], s_w[39:35]);
+            t0_8 <= logq_mac_prod(s_a[71:64], s_w[44:40]);
+            t0_9 <= logq_mac_prod(s_a[79:72], s_w[49:45]);
+            t0_10 <= logq_mac_prod(s_a[87:80], s_w[54:50]);
+            t0_11 <= logq_mac_prod(s_a[95:88], s_w[59:55]);
+            t0_12 <= logq_mac_prod(s_a[103:96], s_w[64:60]);
+            t0_13 <= logq_mac_prod(s_a[111:104], s_w[69:65]);
+            t0_14 <= logq_mac_prod(s_a[119:112], s_w[74:70]);
+            t0_15 <= logq_mac_prod(s_a[127:120], s_w[79:75]);
         end
     end
 
@@ -174,8 +174,8 @@ module logq_mac #(
             v3 <= 1'b0;
             l3 <= 1'b0;
         end else if (en) begin
-            v1 <= in_valid;
-            l1 <= in_last;
+            v1 <= s_valid;
+            l1 <= s_last;
             v2 <= v1;
             l2 <= l1;
             v3 <= v2;
@@ -195,15 +195,15 @@ module logq_mac #(
     always @(posedge clk) begin
         if (rst) begin
             acc <= 37'sd0;
-            out_valid <= 1'b0;
-            out_sum <= 37'd0;
+            m_valid <= 1'b0;
+            m_sum <= 37'd0;
         end else begin
-            if (out_valid && out_ready)
-                out_valid <= 1'b0;
+            if (m_valid && m_ready)
+                m_valid <= 1'b0;
             if (take) begin
                 if (tl) begin
-                    out_sum <= acc_next;
-                    out_valid <= 1'b1;
+                    m_sum <= acc_next;
+                    m_valid <= 1'b1;
                     acc <= 37'sd0;
                 end else begin
                     acc <= acc_next;

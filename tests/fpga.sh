@@ -107,7 +107,7 @@ check "package files are deterministic (byte-identical twice)" [ $same -eq 1 ]
 rc=$?
 ok=0; [ $rc -eq 2 ] && [ ! -e "$W/pk3" ] && ok=1
 check "package_driver: bad name exits 2 and writes nothing" [ $ok -eq 1 ]
-grep -q '^latency: 4 cycles' "$W/rtl/logq_mac.txt" && grep -q 'out_sum  *output  *37' "$W/rtl/logq_mac.txt"
+grep -q '^latency: 4 cycles' "$W/rtl/logq_mac.txt" && grep -q 'm_sum  *output  *37' "$W/rtl/logq_mac.txt"
 check "summary .txt lists latency and ports" [ $? -eq 0 ]
 (cd "$W/rtl" && verilator --lint-only -Wall -F logq_mac.vc) >"$W/vc.log" 2>&1
 check "verilator -F NAME.vc lints clean" [ $? -eq 0 ]

@@ -21,7 +21,7 @@ O=(--lanes 3 --bits 4 --act-bits 5)
 rc=$?
 if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle [0-9]* ([0-9]* ps): output' "$tmp/out" &&
    grep -q 'inputs: beat [0-9]*, the last of vector' "$tmp/out" &&
-   grep -q 'expected: out_sum=' "$tmp/out" && grep -q 'actual  : out_sum=' "$tmp/out" &&
+   grep -q 'expected: m_sum=' "$tmp/out" && grep -q 'actual  : m_sum=' "$tmp/out" &&
    grep -q 'seed 9; rerun: logq vectors mac .*--wrong-model .*sim/icarus/run.sh' "$tmp/out" &&
    grep -q 'FAILED: 3 error(s), stopped at +max-errors=3' "$tmp/out"; then
     ok "wrong model fails with cycle, inputs, expected, actual, seed, rerun; stops at max-errors"
@@ -31,9 +31,9 @@ if [ -f "$tmp/wrong/logq_mac_fail.gtkw" ] &&
     ok "failure writes a .gtkw with the marker at the first mismatch"
 else bad "failure writes a .gtkw with the marker at the first mismatch"; cat "$tmp/wrong/logq_mac_fail.gtkw"; fi
 
-# A missing reset: out_valid is X after reset; the bench catches it.
+# A missing reset: m_valid is X after reset; the bench catches it.
 cp -r "$tmp/rtl" "$tmp/rtl-x"
-sed -i '0,/out_valid <= 1.b0;/s//out_valid <= out_valid;/' "$tmp/rtl-x/logq_mac.v"
+sed -i '0,/m_valid <= 1.b0;/s//m_valid <= m_valid;/' "$tmp/rtl-x/logq_mac.v"
 "$RUN" "$tmp/rtl-x" "$tmp/vec" >"$tmp/out" 2>&1
 rc=$?
 if [ $rc -eq 1 ] && grep -q '^X/Z at cycle 5: ' "$tmp/out"; then ok "X at an output after reset fails"

@@ -168,7 +168,7 @@ run_one() {
         ;;
         esac
         # Faults (docs/mac.md, "Reset"): resets at random moments, mid-vector and with an
-        # output waiting, the model reset alongside; long holds of out_ready and in_valid.
+        # output waiting, the model reset alongside; long holds of m_ready and s_valid.
         case $topts in *exhaustive*) ;; *)
         if "$d/sim/mac_tb" +seed="$(cfg_seed "$tag")" +beats=$((beats / 2)) +stall=30 +midreset \
             +hold=300 +holdin=200 >"$d/faults.log" 2>&1 && grep -q '^PASSED' "$d/faults.log" &&

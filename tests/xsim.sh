@@ -9,7 +9,7 @@
 lq_seed xsim.sh
 
 O=(--lanes 3 --bits 4 --act-bits 6 --pipeline product,tree:1)
-PORTS='clk,rst,in_valid,in_ready,in_a,in_w,in_last,out_valid,out_ready,out_sum'
+PORTS='clk,rst,s_valid,s_ready,s_a,s_w,s_last,m_valid,m_ready,m_sum'
 "$LOGQ" gen mac "${O[@]}" -o "$tmp/rtl" >/dev/null
 "$LOGQ" vectors mac "${O[@]}" --count 60 --seed "$seed" -o "$tmp/vec" >/dev/null
 "$LOGQ" vectors mac "${O[@]}" --count 60 --seed "$seed" --wrong-model -o "$tmp/wrong" >/dev/null
@@ -50,9 +50,9 @@ done
     ok "they agree on every common DUT signal ($(grep -o '[0-9]* signals compared' "$tmp/d"))" ||
     { bad "they agree on every common DUT signal"; head -5 "$tmp/d"; }
 
-# An injected difference: one value of out_sum flipped in a copy of the VCD.
+# An injected difference: one value of m_sum flipped in a copy of the VCD.
 id=$(awk '$1 == "$scope" { sc[++n] = $3 } $1 == "$upscope" { n-- }
-    $1 == "$var" && $5 == "out_sum" && sc[n] == "dut" { print $4; exit }' "$VCD")
+    $1 == "$var" && $5 == "m_sum" && sc[n] == "dut" { print $4; exit }' "$VCD")
 awk -v id="$id" '!done && /^#/ { t = substr($1, 2) + 0 }
     !done && t > 100000 && $1 ~ /^b/ && $2 == id {
         v = $1; c = substr(v, length(v)); sub(/.$/, c == "0" ? "1" : "0", v); print v, $2; done = 1; next }
@@ -60,8 +60,8 @@ awk -v id="$id" '!done && /^#/ { t = substr($1, 2) + 0 }
 "$LOGQ" wavediff "$tmp/inj.vcd" "$tmp/v0.fst" --scope logq_mac_tb.dut --signals "$PORTS" \
     --from 40ns >"$tmp/d" 2>&1
 rc=$?
-if [ $rc -eq 1 ] && grep -q ' out_sum  A=' "$tmp/d" && grep -q 'result: differ' "$tmp/d"; then
-    ok "wavediff catches the injected difference ($(grep -m1 ' out_sum  A=' "$tmp/d" | sed 's/  */ /g'))"
+if [ $rc -eq 1 ] && grep -q ' m_sum  A=' "$tmp/d" && grep -q 'result: differ' "$tmp/d"; then
+    ok "wavediff catches the injected difference ($(grep -m1 ' m_sum  A=' "$tmp/d" | sed 's/  */ /g'))"
 else bad "wavediff catches the injected difference (exit $rc, id '$id')"; head -5 "$tmp/d"; fi
 
 # A failing Verilator run: non-zero exit, a readable FST, a .gtkw at the first mismatch.
@@ -74,7 +74,7 @@ else bad "verilator: a wrong model fails (exit $rc)"; tail -5 "$tmp/w.log"; fi
 "$LOGQ" wavediff "$tmp/wrong.fst" "$tmp/wrong.fst" >/dev/null 2>&1 &&
     ok "its FST is closed cleanly (readable)" || bad "its FST is closed cleanly (readable)"
 if grep -q "^\*-10.000000 $first " "$tmp/wrong/logq_mac_fail.gtkw" 2>/dev/null &&
-   grep -q '^TOP.logq_mac_tb.dut.out_sum' "$tmp/wrong/logq_mac_fail.gtkw"; then
+   grep -q '^TOP.logq_mac_tb.dut.m_sum' "$tmp/wrong/logq_mac_fail.gtkw"; then
     ok "verilator: the .gtkw marker sits at the first mismatch ($first ps)"
 else bad "verilator: the .gtkw marker sits at the first mismatch"; cat "$tmp/wrong/logq_mac_fail.gtkw"; fi
 

@@ -714,7 +714,7 @@ int blk_dispatch(const lq_cmd *c, const char *cmd, void (*usage)(FILE *),
 static const char vectors_common_help[] =
     "  --count N         vectors (frames for slqdec), 1-1000000 (default 200)\n"
     "  --seed S          random seed (default 1)\n"
-    "  --stall PCT       % of cycles with in_valid or out_ready low, 0-90 (default 30)\n"
+    "  --stall PCT       % of cycles with s_valid or m_ready low, 0-90 (default 30)\n"
     "  --exhaustive      every input pair, one beat per vector (blocks that allow it)\n"
     "  --wrong-model     test only: expected outputs from a deliberately wrong model\n"
     "  -o, --out DIR     output directory (required)\n"

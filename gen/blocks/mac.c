@@ -306,12 +306,12 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     file_header(f, "//", cmd);
     file_printf(f,
                 "//\n// %s: %d-lane multiply-accumulate, mode %s, base %s.\n"
-                "// in_a: %d x %d-bit %s activations, in_w: %d x %d-bit log weights, lane i in\n"
+                "// s_a: %d x %d-bit %s activations, s_w: %d x %d-bit log weights, lane i in\n"
                 "// bits [i*W +: W] (lane 0 in the LSBs). Every accepted beat adds the %d\n"
-                "// products to the accumulator; the beat with in_last closes the vector and\n"
-                "// out_sum (%d bits, LSB worth 2^%d, exact for up to %ld beats) is offered on\n"
+                "// products to the accumulator; the beat with s_last closes the vector and\n"
+                "// m_sum (%d bits, LSB worth 2^%d, exact for up to %ld beats) is offered on\n"
                 "// the output stream. Pipeline '%s': %d register stage(s), latency %d cycles\n"
-                "// (last beat accepted in cycle c -> out_valid in cycle c + %d). docs/mac.md.\n\n",
+                "// (last beat accepted in cycle c -> m_valid in cycle c + %d). docs/mac.md.\n\n",
                 g->name, N, lq_mac_mode_name(c->mode), w->half ? "sqrt(2)" : "2", N, A,
                 c->mode == LQ_MAC_LOGLOG ? "log" : "linear", N, B, N, WO, w->out_lsb_exp,
                 c->max_beats, g->pipeline, S, g->latency, g->latency);
@@ -325,14 +325,14 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     file_printf(f, ") (\n");
     file_printf(f, "    input  wire                       clk,\n");
     file_printf(f, "    input  wire                       rst,       // synchronous, active high\n");
-    file_printf(f, "    input  wire                       in_valid,\n");
-    file_printf(f, "    output wire                       in_ready,\n");
-    file_printf(f, "    input  wire                       in_last,   // closes the vector\n");
-    file_printf(f, "    input  wire [LANES*A_BITS-1:0]    in_a,\n");
-    file_printf(f, "    input  wire [LANES*W_BITS-1:0]    in_w,\n");
-    file_printf(f, "    output reg                        out_valid,\n");
-    file_printf(f, "    input  wire                       out_ready,\n");
-    file_printf(f, "    output reg  [OUT_BITS-1:0]        out_sum    // signed\n");
+    file_printf(f, "    input  wire                       s_valid,\n");
+    file_printf(f, "    output wire                       s_ready,\n");
+    file_printf(f, "    input  wire                       s_last,   // closes the vector\n");
+    file_printf(f, "    input  wire [LANES*A_BITS-1:0]    s_a,\n");
+    file_printf(f, "    input  wire [LANES*W_BITS-1:0]    s_w,\n");
+    file_printf(f, "    output reg                        m_valid,\n");
+    file_printf(f, "    input  wire                       m_ready,\n");
+    file_printf(f, "    output reg  [OUT_BITS-1:0]        m_sum    // signed\n");
     file_printf(f, ");\n\n");
     vw_init(&v, f, 1);
     vw_line(&v, "localparam integer PROD_BITS = %d;  // product after truncation", WPT);
@@ -357,12 +357,12 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     /* handshake */
     vw_line(&v, "// Handshake: the pipeline advances (en) unless the vector's last beat is at");
     vw_line(&v, "// the accumulator while the output register is full and not being read.");
-    vw_wire(&v, 0, 0, "out_free", "!out_valid || out_ready");
+    vw_wire(&v, 0, 0, "out_free", "!m_valid || m_ready");
     if (S > 0) {
         vw_wire(&v, 0, 0, "en", NULL);
-        vw_assign(&v, "in_ready", "en");
+        vw_assign(&v, "s_ready", "en");
     } else {
-        vw_assign(&v, "in_ready", "!in_last || out_free");
+        vw_assign(&v, "s_ready", "!s_last || out_free");
     }
     vw_blank(&v);
     emit_prod(&v, g);
@@ -373,7 +373,7 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         const char *dp[LQ_MAC_LANES_MAX], *ep[LQ_MAC_LANES_MAX];
         for (int i = 0; i < N; i++) {
             snprintf(dst[i], sizeof dst[i], "t0_%d", i);
-            snprintf(expr[i], sizeof expr[i], "%s_prod(in_a[%d:%d], in_w[%d:%d])", g->name,
+            snprintf(expr[i], sizeof expr[i], "%s_prod(s_a[%d:%d], s_w[%d:%d])", g->name,
                      (i + 1) * A - 1, i * A, (i + 1) * B - 1, i * B);
             dp[i] = dst[i];
             ep[i] = expr[i];
@@ -407,8 +407,8 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         vw_open(&v, "end else if (en) begin");
         for (int s = 1; s <= S; s++) {
             if (s == 1) {
-                vw_line(&v, "v1 <= in_valid;");
-                vw_line(&v, "l1 <= in_last;");
+                vw_line(&v, "v1 <= s_valid;");
+                vw_line(&v, "l1 <= s_last;");
             } else {
                 vw_line(&v, "v%d <= v%d;", s, s - 1);
                 vw_line(&v, "l%d <= l%d;", s, s - 1);
@@ -424,8 +424,8 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         vw_line(&v, "wire tv = v%d;", S);
         vw_line(&v, "wire tl = l%d;", S);
     } else {
-        vw_line(&v, "wire tv = in_valid;");
-        vw_line(&v, "wire tl = in_last;");
+        vw_line(&v, "wire tv = s_valid;");
+        vw_line(&v, "wire tl = s_last;");
     }
     vw_wire(&v, 0, 0, "take", "tv && (!tl || out_free)");
     if (S > 0)
@@ -437,16 +437,16 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     vw_open(&v, "always @(posedge clk) begin");
     vw_open(&v, "if (rst) begin");
     vw_line(&v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
-    vw_line(&v, "out_valid <= 1'b0;");
-    vw_line(&v, "out_sum <= %s;", vw_lit(l1, WO, 0, 0));
+    vw_line(&v, "m_valid <= 1'b0;");
+    vw_line(&v, "m_sum <= %s;", vw_lit(l1, WO, 0, 0));
     v.indent--;
     vw_open(&v, "end else begin");
-    vw_line(&v, "if (out_valid && out_ready)");
-    vw_line(&v, "    out_valid <= 1'b0;");
+    vw_line(&v, "if (m_valid && m_ready)");
+    vw_line(&v, "    m_valid <= 1'b0;");
     vw_open(&v, "if (take) begin");
     vw_open(&v, "if (tl) begin");
-    vw_line(&v, "out_sum <= acc_next;");
-    vw_line(&v, "out_valid <= 1'b1;");
+    vw_line(&v, "m_sum <= acc_next;");
+    vw_line(&v, "m_valid <= 1'b1;");
     vw_line(&v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
     v.indent--;
     vw_open(&v, "end else begin");
@@ -503,8 +503,8 @@ static int write_h(lq_file *f, const void *state, const lq_cmd *cmd)
     file_printf(f, "#define %s_TREE_BITS %d\n", u, w->tree_bits);
     file_printf(f, "#define %s_OUT_BITS %d\n", u, w->out_bits);
     file_printf(f, "#define %s_OUT_LSB_EXP %d\n", u, w->out_lsb_exp);
-    file_printf(f, "#define %s_IN_A_BITS %d\n", u, c->lanes * c->a.bits);
-    file_printf(f, "#define %s_IN_W_BITS %d\n", u, c->lanes * c->w.bits);
+    file_printf(f, "#define %s_S_A_BITS %d\n", u, c->lanes * c->a.bits);
+    file_printf(f, "#define %s_S_W_BITS %d\n", u, c->lanes * c->w.bits);
     file_printf(f, "#define %s_PIPELINE \"%s\"\n", u, g->pipeline);
     file_printf(f, "#define %s_STAGES %d\n", u, g->stages);
     file_printf(f, "#define %s_LATENCY %d\n", u, g->latency);
@@ -542,8 +542,8 @@ static void mac_report(const void *state, const char *dir)
            lq_scheme_name(c->w.scheme), c->w.bits, c->w.is_signed ? "signed" : "unsigned",
            c->w.fsr, lq_scheme_name(c->a.scheme), c->a.bits,
            c->a.is_signed ? "signed" : "unsigned", c->a.fsr);
-    printf("  ports: clk, rst, in_valid, in_ready, in_last, in_a[%d:0] (%d x %d),\n"
-           "         in_w[%d:0] (%d x %d), out_valid, out_ready, out_sum[%d:0]  (%s/%s.txt)\n",
+    printf("  ports: clk, rst, s_valid, s_ready, s_last, s_a[%d:0] (%d x %d),\n"
+           "         s_w[%d:0] (%d x %d), m_valid, m_ready, m_sum[%d:0]  (%s/%s.txt)\n",
            c->lanes * c->a.bits - 1, c->lanes, c->a.bits, c->lanes * c->w.bits - 1, c->lanes,
            c->w.bits, w->out_bits - 1, dir, g->name);
     if (w->half)
@@ -574,10 +574,10 @@ static int mac_ports(const void *state, lq_port *p, int max)
     if (max < 10)
         return 0;
     n += blk_ports_clock(p + n);
-    n += blk_ports_handshake(p + n, LQ_STREAM_IN, 1, "in_valid", "in_ready", 0);
-    n += blk_port_last(p + n, "in_last", "the vector's last beat (top bit of a beat in in.hex)");
+    n += blk_ports_handshake(p + n, LQ_STREAM_IN, 1, "s_valid", "s_ready", 0);
+    n += blk_port_last(p + n, "s_last", "the vector's last beat (top bit of a beat in in.hex)");
     /* the activations: linear two's complement / unsigned codes, or log codes */
-    p[n] = (lq_port){.name = "in_a", .dir = LQ_PORT_IN, .width = N * c->a.bits,
+    p[n] = (lq_port){.name = "s_a", .dir = LQ_PORT_IN, .width = N * c->a.bits,
                      .stream = LQ_STREAM_IN, .lanes = N, .lane_bits = c->a.bits};
     if (c->mode == LQ_MAC_LOGLOG) {
         p[n].desc = "activation log codes (m = 0: zero, else 2^(EXP_MIN + m - 1))";
@@ -591,15 +591,15 @@ static int mac_ports(const void *state, lq_port *p, int max)
         p[n].lsb_exp = c->a.fsr - c->a.bits + (c->a.is_signed ? 1 : 0);
     }
     n++;
-    p[n] = (lq_port){.name = "in_w", .dir = LQ_PORT_IN, .width = N * c->w.bits,
+    p[n] = (lq_port){.name = "s_w", .dir = LQ_PORT_IN, .width = N * c->w.bits,
                      .desc = "weight log codes (m = 0: zero, else 2^(W_EXP_MIN + m - 1))",
                      .stream = LQ_STREAM_IN, .lanes = N, .lane_bits = c->w.bits};
     p[n].fields[p[n].nfields++] = (lq_field){"m", 0, w->w_mag};
     if (c->w.is_signed)
         p[n].fields[p[n].nfields++] = (lq_field){"sign", w->w_mag, 1};
     n++;
-    n += blk_ports_handshake(p + n, LQ_STREAM_OUT, 0, "out_valid", "out_ready", 0);
-    p[n++] = (lq_port){.name = "out_sum", .dir = LQ_PORT_OUT, .width = w->out_bits,
+    n += blk_ports_handshake(p + n, LQ_STREAM_OUT, 0, "m_valid", "m_ready", 0);
+    p[n++] = (lq_port){.name = "m_sum", .dir = LQ_PORT_OUT, .width = w->out_bits,
                        .desc = "the vector's dot product", .stream = LQ_STREAM_OUT,
                        .is_signed = 1, .has_lsb = 1, .lsb_exp = w->out_lsb_exp};
     return n;

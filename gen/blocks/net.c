@@ -439,29 +439,29 @@ static void emit_linear_mac(lq_file *f, const net_gen *g, int k)
         D++; /* adder-tree levels */
     file_printf(f, "\n// %s_l%d_mac: %d lanes of linear x linear products (multipliers), an\n"
                    "// adder tree and the accumulator: the ports and handshake of logq gen mac,\n"
-                   "// latency 2 (product registers). out_sum LSB 2^%d.\n",
+                   "// latency 2 (product registers). m_sum LSB 2^%d.\n",
                 g->name, k + 1, N, H->lsb);
     file_printf(f, "/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_mac (\n"
-                   "    input  wire clk,\n    input  wire rst,\n    input  wire in_valid,\n"
-                   "    output wire in_ready,\n    input  wire in_last,\n"
-                   "    input  wire [%d:0] in_a,\n    input  wire [%d:0] in_w,\n"
-                   "    output reg  out_valid,\n    input  wire out_ready,\n"
-                   "    output reg  [%d:0] out_sum\n);\n", g->name, k + 1, N * A - 1, N * B - 1,
+                   "    input  wire clk,\n    input  wire rst,\n    input  wire s_valid,\n"
+                   "    output wire s_ready,\n    input  wire s_last,\n"
+                   "    input  wire [%d:0] s_a,\n    input  wire [%d:0] s_w,\n"
+                   "    output reg  m_valid,\n    input  wire m_ready,\n"
+                   "    output reg  [%d:0] m_sum\n);\n", g->name, k + 1, N * A - 1, N * B - 1,
                 SW - 1);
-    file_printf(f, "    wire out_free = !out_valid || out_ready;\n    wire en;\n"
-                   "    assign in_ready = en;\n");
+    file_printf(f, "    wire out_free = !m_valid || m_ready;\n    wire en;\n"
+                   "    assign s_ready = en;\n");
     file_printf(f, "    wire [%d:0] prod;\n", N * PB - 1);
     for (int i = 0; i < N; i++) {
         char src[100];
         if (H->mac.a.is_signed)
-            snprintf(src, sizeof src, "in_a[%d:%d]", (i + 1) * A - 1, i * A);
+            snprintf(src, sizeof src, "s_a[%d:%d]", (i + 1) * A - 1, i * A);
         else
-            snprintf(src, sizeof src, "{1'b0, in_a[%d:%d]}", (i + 1) * A - 1, i * A);
+            snprintf(src, sizeof src, "{1'b0, s_a[%d:%d]}", (i + 1) * A - 1, i * A);
         file_printf(f, "    wire signed [%d:0] a%d = %s;\n", AE - 1, i, src);
         if (H->mac.w.is_signed)
-            snprintf(src, sizeof src, "in_w[%d:%d]", (i + 1) * B - 1, i * B);
+            snprintf(src, sizeof src, "s_w[%d:%d]", (i + 1) * B - 1, i * B);
         else
-            snprintf(src, sizeof src, "{1'b0, in_w[%d:%d]}", (i + 1) * B - 1, i * B);
+            snprintf(src, sizeof src, "{1'b0, s_w[%d:%d]}", (i + 1) * B - 1, i * B);
         file_printf(f, "    wire signed [%d:0] w%d = %s;\n", WE - 1, i, src);
         snprintf(src, sizeof src, "a%d", i);
         sext_expr(e1, sizeof e1, src, AE, PB);
@@ -476,8 +476,8 @@ static void emit_linear_mac(lq_file *f, const net_gen *g, int k)
     file_printf(f, "    always @(posedge clk) if (en) prod_r <= prod;\n");
     file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
                    "            v1 <= 1'b0;\n            l1 <= 1'b0;\n"
-                   "        end else if (en) begin\n            v1 <= in_valid;\n"
-                   "            l1 <= in_last;\n        end\n    end\n");
+                   "        end else if (en) begin\n            v1 <= s_valid;\n"
+                   "            l1 <= s_last;\n        end\n    end\n");
     for (int i = 0; i < N; i++)
         file_printf(f, "    wire signed [%d:0] t0_%d = prod_r[%d:%d];\n", PB - 1, i,
                     (i + 1) * PB - 1, i * PB);
@@ -503,11 +503,11 @@ static void emit_linear_mac(lq_file *f, const net_gen *g, int k)
     file_printf(f, "    reg signed [%d:0] acc;\n    wire signed [%d:0] acc_next = acc + %s;\n",
                 SW - 1, SW - 1, e1);
     file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
-                   "            acc <= %d'sd0;\n            out_valid <= 1'b0;\n"
-                   "            out_sum <= %d'd0;\n        end else begin\n"
-                   "            if (out_valid && out_ready)\n                out_valid <= 1'b0;\n"
+                   "            acc <= %d'sd0;\n            m_valid <= 1'b0;\n"
+                   "            m_sum <= %d'd0;\n        end else begin\n"
+                   "            if (m_valid && m_ready)\n                m_valid <= 1'b0;\n"
                    "            if (take) begin\n                if (l1) begin\n"
-                   "                    out_sum <= acc_next;\n                    out_valid <= 1'b1;\n"
+                   "                    m_sum <= acc_next;\n                    m_valid <= 1'b1;\n"
                    "                    acc <= %d'sd0;\n                end else begin\n"
                    "                    acc <= acc_next;\n                end\n"
                    "            end\n        end\n    end\nendmodule\n/* verilator lint_on DECLFILENAME */\n",
@@ -534,18 +534,18 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
                 L->last ? "logits (signed)" : "activation codes");
     file_printf(f, "/* verilator lint_off DECLFILENAME */\nmodule %s (\n"
                    "    input  wire clk,\n    input  wire rst,\n"
-                   "    input  wire in_valid,\n    output wire in_ready,\n"
-                   "    input  wire [%d:0] in_data,\n"
-                   "    output reg  out_valid,\n    input  wire out_ready,\n"
-                   "    output reg  [%d:0] out_data\n);\n", nm, L->wpar * A - 1, OW - 1);
+                   "    input  wire s_valid,\n    output wire s_ready,\n"
+                   "    input  wire [%d:0] s_data,\n"
+                   "    output reg  m_valid,\n    input  wire m_ready,\n"
+                   "    output reg  [%d:0] m_data\n);\n", nm, L->wpar * A - 1, OW - 1);
     /* banks */
     file_printf(f, "    // Input banks, ping-pong: the writer fills bank wbank while the reader\n"
                    "    // computes on bank rbank; full[b] is set by the writer's last beat and\n"
                    "    // cleared by the reader's.\n");
     file_printf(f, "    reg [%d:0] bank0, bank1;\n    reg [1:0] full;\n    reg wbank, rbank;\n"
                    "    reg [%d:0] widx;\n", IN * A - 1, WCW - 1);
-    file_printf(f, "    assign in_ready = !full[wbank];\n"
-                   "    wire wr = in_valid && in_ready;\n"
+    file_printf(f, "    assign s_ready = !full[wbank];\n"
+                   "    wire wr = s_valid && s_ready;\n"
                    "    wire wr_last = widx == %d'd%d;\n", WCW, L->nwr - 1);
     file_printf(f, "    always @(posedge clk) begin\n        if (wr) begin\n"
                    "            case ({wbank, widx})\n");
@@ -556,7 +556,7 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
                 file_printf(f, "                default:");
             else
                 file_printf(f, "                %d'd%d:", WCW + 1, (b << WCW) | i);
-            file_printf(f, " bank%d[%d:%d] <= in_data;\n", b, (i + 1) * L->wpar * A - 1,
+            file_printf(f, " bank%d[%d:%d] <= s_data;\n", b, (i + 1) * L->wpar * A - 1,
                         i * L->wpar * A);
         }
     file_printf(f, "            endcase\n        end\n    end\n");
@@ -610,15 +610,15 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
     file_printf(f, "\n    // %d MAC array(s) of %d lanes: the same activations, one neuron each.\n",
                 PE, SIMD);
     file_printf(f, "    wire [%d:0] m_ir, m_ov;\n    wire [%d:0] m_sum;\n", PE - 1, PE * SW - 1);
-    file_printf(f, "    wire post_ready = !out_valid || out_ready;\n"
+    file_printf(f, "    wire post_ready = !m_valid || m_ready;\n"
                    "    assign mac_ready = &m_ir;  // identical arrays: all equal\n"
                    "    wire post = (&m_ov) && post_ready;\n");
     for (int p = 0; p < PE; p++)
         file_printf(f, "    %s_mac u_mac%d (\n        .clk(clk),\n        .rst(rst),\n"
-                       "        .in_valid(vb),\n        .in_ready(m_ir[%d]),\n        .in_last(lb),\n"
-                       "        .in_a(act_r),\n        .in_w(rom_q[%d:%d]),\n"
-                       "        .out_valid(m_ov[%d]),\n        .out_ready(post_ready),\n"
-                       "        .out_sum(m_sum[%d:%d])\n    );\n", nm, p, p,
+                       "        .s_valid(vb),\n        .s_ready(m_ir[%d]),\n        .s_last(lb),\n"
+                       "        .s_a(act_r),\n        .s_w(rom_q[%d:%d]),\n"
+                       "        .m_valid(m_ov[%d]),\n        .m_ready(post_ready),\n"
+                       "        .m_sum(m_sum[%d:%d])\n    );\n", nm, p, p,
                     (p + 1) * SIMD * WB - 1, p * SIMD * WB, p, (p + 1) * SW - 1, p * SW);
     /* bias, relu, requant */
     file_printf(f, "\n    // Bias (rounded once to the sum's fixed point, LSB 2^%d), ReLU, %s.\n",
@@ -648,13 +648,13 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
         }
     }
     file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
-                   "            out_valid <= 1'b0;\n            ogrp <= %d'd0;\n"
-                   "        end else begin\n            if (out_valid && out_ready)\n"
-                   "                out_valid <= 1'b0;\n            if (post) begin\n"
-                   "                out_valid <= 1'b1;\n"
+                   "            m_valid <= 1'b0;\n            ogrp <= %d'd0;\n"
+                   "        end else begin\n            if (m_valid && m_ready)\n"
+                   "                m_valid <= 1'b0;\n            if (post) begin\n"
+                   "                m_valid <= 1'b1;\n"
                    "                ogrp <= ogrp == %d'd%d ? %d'd0 : ogrp + %d'd1;\n"
                    "            end\n        end\n    end\n", GCW, GCW, L->ngrp - 1, GCW, GCW);
-    file_printf(f, "    always @(posedge clk) if (post) out_data <= res;\n");
+    file_printf(f, "    always @(posedge clk) if (post) m_data <= res;\n");
     file_printf(f, "endmodule\n/* verilator lint_on DECLFILENAME */\n");
     if (!L->last)
         emit_requant(f, g, k);
@@ -673,10 +673,10 @@ static void emit_argmax(lq_file *f, const net_gen *g)
                 g->name, L->ngrp, PE);
     file_printf(f, "/* verilator lint_off DECLFILENAME */\nmodule %s_argmax (\n"
                    "    input  wire clk,\n    input  wire rst,\n"
-                   "    input  wire in_valid,\n    output wire in_ready,\n"
-                   "    input  wire [%d:0] in_data,\n"
-                   "    output reg  out_valid,\n    input  wire out_ready,\n"
-                   "    output reg  [%d:0] out_class,\n    output reg  [%d:0] out_logits\n);\n",
+                   "    input  wire s_valid,\n    output wire s_ready,\n"
+                   "    input  wire [%d:0] s_data,\n"
+                   "    output reg  m_valid,\n    input  wire m_ready,\n"
+                   "    output reg  [%d:0] m_class,\n    output reg  [%d:0] m_logits\n);\n",
                 g->name, PE * ZW - 1, CW - 1, OUT * ZW - 1);
     file_printf(f, "    reg [%d:0] grp;\n    reg [%d:0] base;  // grp * %d\n", GCW - 1, CW - 1, PE);
     file_printf(f, "    reg signed [%d:0] best;\n    reg [%d:0] bidx;\n", ZW - 1, CW - 1);
@@ -684,10 +684,10 @@ static void emit_argmax(lq_file *f, const net_gen *g)
         file_printf(f, "    reg [%d:0] lreg;  // the logits of the groups before the last\n",
                     (L->ngrp - 1) * PE * ZW - 1);
     file_printf(f, "    wire fin = grp == %d'd%d;\n", GCW, L->ngrp - 1);
-    file_printf(f, "    assign in_ready = !fin || !out_valid || out_ready;\n"
-                   "    wire take = in_valid && in_ready;\n");
+    file_printf(f, "    assign s_ready = !fin || !m_valid || m_ready;\n"
+                   "    wire take = s_valid && s_ready;\n");
     for (int p = 0; p < PE; p++)
-        file_printf(f, "    wire signed [%d:0] c%d = in_data[%d:%d];\n", ZW - 1, p,
+        file_printf(f, "    wire signed [%d:0] c%d = s_data[%d:%d];\n", ZW - 1, p,
                     (p + 1) * ZW - 1, p * ZW);
     file_printf(f, "    reg signed [%d:0] nb;\n    reg [%d:0] ni;\n", ZW - 1, CW - 1);
     file_printf(f, "    always @* begin\n        nb = best;\n        ni = bidx;\n"
@@ -698,27 +698,27 @@ static void emit_argmax(lq_file *f, const net_gen *g)
                        "            ni = base + %d'd%d;\n        end\n", p, p, CW, p);
     file_printf(f, "    end\n");
     file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
-                   "            out_valid <= 1'b0;\n            grp <= %d'd0;\n"
+                   "            m_valid <= 1'b0;\n            grp <= %d'd0;\n"
                    "            base <= %d'd0;\n        end else begin\n"
-                   "            if (out_valid && out_ready)\n                out_valid <= 1'b0;\n"
+                   "            if (m_valid && m_ready)\n                m_valid <= 1'b0;\n"
                    "            if (take) begin\n"
                    "                grp <= fin ? %d'd0 : grp + %d'd1;\n"
                    "                base <= fin ? %d'd0 : base + %d'd%d;\n"
-                   "                if (fin)\n                    out_valid <= 1'b1;\n"
+                   "                if (fin)\n                    m_valid <= 1'b1;\n"
                    "            end\n        end\n    end\n", GCW, CW, GCW, GCW, CW, CW, PE);
     file_printf(f, "    always @(posedge clk) begin\n        if (take) begin\n"
                    "            best <= nb;\n            bidx <= ni;\n");
     if (L->ngrp > 1) {
         file_printf(f, "            case (grp)\n");
         for (int q = 0; q < L->ngrp - 1; q++)
-            file_printf(f, "                %d'd%d: lreg[%d:%d] <= in_data;\n", GCW, q,
+            file_printf(f, "                %d'd%d: lreg[%d:%d] <= s_data;\n", GCW, q,
                         (q + 1) * PE * ZW - 1, q * PE * ZW);
         file_printf(f, "                default: ;\n            endcase\n");
-        file_printf(f, "            if (fin) begin\n                out_class <= ni;\n"
-                       "                out_logits <= {in_data, lreg};\n            end\n");
+        file_printf(f, "            if (fin) begin\n                m_class <= ni;\n"
+                       "                m_logits <= {s_data, lreg};\n            end\n");
     } else {
-        file_printf(f, "            if (fin) begin\n                out_class <= ni;\n"
-                       "                out_logits <= in_data;\n            end\n");
+        file_printf(f, "            if (fin) begin\n                m_class <= ni;\n"
+                       "                m_logits <= s_data;\n            end\n");
     }
     file_printf(f, "        end\n    end\nendmodule\n/* verilator lint_on DECLFILENAME */\n");
 }
@@ -735,17 +735,17 @@ static void emit_top(lq_file *f, const net_gen *g)
         file_printf(f, "%s%d", k ? "-" : "", g->ly[k].in);
     file_printf(f, "-%d as one streaming accelerator, scheme %s\n", Z->out, g->sch->name);
     file_printf(f, "// (docs/net.md). Input: %d beats per image of %d x %d-bit codes (lane 0 in\n"
-                   "// the LSBs). Output per image: out_class (the first maximum) and out_logits\n"
+                   "// the LSBs). Output per image: m_class (the first maximum) and m_logits\n"
                    "// (%d x %d-bit signed, logit 0 in the LSBs, LSB 2^%d). Latency %d cycles (first\n"
-                   "// input beat accepted -> out_valid), one image every %d cycles.\n\n",
+                   "// input beat accepted -> m_valid), one image every %d cycles.\n\n",
                 g->in_beats, F->wpar, F->a_bits, Z->out, Z->z_bits, g->hw.l[g->nlayers - 1].lsb,
                 g->latency, g->period);
     file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     file_printf(f, "module %s (\n    input  wire clk,\n    input  wire rst,  // synchronous, active high\n"
-                   "    input  wire in_valid,\n    output wire in_ready,\n"
-                   "    input  wire [%d:0] in_data,\n    output wire out_valid,\n"
-                   "    input  wire out_ready,\n    output wire [%d:0] out_class,\n"
-                   "    output wire [%d:0] out_logits\n);\n", g->name, INW - 1, g->class_bits - 1,
+                   "    input  wire s_valid,\n    output wire s_ready,\n"
+                   "    input  wire [%d:0] s_data,\n    output wire m_valid,\n"
+                   "    input  wire m_ready,\n    output wire [%d:0] m_class,\n"
+                   "    output wire [%d:0] m_logits\n);\n", g->name, INW - 1, g->class_bits - 1,
                 Z->out * Z->z_bits - 1);
     for (int k = 0; k < g->nlayers; k++) {
         const net_layer *L = &g->ly[k];
@@ -756,19 +756,19 @@ static void emit_top(lq_file *f, const net_gen *g)
         file_printf(f, "    %s_l%d u_l%d (\n        .clk(clk),\n        .rst(rst),\n", g->name, k + 1,
                     k + 1);
         if (k == 0)
-            file_printf(f, "        .in_valid(in_valid),\n        .in_ready(in_ready),\n"
-                           "        .in_data(in_data),\n");
+            file_printf(f, "        .s_valid(s_valid),\n        .s_ready(s_ready),\n"
+                           "        .s_data(s_data),\n");
         else
-            file_printf(f, "        .in_valid(s%d_valid),\n        .in_ready(s%d_ready),\n"
-                           "        .in_data(s%d_data),\n", k, k, k);
-        file_printf(f, "        .out_valid(s%d_valid),\n        .out_ready(s%d_ready),\n"
-                       "        .out_data(s%d_data)\n    );\n", k + 1, k + 1, k + 1);
+            file_printf(f, "        .s_valid(s%d_valid),\n        .s_ready(s%d_ready),\n"
+                           "        .s_data(s%d_data),\n", k, k, k);
+        file_printf(f, "        .m_valid(s%d_valid),\n        .m_ready(s%d_ready),\n"
+                       "        .m_data(s%d_data)\n    );\n", k + 1, k + 1, k + 1);
     }
     file_printf(f, "    %s_argmax u_argmax (\n        .clk(clk),\n        .rst(rst),\n"
-                   "        .in_valid(s%d_valid),\n        .in_ready(s%d_ready),\n"
-                   "        .in_data(s%d_data),\n        .out_valid(out_valid),\n"
-                   "        .out_ready(out_ready),\n        .out_class(out_class),\n"
-                   "        .out_logits(out_logits)\n    );\nendmodule\n", g->name, g->nlayers,
+                   "        .s_valid(s%d_valid),\n        .s_ready(s%d_ready),\n"
+                   "        .s_data(s%d_data),\n        .m_valid(m_valid),\n"
+                   "        .m_ready(m_ready),\n        .m_class(m_class),\n"
+                   "        .m_logits(m_logits)\n    );\nendmodule\n", g->name, g->nlayers,
                 g->nlayers, g->nlayers);
     for (int k = 0; k < g->nlayers; k++)
         emit_layer(f, g, k);
@@ -853,7 +853,7 @@ static void emit_header(lq_file *f, const net_gen *g)
     file_printf(f, "#define %s_NAME \"%s\"\n#define %s_SCHEME \"%s\"\n#define %s_LAYERS %d\n", u,
                 g->name, u, g->sch->name, u, g->nlayers);
     file_printf(f, "#define %s_IN_CODES %d /* codes per input beat */\n", u, F->wpar);
-    file_printf(f, "#define %s_IN_CODE_BITS %d\n#define %s_IN_BITS %d /* in_data */\n", u,
+    file_printf(f, "#define %s_IN_CODE_BITS %d\n#define %s_IN_BITS %d /* s_data */\n", u,
                 F->a_bits, u, F->wpar * F->a_bits);
     file_printf(f, "#define %s_IMAGE_BEATS %d /* input beats per image */\n", u, g->in_beats);
     file_printf(f, "#define %s_CLASSES %d\n#define %s_CLASS_BITS %d\n", u, Z->out, u, g->class_bits);
@@ -871,7 +871,7 @@ static void emit_header(lq_file *f, const net_gen *g)
                     g->hw.spec.a[k].fsr, u, k + 1, L->depth * L->pe * L->simd * L->w_bits);
     }
     file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2) */\n");
-    file_printf(f, "#define %s_LATENCY %d /* first input beat accepted -> out_valid */\n", u,
+    file_printf(f, "#define %s_LATENCY %d /* first input beat accepted -> m_valid */\n", u,
                 g->latency);
     file_printf(f, "#define %s_PERIOD %d /* cycles between images: max(IMAGE_BEATS, CYCLES) */\n",
                 u, g->period);
@@ -903,8 +903,8 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
     file_header(fi, "//", g->cmd);
     file_header(fe, "//", g->cmd);
     file_header(fl, "//", g->cmd);
-    file_printf(fi, "// %d images x %d beats: in_data, lane 0 in the LSBs\n", n, g->in_beats);
-    file_printf(fe, "// %d images: {out_logits, out_class} of the integer network (gen/nn/hw.c)\n", n);
+    file_printf(fi, "// %d images x %d beats: s_data, lane 0 in the LSBs\n", n, g->in_beats);
+    file_printf(fe, "// %d images: {m_logits, m_class} of the integer network (gen/nn/hw.c)\n", n);
     file_printf(fl, "// %d images: the label\n", n);
     for (int i = 0; i < n; i++) {
         hw_acts in;
@@ -937,7 +937,7 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
     /* the self-checking bench */
     file_header(tb, "//", g->cmd);
     file_printf(tb, "//\n// Self-checking bench of %s: the first %d test examples, %d %% idle input\n"
-                    "// cycles and out_ready low; every {class, logits} is compared (!==, so an X\n"
+                    "// cycles and m_ready low; every {class, logits} is compared (!==, so an X\n"
                     "// fails) with the integer model's. Run it in this directory:\n"
                     "//   iverilog -g2005 -o tb -c %s.icarus.f %s_tb.v && vvp tb\n\n",
                 g->name, n, stall, g->name, g->name);
@@ -949,13 +949,13 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
                     "    reg [%d:0] labmem [0:%d];\n", F->wpar * F->a_bits - 1,
                 n * g->in_beats - 1, EW - 1, n - 1, (g->class_bits > 4 ? g->class_bits : 4) - 1,
                 n - 1);
-    file_printf(tb, "    reg in_valid = 1'b0, out_ready = 1'b0;\n    reg [%d:0] in_data;\n"
-                    "    wire in_ready, out_valid;\n    wire [%d:0] out_class;\n"
-                    "    wire [%d:0] out_logits;\n", F->wpar * F->a_bits - 1, g->class_bits - 1,
+    file_printf(tb, "    reg s_valid = 1'b0, m_ready = 1'b0;\n    reg [%d:0] s_data;\n"
+                    "    wire s_ready, m_valid;\n    wire [%d:0] m_class;\n"
+                    "    wire [%d:0] m_logits;\n", F->wpar * F->a_bits - 1, g->class_bits - 1,
                 Z->out * Z->z_bits - 1);
-    file_printf(tb, "    %s dut (\n        .clk(clk), .rst(rst), .in_valid(in_valid), "
-                    ".in_ready(in_ready), .in_data(in_data),\n        .out_valid(out_valid), "
-                    ".out_ready(out_ready), .out_class(out_class), .out_logits(out_logits)\n    );\n",
+    file_printf(tb, "    %s dut (\n        .clk(clk), .rst(rst), .s_valid(s_valid), "
+                    ".s_ready(s_ready), .s_data(s_data),\n        .m_valid(m_valid), "
+                    ".m_ready(m_ready), .m_class(m_class), .m_logits(m_logits)\n    );\n",
                 g->name);
     file_printf(tb, "    integer seed = 1, nin = 0, nout = 0, errors = 0, ok_rtl = 0, ok_model = 0, cyc = 0;\n");
     file_printf(tb, "    initial begin\n"
@@ -969,18 +969,18 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
                     "            $display(\"FAILED: timeout after %%0d cycles, %%0d of %%0d images\", cyc, nout, NIMG);\n"
                     "            $finish;\n        end\n", (n + 4) * g->latency * 4 + 1000);
     file_printf(tb, "        if (!rst) begin\n"
-                    "            if (in_valid && in_ready)\n                nin = nin + 1;\n"
-                    "            if (!in_valid || in_ready) begin\n"
-                    "                in_valid <= nin < NIMG * BEATS && ($random(seed) %% 100 + 100) %% 100 >= STALL;\n"
-                    "                in_data <= inmem[nin < NIMG * BEATS ? nin : 0];\n"
+                    "            if (s_valid && s_ready)\n                nin = nin + 1;\n"
+                    "            if (!s_valid || s_ready) begin\n"
+                    "                s_valid <= nin < NIMG * BEATS && ($random(seed) %% 100 + 100) %% 100 >= STALL;\n"
+                    "                s_data <= inmem[nin < NIMG * BEATS ? nin : 0];\n"
                     "            end\n"
-                    "            out_ready <= ($random(seed) %% 100 + 100) %% 100 >= STALL;\n");
-    file_printf(tb, "            if (out_valid && out_ready) begin\n"
-                    "                if ({out_logits, out_class} !== expmem[nout]) begin\n"
+                    "            m_ready <= ($random(seed) %% 100 + 100) %% 100 >= STALL;\n");
+    file_printf(tb, "            if (m_valid && m_ready) begin\n"
+                    "                if ({m_logits, m_class} !== expmem[nout]) begin\n"
                     "                    errors = errors + 1;\n"
-                    "                    $display(\"MISMATCH image %%0d: expected %%h, got %%h\", nout, expmem[nout], {out_logits, out_class});\n"
+                    "                    $display(\"MISMATCH image %%0d: expected %%h, got %%h\", nout, expmem[nout], {m_logits, m_class});\n"
                     "                end\n"
-                    "                if (out_class == labmem[nout])\n                    ok_rtl = ok_rtl + 1;\n"
+                    "                if (m_class == labmem[nout])\n                    ok_rtl = ok_rtl + 1;\n"
                     "                if (expmem[nout][%d:0] == labmem[nout])\n                    ok_model = ok_model + 1;\n"
                     "                nout = nout + 1;\n"
                     "                if (nout == NIMG) begin\n"
@@ -1521,21 +1521,21 @@ int gen_net(const lq_cmd *c)
                  .role = LQ_ROLE_CLOCK},
                 {.name = "rst", .dir = LQ_PORT_IN, .width = 1,
                  .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET},
-                {.name = "in_valid", .dir = LQ_PORT_IN, .width = 1, .desc = "input stream",
+                {.name = "s_valid", .dir = LQ_PORT_IN, .width = 1, .desc = "input stream",
                  .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN},
-                {.name = "in_ready", .dir = LQ_PORT_OUT, .width = 1, .role = LQ_ROLE_READY,
+                {.name = "s_ready", .dir = LQ_PORT_OUT, .width = 1, .role = LQ_ROLE_READY,
                  .stream = LQ_STREAM_IN},
-                {.name = "in_data", .dir = LQ_PORT_IN, .width = F->wpar * F->a_bits,
+                {.name = "s_data", .dir = LQ_PORT_IN, .width = F->wpar * F->a_bits,
                  .desc = "input codes of one beat", .stream = LQ_STREAM_IN,
                  .lanes = F->wpar, .lane_bits = F->a_bits},
-                {.name = "out_valid", .dir = LQ_PORT_OUT, .width = 1,
+                {.name = "m_valid", .dir = LQ_PORT_OUT, .width = 1,
                  .desc = "output stream, one beat per image", .role = LQ_ROLE_VALID,
                  .stream = LQ_STREAM_OUT},
-                {.name = "out_ready", .dir = LQ_PORT_IN, .width = 1, .role = LQ_ROLE_READY,
+                {.name = "m_ready", .dir = LQ_PORT_IN, .width = 1, .role = LQ_ROLE_READY,
                  .stream = LQ_STREAM_OUT},
-                {.name = "out_class", .dir = LQ_PORT_OUT, .width = g.class_bits,
+                {.name = "m_class", .dir = LQ_PORT_OUT, .width = g.class_bits,
                  .desc = "the first maximum", .stream = LQ_STREAM_OUT},
-                {.name = "out_logits", .dir = LQ_PORT_OUT, .width = Z->out * Z->z_bits,
+                {.name = "m_logits", .dir = LQ_PORT_OUT, .width = Z->out * Z->z_bits,
                  .desc = "signed fixed-point logits", .stream = LQ_STREAM_OUT,
                  .is_signed = 1, .lanes = Z->out, .lane_bits = Z->z_bits}};
             lq_package p = {g.name, g.name, "logq dense network accelerator (docs/net.md)", files,

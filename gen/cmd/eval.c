@@ -55,7 +55,7 @@ static const char eval_help[] =
     "  --export-act A     the activations: log (the weights' scheme, the W+A table) or\n"
     "                     linear (the shift-mode table); default log\n"
     "  --export-images K  the first K test images (default 20)\n"
-    "  --stall PCT        % of idle input cycles and out_ready low, 0-90 (default 30)\n"
+    "  --stall PCT        % of idle input cycles and m_ready low, 0-90 (default 30)\n"
     "  -o, --out DIR      in.hex gap.hex rdy.hex out.hex count.hex vectors.vh\n"
     "                     logq_mac_tb.v (as logq vectors mac), mac.args (the options of\n"
     "                     logq gen mac), mac.cfg (its NAME.h constants), values.txt\n";

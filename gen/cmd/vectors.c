@@ -3,7 +3,7 @@
  * gen/emit/tb_icarus.c (docs/xsim.md), and the bench itself (NAME_tb.v).
  *
  * Files in DIR: in.hex (one packed input beat a line, `last` in the top bit),
- * gap.hex (idle cycles before each beat), rdy.hex (out_ready, cycle c uses line
+ * gap.hex (idle cycles before each beat), rdy.hex (m_ready, cycle c uses line
  * c mod NRDY), out.hex (the expected output items), count.hex (beats, outputs),
  * vectors.vh (the same counts, widths, seed and the command line, for the bench)
  * and NAME_tb.v. Every file starts with the generator version and the command line;
@@ -29,7 +29,7 @@ static void usage(FILE *fp)
             "\n"
             "  --count N         vectors (frames for slqdec), 1-1000000 (default 200)\n"
             "  --seed S          random seed (default 1)\n"
-            "  --stall PCT       %% of cycles with in_valid or out_ready low, 0-90 (default 30)\n"
+            "  --stall PCT       %% of cycles with s_valid or m_ready low, 0-90 (default 30)\n"
             "                    (other blocks: 0 = full rate, otherwise stalls in phases\n"
             "                    of 128 beats/cycles as in their Verilator benches)\n"
             "  --exhaustive      mac: every (a, w) pair, one beat per vector (one lane, at most\n"

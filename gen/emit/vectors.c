@@ -127,7 +127,7 @@ int vec_finish(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d
     file_header(cnt, "//", c);
     file_header(vh, "//", c);
     if (v->phased) {
-        /* out_ready in phases of 128 cycles: always, 50 %, 90 %, 20 % */
+        /* m_ready in phases of 128 cycles: always, 50 %, 90 %, 20 % */
         static const int prs[] = {100, 100, 50, 90, 20};
         int pr = 100;
         for (int i = 0; i < NRDY; i++) {

@@ -13,14 +13,14 @@
 module mac_replay;
     reg clk = 1'b0;
     reg rst = 1'b1;
-    reg in_valid = 1'b0;
-    reg in_last = 1'b0;
-    reg out_ready = 1'b0;
-    reg [`MAC_IN_A-1:0] in_a = {`MAC_IN_A{1'b0}};
-    reg [`MAC_IN_W-1:0] in_w = {`MAC_IN_W{1'b0}};
-    wire in_ready;
-    wire out_valid;
-    wire [`MAC_OUT-1:0] out_sum;
+    reg s_valid = 1'b0;
+    reg s_last = 1'b0;
+    reg m_ready = 1'b0;
+    reg [`MAC_IN_A-1:0] s_a = {`MAC_IN_A{1'b0}};
+    reg [`MAC_IN_W-1:0] s_w = {`MAC_IN_W{1'b0}};
+    wire s_ready;
+    wire m_valid;
+    wire [`MAC_OUT-1:0] m_sum;
 
     reg [`MAC_IN_A-1:0] mem_a [0:`MAC_NIN-1];
     reg [`MAC_IN_W-1:0] mem_w [0:`MAC_NIN-1];
@@ -28,9 +28,9 @@ module mac_replay;
     reg [`MAC_OUT-1:0]  mem_o [0:`MAC_NOUT-1];
 
     `MAC_TOP dut (
-        .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_last(in_last),
-        .in_a(in_a), .in_w(in_w), .out_valid(out_valid), .out_ready(out_ready),
-        .out_sum(out_sum)
+        .clk(clk), .rst(rst), .s_valid(s_valid), .s_ready(s_ready), .s_last(s_last),
+        .s_a(s_a), .s_w(s_w), .m_valid(m_valid), .m_ready(m_ready),
+        .m_sum(m_sum)
     );
 
     always #5 clk = ~clk;
@@ -60,22 +60,22 @@ module mac_replay;
             // negedge: retire the accepted beat, then drive the next cycle's inputs
             if (fin) begin
                 ni = ni + 1;
-                in_valid = 1'b0;
+                s_valid = 1'b0;
             end
             if (ni < `MAC_NIN) begin
-                in_a = mem_a[ni];
-                in_w = mem_w[ni];
-                in_last = mem_l[ni];
+                s_a = mem_a[ni];
+                s_w = mem_w[ni];
+                s_last = mem_l[ni];
                 r = $random(seed);
-                if (!in_valid && (r < 0 ? -r : r) % 100 >= stall)
-                    in_valid = 1'b1;
+                if (!s_valid && (r < 0 ? -r : r) % 100 >= stall)
+                    s_valid = 1'b1;
             end
             r = $random(seed);
-            out_ready = (r < 0 ? -r : r) % 100 >= stall;
+            m_ready = (r < 0 ? -r : r) % 100 >= stall;
             @(posedge clk);
-            fin = in_valid && in_ready;
-            fout = out_valid && out_ready;
-            osum = out_sum;
+            fin = s_valid && s_ready;
+            fout = m_valid && m_ready;
+            osum = m_sum;
             if (fout) begin
                 if (osum !== mem_o[no]) begin
                     errors = errors + 1;
@@ -84,9 +84,9 @@ module mac_replay;
                 end
                 no = no + 1;
             end
-            if (^{in_ready, out_valid} === 1'bx) begin
+            if (^{s_ready, m_valid} === 1'bx) begin
                 errors = errors + 1;
-                $display("ERROR at cycle %0d: X on in_ready or out_valid", cycle);
+                $display("ERROR at cycle %0d: X on s_ready or m_valid", cycle);
             end
             @(negedge clk);
             cycle = cycle + 1;

@@ -1,6 +1,6 @@
 // SystemC harness of a `logq gen mac` array (docs/xsim.md): the Verilator --sc model
 // driven by an sc_clock, a Source module (seeded random beats and vectors, random
-// stalls on in_valid and out_ready) and a Scoreboard module that wraps the C model
+// stalls on s_valid and m_ready) and a Scoreboard module that wraps the C model
 // (lq_mac_step) and checks every output. Reports cycles per second.
 //
 // Built by sim/systemc/build.sh with -DMAC_PREFIX, -DMAC_HEADER, -DVTOP, -DVTOP_HEADER
@@ -33,13 +33,13 @@ struct Shared {
     std::string rerun;
 };
 
-// Drives the input stream and out_ready; samples the handshake at the rising edge.
+// Drives the input stream and m_ready; samples the handshake at the rising edge.
 SC_MODULE(Source)
 {
-    sc_in<bool> clk, rst, in_ready;
-    sc_out<bool> in_valid, in_last, out_ready;
-    sc_out<sc_bv<IA>> in_a;
-    sc_out<sc_bv<IW>> in_w;
+    sc_in<bool> clk, rst, s_ready;
+    sc_out<bool> s_valid, s_last, m_ready;
+    sc_out<sc_bv<IA>> s_a;
+    sc_out<sc_bv<IW>> s_w;
     Shared* sh = nullptr;
     uint64_t sent = 0;
     long remaining = 0;
@@ -57,26 +57,26 @@ SC_MODULE(Source)
             for (int b = 0; b < W_BITS; b++) w[i * W_BITS + b] = (bool)((cw >> b) & 1u);
         }
         remaining--;
-        in_a.write(a);
-        in_w.write(w);
-        in_last.write(remaining == 0);
+        s_a.write(a);
+        s_w.write(w);
+        s_last.write(remaining == 0);
         have = true;
     }
 
     void edge()
     {
         if (rst.read()) return;
-        bool fired = in_valid.read() && in_ready.read();
+        bool fired = s_valid.read() && s_ready.read();
         if (fired) {
             sent++;
             have = false;
-            if (in_last.read() && sent >= sh->beats) done = true;
+            if (s_last.read() && sent >= sh->beats) done = true;
         }
         if (!have && !done) next();
-        bool keep = in_valid.read() && !fired;  // valid holds until accepted
+        bool keep = s_valid.read() && !fired;  // valid holds until accepted
         bool v = have && !done && (keep || lq_rng_below(&sh->rng, 100) >= (uint64_t)sh->stall);
-        in_valid.write(v);
-        out_ready.write(lq_rng_below(&sh->rng, 100) >= (uint64_t)sh->stall);
+        s_valid.write(v);
+        m_ready.write(lq_rng_below(&sh->rng, 100) >= (uint64_t)sh->stall);
     }
 
     SC_CTOR(Source)
@@ -91,10 +91,10 @@ SC_MODULE(Source)
 // is compared with the model's sum of its vector.
 SC_MODULE(Scoreboard)
 {
-    sc_in<bool> clk, rst, in_valid, in_ready, in_last, out_valid, out_ready;
-    sc_in<sc_bv<IA>> in_a;
-    sc_in<sc_bv<IW>> in_w;
-    sc_in<sc_bv<OUT_BITS>> out_sum;
+    sc_in<bool> clk, rst, s_valid, s_ready, s_last, m_valid, m_ready;
+    sc_in<sc_bv<IA>> s_a;
+    sc_in<sc_bv<IW>> s_w;
+    sc_in<sc_bv<OUT_BITS>> m_sum;
     Shared* sh = nullptr;
     lq_mac_state model;
     std::deque<lq_wide> expect;
@@ -104,23 +104,23 @@ SC_MODULE(Scoreboard)
     {
         cycle++;
         if (rst.read()) return;
-        if (in_valid.read() && in_ready.read()) {
+        if (s_valid.read() && s_ready.read()) {
             uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
-            sc_bv<IA> va = in_a.read();
-            sc_bv<IW> vw = in_w.read();
+            sc_bv<IA> va = s_a.read();
+            sc_bv<IW> vw = s_w.read();
             for (int i = 0; i < LANES; i++) {
                 a[i] = w[i] = 0;
                 for (int b = 0; b < A_BITS; b++) a[i] |= (uint32_t)va[i * A_BITS + b].to_bool() << b;
                 for (int b = 0; b < W_BITS; b++) w[i] |= (uint32_t)vw[i * W_BITS + b].to_bool() << b;
             }
             lq_wide out;
-            if (lq_mac_step(&model, a, w, in_last.read(), &out)) {
+            if (lq_mac_step(&model, a, w, s_last.read(), &out)) {
                 expect.push_back(out);
                 vectors++;
             }
         }
-        if (out_valid.read() && out_ready.read()) {
-            sc_bv<OUT_BITS> o = out_sum.read();
+        if (m_valid.read() && m_ready.read()) {
+            sc_bv<OUT_BITS> o = m_sum.read();
             lq_wide act;
             std::memset(&act, 0, sizeof act);
             for (int b = 0; b < OUT_BITS; b++)
@@ -209,33 +209,33 @@ int sc_main(int argc, char** argv)
     cfg.fault = wrong ? 1 : 0;
 
     sc_clock clk("clk", 10, SC_NS);
-    sc_signal<bool> rst, in_valid, in_ready, in_last, out_valid, out_ready;
-    sc_signal<sc_bv<IA>> in_a;
-    sc_signal<sc_bv<IW>> in_w;
-    sc_signal<sc_bv<OUT_BITS>> out_sum;
+    sc_signal<bool> rst, s_valid, s_ready, s_last, m_valid, m_ready;
+    sc_signal<sc_bv<IA>> s_a;
+    sc_signal<sc_bv<IW>> s_w;
+    sc_signal<sc_bv<OUT_BITS>> m_sum;
 
     VTOP dut("dut");
     dut.clk(clk);
     dut.rst(rst);
-    dut.in_valid(in_valid);
-    dut.in_ready(in_ready);
-    dut.in_last(in_last);
-    dut.in_a(in_a);
-    dut.in_w(in_w);
-    dut.out_valid(out_valid);
-    dut.out_ready(out_ready);
-    dut.out_sum(out_sum);
+    dut.s_valid(s_valid);
+    dut.s_ready(s_ready);
+    dut.s_last(s_last);
+    dut.s_a(s_a);
+    dut.s_w(s_w);
+    dut.m_valid(m_valid);
+    dut.m_ready(m_ready);
+    dut.m_sum(m_sum);
 
     Source src("source");
     src.sh = &sh;
     src.clk(clk);
     src.rst(rst);
-    src.in_ready(in_ready);
-    src.in_valid(in_valid);
-    src.in_last(in_last);
-    src.out_ready(out_ready);
-    src.in_a(in_a);
-    src.in_w(in_w);
+    src.s_ready(s_ready);
+    src.s_valid(s_valid);
+    src.s_last(s_last);
+    src.m_ready(m_ready);
+    src.s_a(s_a);
+    src.s_w(s_w);
 
     Scoreboard sb("scoreboard");
     sb.sh = &sh;
@@ -250,14 +250,14 @@ int sc_main(int argc, char** argv)
     }
     sb.clk(clk);
     sb.rst(rst);
-    sb.in_valid(in_valid);
-    sb.in_ready(in_ready);
-    sb.in_last(in_last);
-    sb.out_valid(out_valid);
-    sb.out_ready(out_ready);
-    sb.in_a(in_a);
-    sb.in_w(in_w);
-    sb.out_sum(out_sum);
+    sb.s_valid(s_valid);
+    sb.s_ready(s_ready);
+    sb.s_last(s_last);
+    sb.m_valid(m_valid);
+    sb.m_ready(m_ready);
+    sb.s_a(s_a);
+    sb.s_w(s_w);
+    sb.m_sum(m_sum);
 
     std::printf("sc_main: %s, %d lanes, out %d bits; seed %" PRIu64 ", %" PRIu64
                 " beats, stall %d%%%s\n",

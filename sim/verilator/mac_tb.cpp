@@ -5,17 +5,17 @@
 //
 // Plusargs:
 //   +seed=N         random seed (default 1)          +beats=N     beats to send (100000)
-//   +stall=PCT      % of cycles with in_valid / out_ready low (default 30; 0 = full rate)
+//   +stall=PCT      % of cycles with s_valid / m_ready low (default 30; 0 = full rate)
 //   +exhaustive     one beat per vector over every (a, w) pair (one lane, <= 20 bits)
 //   +nocheck        do not run the model (throughput reference)
 //   +wrong-model    test only: a deliberately wrong model; the run must fail
 //   +max-errors=N   stop after N mismatches (default 10)
 //   +midreset       assert rst for 1-3 cycles at random moments (at random, in the middle
-//                   of a vector, while an output waits for out_ready), the model reset
+//                   of a vector, while an output waits for m_ready), the model reset
 //                   alongside: beats before the reset are lost, and any output after it
 //                   must belong to a vector sent after it (docs/mac.md, "Reset")
-//   +hold=N         hold out_ready low for N cycles at random moments
-//   +holdin=N       hold in_valid low for N cycles at random moments (between beats)
+//   +hold=N         hold m_ready low for N cycles at random moments
+//   +holdin=N       hold s_valid low for N cycles at random moments (between beats)
 //   +stale-model    test only: with +midreset, the model is not reset; the run must fail
 //   +trace[=FILE]   write an FST waveform (builds with --trace-fst only)
 //   +vectors=DIR    also write the accepted beats and the model's sums as hex files
@@ -337,9 +337,9 @@ static void write_fail_view(const char* trace, uint64_t time)
     std::fprintf(fp, "[*] mac_tb: marker at the first mismatch\n[dumpfile] \"%s\"\n", trace);
     std::fprintf(fp, "*-6.000000 %" PRIu64, time);
     for (int i = 0; i < 26; i++) std::fprintf(fp, " -1");
-    std::fprintf(fp, "\n[treeopen] TOP.\n@28\nTOP.clk\nTOP.in_valid\nTOP.in_ready\nTOP.in_last\n"
-                     "TOP.out_valid\nTOP.out_ready\n@22\nTOP.in_a[%d:0]\nTOP.in_w[%d:0]\n"
-                     "@424\nTOP.out_sum[%d:0]\n",
+    std::fprintf(fp, "\n[treeopen] TOP.\n@28\nTOP.clk\nTOP.s_valid\nTOP.s_ready\nTOP.s_last\n"
+                     "TOP.m_valid\nTOP.m_ready\n@22\nTOP.s_a[%d:0]\nTOP.s_w[%d:0]\n"
+                     "@424\nTOP.m_sum[%d:0]\n",
                  LANES * A_BITS - 1, LANES * W_BITS - 1, OUT_BITS - 1);
     std::fclose(fp);
     std::printf("  waves: gtkwave %s  (marker at the mismatch)\n", path.c_str());
@@ -471,9 +471,9 @@ int main(int argc, char** argv)
         cycle++;
     };
     top->rst = 1;
-    top->in_valid = 0;
-    top->out_ready = 0;
-    top->in_last = 0;
+    top->s_valid = 0;
+    top->m_ready = 0;
+    top->s_last = 0;
     for (int i = 0; i < 4; i++) tick();
     top->rst = 0;
 
@@ -488,7 +488,7 @@ int main(int argc, char** argv)
     bool done_sending = false;
     const uint64_t p_stall = (uint64_t)stall;
     uint64_t n_out_written = 0;
-    bool out_waiting = false;   // last cycle: out_valid high, out_ready low
+    bool out_waiting = false;   // last cycle: m_valid high, m_ready low
     auto t0 = std::chrono::steady_clock::now();
 
     while (errors < (uint64_t)max_errors && !g_interrupted) {
@@ -498,8 +498,8 @@ int main(int argc, char** argv)
             // expected any more (with +stale-model the model keeps its state: the test
             // that the check catches a block and model that disagree on reset).
             top->rst = 1;
-            top->in_valid = 0;
-            top->out_ready = 0;
+            top->s_valid = 0;
+            top->m_ready = 0;
             tick();
             top->rst = 0;
             if (flt.reset_done()) {
@@ -525,26 +525,26 @@ int main(int argc, char** argv)
                 pack<W_BITS>(cur.w, wwords.data(), WW);
             }
             if (fill != Stim::SAME) {
-                put(top->in_a, awords.data());
-                put(top->in_w, wwords.data());
+                put(top->s_a, awords.data());
+                put(top->s_w, wwords.data());
             }
-            top->in_last = cur.last;
+            top->s_last = cur.last;
         }
         bool v = have && (offered || p_stall == 0 || lq_rng_below(&st.rng, 100) >= p_stall);
         if (v && !offered && flt.in_held()) v = false;   // valid, once high, stays until taken
-        top->in_valid = v;
+        top->s_valid = v;
         offered = v;
-        top->out_ready = p_stall == 0 || lq_rng_below(&st.rng, 100) >= p_stall;
-        if (flt.out_held()) top->out_ready = 0;
+        top->m_ready = p_stall == 0 || lq_rng_below(&st.rng, 100) >= p_stall;
+        if (flt.out_held()) top->m_ready = 0;
         top->clk = 0;
         top->eval();
 #if VM_TRACE_FST
         if (tfp) tfp->dump(2 * cycle);
 #endif
-        bool fire_in = v && top->in_ready;
-        bool fire_out = top->out_valid && top->out_ready;
-        out_waiting = top->out_valid && !top->out_ready;
-        if (fire_out) get(top->out_sum, owords.data());
+        bool fire_in = v && top->s_ready;
+        bool fire_out = top->m_valid && top->m_ready;
+        out_waiting = top->m_valid && !top->m_ready;
+        if (fire_out) get(top->m_sum, owords.data());
         top->clk = 1;
         top->eval();
 #if VM_TRACE_FST

@@ -1,10 +1,10 @@
 // Verilator co-simulation of a network of `logq gen net` (docs/net.md): streams the
 // input beats of NAME_in.hex into the accelerator with random idle cycles on the
-// input and random out_ready on the output, and compares every image's class and
+// input and random m_ready on the output, and compares every image's class and
 // every logit with NAME_expect.hex, the integer model's outputs (gen/nn/hw.c, the
 // arithmetic of `logq eval --hw`). Prints the accuracy of the RTL beside the model's.
 // With +stall=0 and +timing it also checks the latency (first input beat accepted ->
-// out_valid) and the cycles between images against NAME.h.
+// m_valid) and the cycles between images against NAME.h.
 //
 //   OUT/net_tb +vectors=GEN_DIR [+stall=PCT] [+seed=S] [+timing] [+max-errors=N]
 //              [+verilator+rand+reset+2]
@@ -149,8 +149,8 @@ int main(int argc, char** argv)
     auto top = std::make_unique<VTOP>(ctx.get());
     top->clk = 0;
     top->rst = 1;
-    top->in_valid = 0;
-    top->out_ready = 0;
+    top->s_valid = 0;
+    top->m_ready = 0;
     for (int i = 0; i < 4; i++) {
         top->clk = 0;
         top->eval();
@@ -170,14 +170,14 @@ int main(int argc, char** argv)
         // until accepted.
         if (!vin && nin < (long)nimg * BEATS && (stall == 0 || rnd100() >= (unsigned)stall)) {
             vin = true;
-            put(top->in_data, parse_hex(in[nin], IN_BITS));
+            put(top->s_data, parse_hex(in[nin], IN_BITS));
         }
-        top->in_valid = vin;
-        top->out_ready = stall == 0 || rnd100() >= (unsigned)stall;
+        top->s_valid = vin;
+        top->m_ready = stall == 0 || rnd100() >= (unsigned)stall;
         top->eval();
-        bool in_fire = vin && top->in_ready;
-        if (top->out_valid && top->out_ready) {
-            words cw = get(top->out_class), lw = get(top->out_logits);
+        bool in_fire = vin && top->s_ready;
+        if (top->m_valid && top->m_ready) {
+            words cw = get(top->m_class), lw = get(top->m_logits);
             words ew = parse_hex(ex[nout], CLASS_BITS + CLASSES * LOGIT_BITS);
             int64_t cls = field(cw, 0, CLASS_BITS, false), ecls = field(ew, 0, CLASS_BITS, false);
             std::vector<int64_t> lg, el;

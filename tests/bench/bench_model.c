@@ -10,7 +10,7 @@
  *   bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR
  *       Stimulus and expected sums of the default MAC configuration (logq gen mac
  *       --lanes N) for the Icarus bench (tests/bench/mac_icarus_tb.v): DIR/vec.hex (one
- *       beat per line: {last, in_w, in_a}), DIR/exp.hex (one sum per vector), and
+ *       beat per line: {last, s_w, s_a}), DIR/exp.hex (one sum per vector), and
  *       prints "vectors: B beats, V vectors, beat width VW, out OB bits". B beats end
  *       on a vector's last beat, so the bench may replay the file in a loop.
  *

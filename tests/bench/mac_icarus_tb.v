@@ -1,6 +1,6 @@
 // Icarus throughput bench of a `logq gen mac` array (make bench, docs/bench.md).
-// Replays vec.hex (one beat per line: {last, in_w, in_a}, written by
-// `bench_model vectors` from the C model) at full rate (in_valid and out_ready always
+// Replays vec.hex (one beat per line: {last, s_w, s_a}, written by
+// `bench_model vectors` from the C model) at full rate (s_valid and m_ready always
 // high) for +beats=B beats, looping over the file, and compares every output with
 // exp.hex (+wrong-expect, test only, corrupts the expected sums). Parameters come
 // from the generated NAME.h (scripts/bench.sh passes them with iverilog -P).
@@ -25,17 +25,17 @@ module mac_icarus_tb;
 
     reg clk = 1'b0;
     reg rst = 1'b1;
-    reg in_valid = 1'b0;
+    reg s_valid = 1'b0;
     reg [VW-1:0] cur = {VW{1'b0}};
-    wire in_ready;
-    wire out_valid;
-    wire [OUT_BITS-1:0] out_sum;
+    wire s_ready;
+    wire m_valid;
+    wire [OUT_BITS-1:0] m_sum;
 
     logq_mac dut (
         .clk(clk), .rst(rst),
-        .in_valid(in_valid), .in_ready(in_ready), .in_last(cur[VW-1]),
-        .in_a(cur[AW-1:0]), .in_w(cur[VW-2:AW]),
-        .out_valid(out_valid), .out_ready(1'b1), .out_sum(out_sum)
+        .s_valid(s_valid), .s_ready(s_ready), .s_last(cur[VW-1]),
+        .s_a(cur[AW-1:0]), .s_w(cur[VW-2:AW]),
+        .m_valid(m_valid), .m_ready(1'b1), .m_sum(m_sum)
     );
 
     always #5 clk = ~clk;
@@ -63,7 +63,7 @@ module mac_icarus_tb;
         repeat (4) @(posedge clk);
         rst <= 1'b0;
         cur <= vec[0];
-        in_valid <= beats > 0;
+        s_valid <= beats > 0;
         if (beats == 0) begin
             $display("icarus_bench: 0 beats, 0 vectors, 0 cycles, 0 errors");
             $finish;
@@ -73,25 +73,25 @@ module mac_icarus_tb;
     always @(posedge clk) begin
         if (!rst) begin
             cycles <= cycles + 1;
-            if (in_valid && in_ready) begin
+            if (s_valid && s_ready) begin
                 sent = sent + 1;
                 if (cur[VW-1]) vecs_sent = vecs_sent + 1;
                 bi = bi + 1 == NBEATS ? 0 : bi + 1;
                 cur <= vec[bi];
                 // stop sending after a vector's last beat once the count is reached
-                if (sent >= beats && cur[VW-1]) in_valid <= 1'b0;
+                if (sent >= beats && cur[VW-1]) s_valid <= 1'b0;
             end
-            if (out_valid) begin
+            if (m_valid) begin
                 want = expect_sum[vi] ^ {{(OUT_BITS-1){1'b0}}, wrong};
-                if (out_sum !== want) begin
+                if (m_sum !== want) begin
                     errors = errors + 1;
                     if (errors <= 10)
                         $display("MISMATCH at cycle %0d: output %0d expected 0x%h actual 0x%h",
-                                 cycles, outs, want, out_sum);
+                                 cycles, outs, want, m_sum);
                 end
                 outs = outs + 1;
                 vi = vi + 1 == NVEC ? 0 : vi + 1;
-                if (!in_valid && outs == vecs_sent) begin
+                if (!s_valid && outs == vecs_sent) begin
                     $display("icarus_bench: %0d beats, %0d vectors, %0d cycles, %0d errors",
                              sent, outs, cycles + 1, errors);
                     $finish;

@@ -59,10 +59,10 @@ async def mac_sums_equal_the_model(dut):
     beats = [(pack(a[b], ab), pack(w[b], wb), int(b == len(a) - 1)) for a, w in vectors
              for b in range(len(a))]
 
-    await reset(dut, ("in_valid", "out_ready", "in_a", "in_w", "in_last"))
+    await reset(dut, ("s_valid", "m_ready", "s_a", "s_w", "s_last"))
     items, sent, cycles = await stream(
-        dut, [{"in_a": a, "in_w": w, "in_last": last} for a, w, last in beats], nvec, rng,
-        stall, "in_valid", "in_ready", "out_valid", "out_ready", {"out_sum": True})
+        dut, [{"s_a": a, "s_w": w, "s_last": last} for a, w, last in beats], nvec, rng,
+        stall, "s_valid", "s_ready", "m_valid", "m_ready", {"m_sum": True})
     got = [v for (v,) in items]
     bad = [i for i, (g, e) in enumerate(zip(got, want)) if g != e]
     for i in bad[:5]:

@@ -16,14 +16,14 @@ module export_tb;
 
     reg clk = 1'b0;
     reg rst = 1'b1;
-    reg in_valid = 1'b0;
-    wire in_ready;
-    wire in_last;
-    wire [`LANES*`A_BITS-1:0] in_a;
-    wire [`LANES*`W_BITS-1:0] in_w;
-    wire out_valid;
-    reg out_ready = 1'b0;
-    wire [`OUT_BITS-1:0] out_sum;
+    reg s_valid = 1'b0;
+    wire s_ready;
+    wire s_last;
+    wire [`LANES*`A_BITS-1:0] s_a;
+    wire [`LANES*`W_BITS-1:0] s_w;
+    wire m_valid;
+    reg m_ready = 1'b0;
+    wire [`OUT_BITS-1:0] m_sum;
 
     reg [IN_BITS-1:0] beats [0:`NIN-1];
     reg [`OUT_BITS-1:0] want [0:`NOUT-1];
@@ -33,18 +33,18 @@ module export_tb;
     reg [8*512-1:0] name;
 
     logq_mac dut (
-        .clk(clk), .rst(rst), .in_valid(in_valid), .in_ready(in_ready), .in_last(in_last),
-        .in_a(in_a), .in_w(in_w), .out_valid(out_valid), .out_ready(out_ready),
-        .out_sum(out_sum));
+        .clk(clk), .rst(rst), .s_valid(s_valid), .s_ready(s_ready), .s_last(s_last),
+        .s_a(s_a), .s_w(s_w), .m_valid(m_valid), .m_ready(m_ready),
+        .m_sum(m_sum));
 
     // The beat offered: activations and last from eval's beat, weights from the files.
     wire [IN_BITS-1:0] cur = beats[beat < `NIN ? beat : 0];
-    assign in_a = cur[`LANES*`A_BITS-1:0];
-    assign in_last = cur[IN_BITS-1];
+    assign s_a = cur[`LANES*`A_BITS-1:0];
+    assign s_last = cur[IN_BITS-1];
     genvar g;
     generate
         for (g = 0; g < `LANES; g = g + 1) begin : g_lane
-            assign in_w[g*`W_BITS +: `W_BITS] = wmem[g*`LINES + (beat % `LINES)];
+            assign s_w[g*`W_BITS +: `W_BITS] = wmem[g*`LINES + (beat % `LINES)];
         end
     endgenerate
 
@@ -64,28 +64,28 @@ module export_tb;
         if (cycle == 3)
             rst <= 1'b0;
         if (!rst) begin
-            if (in_valid && in_ready) begin
-                if (cur[IN_BITS-2:`LANES*`A_BITS] !== in_w) begin
+            if (s_valid && s_ready) begin
+                if (cur[IN_BITS-2:`LANES*`A_BITS] !== s_w) begin
                     wrong_w = wrong_w + 1;
                     if (wrong_w <= 3)
                         $display("WEIGHTS DIFFER at beat %0d: eval fed %h, the exported files give %h",
-                                 beat, cur[IN_BITS-2:`LANES*`A_BITS], in_w);
+                                 beat, cur[IN_BITS-2:`LANES*`A_BITS], s_w);
                 end
                 beat <= beat + 1;
             end
             // valid holds until the beat is taken; a new beat is offered or not at random
-            if (!in_valid || in_ready)
-                in_valid <= beat + (in_valid ? 1 : 0) < `NIN &&
+            if (!s_valid || s_ready)
+                s_valid <= beat + (s_valid ? 1 : 0) < `NIN &&
                             ($unsigned($random(seed)) % 100) >= `STALL;
-            if (out_valid && out_ready) begin
-                if (out_sum !== want[nout]) begin
+            if (m_valid && m_ready) begin
+                if (m_sum !== want[nout]) begin
                     errors = errors + 1;
                     if (errors <= 5)
-                        $display("MISMATCH output %0d: RTL %h, model %h", nout, out_sum, want[nout]);
+                        $display("MISMATCH output %0d: RTL %h, model %h", nout, m_sum, want[nout]);
                 end
                 nout <= nout + 1;
             end
-            out_ready <= ($unsigned($random(seed)) % 100) >= `STALL;
+            m_ready <= ($unsigned($random(seed)) % 100) >= `STALL;
         end
         if (nout == `NOUT || cycle > 40 * `NIN + 1000) begin
             $display("export_tb: %0d beats, %0d sums checked, %0d mismatches, %0d beats with other weights",
