@@ -7,8 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Option ids: the block's option i is BLK_OPT_ID + i; the driver's own are below. */
-enum { BLK_OPT_ID = 0x400, OPT_TB = 0x300, OPT_HELP_MD };
+#include "emit/wrap.h"
+
+/* Option ids: the block's option i is BLK_OPT_ID + i, the wrapper's WRAP_OPT_ID + i;
+ * the driver's own are below. */
+enum { BLK_OPT_ID = 0x400, WRAP_OPT_ID = 0x380, OPT_TB = 0x300, OPT_HELP_MD };
+
+/* The options every block takes: its top's interface (gen/emit/wrap.h). */
+static const blk_option wrap_options[] = {
+    BLK_HEADING("top interface (docs/interfaces.md)", BO_BOTH),
+    BLK_CHOICE(wrap_opts, "interface", "I", axis, "native|axis",
+               "the top's streams, %r (default %d): native: the\n"
+               "block's s_*/m_* ports; axis: one AXI4-Stream interface per\n"
+               "stream (s_axis_*, m_axis_*; tdata padded to whole bytes)", BO_BOTH),
+    BLK_CHOICE(wrap_opts, "reset", "R", reset_low, "sync-high|sync-low",
+               "synchronous reset, %r: sync-low is aresetn\n"
+               "(active low); default sync-high with native, sync-low with axis",
+               BO_BOTH),
+    BLK_FLAG(wrap_opts, "skid", skid, 1,
+             "a skid buffer on every input stream: its ready is a register,\n"
+             "so ready does not chain through a pipeline of blocks", BO_BOTH),
+};
+enum { WRAP_NOPTS = (int)(sizeof wrap_options / sizeof wrap_options[0]) };
+
+/* The wrapper's name for the core: NAME_core. */
+static const char core_suffix[] = "_core";
 
 int blk_given(const blk_args *a, const char *name)
 {
@@ -199,13 +222,13 @@ static void help_row(FILE *fp, const char *label, const char *text)
 
 /* The options rows of `where`: as help text, or as the rows of a Markdown table.
  * An option without help text shares the next one's row. */
-static void help_options(FILE *fp, const lq_block *b, unsigned where, const void *defaults,
-                         int markdown)
+static void help_rows(FILE *fp, const lq_block *b, const blk_option *opts, int nopts,
+                      unsigned where, const void *defaults, int markdown)
 {
     char label[160], text[1024];
     label[0] = '\0';
-    for (int i = 0; i < b->nopts; i++) {
-        const blk_option *o = &b->opts[i];
+    for (int i = 0; i < nopts; i++) {
+        const blk_option *o = &opts[i];
         if (!(o->where & where))
             continue;
         if (o->kind == BO_HEADING) {
@@ -236,7 +259,18 @@ static void help_options(FILE *fp, const lq_block *b, unsigned where, const void
     }
 }
 
-int blk_file_names(const lq_block *b, const char *name, int tb, char **names, int max)
+/* The block's options, then the wrapper's. */
+static void help_options(FILE *fp, const lq_block *b, unsigned where, const void *defaults,
+                         int markdown)
+{
+    wrap_opts wd = {0, 0, 0};
+    help_rows(fp, b, b->opts, b->nopts, where, defaults, markdown);
+    help_rows(fp, b, wrap_options, WRAP_NOPTS, where, &wd, markdown);
+}
+
+/* The files of top `name` around the block's module `core` (the same: no wrapper). */
+static int file_names(const lq_block *b, const char *name, const char *core, int tb, char **names,
+                      int max)
 {
     int n = 0;
     const char *suf;
@@ -252,7 +286,11 @@ int blk_file_names(const lq_block *b, const char *name, int tb, char **names, in
         n++;                                                                      \
     } while (0)
     for (int i = 0; i < b->nfiles; i++)
-        ADD(b->files[i].pattern, name);
+        ADD(b->files[i].pattern, core);
+    if (strcmp(core, name) != 0) {
+        ADD("%s.v", name);
+        ADD("%s.h", name);
+    }
     ADD("%s.f", name);
     ADD("%s.gtkw", name);
     for (int i = 0; (suf = package_file_suffix(i, NULL)); i++)
@@ -261,6 +299,11 @@ int blk_file_names(const lq_block *b, const char *name, int tb, char **names, in
         ADD("%s_tb.v", name);
 #undef ADD
     return n;
+}
+
+int blk_file_names(const lq_block *b, const char *name, int tb, char **names, int max)
+{
+    return file_names(b, name, name, tb, names, max);
 }
 
 static void help_files(FILE *fp, const lq_block *b)
@@ -297,6 +340,9 @@ static void gen_help(FILE *fp, const lq_block *b, const void *defaults)
     help_row(fp, "-o, --out DIR", "output directory (required)");
     help_row(fp, "-h, --help", "this help (--help-markdown: the options as a Markdown table)");
     help_files(fp, b);
+    fprintf(fp, "\nWith --interface axis, --reset sync-low or --skid, NAME.v and NAME.h are the\n"
+                "wrapper (module NAME, docs/interfaces.md) and the block's own files above are\n"
+                "named with NAME_core for NAME (NAME_core.v holds module NAME_core).\n");
     fprintf(fp, "\n%s is the specification. Exit status: 0 success, 1 cannot write (no file\n"
                 "is changed), 2 bad option (the message names the value; no file is written).\n",
             b->doc);
@@ -319,11 +365,12 @@ static void gen_help_markdown(FILE *fp, const lq_block *b, const void *defaults)
  * Returns 0 (with *help 1 for --help, 2 for --help-markdown, else 0) or
  * LQ_EXIT_USAGE (message printed). */
 static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state, blk_args *a,
-                 const struct option *extra_opts, int (*extra)(int, const char *, void *),
-                 void *ctx, const char *cmdname, int *help)
+                 wrap_opts *wo, const struct option *extra_opts,
+                 int (*extra)(int, const char *, void *), void *ctx, const char *cmdname,
+                 int *help)
 {
-    struct option opts[BLK_OPTIONS_MAX + 16];
-    int n = 0, ch;
+    struct option opts[BLK_OPTIONS_MAX + WRAP_NOPTS + 16];
+    int n = 0, ch, reset_given = 0;
     for (int i = 0; i < b->nopts && n < BLK_OPTIONS_MAX; i++) {
         const blk_option *o = &b->opts[i];
         if (o->kind == BO_HEADING || !(o->where & where))
@@ -331,8 +378,16 @@ static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state
         opts[n++] = (struct option){o->name, o->kind == BO_FLAG ? no_argument : required_argument,
                                     0, BLK_OPT_ID + i};
     }
-    for (int i = 0; extra_opts[i].name && n < BLK_OPTIONS_MAX + 15; i++)
+    for (int i = 0; i < WRAP_NOPTS; i++) {
+        const blk_option *o = &wrap_options[i];
+        if (o->kind != BO_HEADING && (o->where & where))
+            opts[n++] = (struct option){o->name,
+                                        o->kind == BO_FLAG ? no_argument : required_argument, 0,
+                                        WRAP_OPT_ID + i};
+    }
+    for (int i = 0; extra_opts[i].name && n < BLK_OPTIONS_MAX + WRAP_NOPTS + 15; i++)
         opts[n++] = extra_opts[i];
+    memset(wo, 0, sizeof *wo);
     opts[n] = (struct option){0, 0, 0, 0};
     a->given = 0;
     a->b = b;
@@ -352,6 +407,13 @@ static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state
             a->given |= (uint64_t)1 << (ch - BLK_OPT_ID);
             continue;
         }
+        if (ch >= WRAP_OPT_ID && ch < WRAP_OPT_ID + WRAP_NOPTS) {
+            const blk_option *o = &wrap_options[ch - WRAP_OPT_ID];
+            if (set_option(o, wo, optarg) != 0)
+                return LQ_EXIT_USAGE;
+            reset_given |= strcmp(o->name, "reset") == 0;
+            continue;
+        }
         r = extra(ch, optarg, ctx);
         if (r < 0)
             return LQ_EXIT_USAGE;
@@ -365,6 +427,8 @@ static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state
         cli_error("%s %s takes no file argument, got '%s'", cmdname, b->name, c->argv[optind]);
         return LQ_EXIT_USAGE;
     }
+    if (!reset_given)
+        wo->reset_low = wo->axis; /* AXI4-Stream's ARESETn unless told otherwise */
     return 0;
 }
 
@@ -436,13 +500,14 @@ static int latency_of(const lq_block *b, const void *state)
     return b->latency_of ? b->latency_of(state) : b->latency;
 }
 
-void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)
+/* The bench's streams from the ports p[0..np) of top module `module`. */
+static void tb_desc_of(const lq_block *b, const void *state, tb_desc *d, const char *module,
+                       const lq_port *p, int np)
 {
-    int np = get_ports(b, state, p);
     const lq_port *last = NULL;
     memset(d, 0, sizeof *d);
     d->block = b->name;
-    d->module = b->module(state);
+    d->module = module;
     d->out_data_reset = b->out_data_reset;
     d->out_per_vector = b->out_per_vector;
     d->latency = b->tb_latency_of ? b->tb_latency_of(state) : b->tb_latency;
@@ -457,7 +522,7 @@ void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)
             else if (q->role == LQ_ROLE_LAST)
                 last = q;
             else if (d->nin < TB_MAX_PORTS)
-                d->in[d->nin++] = (tb_port){q->name, q->width};
+                d->in[d->nin++] = (tb_port){q->name, q->width - q->pad, q->pad};
             break;
         case LQ_STREAM_OUT:
             if (q->role == LQ_ROLE_VALID)
@@ -465,7 +530,7 @@ void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)
             else if (q->role == LQ_ROLE_READY)
                 d->out_ready = q->name;
             else if (d->nout < TB_MAX_PORTS)
-                d->out[d->nout++] = (tb_port){q->name, q->width};
+                d->out[d->nout++] = (tb_port){q->name, q->width - q->pad, q->pad};
             break;
         case LQ_STREAM_SIDE:
             d->nsides = q->lanes > 0 ? q->lanes : q->width;
@@ -474,13 +539,25 @@ void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)
             else if (q->role == LQ_ROLE_READY)
                 d->side_ready = q->name;
             else if (d->nside < TB_MAX_PORTS)
-                d->side[d->nside++] = (tb_port){q->name, q->lane_bits > 0 ? q->lane_bits : 1};
+                d->side[d->nside++] =
+                    (tb_port){q->name, (q->lane_bits > 0 ? q->lane_bits : 1) - q->pad, q->pad};
             break;
-        default: break;
+        default:
+            if (q->role == LQ_ROLE_RESET) {
+                d->reset = q->name;
+                d->reset_low = q->active_low;
+            }
+            break;
         }
     }
     if (last && d->nin < TB_MAX_PORTS)
-        d->in[d->nin++] = (tb_port){last->name, last->width};
+        d->in[d->nin++] = (tb_port){last->name, last->width, 0};
+}
+
+void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)
+{
+    int np = get_ports(b, state, p);
+    tb_desc_of(b, state, d, b->module(state), p, np);
 }
 
 static gtkw_radix port_radix(const lq_port *q)
@@ -492,12 +569,14 @@ static gtkw_radix port_radix(const lq_port *q)
     return q->is_signed ? GTKW_SDEC : GTKW_DEC;
 }
 
-static int write_view(lq_file *f, const lq_block *b, const void *state, const lq_port *p, int np,
-                      const lq_cmd *c)
+/* The view of top module `name` with ports p; the block's own signals below u_core
+ * when it is wrapped (wrapped = 1). */
+static int write_view(lq_file *f, const lq_block *b, const void *state, const char *name,
+                      int wrapped, const lq_port *p, int np, const lq_cmd *c)
 {
     static const char *const dflt[3] = {"input stream", "side streams", "output stream"};
     gtkw_signal sig[3][BLK_PORTS_MAX], own[BLK_VIEW_MAX];
-    char names[BLK_VIEW_MAX][40], top[96], err[160];
+    char names[BLK_VIEW_MAX][40], inner[BLK_VIEW_MAX][48], top[96], err[160];
     gtkw_group groups[4];
     int ns[3] = {0, 0, 0}, ng = 0, nown = 0;
     for (int i = 0; i < np; i++) {
@@ -513,10 +592,14 @@ static int write_view(lq_file *f, const lq_block *b, const void *state, const lq
                                         ns[g]};
     if (b->view) {
         nown = b->view(state, own, BLK_VIEW_MAX, names);
+        for (int i = 0; wrapped && i < nown; i++) {
+            snprintf(inner[i], sizeof inner[i], "u_core.%s", own[i].name);
+            own[i].name = inner[i];
+        }
         if (nown > 0)
             groups[ng++] = (gtkw_group){b->view_title, own, nown};
     }
-    snprintf(top, sizeof top, b->view_scope, b->module(state));
+    snprintf(top, sizeof top, b->view_scope, name);
     gtkw_view v = {NULL, top, groups, ng, -1, 0};
     if (gtkw_write(f, &v, c, err, sizeof err) != 0) {
         cli_error("%s", err);
@@ -542,7 +625,7 @@ static int gen_extra(int ch, const char *arg, void *ctx)
 }
 
 /* The Verilog files in compile order. */
-static int verilog_files(const lq_block *b, const char *name, char (*buf)[96], const char **list)
+static int verilog_files(const lq_block *b, const char *name, char (*buf)[160], const char **list)
 {
     int n = 0;
     for (int rank = 1; rank <= b->nfiles; rank++)
@@ -555,49 +638,76 @@ static int verilog_files(const lq_block *b, const char *name, char (*buf)[96], c
     return n;
 }
 
-static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, const lq_cmd *c)
+/* The top the files describe: the block's module itself, or the wrapper around it. */
+typedef struct {
+    const char *name;    /* the top module, the stem of the files */
+    const char *core;    /* the block's module: name, or NAME_core under the wrapper */
+    const lq_port *p;    /* the top's ports */
+    int np;
+    const wrap_top *w;   /* NULL: no wrapper */
+} blk_top;
+
+static lq_file *add_file(lq_fileset *fs, const char *fn)
 {
-    char fn[160], vbuf[8][96];
-    const char *vlist[8];
-    lq_port ports[BLK_PORTS_MAX];
-    const char *name = b->module(state);
-    int np = get_ports(b, state, ports), nv;
+    lq_file *f = fileset_add(fs, fn);
+    if (!f)
+        cli_error("out of memory");
+    return f;
+}
+
+static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, const lq_cmd *c,
+                       const blk_top *t)
+{
+    char fn[160], core_h[160], vbuf[9][160];
+    const char *vlist[9];
+    const char *name = t->name;
+    int nv, has_h = 0;
     lq_file *f;
 
     for (int i = 0; i < b->nfiles; i++) {
-        snprintf(fn, sizeof fn, b->files[i].pattern, name);
-        if (!(f = fileset_add(fs, fn))) {
-            cli_error("out of memory");
-            return -1;
-        }
-        if (b->files[i].write(f, state, c) != 0)
+        snprintf(fn, sizeof fn, b->files[i].pattern, t->core);
+        has_h |= strcmp(b->files[i].pattern, "%s.h") == 0;
+        if (!(f = add_file(fs, fn)) || b->files[i].write(f, state, c) != 0)
             return -1;
     }
-    nv = verilog_files(b, name, vbuf, vlist);
+    nv = verilog_files(b, t->core, vbuf, vlist);
+    if (t->w) {
+        snprintf(fn, sizeof fn, "%s.v", name);
+        if (!(f = add_file(fs, fn)))
+            return -1;
+        wrap_write_v(f, t->w, name, t->core, c);
+        snprintf(vbuf[nv], sizeof vbuf[nv], "%s", fn);
+        vlist[nv] = vbuf[nv];
+        nv++;
+        snprintf(fn, sizeof fn, "%s.h", name);
+        snprintf(core_h, sizeof core_h, "%s.h", t->core);
+        if (!(f = add_file(fs, fn)))
+            return -1;
+        wrap_write_h(f, t->w, name, has_h ? core_h : NULL, c);
+    }
     snprintf(fn, sizeof fn, "%s.f", name);
-    if (!(f = fileset_add(fs, fn))) {
-        cli_error("out of memory");
+    if (!(f = add_file(fs, fn)))
         return -1;
-    }
     file_header(f, "//", c);
     for (int i = 0; i < nv; i++)
         file_printf(f, "%s\n", vlist[i]);
     snprintf(fn, sizeof fn, "%s.gtkw", name);
-    if (!(f = fileset_add(fs, fn))) {
-        cli_error("out of memory");
-        return -1;
-    }
-    if (write_view(f, b, state, ports, np, c) != 0)
+    if (!(f = add_file(fs, fn)) || write_view(f, b, state, name, t->w != NULL, t->p, t->np, c) != 0)
         return -1;
     {
-        lq_package pk = {name, name, b->summary, vlist, nv, ports, np, latency_of(b, state)};
+        lq_package pk = {name, name, b->summary, vlist, nv, t->p, t->np, latency_of(b, state)};
         if (package_add(fs, &pk, c) != 0)
             return -1;
     }
+    if (t->w) {
+        snprintf(fn, sizeof fn, "%s.txt", name);
+        for (int i = 0; i < fs->n; i++)
+            if (strcmp(fs->files[i].name, fn) == 0)
+                wrap_write_txt(&fs->files[i], t->w, t->core);
+    }
     if (tb) {
         tb_desc d;
-        lq_port tp[BLK_PORTS_MAX];
-        blk_tb_desc(b, state, &d, tp);
+        tb_desc_of(b, state, &d, name, t->p, t->np);
         if (tb_icarus_write(fs, &d, c) != 0)
             return -1;
     }
@@ -606,10 +716,10 @@ static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, c
 
 /* The files written are the files the help lists, in order (tests/blocks.sh checks
  * the same from outside). */
-static int same_as_help(const lq_block *b, const char *name, int tb, const lq_fileset *fs)
+static int same_as_help(const lq_block *b, const blk_top *t, int tb, const lq_fileset *fs)
 {
     char *names[LQ_MAX_FILES];
-    int n = blk_file_names(b, name, tb, names, LQ_MAX_FILES), ok = n == fs->n;
+    int n = file_names(b, t->name, t->core, tb, names, LQ_MAX_FILES), ok = n == fs->n;
     for (int i = 0; i < n; i++) {
         if (ok && strcmp(names[i], fs->files[i].name) != 0)
             ok = 0;
@@ -620,6 +730,41 @@ static int same_as_help(const lq_block *b, const char *name, int tb, const lq_fi
     return ok ? 0 : -1;
 }
 
+/* The block's --name field (a BO_TEXT option named "name"), or NULL. */
+static const char **name_field(const lq_block *b, void *state)
+{
+    for (int i = 0; i < b->nopts; i++)
+        if (b->opts[i].kind == BO_TEXT && b->opts[i].name && strcmp(b->opts[i].name, "name") == 0)
+            return text_field(state, &b->opts[i]);
+    return NULL;
+}
+
+/* Under the wrapper the block is configured again with --name NAME_core, NAME being
+ * the name it chose (given or derived): state is the parsed, finished state, saved
+ * the parsed one. Fills top (the top's name) and core. 0, or -1 with a message. */
+static int rename_core(const lq_block *b, void *state, const void *saved, const blk_args *a,
+                       char *top, char *core, size_t len)
+{
+    const char **nf = name_field(b, state);
+    size_t max = 60 - (sizeof core_suffix - 1);
+    snprintf(top, len, "%s", b->module(state));
+    if (!nf) {
+        cli_error("internal error: gen %s has no --name to name its core", b->name);
+        return -1;
+    }
+    if (strlen(top) > max) {
+        cli_error("--name '%s' is too long for the wrapper: at most %zu characters (the core is "
+                  "NAME%s)", top, max, core_suffix);
+        return -1;
+    }
+    snprintf(core, len, "%s%s", top, core_suffix);
+    if (b->release)
+        b->release(state);
+    memcpy(state, saved, b->state_size);
+    *name_field(b, state) = core;
+    return b->finish(state, a, BO_GEN);
+}
+
 int blk_gen(const lq_block *b, const lq_cmd *c)
 {
     static const struct option extra[] = {{"tb", no_argument, 0, OPT_TB},
@@ -627,19 +772,26 @@ int blk_gen(const lq_block *b, const lq_cmd *c)
                                           {"help", no_argument, 0, 'h'},
                                           {"help-markdown", no_argument, 0, OPT_HELP_MD},
                                           {0, 0, 0, 0}};
-    void *state = calloc(1, b->state_size);
+    void *state = calloc(1, b->state_size), *saved = calloc(1, b->state_size);
     const char *dir = NULL;
     int tb = 0, help, rc;
     void *ctx[2] = {NULL, &tb};
+    char top[96], core[96];
     blk_args a;
+    wrap_opts wo;
     lq_fileset fs;
+    lq_port ports[BLK_PORTS_MAX];
+    wrap_top *w = NULL;
+    blk_top t;
 
-    if (!state) {
+    if (!state || !saved) {
         cli_error("out of memory");
+        free(state);
+        free(saved);
         return LQ_EXIT_FAIL;
     }
     b->defaults(state);
-    rc = parse(b, c, BO_GEN, state, &a, extra, gen_extra, ctx, "gen", &help);
+    rc = parse(b, c, BO_GEN, state, &a, &wo, extra, gen_extra, ctx, "gen", &help);
     dir = ctx[0];
     if (rc == 0 && help) {
         void *d = calloc(1, b->state_size);
@@ -652,34 +804,60 @@ int blk_gen(const lq_block *b, const lq_cmd *c)
             free(d);
         }
         free(state);
+        free(saved);
         return d ? LQ_EXIT_OK : LQ_EXIT_FAIL;
     }
+    memcpy(saved, state, b->state_size);
     if (rc == 0 && check_dir(dir) != 0)
         rc = LQ_EXIT_USAGE;
     if (rc == 0 && b->finish(state, &a, BO_GEN) != 0)
         rc = LQ_EXIT_USAGE;
+    if (rc == 0 && wrap_active(&wo) &&
+        rename_core(b, state, saved, &a, top, core, sizeof top) != 0)
+        rc = LQ_EXIT_USAGE;
+    if (rc == 0) {
+        t = (blk_top){b->module(state), b->module(state), ports, get_ports(b, state, ports), NULL};
+        if (wrap_active(&wo)) {
+            if (!(w = malloc(sizeof *w))) {
+                cli_error("out of memory");
+                rc = LQ_EXIT_FAIL;
+            } else if (wrap_build(w, &wo, ports, t.np) != 0) {
+                rc = LQ_EXIT_FAIL;
+            } else {
+                t = (blk_top){top, core, w->top, w->ntop, w};
+            }
+        }
+    }
     if (rc != 0) {
         if (b->release)
             b->release(state); /* finish may have allocated before it refused */
         free(state);
+        free(saved);
+        free(w);
         return rc;
     }
     fileset_init(&fs);
-    if (build_files(b, state, tb, &fs, c) != 0 ||
-        same_as_help(b, b->module(state), tb, &fs) != 0 || fileset_commit(&fs, dir) != 0) {
+    if (build_files(b, state, tb, &fs, c, &t) != 0 || same_as_help(b, &t, tb, &fs) != 0 ||
+        fileset_commit(&fs, dir) != 0) {
         rc = LQ_EXIT_FAIL;
     } else {
         printf("logq gen %s: wrote", b->name);
         for (int i = 0; i < fs.n; i++)
             printf(" %s/%s", dir, fs.files[i].name);
         printf("\n");
-        if (b->report)
+        if (b->report && !w) /* the block's report names its own files */
             b->report(state, dir);
+        if (w)
+            printf("  wrapper:     %s/%s.v, module %s around %s: interface %s, reset %s%s "
+                   "(docs/interfaces.md)\n", dir, top, top, core, wo.axis ? "axis" : "native",
+                   wo.reset_low ? "sync-low (aresetn)" : "sync-high", wo.skid ? ", --skid" : "");
     }
     fileset_free(&fs);
     if (b->release)
         b->release(state);
     free(state);
+    free(saved);
+    free(w);
     return rc;
 }
 
@@ -734,17 +912,19 @@ int blk_vectors(const lq_block *b, const lq_cmd *c)
     vec_common o = {NULL, 200, 30, 0, 0, 1};
     int help, rc;
     blk_args a;
+    wrap_opts wo;
     lq_fileset fs;
     vec_out v;
     tb_desc d;
     lq_port tp[BLK_PORTS_MAX];
+    wrap_top *w = NULL;
 
     if (!state) {
         cli_error("out of memory");
         return LQ_EXIT_FAIL;
     }
     b->defaults(state);
-    rc = parse(b, c, BO_VEC, state, &a, extra, vec_extra, &o, "vectors", &help);
+    rc = parse(b, c, BO_VEC, state, &a, &wo, extra, vec_extra, &o, "vectors", &help);
     if (rc == 0 && help) {
         printf("usage: logq vectors %s [options] [--count N] [--seed S] -o DIR\n\n"
                "Seeded stimulus, stalls and the C model's expected outputs for the bench of\n"
@@ -767,14 +947,27 @@ int blk_vectors(const lq_block *b, const lq_cmd *c)
         v.wrong = o.wrong;
         rc = b->stimulus(&v, &fs, state, &o, c);
         if (rc == LQ_EXIT_OK) {
+            /* the bench of the top `logq gen` writes for the same options */
             blk_tb_desc(b, state, &d, tp);
-            rc = vec_finish(&v, &fs, &o, &d, c);
-        } else {
-            fileset_free(&fs);
+            if (wrap_active(&wo)) {
+                if (!(w = malloc(sizeof *w))) {
+                    cli_error("out of memory");
+                    rc = LQ_EXIT_FAIL;
+                } else if (wrap_build(w, &wo, tp, get_ports(b, state, tp)) != 0) {
+                    rc = LQ_EXIT_FAIL;
+                } else {
+                    tb_desc_of(b, state, &d, b->module(state), w->top, w->ntop);
+                }
+            }
         }
+        if (rc == LQ_EXIT_OK)
+            rc = vec_finish(&v, &fs, &o, &d, c);
+        else
+            fileset_free(&fs);
     }
     if (b->release)
         b->release(state);
     free(state);
+    free(w);
     return rc;
 }

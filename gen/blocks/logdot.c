@@ -305,7 +305,8 @@ static int logdot_ports(const void *state, lq_port *p, int max)
                        .desc = "L(pos) - L(neg), the vector's dot product", .stream = LQ_STREAM_OUT,
                        .is_signed = 1, .has_lsb = 1, .lsb_exp = -g->of};
     p[n++] = (lq_port){.name = "m_sat", .dir = LQ_PORT_OUT, .width = 1,
-                       .desc = "L(pos) or L(neg) saturated", .stream = LQ_STREAM_OUT};
+                       .desc = "L(pos) or L(neg) saturated", .stream = LQ_STREAM_OUT,
+                       .axis = LQ_AXIS_TUSER};
     return n;
 }
 

@@ -363,7 +363,8 @@ static int quant_ports(const void *state, lq_port *p, int max)
         p[n].fields[p[n].nfields++] = (lq_field){"sign", g->b, 1};
     n++;
     p[n++] = (lq_port){.name = "m_last", .dir = LQ_PORT_OUT, .width = 1,
-                       .desc = "the input beat's s_last", .stream = LQ_STREAM_OUT};
+                       .desc = "the input beat's s_last", .stream = LQ_STREAM_OUT,
+                       .axis = LQ_AXIS_TLAST};
     return n;
 }
 

@@ -379,11 +379,14 @@ static int slqdec_ports(const void *state, lq_port *p, int max)
                        .desc = "|k|: the term is (m_neg ? -1 : 1) * 2^(FSR - m_shift)",
                        .stream = LQ_STREAM_OUT};
     p[n++] = (lq_port){.name = "m_first", .dir = LQ_PORT_OUT, .width = 1,
-                       .desc = "a weight's first term", .stream = LQ_STREAM_OUT};
+                       .desc = "a weight's first term", .stream = LQ_STREAM_OUT,
+                       .axis = LQ_AXIS_TUSER};
     p[n++] = (lq_port){.name = "m_wlast", .dir = LQ_PORT_OUT, .width = 1,
-                       .desc = "a weight's last term", .stream = LQ_STREAM_OUT};
+                       .desc = "a weight's last term", .stream = LQ_STREAM_OUT,
+                       .axis = LQ_AXIS_TUSER};
     p[n++] = (lq_port){.name = "m_vlast", .dir = LQ_PORT_OUT, .width = 1,
-                       .desc = "the frame's last beat", .stream = LQ_STREAM_OUT};
+                       .desc = "the frame's last beat", .stream = LQ_STREAM_OUT,
+                       .axis = LQ_AXIS_TLAST};
     return n;
 }
 

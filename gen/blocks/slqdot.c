@@ -257,7 +257,7 @@ static int slqdot_ports(const void *state, lq_port *p, int max)
                        .stream = LQ_STREAM_SIDE, .lanes = N, .lane_bits = g->SW};
     p[n++] = (lq_port){.name = "s_w_last", .dir = LQ_PORT_IN, .width = N,
                        .desc = "per-lane: the frame's (vector's) last word",
-                       .stream = LQ_STREAM_SIDE, .lanes = N, .lane_bits = 1};
+                       .stream = LQ_STREAM_SIDE, .lanes = N, .lane_bits = 1, .axis = LQ_AXIS_TLAST};
     p[n++] = (lq_port){.name = "m_valid", .dir = LQ_PORT_OUT, .width = 1,
                        .desc = "result valid (every lane has one)", .role = LQ_ROLE_VALID,
                        .stream = LQ_STREAM_OUT};
@@ -269,7 +269,7 @@ static int slqdot_ports(const void *state, lq_port *p, int max)
                        .lsb_exp = g->fsr - g->F};
     p[n++] = (lq_port){.name = "m_err", .dir = LQ_PORT_OUT, .width = N,
                        .desc = "lane j saw a malformed group or a frame mismatch",
-                       .stream = LQ_STREAM_OUT, .lanes = N, .lane_bits = 1};
+                       .stream = LQ_STREAM_OUT, .lanes = N, .lane_bits = 1, .axis = LQ_AXIS_TUSER};
     return n;
 }
 

@@ -197,10 +197,10 @@ static int slqmac_ports(const void *state, lq_port *p, int max)
                        .lane_bits = SH};
     p[n++] = (lq_port){.name = "s_t_wlast", .dir = LQ_PORT_IN, .width = N,
                        .desc = "lane j's m_wlast", .stream = LQ_STREAM_SIDE, .lanes = N,
-                       .lane_bits = 1};
+                       .lane_bits = 1, .axis = LQ_AXIS_TUSER};
     p[n++] = (lq_port){.name = "s_t_vlast", .dir = LQ_PORT_IN, .width = N,
                        .desc = "lane j's m_vlast", .stream = LQ_STREAM_SIDE, .lanes = N,
-                       .lane_bits = 1};
+                       .lane_bits = 1, .axis = LQ_AXIS_TLAST};
     n += blk_ports_handshake(p + n, LQ_STREAM_OUT, 0, "m_valid", "m_ready", 0);
     p[n++] = (lq_port){.name = "m_data", .dir = LQ_PORT_OUT, .width = N * g->p.ACC,
                        .desc = "lane j's accumulator: its dot product, modulo 2^ACC",
@@ -208,7 +208,7 @@ static int slqmac_ports(const void *state, lq_port *p, int max)
                        .lane_bits = g->p.ACC, .has_lsb = 1, .lsb_exp = g->f.fsr - g->p.F};
     p[n++] = (lq_port){.name = "m_err", .dir = LQ_PORT_OUT, .width = N,
                        .desc = "lane j saw an error beat or a frame that does not match",
-                       .stream = LQ_STREAM_OUT, .lanes = N, .lane_bits = 1};
+                       .stream = LQ_STREAM_OUT, .lanes = N, .lane_bits = 1, .axis = LQ_AXIS_TUSER};
     return n;
 }
 

@@ -15,6 +15,9 @@ typedef enum {
     LQ_ROLE_DATA = 0, LQ_ROLE_LAST, LQ_ROLE_VALID, LQ_ROLE_READY, LQ_ROLE_CLOCK, LQ_ROLE_RESET
 } lq_port_role;
 typedef enum { LQ_STREAM_NONE = 0, LQ_STREAM_IN, LQ_STREAM_SIDE, LQ_STREAM_OUT } lq_stream;
+/* Which AXI4-Stream signal carries a data port under --interface axis
+ * (docs/interfaces.md); a port with role LQ_ROLE_LAST is TLAST whatever this says. */
+typedef enum { LQ_AXIS_TDATA = 0, LQ_AXIS_TUSER, LQ_AXIS_TLAST } lq_axis_sig;
 
 /* A field of one lane (or of a whole port): bits [lsb + width - 1 : lsb]. */
 typedef struct {
@@ -43,6 +46,11 @@ typedef struct {
     int nfields;
     int has_lsb;           /* 1: bit 0 (of each lane) is worth 2^lsb_exp */
     int lsb_exp;
+    lq_axis_sig axis;      /* --interface axis: TDATA (default), TUSER (a side-band
+                              flag) or TLAST */
+    int pad;               /* zero bits at the top (of each lane) that carry nothing:
+                              AXI4-Stream TDATA is whole bytes */
+    int active_low;        /* a reset that is active at 0 (aresetn) */
 } lq_port;
 
 /* The layout of a port in words: "16 x 5 bits, lane i at [i*5 +: 5] = {sign,

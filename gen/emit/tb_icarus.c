@@ -36,21 +36,25 @@ int tb_out_bits(const tb_desc *d)
     return n;
 }
 
-/* "{pN, ..., p0}" of a port list. */
+/* "{pN, ..., p0}" of a port list (a padded port by the slice of its beat bits). */
 static void concat(lq_file *f, const tb_port *p, int n)
 {
     file_puts(f, "{");
-    for (int i = n - 1; i >= 0; i--)
-        file_printf(f, "%s%s", p[i].name, i ? ", " : "");
+    for (int i = n - 1; i >= 0; i--) {
+        if (p[i].pad > 0)
+            file_printf(f, "%s[%d:0]%s", p[i].name, p[i].width - 1, i ? ", " : "");
+        else
+            file_printf(f, "%s%s", p[i].name, i ? ", " : "");
+    }
     file_puts(f, "}");
 }
 
 static void decl(lq_file *f, const char *kind, const tb_port *p)
 {
-    if (p->width == 1)
+    if (p->width + p->pad == 1)
         file_printf(f, "    %s %s;\n", kind, p->name);
     else
-        file_printf(f, "    %s [%d:0] %s;\n", kind, p->width - 1, p->name);
+        file_printf(f, "    %s [%d:0] %s;\n", kind, p->width + p->pad - 1, p->name);
 }
 
 /* $display of each field of a packed word held in expression `word`. */
@@ -208,9 +212,11 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         file_printf(f, "    reg [%d:0] %s;\n    wire [%d:0] %s;\n", d->nsides - 1, d->side_valid,
                     d->nsides - 1, d->side_ready);
         for (int i = 0; i < d->nside; i++)
-            file_printf(f, "    reg [%d:0] %s;\n", d->nsides * d->side[i].width - 1, d->side[i].name);
+            file_printf(f, "    reg [%d:0] %s;\n", d->nsides * (d->side[i].width + d->side[i].pad) - 1,
+                        d->side[i].name);
     }
-    file_printf(f, "\n    %s dut (\n        .clk(clk),\n        .rst(rst),\n", m);
+    file_printf(f, "\n    %s dut (\n        .clk(clk),\n        .%s(%srst),\n", m,
+                d->reset ? d->reset : "rst", d->reset_low ? "~" : "");
     file_printf(f, "        .%s(%s),\n        .%s(%s),\n", d->in_valid, d->in_valid, d->in_ready,
                 d->in_ready);
     for (int i = 0; i < d->nin; i++)
@@ -275,11 +281,12 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "        %s = 1'b0;\n"
         "        %s = 1'b0;\n", d->in_valid, d->out_ready);
     for (int i = 0; i < d->nin; i++)
-        file_printf(f, "        %s = %d'd0;\n", d->in[i].name, d->in[i].width);
+        file_printf(f, "        %s = %d'd0;\n", d->in[i].name, d->in[i].width + d->in[i].pad);
     if (d->nsides > 0) {
         file_printf(f, "        %s = %d'd0;\n", d->side_valid, d->nsides);
         for (int i = 0; i < d->nside; i++)
-            file_printf(f, "        %s = %d'd0;\n", d->side[i].name, d->nsides * d->side[i].width);
+            file_printf(f, "        %s = %d'd0;\n", d->side[i].name,
+                        d->nsides * (d->side[i].width + d->side[i].pad));
     }
     file_printf(f,
         "        tb_cyc = 0;\n        tb_bi = 0;\n        tb_oi = 0;\n        tb_nv = 0;\n"
@@ -373,8 +380,8 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "`endif\n"
         "                    $fwrite(tb_fd, \"*-10.000000 %%0d -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1 -1\\n\", tb_first_ps);\n"
         "                    $fwrite(tb_fd, \"[treeopen] %%0s%s_tb.\\n[treeopen] %%0s%s_tb.dut.\\n\", tb_pfx, tb_pfx);\n"
-        "                    $fwrite(tb_fd, \"@28\\n%%0s%s_tb.dut.clk\\n%%0s%s_tb.dut.rst\\n\", tb_pfx, tb_pfx);\n",
-        m, m, m, m, m, m);
+        "                    $fwrite(tb_fd, \"@28\\n%%0s%s_tb.dut.clk\\n%%0s%s_tb.dut.%s\\n\", tb_pfx, tb_pfx);\n",
+        m, m, m, m, m, m, d->reset ? d->reset : "rst");
     {
         const char *ctl[4] = {d->in_valid, d->in_ready, d->out_valid, d->out_ready};
         for (int i = 0; i < 4; i++)
@@ -389,7 +396,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         for (int i = 0; i < d->nin + d->nout + d->nside; i++) {
             const tb_port *p = i < d->nin ? &d->in[i] : i < d->nin + d->nout ? &d->out[i - d->nin]
                                                                           : &d->side[i - d->nin - d->nout];
-            int pw = i < d->nin + d->nout ? p->width : p->width * d->nsides;
+            int pw = i < d->nin + d->nout ? p->width + p->pad : (p->width + p->pad) * d->nsides;
             char w[32] = "";
             if (pw > 1)
                 snprintf(w, sizeof w, "[%d:0]", pw - 1);
@@ -576,11 +583,11 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
             d->side_valid, d->side_valid, d->side_ready, d->side_valid, d->side_valid,
             d->side_valid);
         for (int i = d->nside - 1; i >= 0; i--) {
-            if (d->side[i].width == 1)
+            if (d->side[i].width + d->side[i].pad == 1)
                 file_printf(f, "%s[tb_k]", d->side[i].name);
             else
-                file_printf(f, "%s[tb_k*%d +: %d]", d->side[i].name, d->side[i].width,
-                            d->side[i].width);
+                file_printf(f, "%s[tb_k*%d +: %d]", d->side[i].name,
+                            d->side[i].width + d->side[i].pad, d->side[i].width);
             file_printf(f, "%s", i ? ", " : "");
         }
         file_printf(f, "} <= tb_t[tb_toff[tb_k] + tb_ti[tb_k]];\n"

@@ -19,7 +19,8 @@ enum { TB_MAX_PORTS = 8 };
 
 typedef struct {
     const char *name;
-    int width;
+    int width;  /* the bits of the beat (of a lane, for side ports) */
+    int pad;    /* bits of the port above them (of each lane), left at zero */
 } tb_port;
 
 typedef struct tb_desc_s {
@@ -45,6 +46,8 @@ typedef struct tb_desc_s {
     const char *side_valid, *side_ready;
     tb_port side[TB_MAX_PORTS];
     int nside;
+    const char *reset;        /* the reset port; NULL: rst (active high) */
+    int reset_low;            /* 1: it is active low (aresetn) */
 } tb_desc;
 
 /* Width of the packed input beat / output item. */
