@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# The top wrapper of every described block (docs/interfaces.md, gen/emit/wrap.c):
+# --interface native|axis x --reset sync-high|sync-low x --skid. For each block and
+# each wrapped combination: logq gen --tb twice gives byte-identical files; the
+# Verilog lints with no output at all under verilator -Wall and iverilog -Wall; the
+# generated bench passes on `logq vectors` with stalls on every stream (input gaps,
+# output ready, the side lanes' gaps); NAME.h compiles and has the packing macros.
+# Then: a corrupted expected output fails the bench; with --skid every input ready
+# is a register (Yosys: its fan-in cone holds no input port and no logic but an
+# inverter of a flip-flop), without it the MAC's ready reaches m_axis_tready (the
+# check can fail); +midreset through aresetn; the defaults write no wrapper; bad
+# values are refused.
+. "$(dirname "$0")/lib.sh"
+RUN=$root/sim/icarus/run.sh
+lq_seed axis.sh
+
+for t in verilator iverilog vvp yosys gcc; do
+    command -v "$t" >/dev/null || bad "axis: $t is not installed (scripts/deps.sh)"
+done
+
+# block|options (small configurations: the bench runs 7 times per block)
+blocks=(
+    "mac|--lanes 4"
+    "logacc|--lanes 3 --exp-bits 5"
+    "slqdec|--bits 4 --framing tag"
+    "slqmac|--bits 4 --lanes 3 --max-words 2 --framing special"
+    "quant|--lanes 3"
+    "logdot|--lanes 3"
+    "slqdot|--lanes 3"
+)
+combos=(
+    "--interface axis"
+    "--interface axis --skid"
+    "--interface axis --reset sync-high"
+    "--interface axis --reset sync-high --skid"
+    "--skid"
+    "--reset sync-low"
+    "--reset sync-low --skid"
+)
+
+# ready_registered DIR TOP: every input stream's ready of TOP is ~(a flip-flop).
+ready_registered() {
+    local srcs
+    srcs=$(grep -v '^//' "$1/$2.f" | sed "s|^|$1/|" | tr '\n' ' ')
+    local ff='t:$dff t:$sdff t:$sdffe t:$sdffce t:$dffe t:$adff %u %u %u %u %u'
+    yosys -q -p "read_verilog $srcs; hierarchy -top $2; proc; flatten; opt_clean;
+        select -set ready o:*_ready o:*_tready %u;
+        select -assert-min 1 @ready;
+        select -set cone @ready %ci*:-\$dff,\$sdff,\$sdffe,\$sdffce,\$dffe,\$adff;
+        select -assert-none @cone i:* %i;
+        select -assert-none @cone c:* %i t:\$not %d;
+        select -assert-min 1 @cone w:* %i @ready %d %ci1 $ff %i" >"$1.ys.log" 2>&1
+}
+
+n=0
+for b in "${blocks[@]}"; do
+    IFS='|' read -r block opts <<<"$b"
+    npass=0
+    for c in "${combos[@]}"; do
+        n=$((n + 1))
+        d=$tmp/$n
+        mkdir -p "$d"
+        what="$block $opts $c"
+        # shellcheck disable=SC2086
+        if ! "$LOGQ" gen $block $opts $c --tb -o "$d/rtl" >"$d/gen.log" 2>&1 ||
+           ! "$LOGQ" gen $block $opts $c --tb -o "$d/rtl2" >>"$d/gen.log" 2>&1 ||
+           ! "$LOGQ" vectors $block $opts $c --count 40 --seed "$seed" -o "$d/vec" >>"$d/gen.log" 2>&1; then
+            bad "$what: gen/vectors"; cat "$d/gen.log"; continue
+        fi
+        top=$(basename "$(ls "$d"/rtl/*.txt)" .txt)
+        sed -i "s|$d/rtl2|$d/rtl|" "$d"/rtl2/*  # the header names the directory
+        if ! diff -r "$d/rtl" "$d/rtl2" >/dev/null; then bad "$what: not deterministic"; continue; fi
+        if ! [ -f "$d/rtl/${top}_core.v" ] || ! grep -q "^module $top (" "$d/rtl/$top.v" ||
+           ! grep -q "^${top}.v\$" "$d/rtl/$top.f"; then
+            bad "$what: $top.v is not the wrapper of ${top}_core"; continue
+        fi
+        (cd "$d/rtl" && verilator --lint-only -Wall -f "$top.f") >"$d/lint" 2>&1
+        # shellcheck disable=SC2046
+        (cd "$d/rtl" && iverilog -g2005 -gstrict-expr-width -Wall -o /dev/null $(grep -v '^//' "$top.f")) >>"$d/lint" 2>&1
+        if [ -s "$d/lint" ]; then bad "$what: lint"; head -10 "$d/lint"; continue; fi
+        if ! "$RUN" "$d/rtl" "$d/vec" >"$d/sim.log" 2>&1 || ! grep -q '^PASSED' "$d/sim.log"; then
+            bad "$what: the bench"; tail -6 "$d/sim.log"; continue
+        fi
+        # NAME.h compiles (with the core's NAME_core.h) and states the options
+        printf '#include "%s.h"\nint main(void) { return %s_SKID + %s_INTERFACE_AXIS; }\n' "$top" \
+            "$(tr a-z A-Z <<<"$top")" "$(tr a-z A-Z <<<"$top")" >"$d/h.c"
+        if ! gcc -std=c11 -Wall -Wextra -Werror -I "$d/rtl" -o "$d/h" "$d/h.c" 2>"$d/h.log"; then
+            bad "$what: $top.h"; cat "$d/h.log"; continue
+        fi
+        case $c in
+        *axis*)
+            if ! grep -q "^AXI4-Stream packing" "$d/rtl/$top.txt" || ! grep -q "_PORT_S_AXIS_.*TDATA_BITS" "$d/rtl/$top.h" ||
+               awk '/^ports:/ { on = 1; next } on && /^$/ { exit } on { print $1 }' "$d/rtl/$top.txt" |
+                   grep -qv '^name$\|^clk$\|^aresetn$\|^rst$\|^[sm]_axis_'; then
+                bad "$what: axis ports and packing in $top.txt/.h"; continue
+            fi ;;
+        esac
+        case $c in
+        *skid*)
+            if ! ready_registered "$d/rtl" "$top"; then
+                bad "$what: ready is not a register"; grep -i 'error\|assert' "$d/rtl.ys.log" | head -3; continue
+            fi ;;
+        esac
+        case "$c" in
+        *sync-high*) rname=rst ;;
+        *axis*|*sync-low*) rname=aresetn ;;
+        *) rname=rst ;;
+        esac
+        if ! grep -q "^    input  wire        $rname,\$" "$d/rtl/$top.v"; then
+            bad "$what: the reset port is not $rname"; continue
+        fi
+        npass=$((npass + 1))
+    done
+    [ "$npass" = "${#combos[@]}" ] &&
+        ok "$block: ${#combos[@]} wrapped tops deterministic, lint-clean, the bench passes ($block $opts)"
+done
+
+# A corrupted expected output fails the bench (axis, skid, aresetn).
+for b in "${blocks[@]}"; do
+    IFS='|' read -r block opts <<<"$b"
+    d=$tmp/bad-$block
+    # shellcheck disable=SC2086
+    "$LOGQ" gen $block $opts --interface axis --skid --tb -o "$d/rtl" >/dev/null 2>&1
+    # shellcheck disable=SC2086
+    "$LOGQ" vectors $block $opts --interface axis --skid --count 40 --seed "$seed" -o "$d/vec" >/dev/null 2>&1
+    # flip the lowest bit of the third expected item
+    awk '/^\/\// { print; next } { k++; if (k == 3) { v = index("0123456789abcdef", tolower(substr($0, length($0), 1)));
+         $0 = substr($0, 1, length($0) - 1) substr("1032547698badcfe", v, 1) } print }' \
+        "$d/vec/out.hex" >"$d/out.hex" && mv "$d/out.hex" "$d/vec/out.hex"
+    "$RUN" "$d/rtl" "$d/vec" +max-errors=1 >"$d.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d.log"; then
+        ok "$block: a corrupted expected output fails the axis bench"
+    else bad "$block: a corrupted expected output fails the axis bench (exit $rc)"; tail -4 "$d.log"; fi
+done
+
+# Without --skid the MAC's ready is m_axis_tready through the pipeline: the check fails.
+d=$tmp/noskid
+"$LOGQ" gen mac --lanes 4 --interface axis -o "$d" >/dev/null 2>&1
+if ! ready_registered "$d" logq_mac && grep -q 'm_axis_tready' "$d.ys.log"; then
+    ok "mac without --skid: s_axis_tready depends on m_axis_tready (the register check can fail)"
+else bad "mac without --skid: the register check does not see m_axis_tready"; fi
+
+# +midreset: resets through aresetn mid-vector, the vector sent again, still passes.
+d=$tmp/midreset
+"$LOGQ" gen mac --lanes 4 --interface axis --skid --tb -o "$d/rtl" >/dev/null 2>&1
+"$LOGQ" vectors mac --lanes 4 --interface axis --skid --count 300 --seed "$seed" -o "$d/vec" >/dev/null 2>&1
+"$RUN" "$d/rtl" "$d/vec" +midreset >"$d.log" 2>&1
+if grep -q '^PASSED' "$d.log" && grep -q 'faults: [1-9][0-9]* resets' "$d.log"; then
+    ok "mac axis skid: +midreset through aresetn passes ($(grep -o '[0-9]* resets ([0-9]* mid-vector)' "$d.log"))"
+else bad "mac axis skid: +midreset"; tail -4 "$d.log"; fi
+
+# The defaults write the block's own top, no wrapper.
+d=$tmp/default
+"$LOGQ" gen mac -o "$d" >/dev/null 2>&1
+if [ -f "$d/logq_mac.v" ] && ! ls "$d" | grep -q _core && ! grep -q 'aresetn\|_skid' "$d/logq_mac.v"; then
+    ok "mac defaults: no wrapper (native, sync-high, no skid)"
+else bad "mac defaults: no wrapper"; fi
+
+# The padding of an output TDATA is zero, of an input TDATA ignored (not read).
+d=$tmp/sw-slqdec
+"$LOGQ" gen slqdec --bits 4 --framing tag --interface axis -o "$d" >/dev/null 2>&1
+v=$d/slqdec_w4_l2_tag.v
+if grep -q "assign w_s_in = {s_axis_tlast, s_axis_tdata\[4:0\]};" "$v" &&
+   grep -q "assign m_axis_tuser = w_m_beat\[9:8\];" "$v" &&
+   grep -q "m_axis_tlast = w_m_beat\[10\];" "$v"; then
+    ok "slqdec axis: tdata[4:0] read, padding ignored; tuser = {m_wlast, m_first}; tlast = m_vlast"
+else bad "slqdec axis packing"; grep assign "$v"; fi
+d=$tmp/sw-mac
+"$LOGQ" gen mac --interface axis -o "$d" >/dev/null 2>&1
+if grep -q "assign m_axis_tdata = {3'd0, w_m_beat\[36:0\]};" "$d/logq_mac.v"; then
+    ok "mac axis: m_axis_tdata is 40 bits, m_sum and 3 zero bits"
+else bad "mac axis: m_axis_tdata padding"; fi
+
+# Bad values are refused: exit 2, the value named, nothing written.
+refuse() { # WORD ARGS...
+    local w=$1 o rc
+    shift
+    o=$("$LOGQ" gen "$@" -o "$tmp/refused" 2>&1)
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q -- "$w" <<<"$o" && ! [ -e "$tmp/refused" ]; then ok "refused: $*"
+    else bad "refused: $* (exit $rc: $o)"; fi
+}
+refuse "'axi'" mac --interface axi
+refuse "'async'" logacc --reset async
+refuse "too long" mac --skid --name "$(printf 'a%.0s' {1..58})"
+exit 0
