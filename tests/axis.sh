@@ -184,4 +184,30 @@ refuse() { # WORD ARGS...
 refuse "'axi'" mac --interface axi
 refuse "'async'" logacc --reset async
 refuse "too long" mac --skid --name "$(printf 'a%.0s' {1..58})"
+
+# The ASan+UBSan build writes the same files (leaks on the refusal paths included).
+ALOGQ=$BUILD/asan/logq
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1
+if ! [ -x "$ALOGQ" ]; then
+    bad "asan: $ALOGQ is not built (make $ALOGQ)"
+else
+    for b in "${blocks[@]}"; do
+        IFS='|' read -r block opts <<<"$b"
+        d=$tmp/asan-$block
+        for bin in "$LOGQ" "$ALOGQ"; do
+            k=$([ "$bin" = "$LOGQ" ] && echo plain || echo asan)
+            mkdir -p "$d/$k"
+            # shellcheck disable=SC2086
+            (cd "$d/$k" && "$bin" gen $block $opts --interface axis --skid --tb -o rtl &&
+             "$bin" vectors $block $opts --interface axis --skid --count 20 -o vec) >"$d/$k.log" 2>&1 ||
+                echo "exit $?" >>"$d/$k.log"
+        done
+        if ! grep -q 'exit\|runtime error\|Sanitizer' "$d/asan.log" && diff -r "$d/plain" "$d/asan" >/dev/null; then
+            ok "asan: $block --interface axis --skid: the same files, no sanitizer report"
+        else bad "asan: $block --interface axis --skid"; tail -5 "$d/asan.log"; fi
+    done
+    LOGQ=$ALOGQ PREFIX="asan: "
+    refuse "'axi'" slqdot --interface axi
+    refuse "too long" quant --reset sync-low --name "$(printf 'q%.0s' {1..58})"
+fi
 exit 0

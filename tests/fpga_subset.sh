@@ -17,6 +17,8 @@ configs=(
     "logacc-table|logacc" "logacc-paper|logacc --correction paper" "logacc-sqrt2|logacc --base sqrt2"
     "slqdec-tag|slqdec --bits 4 --framing tag" "slqdec-special|slqdec --bits 3 --framing special"
     "slqmac|slqmac --bits 4"
+    "mac-axis-skid|mac --interface axis --skid" "slqmac-axis-skid|slqmac --bits 4 --interface axis --skid"
+    "quant-native-skid|quant --skid --reset sync-low"
 )
 for c in "${configs[@]}"; do
     name=${c%%|*}

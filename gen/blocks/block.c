@@ -757,7 +757,7 @@ static int rename_core(const lq_block *b, void *state, const void *saved, const 
                   "NAME%s)", top, max, core_suffix);
         return -1;
     }
-    snprintf(core, len, "%s%s", top, core_suffix);
+    snprintf(core, len, "%.60s%s", top, core_suffix); /* top: at most 55 characters */
     if (b->release)
         b->release(state);
     memcpy(state, saved, b->state_size);

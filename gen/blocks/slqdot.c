@@ -444,7 +444,8 @@ static int sd_push(sd_lane *l, const uint32_t *w, int nw, const lq_slqhw_beat *b
         l->b = n2;
         l->capb = c;
     }
-    memcpy(l->b + l->nb, b, (size_t)nb * sizeof *b);
+    if (nb > 0) /* a lane may get no beats yet: l->b still NULL */
+        memcpy(l->b + l->nb, b, (size_t)nb * sizeof *b);
     l->nb += (size_t)nb;
     return 0;
 }

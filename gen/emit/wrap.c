@@ -618,8 +618,9 @@ static void packing_lines(lq_file *f, const wrap_top *t, const char *pfx)
                                                          : t->top[s->tlast].name;
             int at = m < s->ndata ? off : m < s->ndata + s->nuser ? off - s->dbits : 0;
             int stride = m < s->ndata ? s->dbits + s->pad : m < s->ndata + s->nuser ? s->ubits : 1;
-            if (m >= s->ndata + s->nuser && !s->lanes)
-                file_printf(f, "%s%s = %s\n", pfx, bundle, q->name);
+            if (m >= s->ndata + s->nuser)
+                file_printf(f, "%s%s%s = %s%s\n", pfx, bundle, s->lanes ? "[k]" : "",
+                            s->lanes ? "lane k of " : "", q->name);
             else if (s->lanes)
                 file_printf(f, "%s%s[k*%d + %d +: %d] = lane k of %s (%s)\n", pfx, bundle, stride,
                             at, w, q->name, lq_port_layout(q, lay, sizeof lay));
