@@ -150,6 +150,21 @@ if grep -q '^PASSED' "$d.log" && grep -q 'faults: [1-9][0-9]* resets' "$d.log"; 
     ok "mac axis skid: +midreset through aresetn passes ($(grep -o '[0-9]* resets ([0-9]* mid-vector)' "$d.log"))"
 else bad "mac axis skid: +midreset"; tail -4 "$d.log"; fi
 
+# The view of a wrapped top names signals of its dump (the block's own below u_core).
+d=$tmp/view
+"$LOGQ" gen logacc --lanes 3 --interface axis --skid --tb -o "$d/rtl" >/dev/null 2>&1
+"$LOGQ" vectors logacc --lanes 3 --interface axis --skid --count 20 -o "$d/vec" >/dev/null 2>&1
+WAVES=1 "$RUN" "$d/rtl" "$d/vec" >"$d.log" 2>&1
+missing="" nsig=0
+for s in $(grep '^logacc_tb\.dut\.' "$d/rtl/logacc.gtkw" | sed 's/^logacc_tb\.dut\.//; s/\[[0-9]*:0\]$//'); do
+    nsig=$((nsig + 1))
+    grep -q "^\$var [a-z]* [0-9]* [^ ]* ${s##*.}[ \[]" "$d/vec/logacc_tb.vcd" || missing="$missing $s"
+done
+if grep -q '^PASSED' "$d.log" && [ "$nsig" -ge 10 ] && [ -z "$missing" ] &&
+   grep -q '^logacc_tb\.dut\.u_core\.' "$d/rtl/logacc.gtkw" && grep -q 's_axis_tdata' "$d/rtl/logacc.gtkw"; then
+    ok "logacc axis: logacc.gtkw shows $nsig signals of the dump (the block's own below u_core)"
+else bad "logacc axis: logacc.gtkw signals in the dump (missing:$missing; $nsig)"; fi
+
 # The defaults write the block's own top, no wrapper.
 d=$tmp/default
 "$LOGQ" gen mac -o "$d" >/dev/null 2>&1

@@ -695,7 +695,10 @@ static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, c
     if (!(f = add_file(fs, fn)) || write_view(f, b, state, name, t->w != NULL, t->p, t->np, c) != 0)
         return -1;
     {
-        lq_package pk = {name, name, b->summary, vlist, nv, t->p, t->np, latency_of(b, state)};
+        int lat = latency_of(b, state);
+        if (t->w && t->w->o.skid && lat >= 0)
+            lat++; /* the skid buffer's output register */
+        lq_package pk = {name, name, b->summary, vlist, nv, t->p, t->np, lat};
         if (package_add(fs, &pk, c) != 0)
             return -1;
     }
