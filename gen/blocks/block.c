@@ -546,6 +546,8 @@ static void tb_desc_of(const lq_block *b, const void *state, tb_desc *d, const c
             if (q->role == LQ_ROLE_RESET) {
                 d->reset = q->name;
                 d->reset_low = q->active_low;
+            } else if (q->role == LQ_ROLE_LAST && q->dir == LQ_PORT_OUT) {
+                d->out_one = q->name; /* the wrapper's constant TLAST */
             }
             break;
         }

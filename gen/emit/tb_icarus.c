@@ -206,6 +206,8 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     for (int i = 0; i < d->nin; i++)
         decl(f, "reg", &d->in[i]);
     file_printf(f, "    wire %s;\n    reg %s;\n", d->out_valid, d->out_ready);
+    if (d->out_one)
+        file_printf(f, "    wire %s;  // 1 with every output item\n", d->out_one);
     for (int i = 0; i < d->nout; i++)
         decl(f, "wire", &d->out[i]);
     if (d->nsides > 0) {
@@ -229,6 +231,8 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     }
     file_printf(f, "        .%s(%s),\n        .%s(%s),\n", d->out_valid, d->out_valid,
                 d->out_ready, d->out_ready);
+    if (d->out_one)
+        file_printf(f, "        .%s(%s),\n", d->out_one, d->out_one);
     for (int i = 0; i < d->nout; i++)
         file_printf(f, "        .%s(%s)%s\n", d->out[i].name, d->out[i].name,
                     i + 1 < d->nout ? "," : "");
@@ -483,11 +487,18 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         d->in_valid, d->in_ready);
     file_printf(f,
         "            if (%s === 1'b1 && %s) begin\n"
-        "                tb_idle = 0;\n"
+        "                tb_idle = 0;\n",
+        d->out_valid, d->out_ready);
+    if (d->out_one)
+        file_printf(f,
+            "                if (%s !== 1'b1) begin\n"
+            "                    $display(\"MISMATCH at cycle %%0d: output %%0d has %s = %%b, not 1\", tb_cyc, tb_oi, %s);\n"
+            "                    tb_error;\n"
+            "                end\n", d->out_one, d->out_one, d->out_one);
+    file_printf(f,
         "                if (tb_oi >= NOUT) begin\n"
         "                    $display(\"MISMATCH at cycle %%0d: output %%0d, but the vectors have only %%0d\", tb_cyc,\n"
-        "                             tb_oi, NOUT);\n",
-        d->out_valid, d->out_ready);
+        "                             tb_oi, NOUT);\n");
     show_fields(f, "                    ", "actual  ", d->out, d->nout, "tb_out");
     file_printf(f,
         "                    tb_error;\n"

@@ -47,6 +47,8 @@ typedef struct tb_desc_s {
     tb_port side[TB_MAX_PORTS];
     int nside;
     const char *reset;        /* the reset port; NULL: rst (active high) */
+    const char *out_one;      /* an output that is 1 with every item (a constant
+                                 TLAST, checked), or NULL */
     int reset_low;            /* 1: it is active low (aresetn) */
 } tb_desc;
 
