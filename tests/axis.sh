@@ -159,6 +159,28 @@ if "$root/sim/xsim/verilator.sh" "$d/rtl" "$d/vec" "$d/obj" >"$d.build" 2>&1 && 
     ok "slqmac axis skid: the bench passes under Verilator with random initial values"
 else bad "slqmac axis skid under Verilator"; grep -i 'warning\|error' "$d.build" | head -3; tail -3 "$d.log"; fi
 
+# Four-state: X on TDATA/TLAST while TVALID is low never makes s_axis_tready X with
+# --skid, even around the MAC with --pipeline none (whose own s_ready does go X:
+# issue 19); a ready made to depend on the data is caught (the check can fail).
+xidle() { # DIR: prints the count of X cycles
+    local dw ow
+    dw=$(awk '$1 == "s_axis_tdata" { print $3; exit }' "$1/logq_mac.txt")
+    ow=$(awk '$1 == "m_axis_tdata" { print $3; exit }' "$1/logq_mac.txt")
+    # shellcheck disable=SC2046
+    (cd "$1" && iverilog -g2005 -DDW="$dw" -DOW="$ow" -DTOP=logq_mac -o sim \
+        $(grep -v '^//' logq_mac.f) "$root/tests/axis/xidle_tb.v" && vvp -n sim) 2>&1 |
+        sed -n 's/^xidle: \([0-9]*\) cycles.*/\1/p'
+}
+d=$tmp/xidle
+"$LOGQ" gen mac --lanes 4 --pipeline none --interface axis --skid -o "$d/skid" >/dev/null 2>&1
+cp -r "$d/skid" "$d/bad"
+sed -i 's/assign s_ready = ~full;/assign s_ready = ~full ^ s_data[0];/' "$d/bad/logq_mac.v"
+x1=$(xidle "$d/skid")
+x2=$(xidle "$d/bad")
+if [ "$x1" = 0 ] && [ -n "$x2" ] && [ "$x2" -gt 0 ]; then
+    ok "mac --pipeline none --skid: s_axis_tready never X with X data while idle (a data-dependent ready: $x2 X cycles)"
+else bad "four-state ready check (skid: '$x1' X cycles, data-dependent ready: '$x2')"; fi
+
 # The bench checks the constant TLAST of a result stream.
 d=$tmp/tlast
 "$LOGQ" gen logdot --lanes 3 --interface axis --tb -o "$d/rtl" >/dev/null 2>&1
