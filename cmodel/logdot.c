@@ -307,18 +307,35 @@ int64_t lq_logdot_lin(const lq_logdot *m, lq_lval x, int *sat)
     return t;
 }
 
-/* lq_logacc_tree's order on the fast path's numbers. */
-static int64_t fast_tree(fast_k k, int64_t *v, int n)
+/* lq_logacc_tree's order on the fast path's numbers, both trees in one loop (their
+ * adders are independent), with the correction fixed at compile time (paper is a
+ * constant where the two callers below inline it). */
+static inline void fast_trees(fast_k k, int paper, int64_t *vp, int64_t *vn, int n)
 {
+    k.paper = paper;
     while (n > 1) {
         int o = 0;
-        for (int i = 0; i + 1 < n; i += 2)
-            v[o++] = fast_add(k, v[i], v[i + 1]);
-        if (n & 1)
-            v[o++] = v[n - 1];
+        for (int i = 0; i + 1 < n; i += 2, o++) {
+            vp[o] = fast_add(k, vp[i], vp[i + 1]);
+            vn[o] = fast_add(k, vn[i], vn[i + 1]);
+        }
+        if (n & 1) {
+            vp[o] = vp[n - 1];
+            vn[o] = vn[n - 1];
+            o++;
+        }
         n = o;
     }
-    return v[0];
+}
+
+static void fast_trees_table(fast_k k, int64_t *vp, int64_t *vn, int n)
+{
+    fast_trees(k, 0, vp, vn, n);
+}
+
+static void fast_trees_paper(fast_k k, int64_t *vp, int64_t *vn, int n)
+{
+    fast_trees(k, 1, vp, vn, n);
 }
 
 /* A running sum plus a beat's tree, stored back as an lq_lval. */
@@ -352,9 +369,12 @@ static int fast_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int las
         vp[o] = t[0];
         vn[o] = t[1];
     }
-    n = o;
-    fast_accumulate(k, &acc->acc_pos, fast_tree(k, vp, n));
-    fast_accumulate(k, &acc->acc_neg, fast_tree(k, vn, n));
+    if (k.paper)
+        fast_trees_paper(k, vp, vn, o);
+    else
+        fast_trees_table(k, vp, vn, o);
+    fast_accumulate(k, &acc->acc_pos, vp[0]);
+    fast_accumulate(k, &acc->acc_neg, vn[0]);
     acc->beats++;
     if (!last)
         return 0;

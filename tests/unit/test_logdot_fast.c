@@ -3,8 +3,9 @@
  * (test_logdot.c and test_logacc.c check it against exact values). Every beat must
  * give the same return value and the same output (both log sums, both conversions,
  * the saturation flag, the result). Exhaustive: every code pair of one lane (codes of
- * up to 6 bits, with stray high bits) and every beat of two lanes (3-bit codes), as
- * one-beat vectors, and every two-beat vector of one lane (3-bit codes), over a grid
+ * up to 6 bits, with stray high bits), every beat of two lanes (3-bit codes) and of
+ * three and four lanes (2-bit codes), as one-beat vectors, and every two-beat vector of
+ * one lane (3-bit codes), over a grid
  * of bases, corrections, F and output formats; then seeded random configurations (1 to
  * 64 lanes, vectors of 1 to 300 beats, biased towards zeros, one sign, saturation).
  *
@@ -185,12 +186,36 @@ static void every_vector2(lq_logdot_cfg *c, long *runs, long *bad)
     every_x2(c, runs, bad, 1);
 }
 
+/* Every beat of c->lanes lanes (2 * lanes * bits <= 16) as a one-beat vector: the
+ * trees' later levels and their odd elements. */
+static void every_beat_n(lq_logdot_cfg *c, long *runs, long *bad)
+{
+    dot_pair p;
+    char buf[200];
+    int b = c->act.bits, n = c->lanes;
+    uint32_t m = (1u << b) - 1, a[4], w[4];
+    if (pair_init(&p, c) != 0)
+        return;
+    cfg_str(c, buf, sizeof buf);
+    for (uint32_t x = 0; x < (1u << (2 * n * b)); x++) {
+        for (int i = 0; i < n; i++) {
+            a[i] = (x >> (2 * i * b)) & m;
+            w[i] = (x >> ((2 * i + 1) * b)) & m;
+        }
+        *bad += !beat(&p, a, w, 1, buf);
+        (*runs)++;
+    }
+    pair_free(&p);
+}
+
 static void test_exhaustive(void)
 {
     for (int bits = 2; bits <= 6; bits++)
         grid(1, bits, every_pair);
     grid(2, 3, every_beat2);
     grid(1, 3, every_vector2);
+    grid(3, 2, every_beat_n);
+    grid(4, 2, every_beat_n);
 }
 
 static void test_random(void)
