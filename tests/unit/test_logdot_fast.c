@@ -322,6 +322,23 @@ static void test_paths(void)
     c.wgt.bits = 6;
     CHECK(lq_logdot_init(&m, &c, msg, sizeof msg) == 0 && !m.fast.on, "7 + 6 bits: general");
     lq_logdot_free(&m);
+    {
+        /* with the coverage counters on, the general path counts the adders' differences */
+        lq_logdot_cfg d = base_cfg(4, 0, LQ_CORR_TABLE, 8);
+        uint64_t cov[4096] = {0};
+        uint32_t a[4] = {1, 2, 3, 4}, w[4] = {1, 1, 2, 2};
+        lq_logdot_out o;
+        uint64_t seen = 0;
+        CHECK(lq_logdot_init(&m, &d, msg, sizeof msg) == 0 && m.fast.on && m.acc.dcut < 4000,
+              "cov config");
+        m.acc.cov = cov;
+        CHECK(lq_logdot_step(&m, a, w, 1, &o) == 1, "cov step");
+        for (int i = 0; i < 4096; i++)
+            seen += cov[i];
+        CHECK(seen == 3, "three additions of two non-zero operands counted, not %llu",
+              (unsigned long long)seen);
+        lq_logdot_free(&m);
+    }
 }
 
 int main(int argc, char **argv)
