@@ -141,23 +141,28 @@ static int32_t fast_input(const lq_logdot *m, lq_lterm t, int sign)
 typedef struct {
     const int32_t *corr;
     int64_t dcut, vmax;
-    int frac, paper;
+    int frac, paper, sat;  /* sat 0: no saturation (the trees: fast_trees_any) */
 } fast_k;
 
-/* lq_logacc_add on the fast path's numbers (zero: LQ_LOGDOT_FAST_ZERO or near it). */
-static inline int64_t fast_add(fast_k k, int64_t a, int64_t b)
+/* lq_logacc_add on the fast path's numbers (zero: LQ_LOGDOT_FAST_ZERO or near it).
+ * |a - b| = 2 max(a, b) - a - b, and floor is monotone, so the paper correction's
+ * |floor(a) - floor(b)| = 2 floor(max) - floor(a) - floor(b). */
+#define FAST_INLINE static inline __attribute__((always_inline))
+
+FAST_INLINE int64_t fast_add(fast_k k, int64_t a, int64_t b)
 {
     int64_t mx = a > b ? a : b;
-    int64_t d = k.paper ? (a >> k.frac) - (b >> k.frac) : a - b; /* >>: floor (gcc) */
-    uint64_t ud = (uint64_t)(d < 0 ? -d : d);
+    int64_t d = k.paper ? 2 * (mx >> k.frac) - (a >> k.frac) - (b >> k.frac) /* >>: floor */
+                        : 2 * mx - a - b;
+    uint64_t ud = (uint64_t)d;
     int64_t r = mx + k.corr[ud < (uint64_t)k.dcut ? ud : (uint64_t)k.dcut];
-    return r < k.vmax ? r : k.vmax;
+    return !k.sat || r < k.vmax ? r : k.vmax;
 }
 
 static fast_k fast_consts(const lq_logdot *m)
 {
     fast_k k = {m->fast.corr, m->acc.dcut, m->acc.vmax, m->acc.cfg.frac,
-                m->acc.cfg.corr == LQ_CORR_PAPER};
+                m->acc.cfg.corr == LQ_CORR_PAPER, 1};
     return k;
 }
 
@@ -171,7 +176,7 @@ static int level0_build(lq_logdot *m, size_t pairs)
     fast_k k = fast_consts(m);
     if (ns > LQ_LOGDOT_STATES_MAX)
         return 0;
-    f->state = malloc(pairs * sizeof *f->state);
+    f->state = malloc(2 * pairs * sizeof *f->state);
     f->level0 = malloc(2 * (size_t)ns * (size_t)ns * sizeof *f->level0);
     if (!f->state || !f->level0)
         return -1;
@@ -182,7 +187,9 @@ static int level0_build(lq_logdot *m, size_t pairs)
     }
     for (size_t i = 0; i < pairs; i++) {
         lq_lterm t = lq_logdot_term(m, (uint32_t)(i >> f->w_bits), (uint32_t)i & f->w_mask);
-        f->state[i] = (uint16_t)(t.zero ? 0 : 1 + 2 * (t.exp - m->pmin) + t.sign);
+        int st = t.zero ? 0 : 1 + 2 * (t.exp - m->pmin) + t.sign;
+        f->state[2 * i] = (uint16_t)(2 * ns * st); /* a pair's first lane: the row */
+        f->state[2 * i + 1] = (uint16_t)(2 * st);  /* its second lane: the column */
     }
     for (int s0 = 0; s0 < ns; s0++)
         for (int s1 = 0; s1 < ns; s1++)
@@ -310,9 +317,10 @@ int64_t lq_logdot_lin(const lq_logdot *m, lq_lval x, int *sat)
 /* lq_logacc_tree's order on the fast path's numbers, both trees in one loop (their
  * adders are independent), with the correction fixed at compile time (paper is a
  * constant where the two callers below inline it). */
-static inline void fast_trees(fast_k k, int paper, int64_t *vp, int64_t *vn, int n)
+FAST_INLINE void fast_trees(fast_k k, int paper, int sat, int64_t *vp, int64_t *vn, int n)
 {
     k.paper = paper;
+    k.sat = sat;
     while (n > 1) {
         int o = 0;
         for (int i = 0; i + 1 < n; i += 2, o++) {
@@ -328,18 +336,21 @@ static inline void fast_trees(fast_k k, int paper, int64_t *vp, int64_t *vn, int
     }
 }
 
-static void fast_trees_table(fast_k k, int64_t *vp, int64_t *vn, int n)
+/* The trees of both corrections. No adder of a tree saturates: an adder's result is
+ * at least max(a, b), so once a node reaches vmax every node above it does, and the
+ * saturated sum at the running sum (fast_accumulate) is vmax as the general path's
+ * (where the node is vmax and so is every node above it); the unsaturated values stay
+ * below 2^27 + levels * 2^F. */
+static void fast_trees_any(fast_k k, int64_t *vp, int64_t *vn, int n)
 {
-    fast_trees(k, 0, vp, vn, n);
-}
-
-static void fast_trees_paper(fast_k k, int64_t *vp, int64_t *vn, int n)
-{
-    fast_trees(k, 1, vp, vn, n);
+    if (k.paper)
+        fast_trees(k, 1, 0, vp, vn, n);
+    else
+        fast_trees(k, 0, 0, vp, vn, n);
 }
 
 /* A running sum plus a beat's tree, stored back as an lq_lval. */
-static void fast_accumulate(fast_k k, lq_lval *s, int64_t t)
+FAST_INLINE void fast_accumulate(fast_k k, lq_lval *s, int64_t t)
 {
     int64_t r = fast_add(k, s->zero ? LQ_LOGDOT_FAST_ZERO : s->v, t);
     s->zero = r < LQ_LOGDOT_FAST_ZERO / 2;
@@ -358,9 +369,8 @@ static int fast_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int las
     uint32_t am = f->a_mask, wm = f->w_mask;
     if (f->nstates) /* the first level by table: n lanes become ceil(n / 2) values */
         for (; i + 1 < n; i += 2, o++) {
-            int s0 = f->state[(a[i] & am) << wb | (w[i] & wm)];
-            int s1 = f->state[(a[i + 1] & am) << wb | (w[i + 1] & wm)];
-            const int32_t *e = f->level0 + 2 * (s0 * f->nstates + s1);
+            const int32_t *e = f->level0 + f->state[2 * ((a[i] & am) << wb | (w[i] & wm))] +
+                               f->state[2 * ((a[i + 1] & am) << wb | (w[i + 1] & wm)) + 1];
             vp[o] = e[0];
             vn[o] = e[1];
         }
@@ -369,10 +379,7 @@ static int fast_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int las
         vp[o] = t[0];
         vn[o] = t[1];
     }
-    if (k.paper)
-        fast_trees_paper(k, vp, vn, o);
-    else
-        fast_trees_table(k, vp, vn, o);
+    fast_trees_any(k, vp, vn, o);
     fast_accumulate(k, &acc->acc_pos, vp[0]);
     fast_accumulate(k, &acc->acc_neg, vn[0]);
     acc->beats++;

@@ -63,7 +63,9 @@ typedef struct {
     /* The trees' first level by table, when the terms have at most
      * LQ_LOGDOT_STATES_MAX values (zero, or a sign and an exponent): */
     int nstates;          /* S, 0: no such table */
-    uint16_t *state;      /* per code pair: its term's number, 0 .. S - 1 */
+    uint16_t *state;      /* per code pair, its term's number s (0 .. S - 1) as the
+                           * offsets into level0 of a pair's first lane (2 S s) and of
+                           * its second (2 s) */
     int32_t *level0;      /* per two lanes' terms (s0 S + s1): both trees' first adder */
 } lq_logdot_fast;
 

@@ -307,6 +307,33 @@ static void test_saturation(void)
             }
     printf("  saturation: %ld beats, %ld with a saturated running sum\n", runs, sats);
     CHECK(sats > runs / 10, "only %ld of %ld beats saturated", sats, runs);
+    /* one beat's tree saturating: 2-bit codes (one magnitude, exponent sum 0, so E = 2
+     * and the state ends at 2^4), 64 lanes, one-beat vectors */
+    sats = runs = 0;
+    for (int half = 0; half <= 1; half++)
+        for (int corr = 0; corr <= 1; corr++)
+            for (int frac = half; frac <= LQ_LOGDOT_FRAC_MAX; frac++) {
+                lq_logdot_cfg c = base_cfg(64, half, (lq_logacc_corr)corr, frac);
+                dot_pair p;
+                uint32_t a[64], w[64];
+                c.act.bits = c.wgt.bits = 2;
+                if (pair_init(&p, &c) != 0)
+                    continue;
+                for (int b = 0; b < 8; b++) {
+                    lq_logdot_out o;
+                    for (int i = 0; i < 64; i++) { /* lanes b .. 63 - b negative */
+                        a[i] = i >= b && i < 64 - b ? 3 : 1;
+                        w[i] = 1;
+                    }
+                    beat(&p, a, w, 1, "tree saturation");
+                    lq_logdot_step(&p.g, a, w, 1, &o);
+                    sats += o.logs.pos.v == p.g.acc.vmax || o.logs.neg.v == p.g.acc.vmax;
+                    runs++;
+                }
+                pair_free(&p);
+            }
+    printf("  tree saturation: %ld one-beat vectors, %ld with a saturated sum\n", runs, sats);
+    CHECK(sats > runs / 2, "only %ld of %ld one-beat vectors saturated", sats, runs);
 }
 
 /* The default configuration of gen logdot takes the fast path; the general path is
