@@ -277,63 +277,61 @@ static void test_random(void)
     CHECK(fast > configs / 4, "only %ld of %ld configurations on the fast path", fast, configs);
 }
 
-/* Log sums that reach the largest state (the adders saturate): 64 lanes of products
- * up to 2^7 (exponents 3..7: a 4-bit field, so the state ends at 2^16), vectors of 20
- * beats, every F, both corrections and bases. */
+/* Log sums that reach the largest state, every F, both corrections and bases; counts
+ * the beats after which the general path's running sum or result is saturated.
+ * trees 0: 64 lanes of products up to 2^7 (exponents 3..7: a 4-bit field, so the state
+ * ends at 2^16), vectors of 20 beats: the running sums saturate. trees 1: 2-bit codes
+ * (one magnitude, exponent sum 0, so E = 2 and the state ends at 2^4), 64 lanes,
+ * one-beat vectors: one beat's trees saturate. */
+static long saturation_sweep(int trees, long *runs)
+{
+    long sats = 0;
+    for (int half = 0; half <= 1; half++)
+        for (int corr = 0; corr <= 1; corr++)
+            for (int frac = half; frac <= LQ_LOGDOT_FRAC_MAX; frac++) {
+                lq_logdot_cfg c = base_cfg(64, half, (lq_logacc_corr)corr, frac);
+                dot_pair p;
+                uint32_t a[64], w[64];
+                c.act.bits = c.wgt.bits = trees ? 2 : 3;
+                c.act.fsr = trees ? 0 : 6;
+                c.wgt.fsr = trees ? 0 : 3;
+                if (pair_init(&p, &c) != 0)
+                    continue;
+                for (int b = 0; b < (trees ? 8 : 40); b++) {
+                    int last = trees || b % 20 == 19;
+                    lq_logdot_out o;
+                    for (int i = 0; i < 64; i++) {
+                        if (trees) { /* lanes b .. 63 - b negative */
+                            a[i] = i >= b && i < 64 - b ? 3 : 1;
+                            w[i] = 1;
+                        } else { /* magnitudes 2 and 3 (the largest), some negative */
+                            a[i] = 2 + (uint32_t)((b + i) & 1) + (i % 5 == 4 ? 4u : 0u);
+                            w[i] = 3;
+                        }
+                    }
+                    beat(&p, a, w, last, trees ? "tree saturation" : "saturation");
+                    if (last) { /* the same vector again on the general model alone */
+                        lq_logdot_step(&p.g, a, w, 1, &o);
+                        sats += o.logs.pos.v == p.g.acc.vmax || o.logs.neg.v == p.g.acc.vmax;
+                    } else {
+                        sats += p.g.acc.acc_pos.v == p.g.acc.vmax ||
+                                p.g.acc.acc_neg.v == p.g.acc.vmax;
+                    }
+                    (*runs)++;
+                }
+                pair_free(&p);
+            }
+    return sats;
+}
+
 static void test_saturation(void)
 {
-    long sats = 0, runs = 0;
-    for (int half = 0; half <= 1; half++)
-        for (int corr = 0; corr <= 1; corr++)
-            for (int frac = half; frac <= LQ_LOGDOT_FRAC_MAX; frac++) {
-                lq_logdot_cfg c = base_cfg(64, half, (lq_logacc_corr)corr, frac);
-                dot_pair p;
-                uint32_t a[64], w[64];
-                c.act.bits = c.wgt.bits = 3;
-                c.act.fsr = 6;
-                c.wgt.fsr = 3;
-                if (pair_init(&p, &c) != 0)
-                    continue;
-                for (int b = 0; b < 40; b++) {
-                    for (int i = 0; i < 64; i++) { /* magnitudes 2, 3 (the largest) */
-                        a[i] = 2 + (uint32_t)((b + i) & 1) + (i % 5 == 4 ? 4u : 0u);
-                        w[i] = 3;
-                    }
-                    beat(&p, a, w, b % 20 == 19, "saturation");
-                    sats += p.g.acc.acc_pos.v == p.g.acc.vmax || p.g.acc.acc_neg.v == p.g.acc.vmax;
-                    runs++;
-                }
-                pair_free(&p);
-            }
-    printf("  saturation: %ld beats, %ld with a saturated running sum\n", runs, sats);
+    long runs = 0, sats = saturation_sweep(0, &runs), truns = 0, tsats;
+    tsats = saturation_sweep(1, &truns);
+    printf("  saturation: %ld beats, %ld with a saturated running sum; %ld one-beat vectors, "
+           "%ld with a saturated tree\n", runs, sats, truns, tsats);
     CHECK(sats > runs / 10, "only %ld of %ld beats saturated", sats, runs);
-    /* one beat's tree saturating: 2-bit codes (one magnitude, exponent sum 0, so E = 2
-     * and the state ends at 2^4), 64 lanes, one-beat vectors */
-    sats = runs = 0;
-    for (int half = 0; half <= 1; half++)
-        for (int corr = 0; corr <= 1; corr++)
-            for (int frac = half; frac <= LQ_LOGDOT_FRAC_MAX; frac++) {
-                lq_logdot_cfg c = base_cfg(64, half, (lq_logacc_corr)corr, frac);
-                dot_pair p;
-                uint32_t a[64], w[64];
-                c.act.bits = c.wgt.bits = 2;
-                if (pair_init(&p, &c) != 0)
-                    continue;
-                for (int b = 0; b < 8; b++) {
-                    lq_logdot_out o;
-                    for (int i = 0; i < 64; i++) { /* lanes b .. 63 - b negative */
-                        a[i] = i >= b && i < 64 - b ? 3 : 1;
-                        w[i] = 1;
-                    }
-                    beat(&p, a, w, 1, "tree saturation");
-                    lq_logdot_step(&p.g, a, w, 1, &o);
-                    sats += o.logs.pos.v == p.g.acc.vmax || o.logs.neg.v == p.g.acc.vmax;
-                    runs++;
-                }
-                pair_free(&p);
-            }
-    printf("  tree saturation: %ld one-beat vectors, %ld with a saturated sum\n", runs, sats);
-    CHECK(sats > runs / 2, "only %ld of %ld one-beat vectors saturated", sats, runs);
+    CHECK(tsats > truns / 2, "only %ld of %ld one-beat vectors saturated", tsats, truns);
 }
 
 /* The default configuration of gen logdot takes the fast path; the general path is
