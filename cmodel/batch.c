@@ -255,6 +255,8 @@ int lq_slqdot_run(const lq_format *f, int framing, int lanes, int act_bits, int 
     const lq_slqhw_beat *bp[LQ_SLQMAC_LANES_MAX];
     size_t bn[LQ_SLQMAC_LANES_MAX], pos[LQ_SLQMAC_LANES_MAX];
     lq_slqmac m;
+    lq_slqmac_prog prog;
+    int fast;
     *nout = 0;
     *nused = 0;
     if (lq_slqdot_check(f, framing, lanes, act_bits, frac, acc_bits, msg, len) != 0)
@@ -289,9 +291,13 @@ int lq_slqdot_run(const lq_format *f, int framing, int lanes, int act_bits, int 
         pos[j] = 0;
     }
     lq_slqmac_reset(&m, lanes, act_bits, frac, acc_bits);
+    /* decoder streams always compile; the general step stays for the case they do not */
+    fast = lq_slqmac_compile(&prog, &m, bp, bn, msg, len) == 0;
     for (size_t k = 0; k < nact; k++) {
         int e[LQ_SLQMAC_LANES_MAX];
-        int r = lq_slqmac_step(&m, act[k], alast[k] != 0, bp, bn, pos, out + (size_t)*nout * lanes, e);
+        int64_t *o = out + (size_t)*nout * lanes;
+        int r = fast ? lq_slqmac_step_fast(&m, &prog, act[k], alast[k] != 0, o, e)
+                     : lq_slqmac_step(&m, act[k], alast[k] != 0, bp, bn, pos, o, e);
         if (r < 0)
             break;
         *nused = k + 1;
@@ -301,6 +307,8 @@ int lq_slqdot_run(const lq_format *f, int framing, int lanes, int act_bits, int 
             (*nout)++;
         }
     }
+    if (fast)
+        lq_slqmac_prog_free(&prog);
     free(beats);
     return 0;
 }

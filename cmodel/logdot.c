@@ -117,6 +117,119 @@ void lq_logdot_free(lq_logdot *m)
     lq_logacc_free(&m->acc);
     free(m->tab);
     m->tab = NULL;
+    lq_logdot_force_general(m);
+}
+
+void lq_logdot_force_general(lq_logdot *m)
+{
+    free(m->fast.term);
+    free(m->fast.corr);
+    free(m->fast.state);
+    free(m->fast.level0);
+    memset(&m->fast, 0, sizeof m->fast);
+}
+
+/* A tree input of the fast path: the term's value in the tree of that sign. */
+static int32_t fast_input(const lq_logdot *m, lq_lterm t, int sign)
+{
+    lq_lval v = lq_logacc_term(&m->acc, t, sign);
+    return v.zero ? (int32_t)LQ_LOGDOT_FAST_ZERO : (int32_t)v.v;
+}
+
+/* The constants of the fast path's adders, by value (in registers, not reloaded
+ * after every store of the trees). */
+typedef struct {
+    const int32_t *corr;
+    int64_t dcut, vmax;
+    int frac, paper, sat;  /* sat 0: no saturation (the trees: fast_trees_any) */
+} fast_k;
+
+/* lq_logacc_add on the fast path's numbers (zero: LQ_LOGDOT_FAST_ZERO or near it).
+ * |a - b| = 2 max(a, b) - a - b, and floor is monotone, so the paper correction's
+ * |floor(a) - floor(b)| = 2 floor(max) - floor(a) - floor(b). */
+#define FAST_INLINE static inline __attribute__((always_inline))
+
+FAST_INLINE int64_t fast_add(fast_k k, int64_t a, int64_t b)
+{
+    int64_t mx = a > b ? a : b;
+    int64_t d = k.paper ? 2 * (mx >> k.frac) - (a >> k.frac) - (b >> k.frac) /* >>: floor */
+                        : 2 * mx - a - b;
+    uint64_t ud = (uint64_t)d;
+    int64_t r = mx + k.corr[ud < (uint64_t)k.dcut ? ud : (uint64_t)k.dcut];
+    return !k.sat || r < k.vmax ? r : k.vmax;
+}
+
+static fast_k fast_consts(const lq_logdot *m)
+{
+    fast_k k = {m->fast.corr, m->acc.dcut, m->acc.vmax, m->acc.cfg.frac,
+                m->acc.cfg.corr == LQ_CORR_PAPER, 1};
+    return k;
+}
+
+/* Number the terms (0: zero; 1 + 2 (e - pmin) + sign) and tabulate the first adder of
+ * both trees for every two terms; none when there are more than LQ_LOGDOT_STATES_MAX. */
+static int level0_build(lq_logdot *m, size_t pairs)
+{
+    lq_logdot_fast *f = &m->fast;
+    int ns = 1 + 2 * (m->pmax - m->pmin + 1);
+    int32_t in[2 * LQ_LOGDOT_STATES_MAX];
+    fast_k k = fast_consts(m);
+    if (ns > LQ_LOGDOT_STATES_MAX)
+        return 0;
+    f->state = malloc(2 * pairs * sizeof *f->state);
+    f->level0 = malloc(2 * (size_t)ns * (size_t)ns * sizeof *f->level0);
+    if (!f->state || !f->level0)
+        return -1;
+    for (int s = 0; s < ns; s++) {
+        lq_lterm t = {s == 0, (s - 1) & 1, m->pmin + (s - 1) / 2};
+        in[2 * s] = fast_input(m, t, 0);
+        in[2 * s + 1] = fast_input(m, t, 1);
+    }
+    for (size_t i = 0; i < pairs; i++) {
+        lq_lterm t = lq_logdot_term(m, (uint32_t)(i >> f->w_bits), (uint32_t)i & f->w_mask);
+        int st = t.zero ? 0 : 1 + 2 * (t.exp - m->pmin) + t.sign;
+        f->state[2 * i] = (uint16_t)(2 * ns * st); /* a pair's first lane: the row */
+        f->state[2 * i + 1] = (uint16_t)(2 * st);  /* its second lane: the column */
+    }
+    for (int s0 = 0; s0 < ns; s0++)
+        for (int s1 = 0; s1 < ns; s1++)
+            for (int g = 0; g < 2; g++)
+                f->level0[2 * (s0 * ns + s1) + g] =
+                    (int32_t)fast_add(k, in[2 * s0 + g], in[2 * s1 + g]);
+    f->nstates = ns;
+    return 0;
+}
+
+/* Build the fast path's tables (lq_logdot_fast in logdot.h), or leave it off. */
+static int fast_build(lq_logdot *m)
+{
+    lq_logdot_fast *f = &m->fast;
+    int ab = m->cfg.act.bits, wb = m->cfg.wgt.bits;
+    size_t pairs = (size_t)1 << (ab + wb);
+    memset(f, 0, sizeof *f);
+    if (ab + wb > LQ_LOGDOT_PAIR_BITS)
+        return 0;
+    f->term = malloc(2 * pairs * sizeof *f->term);
+    f->corr = malloc(((size_t)m->acc.dcut + 1) * sizeof *f->corr);
+    if (!f->term || !f->corr) {
+        lq_logdot_force_general(m);
+        return -1;
+    }
+    f->w_bits = wb;
+    f->a_mask = (1u << ab) - 1;
+    f->w_mask = (1u << wb) - 1;
+    for (uint32_t a = 0; a <= f->a_mask; a++)
+        for (uint32_t w = 0; w <= f->w_mask; w++) {
+            lq_lterm t = lq_logdot_term(m, a, w);
+            size_t i = (size_t)(a << wb | w);
+            f->term[2 * i] = fast_input(m, t, 0);
+            f->term[2 * i + 1] = fast_input(m, t, 1);
+        }
+    for (int64_t d = 0; d < m->acc.dcut; d++)
+        f->corr[d] = m->acc.tab[d];
+    f->corr[m->acc.dcut] = 0;
+    f->on = 1;
+    return level0_build(m, pairs);
 }
 
 int lq_logdot_init(lq_logdot *m, const lq_logdot_cfg *cfg, char *msg, size_t msglen)
@@ -155,6 +268,11 @@ int lq_logdot_init(lq_logdot *m, const lq_logdot_cfg *cfg, char *msg, size_t msg
     if (cfg->fault) /* an off-by-one index: the last entry repeats the one before */
         m->tab[n - 1] = n > 1 ? m->tab[n - 2] : m->tab[0] + (m->tab[0] >> 1);
     m->lmax = ((int64_t)1 << (cfg->out_bits - 1)) - 1;
+    if (fast_build(m) != 0) {
+        snprintf(msg, msglen, "out of memory");
+        lq_logdot_free(m);
+        return -1;
+    }
     lq_logdot_reset(m);
     return 0;
 }
@@ -196,14 +314,96 @@ int64_t lq_logdot_lin(const lq_logdot *m, lq_lval x, int *sat)
     return t;
 }
 
+/* lq_logacc_tree's order on the fast path's numbers, both trees in one loop (their
+ * adders are independent), with the correction fixed at compile time (paper is a
+ * constant where the two callers below inline it). */
+FAST_INLINE void fast_trees(fast_k k, int paper, int sat, int64_t *vp, int64_t *vn, int n)
+{
+    k.paper = paper;
+    k.sat = sat;
+    while (n > 1) {
+        int o = 0;
+        for (int i = 0; i + 1 < n; i += 2, o++) {
+            vp[o] = fast_add(k, vp[i], vp[i + 1]);
+            vn[o] = fast_add(k, vn[i], vn[i + 1]);
+        }
+        if (n & 1) {
+            vp[o] = vp[n - 1];
+            vn[o] = vn[n - 1];
+            o++;
+        }
+        n = o;
+    }
+}
+
+/* The trees of both corrections. No adder of a tree saturates: an adder's result is
+ * at least max(a, b), so once a node reaches vmax every node above it does, and the
+ * saturated sum at the running sum (fast_accumulate) is vmax as the general path's
+ * (where the node is vmax and so is every node above it); the unsaturated values stay
+ * below 2^27 + levels * 2^F. */
+static void fast_trees_any(fast_k k, int64_t *vp, int64_t *vn, int n)
+{
+    if (k.paper)
+        fast_trees(k, 1, 0, vp, vn, n);
+    else
+        fast_trees(k, 0, 0, vp, vn, n);
+}
+
+/* A running sum plus a beat's tree, stored back as an lq_lval. */
+FAST_INLINE void fast_accumulate(fast_k k, lq_lval *s, int64_t t)
+{
+    int64_t r = fast_add(k, s->zero ? LQ_LOGDOT_FAST_ZERO : s->v, t);
+    s->zero = r < LQ_LOGDOT_FAST_ZERO / 2;
+    s->v = s->zero ? 0 : r;
+}
+
+/* lq_logacc_step of the beat's terms on the fast path. */
+static int fast_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                     lq_logacc_out *out)
+{
+    const lq_logdot_fast *f = &m->fast;
+    lq_logacc *acc = &m->acc;
+    fast_k k = fast_consts(m);
+    int64_t vp[LQ_LOGACC_LANES_MAX], vn[LQ_LOGACC_LANES_MAX];
+    int n = m->cfg.lanes, wb = f->w_bits, i = 0, o = 0;
+    uint32_t am = f->a_mask, wm = f->w_mask;
+    if (f->nstates) /* the first level by table: n lanes become ceil(n / 2) values */
+        for (; i + 1 < n; i += 2, o++) {
+            const int32_t *e = f->level0 + f->state[2 * ((a[i] & am) << wb | (w[i] & wm))] +
+                               f->state[2 * ((a[i + 1] & am) << wb | (w[i + 1] & wm)) + 1];
+            vp[o] = e[0];
+            vn[o] = e[1];
+        }
+    for (; i < n; i++, o++) {
+        const int32_t *t = f->term + 2 * ((a[i] & am) << wb | (w[i] & wm));
+        vp[o] = t[0];
+        vn[o] = t[1];
+    }
+    fast_trees_any(k, vp, vn, o);
+    fast_accumulate(k, &acc->acc_pos, vp[0]);
+    fast_accumulate(k, &acc->acc_neg, vn[0]);
+    acc->beats++;
+    if (!last)
+        return 0;
+    out->pos = acc->acc_pos;
+    out->neg = acc->acc_neg;
+    lq_logacc_reset(acc);
+    return 1;
+}
+
 int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out)
 {
     lq_lterm t[LQ_LOGACC_LANES_MAX];
-    for (int i = 0; i < m->cfg.lanes; i++)
-        t[i] = lq_logdot_term(m, a[i], w[i]);
-    if (!lq_logacc_step(&m->acc, t, last, &out->logs))
-        return 0;
+    if (m->fast.on && !m->acc.cov) {
+        if (!fast_step(m, a, w, last, &out->logs))
+            return 0;
+    } else {
+        for (int i = 0; i < m->cfg.lanes; i++)
+            t[i] = lq_logdot_term(m, a[i], w[i]);
+        if (!lq_logacc_step(&m->acc, t, last, &out->logs))
+            return 0;
+    }
     out->sat = 0;
     out->lin_pos = lq_logdot_lin(m, out->logs.pos, &out->sat);
     out->lin_neg = lq_logdot_lin(m, out->logs.neg, &out->sat);

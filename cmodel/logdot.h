@@ -41,6 +41,34 @@ typedef struct {
     int64_t result;       /* lin_pos - lin_neg */
 } lq_logdot_out;
 
+/* The fast path of lq_logdot_step (chosen by lq_logdot_init when the two codes have
+ * at most LQ_LOGDOT_PAIR_BITS bits together): each lane's two tree inputs looked up
+ * by the lane's code pair, and the trees' adders without branches, a zero operand
+ * being the number LQ_LOGDOT_FAST_ZERO, far below every state, so that
+ * max(zero, b) = b and C(|b - zero|) = 0 give zero + b = b exactly, and zero + zero
+ * stays below LQ_LOGDOT_FAST_ZERO / 2 (at most 2^F per adder level, within a beat;
+ * the running sums are stored as lq_lval between beats). The first adder level, of
+ * lanes (0, 1), (2, 3), ..., is one lookup per two lanes by the two terms' numbers. The general path remains
+ * for wider codes and whenever acc.cov is set; tests/unit/test_logdot_fast.c proves
+ * the two equal. */
+enum { LQ_LOGDOT_PAIR_BITS = 12, LQ_LOGDOT_STATES_MAX = 128 };
+#define LQ_LOGDOT_FAST_ZERO (-((int64_t)1 << 30))
+
+typedef struct {
+    int on;               /* 1: lq_logdot_step takes the fast path */
+    int w_bits;           /* the index of a code pair: (a & a_mask) << w_bits | (w & w_mask) */
+    uint32_t a_mask, w_mask;
+    int32_t *term;        /* per code pair: the positive tree's input, then the negative's */
+    int32_t *corr;        /* C(d), d = 0 .. dcut (C(dcut) = 0) */
+    /* The trees' first level by table, when the terms have at most
+     * LQ_LOGDOT_STATES_MAX values (zero, or a sign and an exponent): */
+    int nstates;          /* S, 0: no such table */
+    uint16_t *state;      /* per code pair, its term's number s (0 .. S - 1) as the
+                           * offsets into level0 of a pair's first lane (2 S s) and of
+                           * its second (2 s) */
+    int32_t *level0;      /* per two lanes' terms (s0 S + s1): both trees' first adder */
+} lq_logdot_fast;
+
 typedef struct {
     lq_logdot_cfg cfg;
     lq_logacc acc;        /* the accumulator, built from the derived configuration */
@@ -49,6 +77,7 @@ typedef struct {
     int64_t *tab;         /* T[0 .. 2^F - 1] */
     int64_t lmax;         /* 2^(OW-1) - 1 */
     uint64_t *tab_hits;   /* optional (caller's): tab_hits[k] counts conversions at k */
+    lq_logdot_fast fast;
 } lq_logdot;
 
 /* 0 when cfg can be built; otherwise -1 and a message naming the offending value. */
@@ -63,6 +92,8 @@ lq_logacc_cfg lq_logdot_acc_cfg(const lq_logdot_cfg *cfg, int exp_bits);
  * *out on a `last` beat, else 0. */
 int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out);
+/* Test and debugging: make m (initialized) use the general path from now on. */
+void lq_logdot_force_general(lq_logdot *m);
 /* The product term of one lane. */
 lq_lterm lq_logdot_term(const lq_logdot *m, uint32_t a, uint32_t w);
 /* L(x) of one log sum (0 for a zero); *sat set to 1 when it saturated. */

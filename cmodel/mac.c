@@ -445,6 +445,20 @@ static void fast_build(lq_mac_state *s)
             }
         }
         f->path = LQ_MAC_PATH_SUM;
+        if (c->a.bits + c->w.bits <= LQ_MAC_PAIR_BITS && c->a.bits <= 8) {
+            /* few enough code pairs: look each pair's product up directly (a 9-bit
+             * activation never gets here, its exponent sums are too many for SUM) */
+            int64_t sum[LQ_MAC_SUM_TABLE];
+            memcpy(sum, f->tab, sizeof sum);
+            f->w_bits = c->w.bits;
+            for (uint32_t a = 0; a <= f->a_mask; a++)
+                for (uint32_t w = 0; w <= f->w_mask; w++)
+                    f->tab[a << f->w_bits | w] = sum[f->xa[a] + f->xw[w]];
+            /* the activation's part of the index, by its low byte (a has <= 8 bits) */
+            for (uint32_t code = 0; code < 256; code++)
+                f->xa[code] = (int64_t)((code & f->a_mask) << f->w_bits);
+            f->path = LQ_MAC_PATH_PAIR;
+        }
         return;
     }
     /* xw[w] * ia = the aligned product: the weight's value with a unit activation */
@@ -513,14 +527,18 @@ static void fast_build(lq_mac_state *s)
 #define MUL_ANY(S, I) S += (uint64_t)((ACT(I) * f->xw[w[I] & wm]) >> t)
 #define SUM_BYTE(S, I) S += (uint64_t)f->tab[f->xa[(uint8_t)a[I]] + f->xw[(uint8_t)w[I]]]
 #define SUM_ANY(S, I) S += (uint64_t)f->tab[f->xa[a[I] & am] + f->xw[w[I] & wm]]
+#define PAIR(S, I) S += (uint64_t)f->tab[f->xa[(uint8_t)a[I]] | (w[I] & wm)]
 KERNEL(dot_mul_byte, MUL_BYTE) /* shift, mult: codes <= 8 bits, no truncation */
 KERNEL(dot_mul_any, MUL_ANY)
 KERNEL(dot_sum_byte, SUM_BYTE) /* loglog: codes <= 8 bits */
 KERNEL(dot_sum_any, SUM_ANY)
+KERNEL(dot_pair, PAIR) /* loglog base sqrt(2): codes of <= LQ_MAC_PAIR_BITS bits together */
 
 /* The kernel of the fast path f (built): the dispatch is done once, at reset. */
 static lq_mac_kernel *fast_kernel(const lq_mac_fast *f)
 {
+    if (f->path == LQ_MAC_PATH_PAIR)
+        return dot_pair;
     if (f->path == LQ_MAC_PATH_SUM)
         return f->byte ? dot_sum_byte : dot_sum_any;
     return f->byte && f->trunc == 0 ? dot_mul_byte : dot_mul_any;

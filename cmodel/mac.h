@@ -84,16 +84,20 @@ typedef enum {
                        * aligned value; xa = the activation's integer (table when the
                        * activation has at most LQ_LOG_BITS_MAX bits, else computed);
                        * loglog base 2: xa, xw = +-2^(m - 1) */
-    LQ_MAC_PATH_SUM   /* loglog base sqrt(2): p = tab[xa[a] + xw[w]], xa/xw = 4 * (m - 1)
+    LQ_MAC_PATH_SUM,  /* loglog base sqrt(2): p = tab[xa[a] + xw[w]], xa/xw = 4 * (m - 1)
                        * + sign (a zero code: LQ_MAC_SUM_ZERO), tab = the truncated
                        * product of that exponent sum and sign parity */
+    LQ_MAC_PATH_PAIR  /* loglog base sqrt(2), codes of at most LQ_MAC_PAIR_BITS bits
+                       * together (the activation's at most 8): p = tab[xa[a] | w], xa[a] = a << w_bits, tab = the SUM
+                       * path's product of every pair of codes (two loads fewer) */
 } lq_mac_path;
 
 enum {
     LQ_MAC_CODES_MAX = 1 << LQ_LOG_BITS_MAX, /* table entries per operand */
     LQ_MAC_SUM_ZERO = 512,                   /* SUM index of a zero code: every sum
                                               * with one lands in tab's zero half */
-    LQ_MAC_SUM_TABLE = 2 * LQ_MAC_SUM_ZERO + 4
+    LQ_MAC_SUM_TABLE = 2 * LQ_MAC_SUM_ZERO + 4,
+    LQ_MAC_PAIR_BITS = 10                    /* 2^10 <= LQ_MAC_SUM_TABLE: PAIR reuses tab */
 };
 
 typedef struct lq_mac_fast lq_mac_fast;
@@ -111,6 +115,7 @@ struct lq_mac_fast {
     int64_t a_sign;          /* MUL without a_table: sign bit of the activation (0 if
                               * unsigned): ia = ((a & a_mask) ^ a_sign) - a_sign */
     int trunc;               /* MUL: right shift of each product, 0..63 */
+    int w_bits;              /* PAIR: the weight code's width (the index's low bits) */
     int out_shift;           /* 64 - out_bits: the output's sign extension */
     uint64_t acc;            /* the accumulator, modulo 2^64 */
     int64_t xa[LQ_MAC_CODES_MAX], xw[LQ_MAC_CODES_MAX];

@@ -147,6 +147,12 @@ int lq_slqmac_step(lq_slqmac *m, int64_t x, int act_last, const lq_slqhw_beat *c
     m->cycles += longest;
     if (!act_last)
         return 0;
+    lq_slqmac_vector_end(m, out, err);
+    return 1;
+}
+
+void lq_slqmac_vector_end(lq_slqmac *m, int64_t *out, int *err)
+{
     for (int j = 0; j < m->lanes; j++) {
         out[j] = sext(m->acc[j], m->acc_bits);
         err[j] = m->err[j];
@@ -154,5 +160,4 @@ int lq_slqmac_step(lq_slqmac *m, int64_t x, int act_last, const lq_slqhw_beat *c
         m->err[j] = 0;
         m->idle[j] = 0;
     }
-    return 1;
 }

@@ -68,7 +68,70 @@ void lq_slqmac_reset(lq_slqmac *m, int lanes, int act_bits, int frac, int acc_bi
 int lq_slqmac_step(lq_slqmac *m, int64_t x, int act_last, const lq_slqhw_beat *const *beats,
                    const size_t *n, size_t *pos, int64_t *out, int *err);
 
+/* The end of a vector (both steps): out[], err[] from the lanes, which restart. */
+void lq_slqmac_vector_end(lq_slqmac *m, int64_t *out, int *err);
+
 /* The contribution of one term to a lane (before the modulo). */
 int64_t lq_slqmac_term(const lq_slqmac *m, int64_t x, const lq_slqhw_beat *b);
+
+/* The compiled form of the lanes' term streams (cmodel/slqmac_fast.c): the same
+ * results as lq_slqmac_step, one step costing a multiply-add per lane. Each lane's
+ * stream is cut once into frames (up to a vlast beat) and weight slots (up to a wlast
+ * beat); slot i of frame f of every lane is row rowbase[f] + i of a lanes-wide table
+ * holding the slot's exact terms as one integer, coef = sum of +-2^(frac - shift)
+ * (so the slot adds x * coef), terms with shift > frac (floored) kept beside it. A
+ * step reads the row of the vector's frame and step: when every lane has a good slot
+ * there and the frame ends exactly where the vector does (always, for well-formed
+ * streams) it is one multiply-add per lane; otherwise each lane's cell says what
+ * lq_slqmac_step would do (error, a frame that ended early: the lane idles, a frame
+ * that goes on: the rest is dropped, a slot not in the stream: -1).
+ * Streams whose vlast falls on a beat without wlast (never from the decoder) are not
+ * compiled: the general step is their model. */
+typedef struct {
+    long len;       /* beats of the slot: its cycles */
+    size_t ix;      /* its terms with shift > frac: inexact[ix .. ix + nix) */
+    int nix;
+    int flags;      /* LQ_SLQMAC_CELL_* */
+} lq_slqmac_cell;
+
+enum {
+    LQ_SLQMAC_CELL_PRESENT = 1,    /* the lane has this slot (else it idles) */
+    LQ_SLQMAC_CELL_MISSING = 2,    /* the slot is not (wholly) in the stream: -1 */
+    LQ_SLQMAC_CELL_END = 4,        /* the slot ends the lane's frame */
+    LQ_SLQMAC_CELL_ERR = 8,        /* the slot holds an error beat */
+    LQ_SLQMAC_ROW_CLEAN = 1,       /* every lane PRESENT, no ERR, no inexact term */
+    LQ_SLQMAC_ROW_ENDS_ALL = 2,    /* every lane's frame ends here */
+    LQ_SLQMAC_ROW_ENDS_NONE = 4    /* no lane's frame ends here */
+};
+
+typedef struct {
+    long longest;   /* the longest PRESENT slot of the row */
+    int flags;      /* LQ_SLQMAC_ROW_* */
+} lq_slqmac_row;
+
+typedef struct {
+    int lanes, frac;
+    long frames;             /* rows exist for frames 0 .. frames - 1 */
+    long *rowbase;           /* frames + 1 entries */
+    uint64_t *coef;          /* rows x lanes */
+    lq_slqmac_cell *cell;    /* rows x lanes */
+    lq_slqmac_row *row;      /* rows */
+    lq_slqhw_beat *inexact;
+    long f, i;               /* cursor: the frame and the step within the vector */
+} lq_slqmac_prog;
+
+/* Compile beats[j][0 .. n[j]) of m's lanes for m's frac (m as reset; the prog then
+ * replaces pos[]). 0, or -1 with a message (a vlast beat without wlast, a negative
+ * shift, out of memory): use lq_slqmac_step then. */
+int lq_slqmac_compile(lq_slqmac_prog *p, const lq_slqmac *m,
+                      const lq_slqhw_beat *const *beats, const size_t *n, char *msg,
+                      size_t len);
+void lq_slqmac_prog_free(lq_slqmac_prog *p);
+/* Back to the streams' start (with lq_slqmac_reset of the model). */
+void lq_slqmac_rewind(lq_slqmac_prog *p);
+/* lq_slqmac_step on the compiled streams: the same return value, out[] and err[],
+ * and the same acc, err, steps and cycles in m. */
+int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last,
+                        int64_t *out, int *err);
 
 #endif

@@ -397,8 +397,9 @@ fi
 
 # ---- C model ----
 # The items of bench_model (tests/bench/bench_model.c): every MAC mode and base in its
-# default configuration, and the SLQ successive MAC.
-model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 slq"
+# default configuration, the log-domain dot product and the SLQ successive MAC (each
+# as built, and on its general path: the -general items).
+model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-general slq slq-general"
 macs=$([ -n "$quick" ] && echo 200000 || echo 20000000)
 note "C model: $runs run(s) of $macs lane-MACs per model, each followed by the float dot product"
 "$model_bin" model --runs "$runs" --macs "$macs" --seed "$seed" >"$out/model.log" 2>&1
@@ -512,8 +513,12 @@ if [ -z "$quick" ] && [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/
     # The C models: instructions per lane-MAC of the timed loop (inclusive), against
     # the float dot product's instructions per MAC in the same process.
     for m in $model_items; do
-        fn=time_mac
-        [ $m = slq ] && fn=time_slq
+        case $m in
+        slq) fn=time_slq_fast ;;
+        slq-general) fn=time_slq ;;
+        logdot*) fn=time_logdot ;;
+        *) fn=time_mac ;;
+        esac
         if (cd "$out" && valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "$model_bin" model \
             --runs 1 --macs 1000000 --seed "$seed" --only $m >"$out/cg.log" 2>"$out/cg.err"); then
             callgrind_annotate --inclusive=yes --auto=no "$out/cg.out" >"$out/cg.txt" 2>/dev/null

@@ -3,7 +3,10 @@
  *   bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]
  *       Lane-MACs per second of the MAC models (lq_mac_step; shift, loglog, mult, base
  *       2 and sqrt(2), the default configuration of each) and of
- *       the SLQ successive MAC (lq_slqmac_step on pre-decoded words), each paired, run
+ *       the log-domain dot product of `logq gen logdot` (logdot: as built, the fast
+ *       path; logdot-general: lq_logdot_force_general), the SLQ successive MAC on
+ *       pre-decoded words (slq: lq_slqmac_step_fast on the
+ *       compiled streams; slq-general: lq_slqmac_step), each paired, run
  *       by run, with a plain float dot product of the same length and the same number
  *       of multiply-adds. One line per run and item:
  *           RUN <item> <model lane-MACs/s> <float MACs/s> <note>
@@ -15,6 +18,7 @@
  *       on a vector's last beat, so the bench may replay the file in a loop.
  *
  * Exit status 0, 2 on a bad option. The timings never fail anything. */
+#include "../../cmodel/logdot.h"
 #include "../../cmodel/logq.h"
 #include "../../cmodel/mac.h"
 #include "../../cmodel/slqhw.h"
@@ -26,10 +30,12 @@
 #include <string.h>
 #include <time.h>
 
+/* The thread's CPU time: on the shared machine a piece of a run that waits for a core
+ * does not count (wall time did, and made the best-of-5 pieces depend on the load). */
 static double now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
@@ -126,12 +132,59 @@ NOINLINE static double time_mac(lq_mac_state *st, const uint32_t *a, const uint3
     return now() - t0;
 }
 
+/* What one model's timed loop needs: mac, dot, or the SLQ streams (prog: compiled;
+ * else beats and nb for the general step). */
+typedef struct {
+    lq_mac_state *mac;
+    lq_logdot *dot;
+    lq_slqmac_prog *prog;
+    const uint32_t *a, *w;
+    const int64_t *x;
+    const lq_slqhw_beat *const *beats;
+    const size_t *nb;
+    int lanes;
+} model_run;
+
+static double time_model(const model_run *r, long reps);
+
+/* One run's two figures, lane-MACs/s of the model and of the float dot product over n
+ * products: each the best of SUBRUNS interleaved pieces (a load spike on the shared
+ * machine hits one piece, not the figure). Prints the COUNT line of the item. */
+static void run_figures(const char *item, const model_run *mr, const float *fa,
+                        const float *fw, long reps, size_t n, double *rm, double *rf)
+{
+    double tm = 0, tf = 0, m = (double)sub_reps(reps) * SUBRUNS * (double)n;
+    for (int k = 0; k < SUBRUNS; k++) {
+        double t1 = time_model(mr, sub_reps(reps));
+        double t2 = time_float(fa, fw, mr->lanes, sub_reps(reps));
+        tm = k == 0 || t1 < tm ? t1 : tm;
+        tf = k == 0 || t2 < tf ? t2 : tf;
+    }
+    printf("COUNT %s %.0f\n", item, m);
+    *rm = m / (tm * SUBRUNS);
+    *rf = m / (tf * SUBRUNS);
+}
+
+/* n random codes of each width and n random floats in [-1, 1) of each operand. */
+static void random_data(uint64_t seed, size_t n, int abits, int wbits, uint32_t *a,
+                        uint32_t *w, float *fa, float *fw)
+{
+    lq_rng rng;
+    lq_rng_seed(&rng, seed);
+    for (size_t i = 0; i < n; i++) {
+        a[i] = (uint32_t)lq_rng_below(&rng, 1u << abits);
+        w[i] = (uint32_t)lq_rng_below(&rng, 1u << wbits);
+        fa[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
+        fw[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
+    }
+}
+
 static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, int runs,
                      long macs, uint64_t seed)
 {
     lq_mac_config cfg = mac_default(mode, half, lanes);
     lq_mac_state st;
-    lq_rng rng;
+    model_run mr = {0};
     char msg[256];
     size_t n = (size_t)DATA_BEATS * lanes;
     uint32_t *a = malloc(n * sizeof *a), *w = malloc(n * sizeof *w);
@@ -147,30 +200,19 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, in
         fprintf(stderr, "bench_model: %s\n", msg);
         return -1;
     }
-    lq_rng_seed(&rng, seed);
-    for (size_t i = 0; i < n; i++) {
-        a[i] = (uint32_t)lq_rng_below(&rng, 1u << cfg.a.bits);
-        w[i] = (uint32_t)lq_rng_below(&rng, 1u << cfg.w.bits);
-        fa[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
-        fw[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
-    }
+    random_data(seed, n, cfg.a.bits, cfg.w.bits, a, w, fa, fw);
+    mr.mac = &st;
+    mr.a = a;
+    mr.w = w;
+    mr.lanes = lanes;
     for (int r = 0; r < runs; r++) {
-        /* each side: the best of SUBRUNS interleaved pieces (a load spike on the shared
-         * machine hits one piece, not the figure) */
-        double tm = 0, tf = 0, m = (double)sub_reps(reps) * SUBRUNS * (double)n;
-        for (int k = 0; k < SUBRUNS; k++) {
-            double t1 = time_mac(&st, a, w, lanes, sub_reps(reps));
-            double t2 = time_float(fa, fw, lanes, sub_reps(reps));
-            tm = k == 0 || t1 < tm ? t1 : tm;
-            tf = k == 0 || t2 < tf ? t2 : tf;
-        }
-        tm *= SUBRUNS;
-        tf *= SUBRUNS;
-        printf("COUNT %s %.0f\n", item, m);
+        double rm, rf;
+        run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
         printf("RUN %s %.6g %.6g %d lanes, %d-beat vectors, out %d bits, %s path\n", item,
-               m / tm, m / tf, lanes, VEC_BEATS, st.wd.out_bits,
+               rm, rf, lanes, VEC_BEATS, st.wd.out_bits,
                st.fast.path == LQ_MAC_PATH_GENERAL ? "general"
                : st.fast.path == LQ_MAC_PATH_SUM   ? "SUM"
+               : st.fast.path == LQ_MAC_PATH_PAIR  ? "PAIR"
                                                    : "MUL");
         fflush(stdout);
     }
@@ -181,9 +223,101 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, in
     return 0;
 }
 
+/* logdot: the default configuration of `logq gen logdot` (16 lanes of 5-bit signed
+ * log2 codes, table correction, F 8, R 16, OF 16, OW 32), random codes; "logdot" is
+ * lq_logdot_step as built (the fast path), "logdot-general" its general path. */
+/* Each model has its own timed loop (as time_mac): a step called through a pointer
+ * would add its call to what is measured. */
+NOINLINE static double time_logdot(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                                   int lanes, long reps)
+{
+    lq_logdot_out out;
+    double t0 = now();
+    for (long r = 0; r < reps; r++) {
+        for (int b = 0; b < DATA_BEATS; b++) {
+            int last = (b % VEC_BEATS) == VEC_BEATS - 1;
+            if (lq_logdot_step(m, a + (size_t)b * lanes, w + (size_t)b * lanes, last, &out))
+                model_sink = (uint64_t)out.result;
+        }
+    }
+    return now() - t0;
+}
+
+static int bench_logdot(int lanes, int runs, long macs, uint64_t seed, int general)
+{
+    const char *item = general ? "logdot-general" : "logdot";
+    lq_logdot_cfg cfg;
+    lq_logdot m;
+    model_run mr = {0};
+    char msg[256];
+    size_t n = (size_t)DATA_BEATS * lanes;
+    uint32_t *a = malloc(n * sizeof *a), *w = malloc(n * sizeof *w);
+    float *fa = malloc(n * sizeof *fa), *fw = malloc(n * sizeof *fw);
+    long reps = macs / (long)n;
+    if (!a || !w || !fa || !fw)
+        return -1;
+    if (reps < 1)
+        reps = 1;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.lanes = lanes;
+    cfg.wgt = lq_format_default();
+    cfg.act = cfg.wgt;
+    cfg.corr = LQ_CORR_TABLE;
+    cfg.frac = 8;
+    cfg.table_bits = 16;
+    cfg.out_frac = 16;
+    cfg.out_bits = 32;
+    if (lq_logdot_init(&m, &cfg, msg, sizeof msg) != 0) {
+        fprintf(stderr, "bench_model: %s\n", msg);
+        return -1;
+    }
+    if (general)
+        lq_logdot_force_general(&m);
+    random_data(seed, n, cfg.act.bits, cfg.wgt.bits, a, w, fa, fw);
+    mr.dot = &m;
+    mr.a = a;
+    mr.w = w;
+    mr.lanes = lanes;
+    for (int r = 0; r < runs; r++) {
+        double rm, rf;
+        run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
+        printf("RUN %s %.6g %.6g %d lanes, 5-bit log2 codes, table correction F 8, %d-beat "
+               "vectors, %s path\n", item, rm, rf, lanes, VEC_BEATS,
+               m.fast.on ? "fast" : "general");
+        fflush(stdout);
+    }
+    lq_logdot_free(&m);
+    free(a);
+    free(w);
+    free(fa);
+    free(fw);
+    return 0;
+}
+
 /* SLQ: W = 5, L = 2, tagging; weights Gaussian (sigma 0.25, clipped by the encoder),
- * encoded, framed one vector per frame, decoded by the hardware decoder model; then
- * lq_slqmac_step is timed over the decoded beats (the decoder is not timed). */
+ * encoded, framed one vector per frame, decoded by the hardware decoder model and
+ * compiled (lq_slqmac_compile); then the steps are timed (the decoder and the
+ * compiler are not). */
+NOINLINE static double time_slq_fast(int lanes, long reps, const int64_t *x,
+                                    lq_slqmac_prog *p)
+{
+    lq_slqmac m;
+    int64_t out[LQ_SLQMAC_LANES_MAX];
+    int err[LQ_SLQMAC_LANES_MAX];
+    double t0 = now();
+    for (long k = 0; k < reps; k++) {
+        lq_slqmac_reset(&m, lanes, 8, 15, 40);
+        lq_slqmac_rewind(p);
+        for (int s = 0; s < DATA_BEATS; s++) {
+            int last = (s % VEC_BEATS) == VEC_BEATS - 1;
+            if (lq_slqmac_step_fast(&m, p, x[s], last, out, err) == 1)
+                model_sink = (uint64_t)out[0];
+        }
+    }
+    return now() - t0;
+}
+
+/* The general step (lq_slqmac_step) on the same beats: the "slq-general" item. */
 NOINLINE static double time_slq(int lanes, long reps, const int64_t *x,
                                const lq_slqhw_beat *const *beats, const size_t *nb)
 {
@@ -204,7 +338,18 @@ NOINLINE static double time_slq(int lanes, long reps, const int64_t *x,
     return now() - t0;
 }
 
-static int bench_slq(int lanes, int runs, long macs, uint64_t seed)
+static double time_model(const model_run *r, long reps)
+{
+    if (r->mac)
+        return time_mac(r->mac, r->a, r->w, r->lanes, reps);
+    if (r->dot)
+        return time_logdot(r->dot, r->a, r->w, r->lanes, reps);
+    if (r->prog)
+        return time_slq_fast(r->lanes, reps, r->x, r->prog);
+    return time_slq(r->lanes, reps, r->x, r->beats, r->nb);
+}
+
+static int bench_slq(int lanes, int runs, long macs, uint64_t seed, int general)
 {
     enum { SLQ_STEPS = DATA_BEATS };
     lq_format f = lq_format_default();
@@ -215,6 +360,9 @@ static int bench_slq(int lanes, int runs, long macs, uint64_t seed)
     size_t n = (size_t)SLQ_STEPS * lanes;
     float *fa = malloc(n * sizeof *fa), *fw = malloc(n * sizeof *fw);
     long reps = macs / (long)n, terms = 0;
+    lq_slqmac_prog prog;
+    model_run mr = {0};
+    const char *item = general ? "slq-general" : "slq";
     if (!x || !fa || !fw)
         return -1;
     if (reps < 1)
@@ -245,25 +393,34 @@ static int bench_slq(int lanes, int runs, long macs, uint64_t seed)
     }
     for (int s = 0; s < SLQ_STEPS; s++)
         x[s] = (int64_t)lq_rng_below(&rng, 256) - 128;
+    {
+        lq_slqmac m;
+        char msg[256];
+        lq_slqmac_reset(&m, lanes, 8, 15, 40);
+        if (lq_slqmac_compile(&prog, &m, (const lq_slqhw_beat *const *)beats, nb, msg,
+                              sizeof msg) != 0) {
+            fprintf(stderr, "bench_model: %s\n", msg);
+            return -1;
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         fa[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
         fw[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
     }
+    mr.prog = general ? NULL : &prog;
+    mr.x = x;
+    mr.beats = (const lq_slqhw_beat *const *)beats;
+    mr.nb = nb;
+    mr.lanes = lanes;
     for (int r = 0; r < runs; r++) {
-        double tm = 0, tf = 0, m = (double)sub_reps(reps) * SUBRUNS * (double)n;
-        for (int k = 0; k < SUBRUNS; k++) { /* best of SUBRUNS pieces, as bench_mac */
-            double t1 = time_slq(lanes, sub_reps(reps), x, (const lq_slqhw_beat *const *)beats, nb);
-            double t2 = time_float(fa, fw, lanes, sub_reps(reps));
-            tm = k == 0 || t1 < tm ? t1 : tm;
-            tf = k == 0 || t2 < tf ? t2 : tf;
-        }
-        tm *= SUBRUNS;
-        tf *= SUBRUNS;
-        printf("COUNT slq %.0f\n", m);
-        printf("RUN slq %.6g %.6g %d lanes, W=5 L=2 tag, %.2f words/weight, %d-step vectors\n",
-               m / tm, m / tf, lanes, (double)terms / (double)n, VEC_BEATS);
+        double rm, rf;
+        run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
+        printf("RUN %s %.6g %.6g %d lanes, W=5 L=2 tag, %.2f words/weight, %d-step vectors, "
+               "%s\n", item, rm, rf, lanes, (double)terms / (double)n, VEC_BEATS,
+               general ? "general step" : "compiled streams");
         fflush(stdout);
     }
+    lq_slqmac_prog_free(&prog);
     for (int j = 0; j < lanes; j++)
         free(beats[j]);
     free(x);
@@ -372,7 +529,7 @@ static int want(const char *only, const char *item) { return !only || !strcmp(on
 
 static const char usage[] =
     "usage: bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]\n"
-    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|slq]\n"
+    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-general|slq|slq-general]\n"
     "       bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR\n";
 
 int main(int argc, char **argv)
@@ -415,13 +572,20 @@ int main(int argc, char **argv)
                "--seed %ld%s%s\n",
                seed, argv[0], runs, macs, lanes, seed, only ? " --only " : "", only ? only : "");
         int n = (int)lanes, r = (int)runs, ns = n > LQ_SLQMAC_LANES_MAX ? LQ_SLQMAC_LANES_MAX : n;
+        int nl = n > LQ_LOGACC_LANES_MAX ? LQ_LOGACC_LANES_MAX : n;
         uint64_t s = (uint64_t)seed;
         for (int i = 0; i < (int)(sizeof mac_items / sizeof mac_items[0]); i++)
             if (want(only, mac_items[i].name) &&
                 bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half, n, r, macs,
                           s) != 0)
                 return 1;
-        if (want(only, "slq") && bench_slq(ns, r, macs, s) != 0)
+        if (want(only, "logdot") && bench_logdot(nl, r, macs, s, 0) != 0)
+            return 1;
+        if (want(only, "logdot-general") && bench_logdot(nl, r, macs, s, 1) != 0)
+            return 1;
+        if (want(only, "slq") && bench_slq(ns, r, macs, s, 0) != 0)
+            return 1;
+        if (want(only, "slq-general") && bench_slq(ns, r, macs, s, 1) != 0)
             return 1;
         return 0;
     }

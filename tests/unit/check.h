@@ -47,6 +47,13 @@ static void check_init(int argc, char **argv)
         check_st.prefix = argv[1];
 }
 
+/* The seed of a randomized test: SEED from the environment, else def. */
+static inline unsigned long long check_seed(unsigned long long def)
+{
+    const char *e = getenv("SEED");
+    return e && *e ? strtoull(e, NULL, 10) : def;
+}
+
 static int check_done(void)
 {
     return check_st.total_failed ? 1 : 0;

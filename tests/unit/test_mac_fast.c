@@ -237,10 +237,19 @@ static void test_paths(void)
             CHECK(lq_mac_reset(s, &c, NULL, 0) == 0, "reset");
             CHECK(s->fast.path != LQ_MAC_PATH_GENERAL, "%s base %s: general path",
                   lq_mac_mode_name(c.mode), half ? "sqrt2" : "2");
+            if (mode == LQ_MAC_LOGLOG && half) /* 5 + 5 code bits: one lookup per lane */
+                CHECK(s->fast.path == LQ_MAC_PATH_PAIR, "loglog sqrt2: path %d", s->fast.path);
             lq_mac_force_general(s);
             CHECK(s->fast.path == LQ_MAC_PATH_GENERAL && s->fast.kernel == NULL, "forced");
             CHECK(lq_mac_step64(s, a, w, 1, &o) == 1 && o == 0, "general step64");
         }
+    {
+        /* more code bits than the pair table holds */
+        lq_mac_config c = base_cfg(LQ_MAC_LOGLOG, 1, 16);
+        c.a.bits = 6;
+        CHECK(lq_mac_reset(s, &c, NULL, 0) == 0 && s->fast.path == LQ_MAC_PATH_SUM,
+              "loglog sqrt2 6 + 5 bits: path %d", s->fast.path);
+    }
     {
         lq_mac_config c = base_cfg(LQ_MAC_SHIFT, 0, 16);
         c.a.bits = 32;

@@ -1,0 +1,277 @@
+/* The successive shift-MAC on compiled streams (lq_slqmac_prog in slqhw.h): the
+ * results of lq_slqmac_step, with the streams cut into frames and slots once.
+ *
+ * Why rows by (frame, step) are enough. Every vector consumes exactly one frame per
+ * lane: a lane reads one slot per step; a frame that ends before the vector makes
+ * the lane idle (and flags it) until the vector's end; a frame that goes on past the
+ * vector's end is flagged and its rest skipped at the next step, which therefore
+ * reads the next frame's first slot. So at step i of the vector that reads frame f, a
+ * lane reads slot i of its frame f when the frame has more than i slots and idles
+ * otherwise; nothing else of the general step's state (pos, idle, skip) is needed.
+ * This holds when frames end at slot ends (a vlast beat has wlast), which the
+ * decoder guarantees; lq_slqmac_compile refuses other streams.
+ *
+ * A step returns -1 (nothing changed) when a lane needs a slot that is not wholly in
+ * its stream: the slot after the complete ones of a lane's last, unfinished frame
+ * (MISSING cell), or any slot of a frame after it (row 0 of those frames is MISSING).
+ * Frames are numbered up to the largest count of complete frames + 1, so the cursor
+ * never passes the last frame's rows: its row 0 is MISSING for every lane.
+ *
+ * The terms. A term of shift s <= frac adds exactly +-x * 2^(frac - s): the slot's
+ * such terms add x * coef, coef = sum of +-2^(frac - s), modulo 2^64 like the
+ * accumulator. Terms with s > frac are floored: lq_slqmac_term computes them. */
+#include "slqhw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lq_slqmac_prog_free(lq_slqmac_prog *p)
+{
+    free(p->rowbase);
+    free(p->coef);
+    free(p->cell);
+    free(p->row);
+    free(p->inexact);
+    memset(p, 0, sizeof *p);
+}
+
+void lq_slqmac_rewind(lq_slqmac_prog *p)
+{
+    p->f = 0;
+    p->i = 0;
+}
+
+static int exact_term(const lq_slqhw_beat *b, int frac)
+{
+    return b->err || b->zero || b->shift <= frac;
+}
+
+/* Per lane: the slot count of each complete frame, and the complete slots of the
+ * unfinished last frame. */
+typedef struct {
+    long *nslots;   /* complete frames */
+    long frames;    /* K: complete frames */
+    long partial;   /* complete slots after the last vlast */
+} lane_shape;
+
+static int lane_scan(const lq_slqhw_beat *b, size_t n, int j, int frac, lane_shape *ls,
+                     size_t *ninexact, char *msg, size_t len)
+{
+    long vl = 0, slots = 0;
+    memset(ls, 0, sizeof *ls);
+    for (size_t q = 0; q < n; q++) {
+        if (b[q].vlast && !b[q].wlast) {
+            snprintf(msg, len, "lane %d beat %zu: vlast inside a weight slot (no wlast)", j, q);
+            return -1;
+        }
+        if (!b[q].err && !b[q].zero && b[q].shift < 0) {
+            snprintf(msg, len, "lane %d beat %zu: shift %d is negative", j, q, b[q].shift);
+            return -1;
+        }
+        vl += b[q].vlast != 0;
+    }
+    ls->nslots = calloc((size_t)vl + 1, sizeof *ls->nslots);
+    if (!ls->nslots) {
+        snprintf(msg, len, "out of memory for lane %d's %ld frames", j, vl);
+        return -1;
+    }
+    for (size_t q = 0; q < n; q++) {
+        if (!exact_term(&b[q], frac))
+            (*ninexact)++;
+        if (!b[q].wlast)
+            continue;
+        slots++;
+        if (b[q].vlast) {
+            ls->nslots[ls->frames++] = slots;
+            slots = 0;
+        }
+    }
+    ls->partial = slots;
+    return 0;
+}
+
+/* Rows of frame f: the longest lane (a lane's unfinished frame counts its complete
+ * slots plus the MISSING one, a frame after that one row). */
+static long frame_rows(const lane_shape *ls, int lanes, long f)
+{
+    long r = 1;
+    for (int j = 0; j < lanes; j++) {
+        long k = f < ls[j].frames ? ls[j].nslots[f] : f == ls[j].frames ? ls[j].partial + 1 : 1;
+        r = k > r ? k : r;
+    }
+    return r;
+}
+
+/* Fill lane j's cells. */
+static void lane_fill(lq_slqmac_prog *p, const lq_slqhw_beat *b, size_t n, int j,
+                      const lane_shape *ls, size_t *nix)
+{
+    long f = 0, i = 0;
+    lq_slqmac_cell c = {0, *nix, 0, 0};
+    uint64_t coef = 0;
+    for (size_t q = 0; q < n; q++) {
+        c.len++;
+        if (b[q].err)
+            c.flags |= LQ_SLQMAC_CELL_ERR;
+        if (!exact_term(&b[q], p->frac)) {
+            p->inexact[(*nix)++] = b[q];
+            c.nix++;
+        } else if (!b[q].err && !b[q].zero) {
+            uint64_t t = (uint64_t)1 << (p->frac - b[q].shift);
+            coef += b[q].neg ? -t : t;
+        }
+        if (!b[q].wlast)
+            continue;
+        {
+            size_t at = (size_t)(p->rowbase[f] + i) * (size_t)p->lanes + (size_t)j;
+            c.flags |= LQ_SLQMAC_CELL_PRESENT | (b[q].vlast ? LQ_SLQMAC_CELL_END : 0);
+            p->cell[at] = c;
+            p->coef[at] = coef;
+        }
+        i++;
+        if (b[q].vlast) {
+            f++;
+            i = 0;
+        }
+        c.len = 0;
+        c.ix = *nix;
+        c.nix = 0;
+        c.flags = 0;
+        coef = 0;
+    }
+    /* the slot after the complete ones, then row 0 of every later frame */
+    p->cell[(size_t)(p->rowbase[ls->frames] + ls->partial) * (size_t)p->lanes + (size_t)j]
+        .flags = LQ_SLQMAC_CELL_MISSING;
+    for (f = ls->frames + 1; f < p->frames; f++)
+        p->cell[(size_t)p->rowbase[f] * (size_t)p->lanes + (size_t)j].flags =
+            LQ_SLQMAC_CELL_MISSING;
+}
+
+static void row_fill(lq_slqmac_prog *p, long r)
+{
+    const lq_slqmac_cell *c = p->cell + (size_t)r * (size_t)p->lanes;
+    lq_slqmac_row *ri = &p->row[r];
+    int clean = 1, all = 1, none = 1;
+    ri->longest = 0;
+    for (int j = 0; j < p->lanes; j++) {
+        int present = (c[j].flags & LQ_SLQMAC_CELL_PRESENT) != 0;
+        int end = (c[j].flags & LQ_SLQMAC_CELL_END) != 0;
+        if (present && c[j].len > ri->longest)
+            ri->longest = c[j].len;
+        if (!present || (c[j].flags & LQ_SLQMAC_CELL_ERR) || c[j].nix)
+            clean = 0;
+        all &= end;
+        none &= !end;
+    }
+    ri->flags = (clean ? LQ_SLQMAC_ROW_CLEAN : 0) | (all ? LQ_SLQMAC_ROW_ENDS_ALL : 0) |
+                (none ? LQ_SLQMAC_ROW_ENDS_NONE : 0);
+}
+
+int lq_slqmac_compile(lq_slqmac_prog *p, const lq_slqmac *m,
+                      const lq_slqhw_beat *const *beats, const size_t *n, char *msg,
+                      size_t len)
+{
+    lane_shape ls[LQ_SLQMAC_LANES_MAX];
+    size_t ninexact = 0, cells, nix = 0;
+    long kmax = 0, rows;
+    int rc = -1, scanned = 0;
+
+    memset(p, 0, sizeof *p);
+    p->lanes = m->lanes;
+    p->frac = m->frac;
+    for (; scanned < m->lanes; scanned++) {
+        if (lane_scan(beats[scanned], n[scanned], scanned, m->frac, &ls[scanned], &ninexact,
+                      msg, len) != 0)
+            goto done;
+        kmax = ls[scanned].frames > kmax ? ls[scanned].frames : kmax;
+    }
+    p->frames = kmax + 2;
+    p->rowbase = malloc((size_t)(p->frames + 1) * sizeof *p->rowbase);
+    if (!p->rowbase)
+        goto oom;
+    p->rowbase[0] = 0;
+    for (long f = 0; f < p->frames; f++)
+        p->rowbase[f + 1] = p->rowbase[f] + frame_rows(ls, m->lanes, f);
+    rows = p->rowbase[p->frames];
+    cells = (size_t)rows * (size_t)m->lanes;
+    p->coef = calloc(cells, sizeof *p->coef);
+    p->cell = calloc(cells, sizeof *p->cell);
+    p->row = calloc((size_t)rows, sizeof *p->row);
+    p->inexact = malloc((ninexact + 1) * sizeof *p->inexact);
+    if (!p->coef || !p->cell || !p->row || !p->inexact)
+        goto oom;
+    for (int j = 0; j < m->lanes; j++)
+        lane_fill(p, beats[j], n[j], j, &ls[j], &nix);
+    for (long r = 0; r < rows; r++)
+        row_fill(p, r);
+    rc = 0;
+    goto done;
+oom:
+    snprintf(msg, len, "out of memory compiling the streams of %d lanes", m->lanes);
+done:
+    for (int j = 0; j < scanned; j++)
+        free(ls[j].nslots);
+    if (rc != 0)
+        lq_slqmac_prog_free(p);
+    return rc;
+}
+
+/* A row that is not clean: each lane as its cell says (lq_slqmac_step's rules). Out
+ * of line, so the clean step stays a short function. */
+__attribute__((noinline)) static int step_cells(lq_slqmac *m, const lq_slqmac_prog *p, long r, int64_t x, int act_last)
+{
+    const lq_slqmac_cell *c = p->cell + (size_t)r * (size_t)p->lanes;
+    const uint64_t *coef = p->coef + (size_t)r * (size_t)p->lanes;
+    for (int j = 0; j < p->lanes; j++)
+        if (c[j].flags & LQ_SLQMAC_CELL_MISSING)
+            return -1;
+    for (int j = 0; j < p->lanes; j++) {
+        int end = (c[j].flags & LQ_SLQMAC_CELL_END) != 0;
+        if (!(c[j].flags & LQ_SLQMAC_CELL_PRESENT))
+            continue; /* idle: its frame ended at an earlier step (flagged then) */
+        m->acc[j] += (uint64_t)x * coef[j];
+        for (int k = 0; k < c[j].nix; k++)
+            m->acc[j] += (uint64_t)lq_slqmac_term(m, x, &p->inexact[c[j].ix + (size_t)k]);
+        if ((c[j].flags & LQ_SLQMAC_CELL_ERR) || end != (act_last != 0))
+            m->err[j] = 1; /* an error beat, a frame ending early or going on */
+    }
+    return 0;
+}
+
+int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last,
+                        int64_t *out, int *err)
+{
+    long r = p->rowbase[p->f] + p->i;
+    if (r < p->rowbase[p->f + 1]) { /* else every lane idles: nothing to add */
+        const lq_slqmac_row *ri = &p->row[r];
+        int want = LQ_SLQMAC_ROW_CLEAN |
+                   (act_last ? LQ_SLQMAC_ROW_ENDS_ALL : LQ_SLQMAC_ROW_ENDS_NONE);
+        if ((ri->flags & want) == want) {
+            const uint64_t *coef = p->coef + (size_t)r * (size_t)p->lanes;
+            uint64_t ux = (uint64_t)x, *acc = m->acc;
+            int j = 0, n = p->lanes;
+            for (; j + 4 <= n; j += 4) { /* four lanes per iteration: the loop's own
+                                          * instructions count at this size */
+                acc[j] += ux * coef[j];
+                acc[j + 1] += ux * coef[j + 1];
+                acc[j + 2] += ux * coef[j + 2];
+                acc[j + 3] += ux * coef[j + 3];
+            }
+            for (; j < n; j++)
+                acc[j] += ux * coef[j];
+        } else if (step_cells(m, p, r, x, act_last) != 0) {
+            return -1;
+        }
+        m->cycles += ri->longest;
+    }
+    m->steps++;
+    if (!act_last) {
+        p->i++;
+        return 0;
+    }
+    p->f++;
+    p->i = 0;
+    lq_slqmac_vector_end(m, out, err);
+    return 1;
+}

@@ -1,0 +1,380 @@
+/* The log-domain dot product's fast path (lq_logdot_fast in cmodel/logdot.h) against
+ * its general path (lq_logdot_force_general), which stays the reference
+ * (test_logdot.c and test_logacc.c check it against exact values). Every beat must
+ * give the same return value and the same output (both log sums, both conversions,
+ * the saturation flag, the result). Exhaustive: every code pair of one lane (codes of
+ * up to 6 bits, with stray high bits), every beat of two lanes (3-bit codes) and of
+ * three and four lanes (2-bit codes), as one-beat vectors, and every two-beat vector of
+ * one lane (3-bit codes), over a grid
+ * of bases, corrections, F and output formats; then seeded random configurations (1 to
+ * 64 lanes, vectors of 1 to 300 beats, biased towards zeros, one sign, saturation).
+ *
+ *   SEED=N build/tests/test_logdot_fast     (default seed 1) */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../cmodel/logdot.h"
+#include "../../cmodel/rng.h"
+#include "check.h"
+
+static uint64_t seed = 1;
+static long compared;
+
+typedef struct {
+    lq_logdot f, g;
+} dot_pair;
+
+/* Initialize a fast and a general model of c: 0, or -1 when c is refused. */
+static int pair_init(dot_pair *p, const lq_logdot_cfg *c)
+{
+    char msg[256];
+    if (lq_logdot_init(&p->f, c, msg, sizeof msg) != 0)
+        return -1;
+    if (lq_logdot_init(&p->g, c, msg, sizeof msg) != 0) {
+        lq_logdot_free(&p->f);
+        return -1;
+    }
+    lq_logdot_force_general(&p->g);
+    return 0;
+}
+
+static void pair_free(dot_pair *p)
+{
+    lq_logdot_free(&p->f);
+    lq_logdot_free(&p->g);
+}
+
+static char *cfg_str(const lq_logdot_cfg *c, char *buf, size_t n)
+{
+    snprintf(buf, n, "lanes %d %s %s F %d R %d OF %d OW %d, a %d%s fsr %d, w %d%s fsr %d",
+             c->lanes, c->wgt.scheme == LQ_LOGSQRT2 ? "sqrt2" : "base2",
+             lq_logacc_corr_name(c->corr), c->frac, c->table_bits, c->out_frac, c->out_bits,
+             c->act.bits, c->act.is_signed ? "s" : "u", c->act.fsr, c->wgt.bits,
+             c->wgt.is_signed ? "s" : "u", c->wgt.fsr);
+    return buf;
+}
+
+static int same_val(lq_lval x, lq_lval y)
+{
+    return x.zero == y.zero && x.v == y.v;
+}
+
+/* One beat on both; 1 when they agree. */
+static int beat(dot_pair *p, const uint32_t *a, const uint32_t *w, int last, const char *what)
+{
+    lq_logdot_out of, og;
+    int rf = lq_logdot_step(&p->f, a, w, last, &of);
+    int rg = lq_logdot_step(&p->g, a, w, last, &og);
+    compared++;
+    if (rf != rg) {
+        CHECK(0, "%s: returned %d (fast) vs %d", what, rf, rg);
+        return 0;
+    }
+    if (rf && (!same_val(of.logs.pos, og.logs.pos) || !same_val(of.logs.neg, og.logs.neg) ||
+               of.lin_pos != og.lin_pos || of.lin_neg != og.lin_neg || of.sat != og.sat ||
+               of.result != og.result)) {
+        CHECK(0, "%s: fast pos %d/%lld neg %d/%lld result %lld sat %d; general pos %d/%lld "
+              "neg %d/%lld result %lld sat %d", what, of.logs.pos.zero,
+              (long long)of.logs.pos.v, of.logs.neg.zero, (long long)of.logs.neg.v,
+              (long long)of.result, of.sat, og.logs.pos.zero, (long long)og.logs.pos.v,
+              og.logs.neg.zero, (long long)og.logs.neg.v, (long long)og.result, og.sat);
+        return 0;
+    }
+    return 1;
+}
+
+static lq_logdot_cfg base_cfg(int lanes, int half, lq_logacc_corr corr, int frac)
+{
+    lq_logdot_cfg c;
+    memset(&c, 0, sizeof c);
+    c.lanes = lanes;
+    c.wgt = lq_format_default();
+    c.wgt.scheme = half ? LQ_LOGSQRT2 : LQ_LOG2;
+    c.act = c.wgt;
+    c.corr = corr;
+    c.frac = frac;
+    c.table_bits = 16;
+    c.out_frac = 16;
+    c.out_bits = 32;
+    return c;
+}
+
+/* The grid of the exhaustive tests: both bases and corrections, F at its ends and in
+ * the middle, a narrow output that saturates and a wide one. */
+typedef void grid_fn(lq_logdot_cfg *c, long *runs, long *bad);
+
+static void grid(int lanes, int bits, grid_fn *fn)
+{
+    static const int fracs[] = {0, 1, 3, 8, 10};
+    long runs = 0, bad = 0, configs = 0;
+    for (int half = 0; half <= 1; half++)
+        for (int corr = 0; corr <= 1; corr++)
+            for (unsigned fi = 0; fi < sizeof fracs / sizeof fracs[0]; fi++)
+                for (int narrow = 0; narrow <= 1; narrow++)
+                    for (int sgn = 0; sgn <= 1; sgn++) {
+                        lq_logdot_cfg c = base_cfg(lanes, half, (lq_logacc_corr)corr,
+                                                   fracs[fi]);
+                        c.act.bits = c.wgt.bits = bits;
+                        c.act.is_signed = c.wgt.is_signed = sgn;
+                        c.act.fsr = narrow ? 2 : 0;
+                        c.wgt.fsr = -1;
+                        if (narrow) {
+                            c.out_bits = 6;
+                            c.out_frac = 3;
+                            c.table_bits = 2;
+                        }
+                        if (lq_logdot_check(&c, (char[256]){0}, 256) != 0)
+                            continue;
+                        configs++;
+                        fn(&c, &runs, &bad);
+                    }
+    printf("  %d lane(s), %d-bit codes: %ld configurations, %ld vectors, %ld differ\n", lanes,
+           bits, configs, runs, bad);
+}
+
+/* Every code pair of one lane, codes with bits above their width too. */
+static void every_pair(lq_logdot_cfg *c, long *runs, long *bad)
+{
+    dot_pair p;
+    char buf[200];
+    if (pair_init(&p, c) != 0)
+        return;
+    CHECK(p.f.fast.on == (c->act.bits + c->wgt.bits <= LQ_LOGDOT_PAIR_BITS), "%s: path",
+          cfg_str(c, buf, sizeof buf));
+    for (uint32_t a = 0; a < (2u << c->act.bits); a++)
+        for (uint32_t w = 0; w < (2u << c->wgt.bits); w++) {
+            uint32_t ax = a | (a >> c->act.bits ? 0x5a000000u : 0u);
+            *bad += !beat(&p, &ax, &w, 1, cfg_str(c, buf, sizeof buf));
+            (*runs)++;
+        }
+    pair_free(&p);
+}
+
+/* Every beat of two lanes (3-bit codes) as a one-beat vector, or (one lane) every
+ * vector of two beats: the same 12 bits of codes, split by lane or by beat. */
+static void every_x2(lq_logdot_cfg *c, long *runs, long *bad, int by_beat)
+{
+    dot_pair p;
+    char buf[200];
+    uint32_t m = (1u << c->act.bits) - 1;
+    if (pair_init(&p, c) != 0)
+        return;
+    for (uint32_t x = 0; x < (1u << (4 * c->act.bits)); x++) {
+        uint32_t a[2] = {x & m, (x >> c->act.bits) & m};
+        uint32_t w[2] = {(x >> (2 * c->act.bits)) & m, (x >> (3 * c->act.bits)) & m};
+        int ok;
+        cfg_str(c, buf, sizeof buf);
+        if (by_beat) {
+            ok = beat(&p, &a[0], &w[0], 0, buf);
+            ok &= beat(&p, &a[1], &w[1], 1, buf);
+        } else {
+            ok = beat(&p, a, w, 1, buf);
+        }
+        *bad += !ok;
+        (*runs)++;
+    }
+    pair_free(&p);
+}
+
+static void every_beat2(lq_logdot_cfg *c, long *runs, long *bad)
+{
+    every_x2(c, runs, bad, 0);
+}
+
+static void every_vector2(lq_logdot_cfg *c, long *runs, long *bad)
+{
+    every_x2(c, runs, bad, 1);
+}
+
+/* Every beat of c->lanes lanes (2 * lanes * bits <= 16) as a one-beat vector: the
+ * trees' later levels and their odd elements. */
+static void every_beat_n(lq_logdot_cfg *c, long *runs, long *bad)
+{
+    dot_pair p;
+    char buf[200];
+    int b = c->act.bits, n = c->lanes;
+    uint32_t m = (1u << b) - 1, a[4], w[4];
+    if (pair_init(&p, c) != 0)
+        return;
+    cfg_str(c, buf, sizeof buf);
+    for (uint32_t x = 0; x < (1u << (2 * n * b)); x++) {
+        for (int i = 0; i < n; i++) {
+            a[i] = (x >> (2 * i * b)) & m;
+            w[i] = (x >> ((2 * i + 1) * b)) & m;
+        }
+        *bad += !beat(&p, a, w, 1, buf);
+        (*runs)++;
+    }
+    pair_free(&p);
+}
+
+static void test_exhaustive(void)
+{
+    for (int bits = 2; bits <= 6; bits++)
+        grid(1, bits, every_pair);
+    grid(2, 3, every_beat2);
+    grid(1, 3, every_vector2);
+    grid(3, 2, every_beat_n);
+    grid(4, 2, every_beat_n);
+}
+
+static void test_random(void)
+{
+    lq_rng r;
+    long configs = 0, fast = 0, beats = 0, bad = 0;
+    char buf[200];
+    lq_rng_seed(&r, seed);
+    for (int run = 0; run < 600; run++) {
+        lq_logdot_cfg c = base_cfg(1 + (int)lq_rng_below(&r, LQ_LOGACC_LANES_MAX),
+                                   (int)lq_rng_below(&r, 2), (lq_logacc_corr)lq_rng_below(&r, 2),
+                                   (int)lq_rng_below(&r, LQ_LOGDOT_FRAC_MAX + 1));
+        dot_pair p;
+        uint32_t a[LQ_LOGACC_LANES_MAX], w[LQ_LOGACC_LANES_MAX];
+        int vectors = 1 + (int)lq_rng_below(&r, 4), ok = 1;
+        c.act.is_signed = lq_rng_below(&r, 4) != 0;
+        c.wgt.is_signed = lq_rng_below(&r, 4) != 0;
+        c.act.bits = (c.act.is_signed ? 2 : 1) + (int)lq_rng_below(&r, 7);
+        c.wgt.bits = (c.wgt.is_signed ? 2 : 1) + (int)lq_rng_below(&r, 7);
+        c.act.fsr = (int)lq_rng_below(&r, 9) - 4;
+        c.wgt.fsr = (int)lq_rng_below(&r, 9) - 4;
+        c.table_bits = 1 + (int)lq_rng_below(&r, LQ_LOGDOT_TABLE_BITS_MAX);
+        c.out_bits = 2 + (int)lq_rng_below(&r, LQ_LOGDOT_OUT_BITS_MAX - 1);
+        c.out_frac = (int)lq_rng_below(&r, 41) - 10;
+        if (pair_init(&p, &c) != 0)
+            continue;
+        configs++;
+        fast += p.f.fast.on;
+        for (int v = 0; v < vectors && ok; v++) {
+            int len = lq_rng_below(&r, 3) == 0 ? 1 : 1 + (int)lq_rng_below(&r, 300);
+            int mode = (int)lq_rng_below(&r, 4); /* random, many zeros, one sign, largest */
+            for (int b = 0; b < len && ok; b++) {
+                for (int i = 0; i < c.lanes; i++) {
+                    uint32_t am = (1u << c.act.bits) - 1, wm = (1u << c.wgt.bits) - 1;
+                    a[i] = (uint32_t)lq_rng_below(&r, (uint64_t)am + 1);
+                    w[i] = (uint32_t)lq_rng_below(&r, (uint64_t)wm + 1);
+                    if (mode == 1 && lq_rng_below(&r, 3) != 0)
+                        a[i] = 0; /* code 0: zero (signed and unsigned) */
+                    if (mode == 2 && c.act.is_signed)
+                        a[i] &= am >> 1; /* sign bit clear */
+                    if (mode == 3)
+                        a[i] = c.act.is_signed ? am >> 1 : am, w[i] = c.wgt.is_signed ? wm >> 1 : wm;
+                    if (lq_rng_below(&r, 16) == 0)
+                        w[i] |= 0x80000000u; /* a stray high bit */
+                }
+                snprintf(buf, sizeof buf, "seed %llu run %d vector %d beat %d: ",
+                         (unsigned long long)seed, run, v, b);
+                cfg_str(&c, buf + strlen(buf), sizeof buf - strlen(buf));
+                ok = beat(&p, a, w, b == len - 1, buf);
+                beats++;
+            }
+        }
+        bad += !ok;
+        pair_free(&p);
+    }
+    printf("  random: %ld configurations (%ld on the fast path), %ld beats, %ld differ; "
+           "rerun: SEED=%llu build/tests/test_logdot_fast\n", configs, fast, beats, bad,
+           (unsigned long long)seed);
+    CHECK(fast > configs / 4, "only %ld of %ld configurations on the fast path", fast, configs);
+}
+
+/* Log sums that reach the largest state, every F, both corrections and bases; counts
+ * the beats after which the general path's running sum or result is saturated.
+ * trees 0: 64 lanes of products up to 2^7 (exponents 3..7: a 4-bit field, so the state
+ * ends at 2^16), vectors of 20 beats: the running sums saturate. trees 1: 2-bit codes
+ * (one magnitude, exponent sum 0, so E = 2 and the state ends at 2^4), 64 lanes,
+ * one-beat vectors: one beat's trees saturate. */
+static long saturation_sweep(int trees, long *runs)
+{
+    long sats = 0;
+    for (int half = 0; half <= 1; half++)
+        for (int corr = 0; corr <= 1; corr++)
+            for (int frac = half; frac <= LQ_LOGDOT_FRAC_MAX; frac++) {
+                lq_logdot_cfg c = base_cfg(64, half, (lq_logacc_corr)corr, frac);
+                dot_pair p;
+                uint32_t a[64], w[64];
+                c.act.bits = c.wgt.bits = trees ? 2 : 3;
+                c.act.fsr = trees ? 0 : 6;
+                c.wgt.fsr = trees ? 0 : 3;
+                if (pair_init(&p, &c) != 0)
+                    continue;
+                for (int b = 0; b < (trees ? 8 : 40); b++) {
+                    int last = trees || b % 20 == 19;
+                    lq_logdot_out o;
+                    for (int i = 0; i < 64; i++) {
+                        if (trees) { /* lanes b .. 63 - b negative */
+                            a[i] = i >= b && i < 64 - b ? 3 : 1;
+                            w[i] = 1;
+                        } else { /* magnitudes 2 and 3 (the largest), some negative */
+                            a[i] = 2 + (uint32_t)((b + i) & 1) + (i % 5 == 4 ? 4u : 0u);
+                            w[i] = 3;
+                        }
+                    }
+                    beat(&p, a, w, last, trees ? "tree saturation" : "saturation");
+                    if (last) { /* the same vector again on the general model alone */
+                        lq_logdot_step(&p.g, a, w, 1, &o);
+                        sats += o.logs.pos.v == p.g.acc.vmax || o.logs.neg.v == p.g.acc.vmax;
+                    } else {
+                        sats += p.g.acc.acc_pos.v == p.g.acc.vmax ||
+                                p.g.acc.acc_neg.v == p.g.acc.vmax;
+                    }
+                    (*runs)++;
+                }
+                pair_free(&p);
+            }
+    return sats;
+}
+
+static void test_saturation(void)
+{
+    long runs = 0, sats = saturation_sweep(0, &runs), truns = 0, tsats;
+    tsats = saturation_sweep(1, &truns);
+    printf("  saturation: %ld beats, %ld with a saturated running sum; %ld one-beat vectors, "
+           "%ld with a saturated tree\n", runs, sats, truns, tsats);
+    CHECK(sats > runs / 10, "only %ld of %ld beats saturated", sats, runs);
+    CHECK(tsats > truns / 2, "only %ld of %ld one-beat vectors saturated", tsats, truns);
+}
+
+/* The default configuration of gen logdot takes the fast path; the general path is
+ * used when the coverage counters are on (lq_logacc's cov) and for wide codes. */
+static void test_paths(void)
+{
+    lq_logdot m;
+    lq_logdot_cfg c = base_cfg(16, 0, LQ_CORR_TABLE, 8);
+    char msg[256];
+    CHECK(lq_logdot_init(&m, &c, msg, sizeof msg) == 0 && m.fast.on, "default: fast path");
+    lq_logdot_free(&m);
+    c.act.bits = 7;
+    c.wgt.bits = 6;
+    CHECK(lq_logdot_init(&m, &c, msg, sizeof msg) == 0 && !m.fast.on, "7 + 6 bits: general");
+    lq_logdot_free(&m);
+    {
+        /* with the coverage counters on, the general path counts the adders' differences */
+        lq_logdot_cfg d = base_cfg(4, 0, LQ_CORR_TABLE, 8);
+        uint64_t cov[4096] = {0};
+        uint32_t a[4] = {1, 2, 3, 4}, w[4] = {1, 1, 2, 2};
+        lq_logdot_out o;
+        uint64_t seen = 0;
+        CHECK(lq_logdot_init(&m, &d, msg, sizeof msg) == 0 && m.fast.on && m.acc.dcut < 4000,
+              "cov config");
+        m.acc.cov = cov;
+        CHECK(lq_logdot_step(&m, a, w, 1, &o) == 1, "cov step");
+        for (int i = 0; i < 4096; i++)
+            seen += cov[i];
+        CHECK(seen == 3, "three additions of two non-zero operands counted, not %llu",
+              (unsigned long long)seen);
+        lq_logdot_free(&m);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    check_init(argc, argv);
+    seed = check_seed(1);
+    printf("test_logdot_fast: seed %llu\n", (unsigned long long)seed);
+    RUN(test_paths);
+    RUN(test_exhaustive);
+    RUN(test_saturation);
+    RUN(test_random);
+    printf("  %ld beats compared\n", compared);
+    return check_done();
+}
