@@ -543,16 +543,21 @@ static int infer(ctx *x, const cell *c, int method, const double *img, double *l
             int row = nn_unit_row(L, u);
             const qv *w = x->wq[k] + (size_t)row * fanin, *a = x->qa;
             double v;
-            if (L->is_conv) {
+            if (L->is_conv)
                 nn_unit_inputs(L, u, x->idx);
+            if (L->is_conv && method != INFER_DOUBLE) { /* the window as one vector */
                 for (int i = 0; i < fanin; i++)
                     x->ga[i] = x->qa[x->idx[i]];
                 a = x->ga;
             }
             if (method == INFER_DOUBLE) {
                 v = L->b[row]; /* the order of nn_layer_forward: the float row is its accuracy */
-                for (int i = 0; i < fanin; i++)
-                    v += w[i].v * a[i].v;
+                if (L->is_conv)
+                    for (int i = 0; i < fanin; i++)
+                        v += w[i].v * a[x->idx[i]].v;
+                else
+                    for (int i = 0; i < fanin; i++)
+                        v += w[i].v * a[i].v;
             } else if (method == INFER_EXACT) {
                 __int128 s;
                 int f;

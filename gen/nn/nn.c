@@ -587,7 +587,7 @@ static int load(const char *path, nn_net *net, int allow_conv, char *msg, size_t
 {
     reader rd = {path, NULL, 0, NULL, 0, msg, len};
     char *p, *tok[5], buf[256];
-    int nl, rc = -1;
+    int nl, rc = -1, last_line = 0;
 
     memset(net, 0, sizeof *net);
     rd.fp = fopen(path, "r");
@@ -618,6 +618,7 @@ static int load(const char *path, nn_net *net, int allow_conv, char *msg, size_t
         char what[96];
         if (parse_layer_line(&rd, net, k, allow_conv) != 0)
             goto out;
+        last_line = rd.lineno;
         rows = nn_rows(L);
         fanin = nn_fanin(L);
         L->w = calloc((size_t)nn_nweights(L), sizeof *L->w);
@@ -639,6 +640,7 @@ static int load(const char *path, nn_net *net, int allow_conv, char *msg, size_t
     if (net->l[nl - 1].is_conv) {
         snprintf(buf, sizeof buf, "the last layer (%d) is conv: the network ends with a "
                  "dense layer", nl);
+        rd.lineno = last_line; /* the message names that layer's line */
         rd_error(&rd, buf);
         goto out;
     }
