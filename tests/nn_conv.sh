@@ -107,6 +107,25 @@ else
     bad "eval conv: --fault not caught (exit $rc)"
 fi
 
+# --layers 1: only the conv layer quantized, its dot products all through the MAC.
+if "$LOGQ" eval --data "$DATA" --weights "$tmp/c.txt" --quick --calib 100 --layers 1 --check 2 \
+    >"$tmp/l1.out" 2>&1 &&
+   grep -q '^quantized layers (--layers): 1; the others compute in double$' "$tmp/l1.out" &&
+   grep -q '^| log2 | W+A | 4 | [-0-9]* / [-0-9]* | - / - | - / - |$' "$tmp/l1.out" &&
+   grep -q "^check: $((8 * 2 * 576)) MAC dot products .* 0 mismatches$" "$tmp/l1.out"; then
+    ok "eval --layers 1: only the conv layer quantized (FSRs of layer 1 only, 9216 conv dot products checked)"
+else
+    bad "eval --layers 1"; grep -E '^(quantized|check|logq:)' "$tmp/l1.out"
+fi
+for l in 4 0 1,x; do
+    if "$LOGQ" eval --data "$DATA" --weights "$tmp/c.txt" --layers $l >/dev/null 2>"$tmp/le"; then
+        bad "eval --layers $l accepted"
+    else
+        [ $? -eq 2 ] && grep -q -- "--layers" "$tmp/le" && ok "eval --layers $l refused" ||
+            { bad "eval --layers $l message"; cat "$tmp/le"; }
+    fi
+done
+
 # Malformed conv layers: exit 2, nothing on stdout, stderr names file:line and value.
 # The file: 2 header comments, logq-nn (3), layers (4), conv (5), 16 kernels (6-21),
 # biases (22), layer 144 32 relu (23), ...
