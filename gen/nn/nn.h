@@ -1,7 +1,11 @@
 /* The digits network: dense and conv layers (ReLU between them, conv layers with an
- * optional max pool),
- * float (double) training by minibatch SGD with momentum, optional quantization of
- * the backward pass's gradients, and the weight file (docs/eval.md, "Weight file"). */
+ * optional 2x2 max pool, conv layers first), float (double) training by minibatch SGD
+ * with momentum, optional quantization of the backward pass's gradients, and the
+ * weight file (docs/eval.md, "Weight file"). Code that handles dense layers only
+ * reads files with nn_load (a conv layer is refused with its line); code that
+ * handles both uses nn_load_conv and the unit view of nn_layer below (nn_fanin,
+ * nn_units, nn_unit_row, nn_unit_inputs): every layer is units, each one dot
+ * product of a weight row with gathered inputs. */
 #ifndef LOGQ_NN_H
 #define LOGQ_NN_H
 
