@@ -84,6 +84,17 @@ void nn_layer_forward(const nn_layer *L, const double *in, double *out, double *
                       int *argmax);
 /* The pool of a conv layer: out (L->out) from the activated units (nn_units). */
 void nn_pool(const nn_layer *L, const double *units, double *out, int *argmax);
+/* The backward pass of a conv layer over a batch of nb (training): d (nb x out) the
+ * deltas of its outputs after the pool, the ReLU's gate already applied by the layer
+ * above on the pooled value (which is the taken unit's); a (nb x in) its inputs; am
+ * (nb x out) the units the pool took (pool 2; else unused); du: scratch of nn_units.
+ * Each output's delta goes to the unit the pool took, then every unit is a dot
+ * product as in a dense layer: gw (rows x fanin) and gb (rows) receive the gradients
+ * (zeroed first); dn (nb x in, NULL for the first layer) the deltas of the inputs,
+ * zero where below_relu and the input is not positive. */
+void nn_conv_backward(const nn_layer *Ly, int nb, const double *d, const double *a,
+                      const int *am, double *du, double *gw, double *gb, double *dn,
+                      int below_relu);
 /* The largest in/out of any layer, and of any layer's units: scratch sizes. */
 int nn_act_max(const nn_net *net);
 int nn_has_conv(const nn_net *net);

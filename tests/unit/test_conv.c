@@ -10,6 +10,11 @@
  *   fed through the MAC array model (lq_mac_step, loglog and shift modes, lanes 1, 3
  *   and 16) against an exact integer sum computed here from the 4-D indices with the
  *   codes decoded by hand (sign, exponent; linear codes as integers times the step).
+ * - the backward pass (nn_conv_backward, training) against central finite differences
+ *   of the forward pass: the weight, bias and input gradients of a linear loss
+ *   sum_q g_q out_q, which is piecewise linear in each of them, so the difference
+ *   quotient is exact up to rounding away from the ReLU's and the pool's kinks
+ *   (continuous random values put none within the step).
  * The data are seeded: SEED=N build/tests/test_conv (default 1). */
 #include <math.h>
 #include <stdint.h>
@@ -310,6 +315,85 @@ static void test_mac_windows(void)
     printf("  %ld conv dot products through the MAC model\n", dots);
 }
 
+static double loss(const nn_layer *L, const double *in, const double *g, double *out,
+                   double *units)
+{
+    double t = 0;
+    nn_layer_forward(L, in, out, units, NULL);
+    for (int q = 0; q < L->out; q++)
+        t += g[q] * out[q];
+    return t;
+}
+
+static void test_backward(void)
+{
+    static const shape cases[] = {
+        {1, 8, 8, 3, 3, 3, 2, 1}, {2, 5, 6, 2, 2, 3, 2, 1}, {2, 5, 5, 2, 3, 2, 1, 1},
+        {3, 4, 4, 2, 1, 1, 2, 0}, {1, 6, 6, 2, 3, 3, 1, 0}};
+    const double h = 1e-6, tol = 1e-6;
+    lq_rng r;
+    long checked = 0;
+    lq_rng_seed(&r, seed + 2);
+    for (size_t t = 0; t < sizeof cases / sizeof cases[0]; t++)
+        for (int below = 0; below <= 1; below++) {
+            const shape *s = &cases[t];
+            nn_layer L;
+            double in[3 * 8 * 8], g[3 * 8 * 8], out[3 * 8 * 8], units[3 * 8 * 8], d[3 * 8 * 8];
+            double du[3 * 8 * 8], gw[3 * 3 * 3 * 3], gb[3], dn[3 * 8 * 8];
+            int am[3 * 8 * 8];
+            if (make_layer(&L, s) != 0) {
+                CHECK(0, "case %zu", t);
+                continue;
+            }
+            for (int i = 0; i < L.in; i++) /* below_relu: the inputs are ReLU outputs */
+                in[i] = lq_rng_uniform(&r) * 2 - (below ? 0.5 : 1);
+            if (below)
+                for (int i = 0; i < L.in; i++)
+                    in[i] = in[i] < 0 ? 0 : in[i];
+            for (long i = 0; i < nn_nweights(&L); i++)
+                L.w[i] = lq_rng_uniform(&r) * 2 - 1;
+            for (int o = 0; o < s->oc; o++)
+                L.b[o] = lq_rng_uniform(&r) - 0.5;
+            for (int q = 0; q < L.out; q++)
+                g[q] = lq_rng_uniform(&r) * 2 - 1;
+            nn_layer_forward(&L, in, out, units, am);
+            for (int q = 0; q < L.out; q++) /* the gate the layer above applies */
+                d[q] = s->relu && !(out[q] > 0) ? 0 : g[q];
+            nn_conv_backward(&L, 1, d, in, am, du, gw, gb, dn, below);
+            for (long i = 0; i < nn_nweights(&L) + nn_rows(&L); i++) {
+                double *p = i < nn_nweights(&L) ? &L.w[i] : &L.b[i - nn_nweights(&L)];
+                double keep = *p, fd, an = i < nn_nweights(&L) ? gw[i] : gb[i - nn_nweights(&L)];
+                *p = keep + h;
+                fd = loss(&L, in, g, out, units);
+                *p = keep - h;
+                fd = (fd - loss(&L, in, g, out, units)) / (2 * h);
+                *p = keep;
+                checked++;
+                CHECK(fabs(fd - an) <= tol * (1 + fabs(fd)), "case %zu parameter %ld: backward "
+                      "%.12g, finite difference %.12g", t, i, an, fd);
+            }
+            for (int i = 0; i < L.in; i++) {
+                double keep = in[i], fd;
+                if (below && !(in[i] > 0)) { /* gated: the delta is zero by definition */
+                    CHECK(dn[i] == 0, "case %zu input %d: gated delta %g", t, i, dn[i]);
+                    continue;
+                }
+                in[i] = keep + h;
+                fd = loss(&L, in, g, out, units);
+                in[i] = keep - h;
+                fd = (fd - loss(&L, in, g, out, units)) / (2 * h);
+                in[i] = keep;
+                checked++;
+                CHECK(fabs(fd - dn[i]) <= tol * (1 + fabs(fd)), "case %zu input %d: backward "
+                      "%.12g, finite difference %.12g", t, i, dn[i], fd);
+            }
+            free(L.w);
+            free(L.b);
+        }
+    printf("  %ld gradients against finite differences (seed %llu)\n", checked,
+           (unsigned long long)seed);
+}
+
 int main(int argc, char **argv)
 {
     const char *e = getenv("SEED");
@@ -320,5 +404,6 @@ int main(int argc, char **argv)
     RUN(test_unit_inputs);
     RUN(test_log2_decoder);
     RUN(test_mac_windows);
+    RUN(test_backward);
     return check_done();
 }
