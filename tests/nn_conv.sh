@@ -107,6 +107,29 @@ else
     bad "eval conv: --fault not caught (exit $rc)"
 fi
 
+# RTL proof of the conv layer (docs/eval.md, "RTL proof"): the beats and sums of its
+# 576 window dot products per image (logsqrt2 x logsqrt2, 5 bits) through the MAC RTL
+# of `logq gen mac` under Icarus; a corrupted expected sum is caught.
+X=$tmp/cx
+if "$LOGQ" eval --data "$DATA" --weights "$tmp/c.txt" --quick --calib 100 --bits 5 --export-layer 1 \
+       --export-scheme logsqrt2 --export-images 2 -o "$X" >"$tmp/x1.out" 2>&1 &&
+   grep -q "^export: layer 1 (64 inputs, 144 outputs; 576 dot products of 9 terms per image), the first 2 test images: 1152 beats, 1152 dot products" "$tmp/x1.out" &&
+   "$LOGQ" gen mac $(grep -v '^#' "$X/mac.args") -o "$tmp/cxr" >/dev/null 2>&1 &&
+   "$root/sim/icarus/run.sh" "$tmp/cxr" "$X" >"$tmp/xi.log" 2>&1 && grep -q '^PASSED' "$tmp/xi.log"; then
+    ok "icarus: the MAC RTL gives exactly eval's 1152 conv window sums of layer 1 (logsqrt2, 5 bits)"
+else
+    bad "icarus: conv layer export"; tail -5 "$tmp/x1.out" "$tmp/xi.log"
+fi
+cp -r "$X" "$tmp/cxbad"
+line=$(grep -nv '^//' "$X/out.hex" | sed -n '300p' | cut -d: -f1)
+sed "${line}s/.\$/$(sed -n "${line}p" "$X/out.hex" | tail -c 2 | tr 0-9a-f 1032547698badcfe)/" "$X/out.hex" >"$tmp/cxbad/out.hex"
+if ! "$root/sim/icarus/run.sh" "$tmp/cxr" "$tmp/cxbad" >"$tmp/xb.log" 2>&1 && grep -q '^FAILED' "$tmp/xb.log" &&
+   [ "$(grep -c '^MISMATCH' "$tmp/xb.log")" -eq 1 ]; then
+    ok "icarus: one corrupted conv window sum (line $line of out.hex) is caught"
+else
+    bad "icarus: corrupted conv sum not caught"; tail -5 "$tmp/xb.log"
+fi
+
 # --layers 1: only the conv layer quantized, its dot products all through the MAC.
 if "$LOGQ" eval --data "$DATA" --weights "$tmp/c.txt" --quick --calib 100 --layers 1 --check 2 \
     >"$tmp/l1.out" 2>&1 &&

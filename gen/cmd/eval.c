@@ -769,9 +769,10 @@ static int export_run(ctx *x, cell *cl, const char *dir, const lq_cmd *c)
     printf("FSRs, weights / input activations:");
     for (int k = 0; k < x->net->nlayers; k++)
         printf("%s layer %d %d / %d", k ? "," : "", k + 1, cl->wfsr[k], cl->afsr[k]);
-    printf("\nexport: layer %d (%d inputs, %d outputs), the first %d test images: %ld beats, "
-           "%ld dot products -> %s/\n", e->layer + 1, x->net->l[e->layer].in,
-           x->net->l[e->layer].out, e->images, e->nin, e->nout, dir);
+    printf("\nexport: layer %d (%d inputs, %d outputs; %d dot products of %d terms per image), "
+           "the first %d test images: %ld beats, %ld dot products -> %s/\n", e->layer + 1,
+           x->net->l[e->layer].in, x->net->l[e->layer].out, nn_units(&x->net->l[e->layer]),
+           nn_fanin(&x->net->l[e->layer]), e->images, e->nin, e->nout, dir);
     printf("  MAC: %s (mac.args), output %d bits, LSB 2^%d\n", args_line, e->wd.out_bits,
            e->wd.out_lsb_exp);
     printf("  run: build/logq gen mac $(grep -v '^#' %s/mac.args) -o RTL_DIR && "
