@@ -9,8 +9,8 @@
 # network, the first dense layer of the perceptron; the others in double). Prints per
 # network and quantized layers the mean float accuracy, then for log2 and logsqrt2 per
 # column the mean test accuracy over the seeds and its min..max, and the paired
-# difference logsqrt2 - log2 (same seed, same cell). Accuracies are summed in
-# hundredths of a point (exact). Every run's output stays in DIR (default
+# difference logsqrt2 - log2 (same seed, same cell). Accuracies are counted in test
+# images (round(acc * 450 / 100)), so the means are exact. Every run's output stays in DIR (default
 # build/conv-study); TABLE_ONLY=1 prints the tables from them without running anything.
 # LOGQ and DATA name the program and the digits CSV (defaults build/logq,
 # build/data/digits.csv).
