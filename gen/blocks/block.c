@@ -445,6 +445,8 @@ void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)
     d->module = b->module(state);
     d->out_data_reset = b->out_data_reset;
     d->out_per_vector = b->out_per_vector;
+    d->out_last = b->out_last;
+    d->side_restart = b->side_restart;
     d->latency = b->tb_latency_of ? b->tb_latency_of(state) : b->tb_latency;
     for (int i = 0; i < np; i++) {
         const lq_port *q = &p[i];

@@ -111,6 +111,8 @@ typedef struct lq_block_s {
     int (*tb_latency_of)(const void *state);
     int out_data_reset;     /* tb_desc.out_data_reset */
     int out_per_vector;     /* tb_desc.out_per_vector */
+    const char *out_last;   /* tb_desc.out_last (+midreset without out_per_vector) */
+    int side_restart;       /* tb_desc.side_restart: the stimulus writes tstart.hex */
     const blk_file *files;  /* the block's own files, in the order written */
     int nfiles;
     /* The view: the scope of the signals ("TOP.%s" or "%s_tb.dut", NAME filled in),

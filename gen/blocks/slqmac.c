@@ -355,7 +355,7 @@ static int beats_add(beat_list *l, const lq_slqhw_beat *b, int n)
  * lanes (a random word, a deleted or a repeated word: error beats, frames that end
  * early or late). The model consumes the beats; only whole vectors are driven. */
 static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr, long count,
-                        lq_file *ft, lq_file *ftg, lq_file *fto)
+                        lq_file *ft, lq_file *ftg, lq_file *fto, lq_file *fts)
 {
     static bitword b;
     beat_list *lanes = calloc((size_t)p->N, sizeof *lanes);
@@ -434,6 +434,7 @@ static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr
         lq_slqmac m;
         const lq_slqhw_beat *bp[LQ_SLQMAC_LANES_MAX];
         size_t bn[LQ_SLQMAC_LANES_MAX], pos[LQ_SLQMAC_LANES_MAX];
+        size_t vs[LQ_SLQMAC_LANES_MAX]; /* where the vector being stepped starts */
         int64_t o[LQ_SLQMAC_LANES_MAX];
         int e[LQ_SLQMAC_LANES_MAX];
         size_t drive = 0, a;
@@ -443,6 +444,7 @@ static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr
             bp[j] = lanes[j].b;
             bn[j] = lanes[j].n;
             pos[j] = 0;
+            vs[j] = 0;
         }
         for (a = 0; a < nact; a++) {
             int r = lq_slqmac_step(&m, act[a], alast[a], bp, bn, pos, o, e);
@@ -456,6 +458,20 @@ static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr
                     bw_put(&b, (uint64_t)(e[j] != 0), 1);
                 vec_item(v, &b);
                 drive = a + 1;
+                /* tstart.hex, the bench's restart points (+midreset): this vector's first
+                 * beat in each lane; the next starts where this one stopped, or, in a
+                 * lane whose frame ran on, after that frame's end, where the model takes
+                 * up its terms (so a fresh block from there gives the same outputs) */
+                for (int j = 0; j < p->N; j++) {
+                    size_t q = pos[j];
+                    file_printf(fts, "%08lx\n", (unsigned long)vs[j]);
+                    if (m.skip[j]) {
+                        while (q < bn[j] && !bp[j][q].vlast)
+                            q++;
+                        q++;
+                    }
+                    vs[j] = q;
+                }
             }
         }
         for (a = 0; a < drive; a++) {
@@ -508,16 +524,17 @@ static int slqmac_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_co
 {
     slqmac_gen *g = state;
     lq_file *ft = fileset_add(fs, "t.hex"), *ftg = fileset_add(fs, "tgap.hex"),
-            *fto = fileset_add(fs, "toff.hex");
-    if (!ft || !ftg || !fto) {
+            *fto = fileset_add(fs, "toff.hex"), *fts = fileset_add(fs, "tstart.hex");
+    if (!ft || !ftg || !fto || !fts) {
         cli_error("out of memory");
         return LQ_EXIT_FAIL;
     }
     file_header(ft, "//", c);
     file_header(ftg, "//", c);
     file_header(fto, "//", c);
+    file_header(fts, "//", c);
     v->wrong = o->wrong;
-    if (smac_vectors(v, &g->p, g->f, g->fr, o->count, ft, ftg, fto) != 0)
+    if (smac_vectors(v, &g->p, g->f, g->fr, o->count, ft, ftg, fto, fts) != 0)
         return LQ_EXIT_FAIL;
     return LQ_EXIT_OK;
 }
@@ -548,6 +565,7 @@ const lq_block blk_slqmac = {
     .tb_latency = 4 * LQ_SLQ_WORDS_MAX,
     .out_data_reset = 0, /* the output register holds data only: checked while m_valid */
     .out_per_vector = 1,
+    .side_restart = 1, /* tstart.hex: where each vector starts in every lane */
     .files = slqmac_files,
     .nfiles = (int)(sizeof slqmac_files / sizeof slqmac_files[0]),
     .view_scope = "%s_tb.dut",

@@ -35,6 +35,9 @@ typedef struct tb_desc_s {
                                  cycle; 0: only while out_valid */
     int out_per_vector;       /* 1: one output item per input vector (the beat with
                                  the top input bit, `last`, closes a vector) */
+    const char *out_last;     /* out_per_vector = 0: the output port (of out[]) that is 1
+                                 on a vector's last item (slqdec m_vlast), so +midreset
+                                 can resend a vector; NULL: none */
     int latency;              /* cycles, for the deadlock timeout */
     /* Optional lanes of a second kind of input stream (slqmac: one term stream per
      * lane), packed into vector ports: lane k's valid is side_valid[k], its ready
@@ -45,6 +48,9 @@ typedef struct tb_desc_s {
     const char *side_valid, *side_ready;
     tb_port side[TB_MAX_PORTS];
     int nside;
+    int side_restart;         /* 1: tstart.hex gives every vector's first beat in each
+                                 side lane (line v*NS + k: lane k's beat index from
+                                 toff[k]), so +midreset can resend a vector */
 } tb_desc;
 
 /* Width of the packed input beat / output item. */
