@@ -8,6 +8,17 @@
 #   Returns 1 when the generation failed.
 # refuse_gen BLOCK WORD OPTIONS...: `logq gen BLOCK OPTIONS -o DIR` must exit 2, write
 #   nothing, print nothing on stdout and name WORD in its message.
+# cosim_build DIR BLOCK DEPS...: DIR/Vtb, the Verilator build of
+#   sim/verilator/BLOCK_tb.cpp with the Verilog of DIR/rtl/BLOCK.f (top BLOCK, BLOCK.h
+#   included first) and liblogq.a; kept while those and DEPS (paths below the root)
+#   are unchanged. Returns 1 when the build failed (DIR/build.log).
+# icarus_bench NAME DIR BLOCK VOPTS OPTIONS...: `logq vectors BLOCK OPTIONS VOPTS --seed
+#   $SEED -o DIR/vec`; the Icarus bench must pass on them and be the one gen --tb wrote.
+# asan_gen WHAT BLOCK "GEN OPTIONS" ["VECTORS OPTIONS"]: the sanitizer build
+#   ($BUILD/asan/logq) generates (and writes vectors for) one large configuration.
+# fusesoc_lint BLOCK RTL_DIR: `fusesoc run --target lint` on RTL_DIR/BLOCK.core (its
+#   VLNV read from the core).
+. "$ROOT/sim/filelist.sh"
 
 gen_lint() {
     local name=$1 dir=$2 block=$3
@@ -78,5 +89,72 @@ view_in_dump() {
         pass "$block.gtkw: its $n signals are in the bench's dump"
     else
         fail "$block.gtkw signals in the dump ($n; missing:$missing)"
+    fi
+}
+
+cosim_build() {
+    local dir=$1 block=$2 stamp d deps=()
+    shift 2
+    for d in "$@"; do deps+=("$ROOT/$d"); done
+    rtl_sources "$dir/rtl" "$dir/rtl/$block.f"
+    stamp=$(cat "${srcs[@]}" "$dir/rtl/$block.h" "$ROOT/sim/verilator/${block}_tb.cpp" "${deps[@]}" \
+        "$BUILD_ABS/liblogq.a" | md5sum | cut -d' ' -f1)
+    if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
+        return 0
+    fi
+    rm -rf "$dir/obj" "$dir/Vtb"
+    verilator --cc --exe --build -j 2 -Wall --x-assign unique --x-initial unique -O1 \
+        --prefix Vdut --Mdir "$dir/obj" \
+        -CFLAGS "-O1 -std=c++17 -I$ROOT/cmodel -include $dir/rtl/$block.h" \
+        -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" --top-module "$block" \
+        "${srcs[@]}" "$ROOT/sim/verilator/${block}_tb.cpp" "$BUILD_ABS/liblogq.a" \
+        -o "$dir/Vtb" >"$dir/build.log" 2>&1 || return 1
+    echo "$stamp" >"$dir/stamp"
+}
+
+icarus_bench() {
+    local name=$1 dir=$2 block=$3 vopts=$4
+    shift 4
+    # shellcheck disable=SC2086
+    if "$LOGQ" vectors "$block" "$@" $vopts --seed "$SEED" -o "$dir/vec" >"$dir/vec.log" 2>&1 &&
+        "$ROOT/sim/icarus/run.sh" "$dir/rtl" "$dir/vec" >"$dir/icarus.log" 2>&1 &&
+        grep -q '^PASSED' "$dir/icarus.log"; then
+        pass "$name icarus bench ($vopts): $(grep -o '[0-9]* beats, [0-9]* outputs checked' "$dir/icarus.log")"
+    else
+        fail "$name icarus bench ($* $vopts)"
+        tail -8 "$dir/vec.log" "$dir/icarus.log"
+    fi
+    if ! diff <(grep -v '^//' "$dir/rtl/${block}_tb.v") <(grep -v '^//' "$dir/vec/${block}_tb.v") >/dev/null; then
+        fail "$name gen --tb and logq vectors write different benches"
+    fi
+}
+
+asan_gen() {
+    local what=$1 block=$2 gopts=$3 vopts=${4:-} asan=$BUILD/asan/logq
+    if ! [ -x "$asan" ]; then
+        fail "ASan/UBSan gen $block: $asan is missing (make $asan)"
+        return
+    fi
+    # shellcheck disable=SC2086
+    if "$asan" gen "$block" $gopts --tb -o "$OUT/asan" >"$OUT/asan.log" 2>&1 &&
+        { [ -z "$vopts" ] || "$asan" vectors "$block" $vopts -o "$OUT/asan-vec" >>"$OUT/asan.log" 2>&1; }; then
+        pass "ASan/UBSan $what"
+    else
+        fail "ASan/UBSan $what"
+        tail "$OUT/asan.log"
+    fi
+}
+
+fusesoc_lint() {
+    local block=$1 rtl=$2 fusesoc=$BUILD_ABS/venv/bin/fusesoc vlnv
+    vlnv=$(sed -n 's/^name: *//p' "$rtl/$block.core")
+    if ! [ -x "$fusesoc" ]; then
+        fail "fusesoc not installed ($fusesoc; make fusesoc)"
+    elif "$fusesoc" --cores-root "$rtl" run --build-root "$OUT/fs-lint" --target lint "$vlnv" \
+        >"$OUT/fusesoc-lint.log" 2>&1; then
+        pass "fusesoc run --target lint on $block.core ($vlnv)"
+    else
+        fail "fusesoc run --target lint on $block.core ($vlnv)"
+        tail -5 "$OUT/fusesoc-lint.log"
     fi
 }

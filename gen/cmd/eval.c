@@ -185,26 +185,56 @@ static void prep_weights(ctx *x, const cell *c)
     }
 }
 
-static int infer_double(const ctx *x, const cell *c, const double *img, double *logits)
+/* Where a layer's pre-activations come from: v[j] for each output j, the bias included,
+ * from the layer's inputs a (quantized to its activation format when the cell
+ * quantizes them; a[i].v is the value either way). 0, or -1 on a model error. */
+typedef int (*layer_dots)(const ctx *x, const cell *c, int k, const qv *a, double *v,
+                          const void *arg);
+
+/* Inference layer by layer with the pre-activations of dots (arg is its own); ReLU and
+ * the next layer's inputs are the same for every kind. Returns the class, or -1 on a
+ * model error. */
+static int infer_layers(const ctx *x, const cell *c, const double *img, double *logits,
+                        layer_dots dots, const void *arg)
 {
-    double buf[2][NN_WIDTH_MAX], a[NN_WIDTH_MAX];
+    double buf[2][NN_WIDTH_MAX], v[NN_WIDTH_MAX];
+    qv a[NN_WIDTH_MAX];
     const double *in = img;
     for (int k = 0; k < x->net->nlayers; k++) {
         const nn_layer *L = &x->net->l[k];
         double *z = k == x->net->nlayers - 1 ? logits : buf[k & 1];
         lq_format fa = fmt_a(c, k);
         for (int i = 0; i < L->in; i++)
-            a[i] = c->qa ? quant(&fa, in[i]).v : in[i];
-        for (int j = 0; j < L->out; j++) {
-            const qv *w = x->wq[k] + (size_t)j * L->in;
-            double s = L->b[j]; /* the order of nn_forward: the float row is its accuracy */
-            for (int i = 0; i < L->in; i++)
-                s += w[i].v * a[i];
-            z[j] = L->relu && s < 0 ? 0 : s;
-        }
+            a[i] = c->qa ? quant(&fa, in[i]) : (qv){.v = in[i]};
+        if (dots(x, c, k, a, v, arg) != 0)
+            return -1;
+        for (int j = 0; j < L->out; j++)
+            z[j] = L->relu && v[j] < 0 ? 0 : v[j];
         in = z;
     }
     return nn_argmax(logits, x->net->l[x->net->nlayers - 1].out);
+}
+
+/* Products and sums in double (the float and the double-bias rows). */
+static int double_dots(const ctx *x, const cell *c, int k, const qv *a, double *v,
+                       const void *arg)
+{
+    const nn_layer *L = &x->net->l[k];
+    (void)c;
+    (void)arg;
+    for (int j = 0; j < L->out; j++) {
+        const qv *w = x->wq[k] + (size_t)j * L->in;
+        double s = L->b[j]; /* the order of nn_forward: the float row is its accuracy */
+        for (int i = 0; i < L->in; i++)
+            s += w[i].v * a[i].v;
+        v[j] = s;
+    }
+    return 0;
+}
+
+static int infer_double(const ctx *x, const cell *c, const double *img, double *logits)
+{
+    return infer_layers(x, c, img, logits, double_dots, NULL);
 }
 
 /* Errors and mean cross-entropy of the first n images of s. */
@@ -448,119 +478,108 @@ static void export_beat(export_rec *e, const uint32_t *a, const uint32_t *w, int
     e->nin++;
 }
 
-/* Inference with the MAC model computing every dot product (uses_mac(c)); check:
- * also recompute each independently. Returns the class, or -1 on a model error. */
-static int infer_mac(ctx *x, const cell *c, const double *img, double *logits, int check,
-                     int image)
+/* mac_dots's own: the context it counts checks and writes the export in, whether to
+ * check this image's dot products independently, the image. */
+typedef struct {
+    ctx *x;
+    int check, image;
+} mac_run;
+
+/* Dot products by the MAC model (uses_mac(c)); with check also recomputed
+ * independently. */
+static int mac_dots(const ctx *xc, const cell *c, int k, const qv *a, double *v, const void *arg)
 {
-    double buf[2][NN_WIDTH_MAX];
-    qv a[NN_WIDTH_MAX];
-    const double *in = img;
-    for (int k = 0; k < x->net->nlayers; k++) {
-        const nn_layer *L = &x->net->l[k];
-        double *z = k == x->net->nlayers - 1 ? logits : buf[k & 1];
-        lq_format fw = fmt_w(c, k), fa = fmt_a(c, k);
-        int sw = fw.scheme == LQ_SLQ ? fw.max_words : 1;
-        int sa = fa.scheme == LQ_SLQ ? fa.max_words : 1;
-        int chunks = (L->in + x->lanes - 1) / x->lanes;
-        lq_mac_config cfg;
-        lq_mac_state st;
-        char msg[256];
-        uint32_t ac[MAX_SLOTS][NN_WIDTH_MAX + LQ_MAC_LANES_MAX];
-        mac_config(x, c, k, &cfg);
-        if (lq_mac_reset(&st, &cfg, msg, sizeof msg) != 0) {
-            cli_error("MAC model refused layer %d of %s %s %d bits: %s", k + 1, c->ws.name,
-                      c->as.name, c->bits, msg);
-            return -1;
-        }
-        int exporting = k == x->ex.layer && image < x->ex.images;
-        if (exporting && !x->ex.have_cfg) {
-            x->ex.cfg = cfg;
-            x->ex.wd = st.wd;
-            x->ex.have_cfg = 1;
-        }
-        for (int i = 0; i < L->in; i++)
-            a[i] = quant(&fa, in[i]);
-        for (int s = 0; s < sa; s++)
+    const mac_run *r = arg;
+    ctx *x = r->x;
+    int check = r->check, image = r->image;
+    (void)xc;
+    const nn_layer *L = &x->net->l[k];
+    lq_format fw = fmt_w(c, k), fa = fmt_a(c, k);
+    int sw = fw.scheme == LQ_SLQ ? fw.max_words : 1;
+    int sa = fa.scheme == LQ_SLQ ? fa.max_words : 1;
+    int chunks = (L->in + x->lanes - 1) / x->lanes;
+    lq_mac_config cfg;
+    lq_mac_state st;
+    char msg[256];
+    uint32_t ac[MAX_SLOTS][NN_WIDTH_MAX + LQ_MAC_LANES_MAX];
+    mac_config(x, c, k, &cfg);
+    if (lq_mac_reset(&st, &cfg, msg, sizeof msg) != 0) {
+        cli_error("MAC model refused layer %d of %s %s %d bits: %s", k + 1, c->ws.name,
+                  c->as.name, c->bits, msg);
+        return -1;
+    }
+    int exporting = k == x->ex.layer && image < x->ex.images;
+    if (exporting && !x->ex.have_cfg) {
+        x->ex.cfg = cfg;
+        x->ex.wd = st.wd;
+        x->ex.have_cfg = 1;
+    }
+    for (int s = 0; s < sa; s++)
+        for (int i = 0; i < chunks * x->lanes; i++)
+            ac[s][i] = i < L->in ? slot_code(&fa, &a[i], s) : 0;
+    for (int j = 0; j < L->out; j++) {
+        const qv *w = x->wq[k] + (size_t)j * L->in;
+        int nbeats = sw * sa * chunks, beat = 0;
+        lq_wide out;
+        for (int s1 = 0; s1 < sw; s1++) {
+            uint32_t wc[NN_WIDTH_MAX + LQ_MAC_LANES_MAX];
             for (int i = 0; i < chunks * x->lanes; i++)
-                ac[s][i] = i < L->in ? slot_code(&fa, &a[i], s) : 0;
-        for (int j = 0; j < L->out; j++) {
-            const qv *w = x->wq[k] + (size_t)j * L->in;
-            int nbeats = sw * sa * chunks, beat = 0;
-            lq_wide out;
-            double v;
-            for (int s1 = 0; s1 < sw; s1++) {
-                uint32_t wc[NN_WIDTH_MAX + LQ_MAC_LANES_MAX];
-                for (int i = 0; i < chunks * x->lanes; i++)
-                    wc[i] = i < L->in ? slot_code(&fw, &w[i], s1) : 0;
-                for (int s2 = 0; s2 < sa; s2++)
-                    for (int ch = 0; ch < chunks; ch++) {
-                        beat++;
-                        if (exporting)
-                            export_beat(&x->ex, ac[s2] + ch * x->lanes, wc + ch * x->lanes,
-                                        beat == nbeats);
-                        lq_mac_step(&st, ac[s2] + ch * x->lanes, wc + ch * x->lanes,
-                                    beat == nbeats, &out);
-                    }
-            }
-            v = ldexp(wide_double(&out), st.wd.out_lsb_exp);
-            if (check) {
-                __int128 ref, got;
-                int rf;
-                x->checked++;
-                if (exact_dot(&fw, &fa, w, a, L->in, x->sqrt2_frac, &ref, &rf) != 0 ||
-                    wide_i128(&out, &got) != 0 || !same_value(got, -st.wd.out_lsb_exp, ref, rf)) {
-                    if (x->mismatches++ < 10) {
-                        char dec[170];
-                        printf("MISMATCH: %s weights, %s activations, %d bits, layer %d, test "
-                               "image %d, output %d: MAC %s * 2^%d, independent ",
-                               c->ws.name, c->as.name, c->bits, k + 1, image, j,
-                               lq_wide_dec(&out, dec), st.wd.out_lsb_exp);
-                        print_i128(ref);
-                        printf(" * 2^%d (fsr w %d a %d)\n", -rf, c->wfsr[k], c->afsr[k]);
-                    }
+                wc[i] = i < L->in ? slot_code(&fw, &w[i], s1) : 0;
+            for (int s2 = 0; s2 < sa; s2++)
+                for (int ch = 0; ch < chunks; ch++) {
+                    beat++;
+                    if (exporting)
+                        export_beat(&x->ex, ac[s2] + ch * x->lanes, wc + ch * x->lanes,
+                                    beat == nbeats);
+                    lq_mac_step(&st, ac[s2] + ch * x->lanes, wc + ch * x->lanes,
+                                beat == nbeats, &out);
+                }
+        }
+        v[j] = ldexp(wide_double(&out), st.wd.out_lsb_exp) + L->b[j];
+        if (check) {
+            __int128 ref, got;
+            int rf;
+            x->checked++;
+            if (exact_dot(&fw, &fa, w, a, L->in, x->sqrt2_frac, &ref, &rf) != 0 ||
+                wide_i128(&out, &got) != 0 || !same_value(got, -st.wd.out_lsb_exp, ref, rf)) {
+                if (x->mismatches++ < 10) {
+                    char dec[170];
+                    printf("MISMATCH: %s weights, %s activations, %d bits, layer %d, test "
+                           "image %d, output %d: MAC %s * 2^%d, independent ",
+                           c->ws.name, c->as.name, c->bits, k + 1, image, j,
+                           lq_wide_dec(&out, dec), st.wd.out_lsb_exp);
+                    print_i128(ref);
+                    printf(" * 2^%d (fsr w %d a %d)\n", -rf, c->wfsr[k], c->afsr[k]);
                 }
             }
-            if (exporting) { /* the sum this inference uses, and what it makes of it */
-                char h[LQ_MAC_BITS_MAX / 4 + 8], dec[170];
-                file_printf(x->ex.out, "%s\n", lq_wide_hex(&out, st.wd.out_bits, h));
-                file_printf(x->ex.val, "%d %d %s %d %.17g %.17g\n", image, j,
-                            lq_wide_dec(&out, dec), st.wd.out_lsb_exp, L->b[j], v + L->b[j]);
-                x->ex.nout++;
-            }
-            v += L->b[j];
-            z[j] = L->relu && v < 0 ? 0 : v;
         }
-        in = z;
+        if (exporting) { /* the sum this inference uses, and what it makes of it */
+            char h[LQ_MAC_BITS_MAX / 4 + 8], dec[170];
+            file_printf(x->ex.out, "%s\n", lq_wide_hex(&out, st.wd.out_bits, h));
+            file_printf(x->ex.val, "%d %d %s %d %.17g %.17g\n", image, j,
+                        lq_wide_dec(&out, dec), st.wd.out_lsb_exp, L->b[j], v[j]);
+            x->ex.nout++;
+        }
     }
-    return nn_argmax(logits, x->net->l[x->net->nlayers - 1].out);
+    return 0;
 }
 
 /* Exact integer dot products from the decoded fixed-point values (linear x linear). */
-static int infer_exact(ctx *x, const cell *c, const double *img, double *logits)
+static int exact_dots(const ctx *x, const cell *c, int k, const qv *a, double *v,
+                      const void *arg)
 {
-    double buf[2][NN_WIDTH_MAX];
-    qv a[NN_WIDTH_MAX];
-    const double *in = img;
-    for (int k = 0; k < x->net->nlayers; k++) {
-        const nn_layer *L = &x->net->l[k];
-        double *z = k == x->net->nlayers - 1 ? logits : buf[k & 1];
-        lq_format fw = fmt_w(c, k), fa = fmt_a(c, k);
-        for (int i = 0; i < L->in; i++)
-            a[i] = quant(&fa, in[i]);
-        for (int j = 0; j < L->out; j++) {
-            __int128 s;
-            int f;
-            double v;
-            if (exact_dot(&fw, &fa, x->wq[k] + (size_t)j * L->in, a, L->in, x->sqrt2_frac, &s,
-                          &f) != 0)
-                return -1;
-            v = ldexp((double)s, -f) + L->b[j];
-            z[j] = L->relu && v < 0 ? 0 : v;
-        }
-        in = z;
+    const nn_layer *L = &x->net->l[k];
+    lq_format fw = fmt_w(c, k), fa = fmt_a(c, k);
+    (void)arg;
+    for (int j = 0; j < L->out; j++) {
+        __int128 s;
+        int f;
+        if (exact_dot(&fw, &fa, x->wq[k] + (size_t)j * L->in, a, L->in, x->sqrt2_frac, &s,
+                      &f) != 0)
+            return -1;
+        v[j] = ldexp((double)s, -f) + L->b[j];
     }
-    return nn_argmax(logits, x->net->l[x->net->nlayers - 1].out);
+    return 0;
 }
 
 /* Test accuracy of a cell whose FSRs are chosen (weights prepared). */
@@ -570,10 +589,11 @@ static double test_accuracy(ctx *x, const cell *c)
     int ok = 0;
     for (int i = 0; i < x->test->n; i++) {
         int p;
+        mac_run r = {x, i < x->check, i};
         if (uses_mac(c))
-            p = infer_mac(x, c, x->test->x[i], logits, i < x->check, i);
+            p = infer_layers(x, c, x->test->x[i], logits, mac_dots, &r);
         else if (c->qw && c->qa)
-            p = infer_exact(x, c, x->test->x[i], logits);
+            p = infer_layers(x, c, x->test->x[i], logits, exact_dots, NULL);
         else
             p = infer_double(x, c, x->test->x[i], logits);
         if (p < 0) {
