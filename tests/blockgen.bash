@@ -1,6 +1,13 @@
-# Checks shared by tests/quant.sh, tests/logdot.sh and tests/slqdot.sh (sourced; not a
-# test script itself). The caller defines pass and fail (its PASS/FAIL lines) and LOGQ.
+# Checks shared by tests/quant.sh, tests/logdot.sh and tests/slqdot.sh (sourced after
+# tests/lib.sh; not a test script itself).
 #
+# block_test BLOCK VAR N LONG: the rest of the preamble: ROOT, BUILD_ABS,
+#   OUT=$BUILD/BLOCK-test (made), SEED from $SEED or the older BLOCK_SEED (upper case;
+#   make BLOCK-cosim passes it) with lib.sh's rerun line, VAR (the run's length) N, or
+#   LONG with LOGQ_LONG=1, and pass / fail: PASS / FAIL lines "BLOCK ...".
+# opt_value OPTION DEFAULT ARGS...: the value ARGS give OPTION ("--frac"), or DEFAULT.
+# wrong_model_fails BLOCK DIR OPTIONS...: the Icarus bench of DIR/rtl on `logq vectors
+#   BLOCK OPTIONS --wrong-model` must fail with a report (exit 1, MISMATCH, 2 errors).
 # gen_lint NAME DIR BLOCK OPTIONS...: `logq gen BLOCK OPTIONS --tb -o DIR/rtl` (the
 #   module keeps the block's default name), the same again must give byte-identical
 #   files, then verilator --lint-only -Wall -f BLOCK.f and iverilog -g2005
@@ -18,7 +25,30 @@
 #   ($BUILD/asan/logq) generates (and writes vectors for) one large configuration.
 # fusesoc_lint BLOCK RTL_DIR: `fusesoc run --target lint` on RTL_DIR/BLOCK.core (its
 #   VLNV read from the core).
-. "$ROOT/sim/filelist.sh"
+. "$root/sim/filelist.sh"
+
+block_test() {
+    local old
+    old=$(echo "$1" | tr a-z A-Z)_SEED
+    block_name=$1
+    ROOT=$root
+    BUILD_ABS=$BUILD
+    OUT=$BUILD/$1-test
+    [ -n "${!old:-}" ] && SEED=${!old}
+    lq_seed "$1.sh"
+    SEED=$seed
+    if [ -n "${LOGQ_LONG:-}" ]; then printf -v "$2" %s "$4"; else printf -v "$2" %s "$3"; fi
+    mkdir -p "$OUT"
+}
+pass() { ok "$block_name $*"; }
+fail() { bad "$block_name $*"; }
+
+opt_value() {
+    local opt=$1 dflt=$2 v
+    shift 2
+    v=$(echo " $* " | sed -n "s/.* $opt \([0-9]*\) .*/\1/p")
+    echo "${v:-$dflt}"
+}
 
 gen_lint() {
     local name=$1 dir=$2 block=$3
@@ -156,5 +186,24 @@ fusesoc_lint() {
     else
         fail "fusesoc run --target lint on $block.core ($vlnv)"
         tail -5 "$OUT/fusesoc-lint.log"
+    fi
+}
+
+wrong_model_fails() {
+    local block=$1 d=$2 rc
+    shift 2
+    if ! [ -d "$d/rtl" ]; then
+        fail "icarus bench with a wrong model: no RTL in $d"
+        return
+    fi
+    "$LOGQ" vectors "$block" "$@" --wrong-model -o "$d/wrong" >/dev/null 2>&1
+    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
+        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
+        pass "icarus bench fails on a wrong model (exit 1, report)"
+    else
+        fail "icarus bench with a wrong model: exit $rc"
+        tail -5 "$d/wrong.log"
     fi
 }

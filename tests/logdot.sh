@@ -10,27 +10,15 @@
 # SEED=N (or LOGDOT_SEED=N; default 1). LOGQ_LONG=1: 64 lanes, F = 10, more vectors.
 # LOGDOT_ONE='options': only that configuration (make logdot-cosim).
 . "$(dirname "$0")/lib.sh"
-ROOT=$root
-BUILD_ABS=$BUILD
-OUT=$BUILD/logdot-test
-[ -n "${LOGDOT_SEED:-}" ] && SEED=$LOGDOT_SEED  # the name make logdot-cosim passes
-lq_seed logdot.sh
-SEED=$seed
-VECTORS=1500
-[ -n "${LOGQ_LONG:-}" ] && VECTORS=15000
-mkdir -p "$OUT"
-
-pass() { ok "logdot $*"; }
-fail() { bad "logdot $*"; }
-. "$ROOT/tests/blockgen.bash"
+. "$root/tests/blockgen.bash"
+block_test logdot VECTORS 1500 15000
 
 # run_config NAME OPTIONS...
 run_config() {
     local name=$1
     shift
     local dir=$OUT/$name f
-    f=$(echo " $* " | sed -n 's/.* --frac \([0-9]*\) .*/\1/p')
-    f=${f:-8}
+    f=$(opt_value --frac 8 "$@")
     rm -rf "$dir/vec"
     gen_lint "$name" "$dir" logdot "$@" || return
     if python3 "$ROOT/tests/exp2_table.py" "$dir/rtl/logdot.v" >"$dir/table.log" 2>&1; then
@@ -143,17 +131,6 @@ fusesoc_lint logdot "$OUT/n3_narrow/rtl"
 
 # The Icarus bench fails on a wrong model (every fifth result off in its lowest bit).
 d=$OUT/n3_narrow
-if [ -d "$d/rtl" ]; then
-    "$LOGQ" vectors logdot --lanes 3 --frac 4 --out-bits 10 --out-frac 8 --pipeline full \
-        --count 40 --wrong-model -o "$d/wrong" >/dev/null 2>&1
-    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
-    rc=$?
-    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
-        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
-        pass "icarus bench fails on a wrong model (exit 1, report)"
-    else
-        fail "icarus bench with a wrong model: exit $rc"
-        tail -5 "$d/wrong.log"
-    fi
-fi
+wrong_model_fails logdot "$d" --lanes 3 --frac 4 --out-bits 10 --out-frac 8 --pipeline full \
+    --count 40
 view_in_dump logdot "$OUT/n3_narrow"

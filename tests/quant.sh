@@ -12,27 +12,15 @@
 # lanes, more beats.
 # QUANT_ONE='options': only that configuration (make quant-cosim).
 . "$(dirname "$0")/lib.sh"
-ROOT=$root
-BUILD_ABS=$BUILD
-OUT=$BUILD/quant-test
-[ -n "${QUANT_SEED:-}" ] && SEED=$QUANT_SEED  # the name make quant-cosim passes
-lq_seed quant.sh
-SEED=$seed
-BEATS=30000
-[ -n "${LOGQ_LONG:-}" ] && BEATS=300000
-mkdir -p "$OUT"
-
-pass() { ok "quant $*"; }
-fail() { bad "quant $*"; }
-. "$ROOT/tests/blockgen.bash"
+. "$root/tests/blockgen.bash"
+block_test quant BEATS 30000 300000
 
 # run_config NAME OPTIONS...: everything for one configuration.
 run_config() {
     local name=$1
     shift
     local dir=$OUT/$name a
-    a=$(echo " $* " | sed -n 's/.* --in-bits \([0-9]*\) .*/\1/p')
-    a=${a:-8}
+    a=$(opt_value --in-bits 8 "$@")
     rm -rf "$dir/vec" "$dir/wrong"
     gen_lint "$name" "$dir" quant "$@" || return
     if ! cosim_build "$dir" quant sim/verilator/waves.h sim/verilator/ports.h sim/verilator/harness.h cmodel/quanthw.h; then
@@ -126,17 +114,7 @@ if [ -x "$d/Vtb" ]; then
     else
         fail "broken model (+fault): failed without a mismatch report"
     fi
-    "$LOGQ" vectors quant --lanes 1 --in-bits 10 --scheme logsqrt2 --rounding nearest --bits 4 --fsr -1 \
-        --wrong-model -o "$d/wrong" >/dev/null 2>&1
-    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
-    rc=$?
-    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
-        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
-        pass "icarus bench fails on a wrong model (exit 1, report)"
-    else
-        fail "icarus bench with a wrong model: exit $rc"
-        tail -5 "$d/wrong.log"
-    fi
+    wrong_model_fails quant "$d" --lanes 1 --in-bits 10 --scheme logsqrt2 --rounding nearest --bits 4 --fsr -1
 else
     fail "no bench for the fault check ($d/Vtb)"
 fi
