@@ -131,6 +131,8 @@ typedef struct lq_block_s {
      * it; side streams, slqmac, add their files to fs). Returns an exit status. */
     int (*stimulus)(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
                     const lq_cmd *c);
+    const char *const *vec_files; /* the files the stimulus adds itself, in order */
+    int nvec_files;
 } lq_block;
 
 /* `logq gen NAME ...` and `logq vectors NAME ...` for a described block: argv[0] is

@@ -596,6 +596,9 @@ static const blk_file slqmac_files[] = {
     {"%s.h", "parameters and the port layout for C/C++ benches (SLQMAC_*)", write_h, 0},
 };
 
+/* The files slqmac_stimulus adds, in order. */
+static const char *const slqmac_vec_files[] = {"t.hex", "tgap.hex", "toff.hex", "tstart.hex"};
+
 const lq_block blk_slqmac = {
     .name = "slqmac",
     .summary = "logq successive SLQ shift-MAC (docs/slq.md)",
@@ -626,4 +629,6 @@ const lq_block blk_slqmac = {
     .report = slqmac_report,
     .phased = 1,
     .stimulus = slqmac_stimulus,
+    .vec_files = slqmac_vec_files,
+    .nvec_files = (int)(sizeof slqmac_vec_files / sizeof slqmac_vec_files[0]),
 };
