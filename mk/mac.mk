@@ -51,7 +51,8 @@ cosim: $(LOGQ) $(BUILD)/liblogq.a | $(BUILD)/.deps-SIM
 	$(LOGQ) gen mac $(MAC_OPTS) -o $(MAC_DIR)/rtl
 	BUILD=$(BUILD) sim/verilator/mac_build.sh $(MAC_DIR)/rtl $(MAC_DIR)/sim $(if $(FAST),fast,check) $(if $(WAVES),trace)
 	$(MAC_DIR)/sim/mac_tb $(MAC_TB_ARGS)
-	@$(if $(WAVES),echo "waves: gtkwave $(MAC_DIR)/trace.fst")
+	@$(if $(WAVES),sed 's/logq_mac_tb\.dut\b/TOP.logq_mac/g' $(MAC_DIR)/rtl/logq_mac.gtkw >$(MAC_DIR)/trace.gtkw)
+	@$(if $(WAVES),echo "waves: gtkwave $(MAC_DIR)/trace.fst $(MAC_DIR)/trace.gtkw")
 
 # rtl/: the default configuration, exactly as the generator writes it today
 # (tests/mac.sh checks it is up to date). Run from the top so the recorded

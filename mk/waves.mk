@@ -33,7 +33,8 @@ $(LOGQ) $(BUILD)/asan/logq: $(FST_OBJ)
 
 # The demo waveform: a short traced co-simulation of the default MAC array (the
 # configuration of `make demo`), shown with the view the generator wrote
-# (NAME.gtkw) and grabbed by GTKWave under Xvfb (scripts/waves-png.sh); the PNG goes
+# (NAME.gtkw, copied by `make cosim` to trace.gtkw with its scope renamed for
+# Verilator) and grabbed by GTKWave under Xvfb (scripts/waves-png.sh); the PNG goes
 # to build/waves/demo.png only, so a run leaves the tree clean. `make waves-png-docs`
 # copies it to docs/waves-demo.png (an explicit step: the picture is committed).
 # `scripts/waves-png.sh` without DUMP renders the tiny wavediff bench of tests/wave/.
@@ -42,7 +43,7 @@ WAVES_DIR := $(BUILD)/waves
 waves-png: WAVES = 1
 waves-png: $(LOGQ) | $(BUILD)/.deps-WAVES $(BUILD)/.deps-SIM
 	@$(MAKE) --no-print-directory cosim WAVES=1 BEATS=24 STALL=30 SEED=1
-	DUMP=$(abspath $(MAC_DIR)/trace.fst) GTKW=$(abspath $(MAC_DIR)/rtl/logq_mac.gtkw) \
+	DUMP=$(abspath $(MAC_DIR)/trace.fst) GTKW=$(abspath $(MAC_DIR)/trace.gtkw) \
 	    BUILD=$(BUILD) LOGQ=$(LOGQ) scripts/waves-png.sh $(WAVES_DIR)
 waves-png-docs: waves-png
 	@size=$$(stat -c %s $(WAVES_DIR)/demo.png); \

@@ -25,7 +25,7 @@ help_files() { # help-text module tb
     awk -v m="$2" -v tb="$3" '
         /^Files written to DIR/ { on = 1; next }
         on && /^$/ { exit }
-        on && /^  [^ ]/ { f = $1; sub(/NAME/, m, f); if (f ~ /_tb\.v$/ && !tb) next; print f }
+        on && /^  [^ ]/ { f = $1; sub(/NAME/, m, f); if (!tb && (f ~ /_tb\.v$/ || /  with --tb: /)) next; print f }
     ' <<<"$1"
 }
 

@@ -35,19 +35,14 @@ for b in "${blocks[@]}"; do
         ok "$block: the bench passes ($(grep -o '[0-9]* beats, [0-9]* outputs checked' "$d.log"))"
     else bad "$block: the bench passes"; tail -8 "$d.log"; fi
 
-    # every signal of NAME.gtkw is in the dump (below NAME_tb.dut)
+    # every signal of NAME.gtkw (split lanes bit by bit) is in the dump, below NAME_tb.dut
     vcd=$d/vec/${name}_tb.vcd
-    missing=""
-    n=0
-    for s in $(grep "^${name}_tb\.dut\." "$d/rtl/$name.gtkw" | sed "s/^${name}_tb\.dut\.//; s/\[[0-9]*:0\]\$//"); do
-        n=$((n + 1))
-        leaf=${s##*.}
-        grep -q "^\$var [a-z]* [0-9]* [^ ]* $leaf[ \[]" "$vcd" || missing="$missing $s"
-    done
-    if [ -s "$vcd" ] && [ "$n" -ge 15 ] && [ -z "$missing" ] &&
+    read -r n m < <(view_signals "$d/rtl/$name.gtkw" "$vcd" | head -1)
+    if [ -s "$vcd" ] && [ "${n:-0}" -ge 15 ] && [ "$m" = 0 ] &&
+       ! view_signals "$d/rtl/$name.gtkw" /dev/null | tail -n +2 | grep -qv "^${name}_tb\.dut\." &&
        grep -q '^-input stream' "$d/rtl/$name.gtkw" && grep -q '^-output stream' "$d/rtl/$name.gtkw"; then
         ok "$block: $name.gtkw shows $n signals of the dump, grouped"
-    else bad "$block: $name.gtkw signals in the dump (missing:$missing; $n)"; fi
+    else bad "$block: $name.gtkw signals in the dump ($m of $n missing:$(view_signals "$d/rtl/$name.gtkw" "$vcd" | tail -n +2 | head -3 | tr '\n' ' '))"; fi
 
     # a deliberately wrong model fails with cycle, inputs, expected, actual, seed, rerun
     # shellcheck disable=SC2086
@@ -95,26 +90,73 @@ for b in "${blocks[@]}"; do
     else bad "$block: the bench with +hold=100 +holdin=50 (exit $rc)"; tail -4 "$d.hold"; fi
 done
 
-# Resets in the middle of a vector (+midreset) in the benches with one output per vector
-# and no side streams (logacc here, mac in the MAC's bench): pass with the vector in
-# flight sent again; without the resend (+stale-model) they must fail.
-midreset_check() { # NAME RTL VEC
-    "$RUN" "$2" "$3" +midreset +hold=50 >"$tmp/mr.log" 2>&1
+# Resets in the middle of a vector (+midreset) in every block's bench that takes it
+# (mac, logacc, slqdec, slqmac): pass with the vector in flight sent again (slqdec:
+# the frame, from its first word; slqmac: the activations and every lane's terms);
+# without the resend (+stale-model) they must fail, and so must a block that ignores
+# a reset once it has run (its `if (rst)` gated off after the first reset).
+ignore_resets() { # RTL_DIR NAME: a copy in RTL_DIR-ign whose resets work only at start
+    rm -rf "$1-ign"
+    cp -r "$1" "$1-ign"
+    sed -i 's/if (rst)/if (rst \&\& !lq_ran)/; /^);/a\
+    reg lq_ran = 1'"'"'b0;  // test only: resets are ignored once rst went low\
+    always @(posedge clk)\
+        if (!rst)\
+            lq_ran <= 1'"'"'b1;' "$1-ign/$2.v"
+    grep -q 'if (rst && !lq_ran)' "$1-ign/$2.v"
+}
+midreset_check() { # BLOCK NAME RTL VEC
+    "$RUN" "$3" "$4" +midreset +hold=50 >"$tmp/mr.log" 2>&1
     local rc=$?
     if [ $rc -eq 0 ] && grep -q '^PASSED' "$tmp/mr.log" &&
        grep -Eq 'faults: [1-9][0-9]* resets \([1-9][0-9]* mid-vector\)' "$tmp/mr.log"; then
         ok "$1: the bench passes with +midreset ($(grep -o 'faults: [^;]*' "$tmp/mr.log"))"
     else bad "$1: the bench with +midreset (exit $rc)"; tail -4 "$tmp/mr.log"; fi
-    "$RUN" "$2" "$3" +midreset +stale-model >"$tmp/mr.log" 2>&1
+    "$RUN" "$3" "$4" +midreset +stale-model >"$tmp/mr.log" 2>&1
     rc=$?
     if [ $rc -eq 1 ] && grep -q '^MISMATCH' "$tmp/mr.log"; then
         ok "$1: +midreset +stale-model (no resend after the reset) fails"
     else bad "$1: +midreset +stale-model must fail (exit $rc)"; tail -4 "$tmp/mr.log"; fi
+    if ! ignore_resets "$3" "$2"; then
+        bad "$1: no 'if (rst)' in $2.v to gate off"
+        return
+    fi
+    "$RUN" "$3-ign" "$4" +midreset >"$tmp/mr.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -Eq '^(MISMATCH|FAILED)' "$tmp/mr.log"; then
+        ok "$1: a block that ignores resets after the first fails the +midreset bench"
+    else bad "$1: a block that ignores later resets must fail +midreset (exit $rc)"; tail -4 "$tmp/mr.log"; fi
+    "$RUN" "$3-ign" "$4" >"$tmp/mr.log" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ]; then ok "$1: ... and passes without +midreset (only the fault finds it)"
+    else bad "$1: the block gated off after its first reset fails without +midreset (exit $rc)"; tail -4 "$tmp/mr.log"; fi
 }
-midreset_check logacc "$tmp/logacc/rtl" "$tmp/logacc/vec"
+midreset_check logacc logacc "$tmp/logacc/rtl" "$tmp/logacc/vec"
+# more frames and vectors than above, so that resets land in every state
+if "$LOGQ" vectors slqdec --bits 5 --max-words 2 --framing special --count 600 --seed "$seed" \
+       -o "$tmp/slqdec/vmr" >/dev/null; then
+    midreset_check slqdec slqdec_w5_l2_special "$tmp/slqdec/rtl" "$tmp/slqdec/vmr"
+else bad "slqdec: vectors for the +midreset check"; fi
+if "$LOGQ" vectors slqmac --bits 5 --lanes 3 --act-bits 6 --max-words 2 --framing special --count 300 \
+       --seed "$seed" -o "$tmp/slqmac/vmr" >/dev/null; then
+    midreset_check slqmac slqmac_n3_w5_a6 "$tmp/slqmac/rtl" "$tmp/slqmac/vmr"
+else bad "slqmac: vectors for the +midreset check"; fi
+if "$LOGQ" gen slqmac --bits 3 --lanes 16 --max-words 3 --framing tag -o "$tmp/slqmac16/rtl" >/dev/null &&
+   "$LOGQ" vectors slqmac --bits 3 --lanes 16 --max-words 3 --framing tag --count 300 --seed "$seed" \
+       -o "$tmp/slqmac16/vec" >/dev/null; then
+    midreset_check "slqmac 16 lanes tag" slqmac_n16_w3_a8 "$tmp/slqmac16/rtl" "$tmp/slqmac16/vec"
+    # the bench resends from tstart.hex: every lane restarted from its stream's start fails
+    cp -r "$tmp/slqmac16/vec" "$tmp/slqmac16/vec0"
+    sed -i 's/^[0-9a-f]\{8\}$/00000000/' "$tmp/slqmac16/vec0/tstart.hex"
+    "$RUN" "$tmp/slqmac16/rtl" "$tmp/slqmac16/vec0" +midreset >"$tmp/mr.log" 2>&1
+    rc=$?
+    if [ $rc -eq 1 ] && grep -q '^MISMATCH' "$tmp/mr.log"; then
+        ok "slqmac: +midreset with wrong restart points (tstart.hex all 0) fails"
+    else bad "slqmac: +midreset with wrong restart points must fail (exit $rc)"; tail -4 "$tmp/mr.log"; fi
+else bad "slqmac 16 lanes: gen and vectors for the +midreset check"; fi
 if "$LOGQ" gen mac --lanes 4 --pipeline product,tree:1 -o "$tmp/mac/rtl" >/dev/null &&
    "$LOGQ" vectors mac --lanes 4 --pipeline product,tree:1 --seed "$seed" -o "$tmp/mac/vec" >/dev/null; then
-    midreset_check mac "$tmp/mac/rtl" "$tmp/mac/vec"
+    midreset_check mac logq_mac "$tmp/mac/rtl" "$tmp/mac/vec"
 else
     bad "mac: gen and vectors for the +midreset check"
 fi

@@ -18,3 +18,32 @@ lq_seed() {
     seed=${SEED:-1}
     echo "$1: seed $seed (rerun: SEED=$seed BUILD=$BUILD LOGQ=$LOGQ bash tests/$1)"
 }
+# view_signals VIEW VCD: every signal a GTKWave view names (plain rows, and each bit of
+# the lanes it splits: "#{ALIAS} (k)PATH[W-1:0] ...") against the full paths (scopes
+# joined by dots) the VCD declares. Prints "N M" (signals named, of them missing) and
+# then each missing path, one a line.
+view_signals() {
+    awk '
+        FNR == 1 { file++ }
+        file == 1 && $1 == "$scope" { stack[++depth] = $3; next }
+        file == 1 && $1 == "$upscope" { depth--; next }
+        file == 1 && $1 == "$var" {
+            p = ""
+            for (i = 1; i <= depth; i++) p = p stack[i] "."
+            have[p $5] = 1
+            next
+        }
+        file == 2 && /^#\{/ {
+            for (i = 2; i <= NF; i++) { s = $i; sub(/^\([0-9]+\)/, "", s); want(s) }
+            next
+        }
+        file == 2 && /^[^[@*#-]/ && NF == 1 { want($1) }
+        function want(s) { sub(/\[[0-9]+:[0-9]+\]$/, "", s); if (!(s in seen)) { seen[s] = 1; order[++n] = s } }
+        END {
+            m = 0
+            for (i = 1; i <= n; i++) if (!(order[i] in have)) miss[++m] = order[i]
+            print n, m
+            for (i = 1; i <= m; i++) print miss[i]
+        }
+    ' "$2" "$1"
+}

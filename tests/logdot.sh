@@ -7,52 +7,18 @@
 # bench of `logq vectors logdot`. Also: a broken model (+fault) and a wrong table are
 # caught, bad options are refused (exit 2, the value named, no file), the error table
 # of `logq logacc-study --logdot` runs.
-# LOGDOT_SEED=N (default 1). LOGQ_LONG=1: 64 lanes, F = 10, more vectors.
+# SEED=N (or LOGDOT_SEED=N; default 1). LOGQ_LONG=1: 64 lanes, F = 10, more vectors.
 # LOGDOT_ONE='options': only that configuration (make logdot-cosim).
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-$BUILD/logq}
-case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$BUILD/logdot-test
-SEED=${LOGDOT_SEED:-1}
-VECTORS=1500
-[ -n "${LOGQ_LONG:-}" ] && VECTORS=15000
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-BUILD_ABS=$(cd "$BUILD" && pwd)
-echo "logdot.sh: seed $SEED (rerun: LOGDOT_SEED=$SEED bash tests/logdot.sh)"
-
-pass() { echo "PASS: logdot $*"; }
-fail() { echo "FAIL: logdot $*"; }
-. "$ROOT/tests/blockgen.bash"
-
-cosim_build() {
-    local dir=$1 stamp
-    stamp=$(cat "$dir"/rtl/logdot*.v "$dir"/rtl/logdot.h "$ROOT"/sim/verilator/logdot_tb.cpp \
-        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/ports.h "$ROOT"/sim/verilator/harness.h "$ROOT"/cmodel/logdot.h \
-        "$BUILD_ABS"/liblogq.a | md5sum | cut -d' ' -f1)
-    if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
-        return 0
-    fi
-    rm -rf "$dir/obj" "$dir/Vtb"
-    verilator --cc --exe --build -j 2 -Wall --x-assign unique --x-initial unique -O1 \
-        --prefix Vdut --Mdir "$dir/obj" \
-        -CFLAGS "-O1 -std=c++17 -I$ROOT/cmodel -include $dir/rtl/logdot.h" \
-        -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" --top-module logdot \
-        "$dir/rtl/logdot_acc_add.v" "$dir/rtl/logdot_acc.v" "$dir/rtl/logdot.v" \
-        "$ROOT/sim/verilator/logdot_tb.cpp" "$BUILD_ABS/liblogq.a" \
-        -o "$dir/Vtb" >"$dir/build.log" 2>&1 || return 1
-    echo "$stamp" >"$dir/stamp"
-}
+. "$(dirname "$0")/lib.sh"
+. "$root/tests/blockgen.bash"
+block_test logdot VECTORS 1500 15000
 
 # run_config NAME OPTIONS...
 run_config() {
     local name=$1
     shift
     local dir=$OUT/$name f
-    f=$(echo " $* " | sed -n 's/.* --frac \([0-9]*\) .*/\1/p')
-    f=${f:-8}
+    f=$(opt_value --frac 8 "$@")
     rm -rf "$dir/vec"
     gen_lint "$name" "$dir" logdot "$@" || return
     if python3 "$ROOT/tests/exp2_table.py" "$dir/rtl/logdot.v" >"$dir/table.log" 2>&1; then
@@ -61,7 +27,7 @@ run_config() {
         fail "$name conversion table"
         head -5 "$dir/table.log"
     fi
-    if ! cosim_build "$dir"; then
+    if ! cosim_build "$dir" logdot sim/verilator/waves.h sim/verilator/ports.h sim/verilator/harness.h cmodel/logdot.h; then
         fail "$name verilator build ($*)"
         tail -20 "$dir/build.log"
         return
@@ -80,17 +46,7 @@ run_config() {
         fail "$name co-simulation ($*), seed $SEED"
         head -30 "$dir/cosim.log"
     fi
-    if "$LOGQ" vectors logdot "$@" --count 80 --seed "$SEED" -o "$dir/vec" >"$dir/vec.log" 2>&1 &&
-        "$ROOT/sim/icarus/run.sh" "$dir/rtl" "$dir/vec" >"$dir/icarus.log" 2>&1 &&
-        grep -q '^PASSED' "$dir/icarus.log"; then
-        pass "$name icarus bench: $(grep -o '[0-9]* beats, [0-9]* outputs checked' "$dir/icarus.log")"
-    else
-        fail "$name icarus bench ($*)"
-        tail -8 "$dir/vec.log" "$dir/icarus.log"
-    fi
-    if ! diff <(grep -v '^//' "$dir/rtl/logdot_tb.v") <(grep -v '^//' "$dir/vec/logdot_tb.v") >/dev/null; then
-        fail "$name gen --tb and logq vectors write different benches"
-    fi
+    icarus_bench "$name" "$dir" logdot "--count 80" "$@"
 }
 
 if [ -n "${LOGDOT_ONE:-}" ]; then
@@ -158,17 +114,8 @@ else
     pass "gen logdot without -o refused"
 fi
 
-if [ -x "$BUILD/asan/logq" ]; then
-    if "$BUILD/asan/logq" gen logdot --lanes 64 --frac 10 --table-bits 30 --out-bits 62 \
-        --pipeline full --tb -o "$OUT/asan" >"$OUT/asan.log" 2>&1 &&
-        "$BUILD/asan/logq" vectors logdot --lanes 64 --frac 10 --count 20 -o "$OUT/asan-vec" \
-        >>"$OUT/asan.log" 2>&1; then
-        pass "ASan/UBSan gen and vectors logdot --lanes 64 --frac 10"
-    else
-        fail "ASan/UBSan gen logdot"
-        tail "$OUT/asan.log"
-    fi
-fi
+asan_gen "gen and vectors logdot --lanes 64 --frac 10" logdot \
+    "--lanes 64 --frac 10 --table-bits 30 --out-bits 62 --pipeline full" "--lanes 64 --frac 10 --count 20"
 
 # The error of whole dot products against the exact value (docs/logdot.md).
 if "$LOGQ" logacc-study --logdot --terms 4096 --fracs 4,8 >"$OUT/study.log" 2>&1 &&
@@ -180,32 +127,10 @@ else
 fi
 
 # The FuseSoC core lints.
-FUSESOC=$BUILD_ABS/venv/bin/fusesoc
-if [ -x "$FUSESOC" ]; then
-    if "$FUSESOC" --cores-root "$OUT/n3_narrow/rtl" run --build-root "$OUT/fs-lint" --target lint logq:gen:logdot \
-        >"$OUT/fusesoc-lint.log" 2>&1; then
-        pass "fusesoc run --target lint on logdot.core"
-    else
-        fail "fusesoc run --target lint on logdot.core"
-        tail -5 "$OUT/fusesoc-lint.log"
-    fi
-else
-    fail "fusesoc not installed ($FUSESOC; make fusesoc)"
-fi
+fusesoc_lint logdot "$OUT/n3_narrow/rtl"
 
 # The Icarus bench fails on a wrong model (every fifth result off in its lowest bit).
 d=$OUT/n3_narrow
-if [ -d "$d/rtl" ]; then
-    "$LOGQ" vectors logdot --lanes 3 --frac 4 --out-bits 10 --out-frac 8 --pipeline full \
-        --count 40 --wrong-model -o "$d/wrong" >/dev/null 2>&1
-    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
-    rc=$?
-    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
-        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
-        pass "icarus bench fails on a wrong model (exit 1, report)"
-    else
-        fail "icarus bench with a wrong model: exit $rc"
-        tail -5 "$d/wrong.log"
-    fi
-fi
+wrong_model_fails logdot "$d" --lanes 3 --frac 4 --out-bits 10 --out-frac 8 --pipeline full \
+    --count 40
 view_in_dump logdot "$OUT/n3_narrow"

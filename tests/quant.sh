@@ -7,58 +7,23 @@
 # one beat per clock) and run the Icarus bench of `logq vectors quant`. Also: a broken
 # model (+fault) must be caught, bad options are refused (exit 2, the value named, no
 # file), the FuseSoC core lints.
-# QUANT_SEED=N: the seed (default 1). LOGQ_LONG=1 (make test-long): the A = 20 sweep of
-# both bases x both roundings x flush/middle/saturate, 64 and 256 lanes, more beats.
+# SEED=N (or QUANT_SEED=N): the seed (default 1). LOGQ_LONG=1 (make test-long): the
+# A = 20 sweep of both bases x both roundings x flush/middle/saturate, 64 and 256
+# lanes, more beats.
 # QUANT_ONE='options': only that configuration (make quant-cosim).
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-$BUILD/logq}
-case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$BUILD/quant-test
-SEED=${QUANT_SEED:-1}
-BEATS=30000
-[ -n "${LOGQ_LONG:-}" ] && BEATS=300000
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-BUILD_ABS=$(cd "$BUILD" && pwd)
-FUSESOC=$BUILD_ABS/venv/bin/fusesoc
-echo "quant.sh: seed $SEED (rerun: QUANT_SEED=$SEED bash tests/quant.sh)"
-
-pass() { echo "PASS: quant $*"; }
-fail() { echo "FAIL: quant $*"; }
-. "$ROOT/tests/blockgen.bash"
-
-# cosim_build DIR: DIR/Vtb (kept while the generated RTL, the bench and the model
-# are unchanged).
-cosim_build() {
-    local dir=$1 stamp
-    stamp=$(cat "$dir"/rtl/quant.v "$dir"/rtl/quant.h "$ROOT"/sim/verilator/quant_tb.cpp \
-        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/ports.h "$ROOT"/sim/verilator/harness.h "$ROOT"/cmodel/quanthw.h "$BUILD_ABS"/liblogq.a |
-        md5sum | cut -d' ' -f1)
-    if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
-        return 0
-    fi
-    rm -rf "$dir/obj" "$dir/Vtb"
-    verilator --cc --exe --build -j 2 -Wall --x-assign unique --x-initial unique -O1 \
-        --prefix Vdut --Mdir "$dir/obj" \
-        -CFLAGS "-O1 -std=c++17 -I$ROOT/cmodel -include $dir/rtl/quant.h" \
-        -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" --top-module quant \
-        "$dir/rtl/quant.v" "$ROOT/sim/verilator/quant_tb.cpp" "$BUILD_ABS/liblogq.a" \
-        -o "$dir/Vtb" >"$dir/build.log" 2>&1 || return 1
-    echo "$stamp" >"$dir/stamp"
-}
+. "$(dirname "$0")/lib.sh"
+. "$root/tests/blockgen.bash"
+block_test quant BEATS 30000 300000
 
 # run_config NAME OPTIONS...: everything for one configuration.
 run_config() {
     local name=$1
     shift
     local dir=$OUT/$name a
-    a=$(echo " $* " | sed -n 's/.* --in-bits \([0-9]*\) .*/\1/p')
-    a=${a:-8}
+    a=$(opt_value --in-bits 8 "$@")
     rm -rf "$dir/vec" "$dir/wrong"
     gen_lint "$name" "$dir" quant "$@" || return
-    if ! cosim_build "$dir"; then
+    if ! cosim_build "$dir" quant sim/verilator/waves.h sim/verilator/ports.h sim/verilator/harness.h cmodel/quanthw.h; then
         fail "$name verilator build ($*)"
         tail -20 "$dir/build.log"
         return
@@ -82,17 +47,7 @@ run_config() {
     # The Icarus bench of `logq vectors quant` (exhaustive up to 10 input bits).
     local vopt="--count 400"
     [ "$a" -le 10 ] && vopt=--exhaustive
-    if "$LOGQ" vectors quant "$@" $vopt --seed "$SEED" -o "$dir/vec" >"$dir/vec.log" 2>&1 &&
-        "$ROOT/sim/icarus/run.sh" "$dir/rtl" "$dir/vec" >"$dir/icarus.log" 2>&1 &&
-        grep -q '^PASSED' "$dir/icarus.log"; then
-        pass "$name icarus bench ${vopt#--}: $(grep -o '[0-9]* beats, [0-9]* outputs checked' "$dir/icarus.log")"
-    else
-        fail "$name icarus bench ($*)"
-        tail -8 "$dir/vec.log" "$dir/icarus.log"
-    fi
-    if ! diff <(grep -v '^//' "$dir/rtl/quant_tb.v") <(grep -v '^//' "$dir/vec/quant_tb.v") >/dev/null; then
-        fail "$name gen --tb and logq vectors write different benches"
-    fi
+    icarus_bench "$name" "$dir" quant "$vopt" "$@"
 }
 
 if [ -n "${QUANT_ONE:-}" ]; then
@@ -159,34 +114,14 @@ if [ -x "$d/Vtb" ]; then
     else
         fail "broken model (+fault): failed without a mismatch report"
     fi
-    "$LOGQ" vectors quant --lanes 1 --in-bits 10 --scheme logsqrt2 --rounding nearest --bits 4 --fsr -1 \
-        --wrong-model -o "$d/wrong" >/dev/null 2>&1
-    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
-    rc=$?
-    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
-        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
-        pass "icarus bench fails on a wrong model (exit 1, report)"
-    else
-        fail "icarus bench with a wrong model: exit $rc"
-        tail -5 "$d/wrong.log"
-    fi
+    wrong_model_fails quant "$d" --lanes 1 --in-bits 10 --scheme logsqrt2 --rounding nearest --bits 4 --fsr -1
 else
     fail "no bench for the fault check ($d/Vtb)"
 fi
 
 # The FuseSoC core lints and its Icarus target runs.
 d=$OUT/n3_a12_relu/rtl
-if [ -x "$FUSESOC" ]; then
-    if "$FUSESOC" --cores-root "$d" run --build-root "$OUT/fs-lint" --target lint logq:gen:quant \
-        >"$OUT/fusesoc-lint.log" 2>&1; then
-        pass "fusesoc run --target lint on quant.core"
-    else
-        fail "fusesoc run --target lint on quant.core"
-        tail -5 "$OUT/fusesoc-lint.log"
-    fi
-else
-    fail "fusesoc not installed ($FUSESOC; make fusesoc)"
-fi
+fusesoc_lint quant "$d"
 
 # Bad options: exit 2, a message naming the value, no files written.
 refuse() { refuse_gen quant "$@"; }
@@ -220,15 +155,7 @@ else
 fi
 
 # The sanitizer build generates the largest design cleanly.
-if [ -x "$BUILD/asan/logq" ]; then
-    if "$BUILD/asan/logq" gen quant --lanes 256 --in-bits 32 --scheme logsqrt2 --bits 10 \
-        --pipeline full --tb -o "$OUT/asan" >"$OUT/asan.log" 2>&1 &&
-        "$BUILD/asan/logq" vectors quant --lanes 256 --in-bits 32 --scheme logsqrt2 --bits 10 \
-        --count 50 -o "$OUT/asan-vec" >>"$OUT/asan.log" 2>&1; then
-        pass "ASan/UBSan gen and vectors quant --lanes 256 --in-bits 32"
-    else
-        fail "ASan/UBSan gen quant"
-        tail "$OUT/asan.log"
-    fi
-fi
+asan_gen "gen and vectors quant --lanes 256 --in-bits 32" quant \
+    "--lanes 256 --in-bits 32 --scheme logsqrt2 --bits 10 --pipeline full" \
+    "--lanes 256 --in-bits 32 --scheme logsqrt2 --bits 10 --count 50"
 view_in_dump quant "$OUT/n3_a12_relu"

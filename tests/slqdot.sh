@@ -6,44 +6,13 @@
 # stream and m_ready), a full-rate run, the Gaussian measurement (queued RTL against
 # the lockstep model) and the Icarus bench of `logq vectors slqdot`. Also: a broken
 # expectation (--break) must fail, bad options are refused (exit 2, value named, no file).
-# SLQDOT_SEED=N (default 1). LOGQ_LONG=1: 64 lanes, W = 8 / L = 4, more vectors.
+# SEED=N (or SLQDOT_SEED=N; default 1). LOGQ_LONG=1: 64 lanes, W = 8 / L = 4, more
+# vectors.
 # SLQDOT_MEASURE=1: only the cycles-per-weight table of docs/slqdot.md (lanes 1, 4, 16,
 # 64; L = 2, 3; theta 0 and 0.1; queued RTL against the lockstep model).
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-$BUILD/logq}
-case $LOGQ in /*) ;; *) LOGQ=$PWD/$LOGQ ;; esac
-ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$BUILD/slqdot-test
-SEED=${SLQDOT_SEED:-1}
-VECTORS=300
-[ -n "${LOGQ_LONG:-}" ] && VECTORS=3000
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-BUILD_ABS=$(cd "$BUILD" && pwd)
-echo "slqdot.sh: seed $SEED (rerun: SLQDOT_SEED=$SEED bash tests/slqdot.sh)"
-
-pass() { echo "PASS: slqdot $*"; }
-fail() { echo "FAIL: slqdot $*"; }
-. "$ROOT/tests/blockgen.bash"
-
-cosim_build() {
-    local dir=$1 stamp
-    stamp=$(cat "$dir"/rtl/slqdot*.v "$dir"/rtl/slqdot.h "$ROOT"/sim/verilator/slqdot_tb.cpp \
-        "$ROOT"/sim/verilator/waves.h "$ROOT"/sim/verilator/slq_stim.h "$ROOT"/cmodel/slqhw.h "$BUILD_ABS"/liblogq.a |
-        md5sum | cut -d' ' -f1)
-    if [ -x "$dir/Vtb" ] && [ "$(cat "$dir/stamp" 2>/dev/null)" = "$stamp" ]; then
-        return 0
-    fi
-    rm -rf "$dir/obj" "$dir/Vtb"
-    verilator --cc --exe --build -j 2 -Wall --x-assign unique --x-initial unique -O1 \
-        --prefix Vdut --Mdir "$dir/obj" \
-        -CFLAGS "-O1 -std=c++17 -I$ROOT/cmodel -include $dir/rtl/slqdot.h" \
-        -MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" --top-module slqdot \
-        "$dir/rtl/slqdot_dec.v" "$dir/rtl/slqdot.v" "$ROOT/sim/verilator/slqdot_tb.cpp" \
-        "$BUILD_ABS/liblogq.a" -o "$dir/Vtb" >"$dir/build.log" 2>&1 || return 1
-    echo "$stamp" >"$dir/stamp"
-}
+. "$(dirname "$0")/lib.sh"
+. "$root/tests/blockgen.bash"
+block_test slqdot VECTORS 300 3000
 
 # gen_build NAME OPTIONS...: generate into $OUT/NAME/rtl and build; 0 when ready.
 gen_build() {
@@ -57,7 +26,7 @@ gen_build() {
         cat "$dir/gen.log"
         return 1
     fi
-    if ! cosim_build "$dir"; then
+    if ! cosim_build "$dir" slqdot sim/verilator/waves.h sim/verilator/slq_stim.h cmodel/slqhw.h; then
         fail "$name verilator build ($*)"
         tail -20 "$dir/build.log"
         return 1
@@ -93,7 +62,7 @@ run_config() {
     local dir=$OUT/$name
     rm -rf "$dir/vec"
     gen_lint "$name" "$dir" slqdot "$@" || return
-    if ! cosim_build "$dir"; then
+    if ! cosim_build "$dir" slqdot sim/verilator/waves.h sim/verilator/slq_stim.h cmodel/slqhw.h; then
         fail "$name verilator build ($*)"
         tail -20 "$dir/build.log"
         return
@@ -116,14 +85,7 @@ run_config() {
         fail "$name Gaussian measurement ($*)"
         tail -5 "$dir/gauss.log"
     fi
-    if "$LOGQ" vectors slqdot "$@" --count 40 --seed "$SEED" -o "$dir/vec" >"$dir/vec.log" 2>&1 &&
-        "$ROOT/sim/icarus/run.sh" "$dir/rtl" "$dir/vec" >"$dir/icarus.log" 2>&1 &&
-        grep -q '^PASSED' "$dir/icarus.log"; then
-        pass "$name icarus bench: $(grep -o '[0-9]* beats, [0-9]* outputs checked' "$dir/icarus.log")"
-    else
-        fail "$name icarus bench ($*)"
-        tail -5 "$dir/vec.log" "$dir/icarus.log"
-    fi
+    icarus_bench "$name" "$dir" slqdot "--count 40" "$@"
 }
 
 # The grid: lanes 1, 3, 16; W 2..8, L 1..4, both framings, queues of 1..8 entries,
@@ -161,43 +123,14 @@ refuse "62" --act-bits 32 --frac 31
 refuse "below" --acc-bits 10
 refuse "'module'" --name module
 refuse "'x'" --lanes x
-if [ -x "$BUILD/asan/logq" ]; then
-    if "$BUILD/asan/logq" gen slqdot --lanes 64 --bits 10 --max-words 8 --queue 64 --tb \
-        -o "$OUT/asan" >"$OUT/asan.log" 2>&1; then
-        pass "ASan/UBSan gen slqdot --lanes 64 --bits 10 --max-words 8 --queue 64"
-    else
-        fail "ASan/UBSan gen slqdot"
-        tail "$OUT/asan.log"
-    fi
-fi
+asan_gen "gen slqdot --lanes 64 --bits 10 --max-words 8 --queue 64" slqdot \
+    "--lanes 64 --bits 10 --max-words 8 --queue 64"
 
 # The FuseSoC core lints.
-FUSESOC=$BUILD_ABS/venv/bin/fusesoc
-if [ -x "$FUSESOC" ]; then
-    if "$FUSESOC" --cores-root "$OUT/n3_w5_l3_special/rtl" run --build-root "$OUT/fs-lint" --target lint logq:gen:slqdot \
-        >"$OUT/fusesoc-lint.log" 2>&1; then
-        pass "fusesoc run --target lint on slqdot.core"
-    else
-        fail "fusesoc run --target lint on slqdot.core"
-        tail -5 "$OUT/fusesoc-lint.log"
-    fi
-else
-    fail "fusesoc not installed ($FUSESOC; make fusesoc)"
-fi
+fusesoc_lint slqdot "$OUT/n3_w5_l3_special/rtl"
 
 # The Icarus bench fails on a wrong model (every fifth result off in its lowest bit).
 d=$OUT/n3_w5_l3_special
-if [ -d "$d/rtl" ]; then
-    "$LOGQ" vectors slqdot --lanes 3 --bits 5 --max-words 3 --framing special --queue 2 \
-        --count 30 --wrong-model -o "$d/wrong" >/dev/null 2>&1
-    "$ROOT/sim/icarus/run.sh" "$d/rtl" "$d/wrong" +max-errors=2 >"$d/wrong.log" 2>&1
-    rc=$?
-    if [ $rc -eq 1 ] && grep -q '^MISMATCH at cycle' "$d/wrong.log" &&
-        grep -q 'FAILED: 2 error(s)' "$d/wrong.log"; then
-        pass "icarus bench fails on a wrong model (exit 1, report)"
-    else
-        fail "icarus bench with a wrong model: exit $rc"
-        tail -5 "$d/wrong.log"
-    fi
-fi
+wrong_model_fails slqdot "$d" --lanes 3 --bits 5 --max-words 3 --framing special --queue 2 \
+    --count 30
 view_in_dump slqdot "$OUT/n3_w5_l3_special"

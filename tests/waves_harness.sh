@@ -35,12 +35,16 @@ if wait $slq_pid; then ok "slqdec and slqmac traced builds"; else
     ko "slqdec and slqmac traced builds"; tail -20 "$T/slq-build.log"; fi
 
 # readable FILE SCOPE VIEW: wavediff reads it (F against itself: exit 0), and every
-# signal of VIEW (a .gtkw, scope renamed for Verilator) is in the dump below SCOPE.
+# signal of VIEW (a .gtkw, scope renamed for Verilator; split lanes: their bus) is in
+# the dump below SCOPE.
 readable() {
     local f=$1 scope=$2 view=$3 sigs
     "$LOGQ" wavediff "$f" "$f" --quiet >"$T/wd.log" 2>&1 || { cat "$T/wd.log"; return 1; }
     [ -n "$view" ] || return 0
-    sigs=$(grep "^TOP\.$scope\." "$view" | sed "s/^TOP\.$scope\.//; s/\[[0-9]*:[0-9]*\]\$//; s/[][]/\\\\&/g" | sort -u | paste -sd,)
+    # plain rows, and the buses behind split lanes ("#{ALIAS} (k)TOP.scope.bus[W-1:0] ...")
+    sigs=$({ grep "^TOP\.$scope\." "$view"
+             grep -o "([0-9]*)TOP\.$scope\.[A-Za-z0-9_]*\[" "$view" | sed 's/^([0-9]*)//; s/\[$//'; } |
+        sed "s/^TOP\.$scope\.//; s/\[[0-9]*:[0-9]*\]\$//; s/[][]/\\\\&/g" | sort -u | paste -sd,)
     [ -n "$sigs" ] || { echo "no signal of scope $scope in $view"; return 1; }
     "$LOGQ" wavediff "$f" "$f" --scope "$scope" --signals "$sigs" --quiet >"$T/wd.log" 2>&1 ||
         { cat "$T/wd.log"; return 1; }

@@ -295,8 +295,15 @@ static int file_names(const lq_block *b, const char *name, const char *core, int
     ADD("%s.gtkw", name);
     for (int i = 0; (suf = package_file_suffix(i, NULL)); i++)
         ADD("%s%s", name, suf);
-    if (tb)
+    if (tb) {
         ADD("%s_tb.v", name);
+        for (int i = 0; i < 4; i++)
+            ADD("%s", vec_head_files[i]);
+        for (int i = 0; i < b->nvec_files; i++)
+            ADD("%s", b->vec_files[i]);
+        for (int i = 0; i < 2; i++)
+            ADD("%s", vec_tail_files[i]);
+    }
 #undef ADD
     return n;
 }
@@ -329,6 +336,11 @@ static void help_files(FILE *fp, const lq_block *b)
     snprintf(text, sizeof text, "with --tb: the self-checking bench of `logq vectors %s`",
              b->name);
     help_row(fp, "NAME_tb.v", text);
+    /* the default vectors (docs/xsim.md describes each file) */
+    for (int i = 0; i < 4 + b->nvec_files + 2; i++)
+        help_row(fp, i < 4 ? vec_head_files[i] : i < 4 + b->nvec_files ? b->vec_files[i - 4]
+                                                                       : vec_tail_files[i - 4 - b->nvec_files],
+                 "with --tb: its default vectors (docs/xsim.md)");
 }
 
 static void gen_help(FILE *fp, const lq_block *b, const void *defaults)
@@ -336,7 +348,9 @@ static void gen_help(FILE *fp, const lq_block *b, const void *defaults)
     fprintf(fp, "usage: logq gen %s %s\n\n%s\n\n", b->name, b->synopsis, b->about);
     help_options(fp, b, BO_GEN, defaults, 0);
     help_row(fp, "--tb", "also write NAME_tb.v, the self-checking Icarus/Verilator\n"
-                         "bench that reads `logq vectors` files (docs/xsim.md)");
+                         "bench that reads `logq vectors` files, and its default\n"
+                         "vectors (`logq vectors` with these options: 200 vectors,\n"
+                         "seed 1), which the core's sim target runs (docs/xsim.md)");
     help_row(fp, "-o, --out DIR", "output directory (required)");
     help_row(fp, "-h, --help", "this help (--help-markdown: the options as a Markdown table)");
     help_files(fp, b);
@@ -510,6 +524,8 @@ static void tb_desc_of(const lq_block *b, const void *state, tb_desc *d, const c
     d->module = module;
     d->out_data_reset = b->out_data_reset;
     d->out_per_vector = b->out_per_vector;
+    d->out_last = b->out_last;
+    d->side_restart = b->side_restart;
     d->latency = b->tb_latency_of ? b->tb_latency_of(state) : b->tb_latency;
     for (int i = 0; i < np; i++) {
         const lq_port *q = &p[i];
@@ -562,12 +578,13 @@ void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)
     tb_desc_of(b, state, d, b->module(state), p, np);
 }
 
+/* The radix of a port, of each lane for a packed bus (the view splits those). */
 static gtkw_radix port_radix(const lq_port *q)
 {
     if (q->lane_bits == 1 || (q->width == 1 && q->lane_bits == 0))
         return GTKW_BIN;
-    if (q->lane_bits > 0 || q->nfields > 0)
-        return GTKW_HEX; /* packed lanes, fields */
+    if (q->nfields > 0)
+        return GTKW_HEX; /* fields: a code, not a number */
     return q->is_signed ? GTKW_SDEC : GTKW_DEC;
 }
 
@@ -578,6 +595,8 @@ static int write_view(lq_file *f, const lq_block *b, const void *state, const ch
 {
     static const char *const dflt[3] = {"input stream", "side streams", "output stream"};
     gtkw_signal sig[3][BLK_PORTS_MAX], own[BLK_VIEW_MAX];
+    gtkw_split splits[BLK_PORTS_MAX];
+    int nsplits = 0;
     char names[BLK_VIEW_MAX][40], inner[BLK_VIEW_MAX][48], top[96], err[160];
     gtkw_group groups[4];
     int ns[3] = {0, 0, 0}, ng = 0, nown = 0;
@@ -587,6 +606,8 @@ static int write_view(lq_file *f, const lq_block *b, const void *state, const ch
         if (q->stream == LQ_STREAM_NONE && q->role != LQ_ROLE_CLOCK && q->role != LQ_ROLE_RESET)
             continue;
         sig[g][ns[g]++] = (gtkw_signal){q->name, q->width, port_radix(q)};
+        if (q->lanes > 1 && q->lane_bits > 1)
+            splits[nsplits++] = (gtkw_split){q->name, q->lanes, q->lane_bits};
     }
     for (int g = 0; g < 3; g++)
         if (ns[g] > 0)
@@ -602,7 +623,7 @@ static int write_view(lq_file *f, const lq_block *b, const void *state, const ch
             groups[ng++] = (gtkw_group){b->view_title, own, nown};
     }
     snprintf(top, sizeof top, b->view_scope, name);
-    gtkw_view v = {NULL, top, groups, ng, -1, 0};
+    gtkw_view v = {NULL, top, groups, ng, -1, 0, splits, nsplits};
     if (gtkw_write(f, &v, c, err, sizeof err) != 0) {
         cli_error("%s", err);
         return -1;
@@ -648,6 +669,24 @@ typedef struct {
     int np;
     const wrap_top *w;   /* NULL: no wrapper */
 } blk_top;
+
+/* `logq gen --tb`: the vectors `logq vectors` writes by default for top t, into vf
+ * (for the bench beside the block and the core's sim target). */
+static int default_vectors(const lq_block *b, void *state, const blk_top *t, lq_fileset *vf,
+                           const lq_cmd *c)
+{
+    vec_common o = vec_defaults;
+    vec_out v;
+    tb_desc d;
+    if (vec_begin(&v, vf, &o, b->phased, c) != LQ_EXIT_OK)
+        return -1;
+    if (b->stimulus(&v, vf, state, &o, c) != LQ_EXIT_OK) {
+        fileset_free(vf);
+        return -1;
+    }
+    tb_desc_of(b, state, &d, t->name, t->p, t->np);
+    return vec_write(&v, vf, &o, &d, c) == LQ_EXIT_OK ? 0 : -1;
+}
 
 static lq_file *add_file(lq_fileset *fs, const char *fn)
 {
@@ -696,13 +735,24 @@ static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, c
     snprintf(fn, sizeof fn, "%s.gtkw", name);
     if (!(f = add_file(fs, fn)) || write_view(f, b, state, name, t->w != NULL, t->p, t->np, c) != 0)
         return -1;
+    lq_fileset vf;
+    const char *vnames[LQ_MAX_FILES];
+    char bench[110];
+    fileset_init(&vf);
+    if (tb && default_vectors(b, state, t, &vf, c) != 0)
+        return -1;
+    for (int i = 0; i < vf.n; i++)
+        vnames[i] = vf.files[i].name;
+    snprintf(bench, sizeof bench, "%s_tb.v", name);
     {
         int lat = latency_of(b, state);
         if (t->w && t->w->o.skid && lat >= 0)
             lat++; /* the skid buffer's output register */
         lq_package pk = {name, name, b->summary, vlist, nv, t->p, t->np, lat};
-        if (package_add(fs, &pk, c) != 0)
+        if (package_add_bench(fs, &pk, tb ? bench : NULL, vnames, vf.n, c) != 0) {
+            fileset_free(&vf);
             return -1;
+        }
     }
     if (t->w) {
         snprintf(fn, sizeof fn, "%s.txt", name);
@@ -713,8 +763,11 @@ static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, c
     if (tb) {
         tb_desc d;
         tb_desc_of(b, state, &d, name, t->p, t->np);
-        if (tb_icarus_write(fs, &d, c) != 0)
+        if (tb_icarus_write(fs, &d, c) != 0 || fileset_move(fs, &vf) != 0) {
+            cli_error("out of memory (or too many files) writing the vectors of %s", name);
+            fileset_free(&vf);
             return -1;
+        }
     }
     return 0;
 }
@@ -914,7 +967,7 @@ int blk_vectors(const lq_block *b, const lq_cmd *c)
                                           {"help", no_argument, 0, 'h'},
                                           {0, 0, 0, 0}};
     void *state = calloc(1, b->state_size);
-    vec_common o = {NULL, 200, 30, 0, 0, 1};
+    vec_common o = vec_defaults;
     int help, rc;
     blk_args a;
     wrap_opts wo;

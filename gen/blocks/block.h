@@ -111,6 +111,8 @@ typedef struct lq_block_s {
     int (*tb_latency_of)(const void *state);
     int out_data_reset;     /* tb_desc.out_data_reset */
     int out_per_vector;     /* tb_desc.out_per_vector */
+    const char *out_last;   /* tb_desc.out_last (+midreset without out_per_vector) */
+    int side_restart;       /* tb_desc.side_restart: the stimulus writes tstart.hex */
     const blk_file *files;  /* the block's own files, in the order written */
     int nfiles;
     /* The view: the scope of the signals ("TOP.%s" or "%s_tb.dut", NAME filled in),
@@ -129,6 +131,8 @@ typedef struct lq_block_s {
      * it; side streams, slqmac, add their files to fs). Returns an exit status. */
     int (*stimulus)(vec_out *v, lq_fileset *fs, void *state, const vec_common *o,
                     const lq_cmd *c);
+    const char *const *vec_files; /* the files the stimulus adds itself, in order */
+    int nvec_files;
 } lq_block;
 
 /* `logq gen NAME ...` and `logq vectors NAME ...` for a described block: argv[0] is

@@ -559,7 +559,8 @@ static void mac_report(const void *state, const char *dir)
     print_make_vars(g);
     printf("\n  waves:       make cosim ");
     print_make_vars(g);
-    printf(" WAVES=1   (then gtkwave the .fst it names, with %s/%s.gtkw)\n", dir, g->name);
+    printf(" WAVES=1   (then gtkwave the .fst and the .gtkw it names: %s/%s.gtkw, scope renamed)\n",
+           dir, g->name);
     printf("  lint:        verilator --lint-only -Wall %s/%s.v\n", dir, g->name);
 }
 
@@ -960,7 +961,7 @@ const lq_block blk_mac = {
     .out_per_vector = 1,
     .files = mac_files,
     .nfiles = (int)(sizeof mac_files / sizeof mac_files[0]),
-    .view_scope = "TOP.%s",
+    .view_scope = "%s_tb.dut",
     .view_title = "pipeline",
     .view = mac_view,
     .report = mac_report,

@@ -677,6 +677,7 @@ const lq_block blk_slqdec = {
     .tb_latency = 2,
     .out_data_reset = 0, /* the term buffer is not reset: checked while m_valid */
     .out_per_vector = 0, /* one item per term, not per frame */
+    .out_last = "m_vlast", /* a frame's last item: +midreset resends from the frame's start */
     .files = slqdec_files,
     .nfiles = (int)(sizeof slqdec_files / sizeof slqdec_files[0]),
     .view_scope = "%s_tb.dut",

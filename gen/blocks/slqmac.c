@@ -16,6 +16,7 @@
 #include "cmodel/slqhw.h"
 #include "blocks/block.h"
 #include "blocks/slq_options.h"
+#include "emit/verilog.h"
 
 extern const lq_block blk_slqmac; /* this block, defined at the end of the file */
 
@@ -23,9 +24,91 @@ typedef struct {
     int N, W, A, F, ACC;
 } mac_ctx;
 
-static void emit_mac(lq_file *v, const mac_ctx *p, const char *name, const lq_cmd *c)
+/* One lane j of the generate loop: its term, accumulator and slot state. */
+static void emit_lane(vw *w, const mac_ctx *p)
 {
-    int SH = p->W - 1, XW = p->A + p->F;
+    static const char *const state[] = {"done_q", "idle_q", "skip_q", "lvl_q", "err_q"};
+    char l[32];
+    for (int i = 0; i < 5; i++)
+        vw_reg(w, 0, 0, state[i]);
+    vw_reg_x(w, 0, "ACC", "acc_q");
+    vw_wire_x(w, 0, "SH", "sh", "s_t_shift[j*SH +: SH]");
+    vw_wire_x(w, 1, "XW", "t", "xs >>> sh");
+    if (p->ACC > p->A + p->F)
+        vw_wire_x(w, 0, "ACC", "te", "{{%d{t[XW-1]}}, t}", p->ACC - p->A - p->F);
+    else
+        vw_wire_x(w, 0, "ACC", "te", "t");
+    vw_wire(w, 0, 0, "bad", "s_t_err[3*j +: 3] != %s", vw_lit(l, 3, 0, 0));
+    vw_wire(w, 0, 0, "add", "use_t[j] && !s_t_zero[j] && !bad");
+    vw_wire_x(w, 0, "ACC", "acc_n", "acc_q + (!add ? %s : s_t_neg[j] ? -te : te)",
+              vw_lit(l, p->ACC, 0, 0));
+    vw_wire(w, 0, 0, "endw", "use_t[j] && s_t_wlast[j]");
+    vw_wire(w, 0, 0, "vl_eff", "endw ? s_t_vlast[j] : lvl_q");
+    vw_line(w, "wire early = endw && s_t_vlast[j] && !xl_q;  // frame ended before the vector");
+    vw_line(w, "wire miss = vec_done && !vl_eff;             // frame goes on after it");
+    vw_wire(w, 0, 0, "err_n", "err_q || (use_t[j] && bad) || early || miss");
+    vw_assign(w, "fin[j]", "done_q || idle_q || endw");
+    vw_assign(w, "done_w[j]", "done_q");
+    vw_assign(w, "idle_w[j]", "idle_q");
+    vw_assign(w, "skip_w[j]", "skip_q");
+    vw_assign(w, "acc_n_w[j*ACC +: ACC]", "acc_n");
+    vw_assign(w, "err_n_w[j]", "err_n");
+    vw_open(w, "always @(posedge clk) begin");
+    vw_open(w, "if (rst) begin");
+    for (int i = 0; i < 5; i++)
+        vw_line(w, "%s <= 1'b0;", state[i]);
+    vw_line(w, "acc_q <= %s;", vw_lit(l, p->ACC, 0, 0));
+    vw_close(w, "end else begin");
+    w->indent++;
+    vw_line(w, "done_q <= step_done ? 1'b0 : fin[j];");
+    vw_line(w, "idle_q <= vec_done ? 1'b0 : idle_q || early;");
+    vw_line(w, "lvl_q <= vl_eff;");
+    vw_line(w, "skip_q <= skip_q ? !(fire[j] && s_t_vlast[j]) : miss;");
+    vw_line(w, "err_q <= vec_done ? 1'b0 : err_n;");
+    vw_line(w, "acc_q <= vec_done ? %s : acc_n;", vw_lit(l, p->ACC, 0, 0));
+    vw_close(w, "end");
+    vw_close(w, "end");
+}
+
+/* The activation register and the output register. */
+static void emit_regs(vw *w, const mac_ctx *p)
+{
+    char l[32];
+    vw_open(w, "always @(posedge clk) begin");
+    vw_open(w, "if (rst) begin");
+    vw_line(w, "xv_q <= 1'b0;");
+    vw_line(w, "xl_q <= 1'b0;");
+    vw_line(w, "x_q <= %s;", vw_lit(l, p->A, 0, 0));
+    vw_line(w, "mv_q <= 1'b0;");
+    vw_close(w, "end else begin");
+    w->indent++;
+    vw_open(w, "if (act_fire) begin");
+    vw_line(w, "xv_q <= 1'b1;");
+    vw_line(w, "x_q <= s_act_data;");
+    vw_line(w, "xl_q <= s_act_last;");
+    vw_close(w, "end else if (step_done) begin");
+    w->indent++;
+    vw_line(w, "xv_q <= 1'b0;");
+    vw_close(w, "end");
+    vw_line(w, "if (vec_done)");
+    vw_line(w, "    mv_q <= 1'b1;");
+    vw_line(w, "else if (m_ready)");
+    vw_line(w, "    mv_q <= 1'b0;");
+    vw_close(w, "end");
+    vw_close(w, "end");
+    vw_blank(w);
+    {
+        static const char *const dst[] = {"md_q", "me_q"}, *const src[] = {"acc_n_w", "err_n_w"};
+        vw_stage(w, "vec_done", dst, src, 2);
+    }
+}
+
+static void emit_mac(lq_file *v, const mac_ctx *p, const char *name, const lq_port *ports,
+                     int nports, const lq_cmd *c)
+{
+    static const char *const lane_vec[] = {"done_w", "idle_w", "skip_w", "fin"};
+    vw w;
+    char l[32];
     file_puts(v, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     file_header(v, "//", c);
     file_printf(v,
@@ -38,94 +121,57 @@ static void emit_mac(lq_file *v, const mac_ctx *p, const char *name, const lq_cm
         "// ends before the vector waits; one whose frame goes on drops the rest of it; both\n"
         "// set m_err[j].\n\n",
         p->N, p->W, p->A, p->F, p->ACC);
-    file_printf(v, "module %s (\n", name);
-    file_puts(v, "    input  wire clk,\n    input  wire rst,\n");
-    file_printf(v, "    input  wire s_act_valid,\n    output wire s_act_ready,\n"
-                   "    input  wire [%d:0] s_act_data,\n    input  wire s_act_last,\n", p->A - 1);
-    file_printf(v, "    input  wire [%d:0] s_t_valid,\n    output wire [%d:0] s_t_ready,\n", p->N - 1,
-                p->N - 1);
-    file_printf(v, "    input  wire [%d:0] s_t_err,\n", 3 * p->N - 1);
-    file_printf(v, "    input  wire [%d:0] s_t_neg,\n    input  wire [%d:0] s_t_zero,\n", p->N - 1,
-                p->N - 1);
-    file_printf(v, "    input  wire [%d:0] s_t_shift,\n", p->N * SH - 1);
-    file_printf(v, "    input  wire [%d:0] s_t_wlast,\n    input  wire [%d:0] s_t_vlast,\n", p->N - 1,
-                p->N - 1);
-    file_printf(v, "    output wire m_valid,\n    input  wire m_ready,\n"
-                   "    output wire [%d:0] m_data,\n    output wire [%d:0] m_err\n);\n\n",
-                p->N * p->ACC - 1, p->N - 1);
-    file_printf(v, "    localparam integer N = %d;    // lanes\n", p->N);
-    file_printf(v, "    localparam integer A = %d;    // activation bits\n", p->A);
-    file_printf(v, "    localparam integer SH = %d;   // shift amount bits (W - 1)\n", SH);
-    file_printf(v, "    localparam integer XW = %d;   // A + F\n", XW);
-    file_printf(v, "    localparam integer ACC = %d;  // accumulator bits\n\n", p->ACC);
+    vw_init(&w, v, 0);
+    vw_open(&w, "module %s (", name);
+    vw_ports(&w, ports, nports);
+    vw_close(&w, ");");
+    vw_blank(&w);
+    w.indent++;
+    vw_line(&w, "localparam integer N = %d;    // lanes", p->N);
+    vw_line(&w, "localparam integer A = %d;    // activation bits", p->A);
+    vw_line(&w, "localparam integer SH = %d;   // shift amount bits (W - 1)", p->W - 1);
+    vw_line(&w, "localparam integer XW = %d;   // A + F", p->A + p->F);
+    vw_line(&w, "localparam integer ACC = %d;  // accumulator bits", p->ACC);
+    vw_blank(&w);
 
-    file_puts(v, "    reg xv_q;\n    reg xl_q;\n    reg [A-1:0] x_q;\n");
-    file_puts(v, "    reg mv_q;\n    reg [N*ACC-1:0] md_q;\n    reg [N-1:0] me_q;\n");
-    file_puts(v, "    wire [N-1:0] done_w;\n    wire [N-1:0] idle_w;\n    wire [N-1:0] skip_w;\n"
-                 "    wire [N-1:0] fin;\n    wire [N*ACC-1:0] acc_n_w;\n    wire [N-1:0] err_n_w;\n\n");
+    vw_reg(&w, 0, 0, "xv_q");
+    vw_reg(&w, 0, 0, "xl_q");
+    vw_reg_x(&w, 0, "A", "x_q");
+    vw_reg(&w, 0, 0, "mv_q");
+    vw_reg_x(&w, 0, "N*ACC", "md_q");
+    vw_reg_x(&w, 0, "N", "me_q");
+    for (int i = 0; i < 4; i++)
+        vw_wire_x(&w, 0, "N", lane_vec[i], NULL);
+    vw_wire_x(&w, 0, "N*ACC", "acc_n_w", NULL);
+    vw_wire_x(&w, 0, "N", "err_n_w", NULL);
+    vw_blank(&w);
     if (p->F > 0)
-        file_printf(v, "    wire signed [XW-1:0] xs = $signed({x_q, %d'd0});\n", p->F);
+        vw_wire_x(&w, 1, "XW", "xs", "$signed({x_q, %s})", vw_lit(l, p->F, 0, 0));
     else
-        file_puts(v, "    wire signed [XW-1:0] xs = $signed(x_q);\n");
-    file_puts(v, "    assign s_t_ready = skip_w | ({N{xv_q}} & ~done_w & ~idle_w);\n");
-    file_puts(v, "    wire [N-1:0] fire = s_t_valid & s_t_ready;\n");
-    file_puts(v, "    wire [N-1:0] use_t = fire & ~skip_w;  // a beat of the current slot\n");
-    file_puts(v, "    wire out_free = !mv_q || m_ready;\n");
-    file_puts(v, "    wire step_done = xv_q && (&fin) && (!xl_q || out_free);\n");
-    file_puts(v, "    wire vec_done = step_done && xl_q;\n");
-    file_puts(v, "    assign s_act_ready = !xv_q || step_done;\n");
-    file_puts(v, "    wire act_fire = s_act_valid && s_act_ready;\n\n");
+        vw_wire_x(&w, 1, "XW", "xs", "$signed(x_q)");
+    vw_assign(&w, "s_t_ready", "skip_w | ({N{xv_q}} & ~done_w & ~idle_w)");
+    vw_wire_x(&w, 0, "N", "fire", "s_t_valid & s_t_ready");
+    vw_line(&w, "wire [N-1:0] use_t = fire & ~skip_w;  // a beat of the current slot");
+    vw_wire(&w, 0, 0, "out_free", "!mv_q || m_ready");
+    vw_wire(&w, 0, 0, "step_done", "xv_q && (&fin) && (!xl_q || out_free)");
+    vw_wire(&w, 0, 0, "vec_done", "step_done && xl_q");
+    vw_assign(&w, "s_act_ready", "!xv_q || step_done");
+    vw_wire(&w, 0, 0, "act_fire", "s_act_valid && s_act_ready");
+    vw_blank(&w);
 
-    file_puts(v, "    genvar j;\n    generate\n        for (j = 0; j < N; j = j + 1) begin : lane\n");
-    file_puts(v, "            reg done_q;\n            reg idle_q;\n            reg skip_q;\n"
-                 "            reg lvl_q;\n            reg err_q;\n            reg [ACC-1:0] acc_q;\n");
-    file_puts(v, "            wire [SH-1:0] sh = s_t_shift[j*SH +: SH];\n");
-    file_puts(v, "            wire signed [XW-1:0] t = xs >>> sh;\n");
-    if (p->ACC > XW)
-        file_printf(v, "            wire [ACC-1:0] te = {{%d{t[XW-1]}}, t};\n", p->ACC - XW);
-    else
-        file_puts(v, "            wire [ACC-1:0] te = t;\n");
-    file_puts(v, "            wire bad = s_t_err[3*j +: 3] != 3'd0;\n");
-    file_puts(v, "            wire add = use_t[j] && !s_t_zero[j] && !bad;\n");
-    file_printf(v, "            wire [ACC-1:0] acc_n = acc_q + (!add ? %d'd0 : s_t_neg[j] ? -te : te);\n",
-                p->ACC);
-    file_puts(v, "            wire endw = use_t[j] && s_t_wlast[j];\n");
-    file_puts(v, "            wire vl_eff = endw ? s_t_vlast[j] : lvl_q;\n");
-    file_puts(v, "            wire early = endw && s_t_vlast[j] && !xl_q;  // frame ended before the vector\n");
-    file_puts(v, "            wire miss = vec_done && !vl_eff;             // frame goes on after it\n");
-    file_puts(v, "            wire err_n = err_q || (use_t[j] && bad) || early || miss;\n");
-    file_puts(v, "            assign fin[j] = done_q || idle_q || endw;\n");
-    file_puts(v, "            assign done_w[j] = done_q;\n            assign idle_w[j] = idle_q;\n"
-                 "            assign skip_w[j] = skip_q;\n");
-    file_puts(v, "            assign acc_n_w[j*ACC +: ACC] = acc_n;\n            assign err_n_w[j] = err_n;\n");
-    file_puts(v, "            always @(posedge clk) begin\n");
-    file_puts(v, "                if (rst) begin\n");
-    file_printf(v, "                    done_q <= 1'b0;\n                    idle_q <= 1'b0;\n"
-                   "                    skip_q <= 1'b0;\n                    lvl_q <= 1'b0;\n"
-                   "                    err_q <= 1'b0;\n                    acc_q <= %d'd0;\n", p->ACC);
-    file_puts(v, "                end else begin\n");
-    file_puts(v, "                    done_q <= step_done ? 1'b0 : fin[j];\n");
-    file_puts(v, "                    idle_q <= vec_done ? 1'b0 : idle_q || early;\n");
-    file_puts(v, "                    lvl_q <= vl_eff;\n");
-    file_puts(v, "                    skip_q <= skip_q ? !(fire[j] && s_t_vlast[j]) : miss;\n");
-    file_printf(v, "                    err_q <= vec_done ? 1'b0 : err_n;\n"
-                   "                    acc_q <= vec_done ? %d'd0 : acc_n;\n", p->ACC);
-    file_puts(v, "                end\n            end\n        end\n    endgenerate\n\n");
-
-    file_puts(v, "    always @(posedge clk) begin\n        if (rst) begin\n"
-                 "            xv_q <= 1'b0;\n            xl_q <= 1'b0;\n");
-    file_printf(v, "            x_q <= %d'd0;\n            mv_q <= 1'b0;\n", p->A);
-    file_puts(v, "        end else begin\n");
-    file_puts(v, "            if (act_fire) begin\n                xv_q <= 1'b1;\n"
-                 "                x_q <= s_act_data;\n                xl_q <= s_act_last;\n"
-                 "            end else if (step_done) begin\n                xv_q <= 1'b0;\n"
-                 "            end\n");
-    file_puts(v, "            if (vec_done)\n                mv_q <= 1'b1;\n"
-                 "            else if (m_ready)\n                mv_q <= 1'b0;\n");
-    file_puts(v, "        end\n    end\n\n");
-    file_puts(v, "    always @(posedge clk) begin\n        if (vec_done) begin\n"
-                 "            md_q <= acc_n_w;\n            me_q <= err_n_w;\n        end\n    end\n\n");
-    file_puts(v, "    assign m_valid = mv_q;\n    assign m_data = md_q;\n    assign m_err = me_q;\n\n");
+    vw_line(&w, "genvar j;");
+    vw_open(&w, "generate");
+    vw_open(&w, "for (j = 0; j < N; j = j + 1) begin : lane");
+    emit_lane(&w, p);
+    vw_close(&w, "end");
+    vw_close(&w, "endgenerate");
+    vw_blank(&w);
+    emit_regs(&w, p);
+    vw_blank(&w);
+    vw_assign(&w, "m_valid", "mv_q");
+    vw_assign(&w, "m_data", "md_q");
+    vw_assign(&w, "m_err", "me_q");
+    vw_blank(&w);
     file_puts(v, "endmodule\n\n`resetall\n");
 }
 
@@ -139,10 +185,14 @@ typedef struct {
     char name[80];
 } slqmac_gen;
 
+static int slqmac_ports(const void *state, lq_port *p, int max);
+
 static int write_v(lq_file *f, const void *state, const lq_cmd *c)
 {
     const slqmac_gen *g = state;
-    emit_mac(f, &g->p, g->name, c);
+    lq_port ports[BLK_PORTS_MAX];
+    int n = slqmac_ports(g, ports, BLK_PORTS_MAX);
+    emit_mac(f, &g->p, g->name, ports, n, c);
     return 0;
 }
 
@@ -355,7 +405,7 @@ static int beats_add(beat_list *l, const lq_slqhw_beat *b, int n)
  * lanes (a random word, a deleted or a repeated word: error beats, frames that end
  * early or late). The model consumes the beats; only whole vectors are driven. */
 static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr, long count,
-                        lq_file *ft, lq_file *ftg, lq_file *fto)
+                        lq_file *ft, lq_file *ftg, lq_file *fto, lq_file *fts)
 {
     static bitword b;
     beat_list *lanes = calloc((size_t)p->N, sizeof *lanes);
@@ -434,6 +484,7 @@ static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr
         lq_slqmac m;
         const lq_slqhw_beat *bp[LQ_SLQMAC_LANES_MAX];
         size_t bn[LQ_SLQMAC_LANES_MAX], pos[LQ_SLQMAC_LANES_MAX];
+        size_t vs[LQ_SLQMAC_LANES_MAX]; /* where the vector being stepped starts */
         int64_t o[LQ_SLQMAC_LANES_MAX];
         int e[LQ_SLQMAC_LANES_MAX];
         size_t drive = 0, a;
@@ -443,6 +494,7 @@ static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr
             bp[j] = lanes[j].b;
             bn[j] = lanes[j].n;
             pos[j] = 0;
+            vs[j] = 0;
         }
         for (a = 0; a < nact; a++) {
             int r = lq_slqmac_step(&m, act[a], alast[a], bp, bn, pos, o, e);
@@ -456,6 +508,20 @@ static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr
                     bw_put(&b, (uint64_t)(e[j] != 0), 1);
                 vec_item(v, &b);
                 drive = a + 1;
+                /* tstart.hex, the bench's restart points (+midreset): this vector's first
+                 * beat in each lane; the next starts where this one stopped, or, in a
+                 * lane whose frame ran on, after that frame's end, where the model takes
+                 * up its terms (so a fresh block from there gives the same outputs) */
+                for (int j = 0; j < p->N; j++) {
+                    size_t q = pos[j];
+                    file_printf(fts, "%08lx\n", (unsigned long)vs[j]);
+                    if (m.skip[j]) {
+                        while (q < bn[j] && !bp[j][q].vlast)
+                            q++;
+                        q++;
+                    }
+                    vs[j] = q;
+                }
             }
         }
         for (a = 0; a < drive; a++) {
@@ -508,16 +574,17 @@ static int slqmac_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_co
 {
     slqmac_gen *g = state;
     lq_file *ft = fileset_add(fs, "t.hex"), *ftg = fileset_add(fs, "tgap.hex"),
-            *fto = fileset_add(fs, "toff.hex");
-    if (!ft || !ftg || !fto) {
+            *fto = fileset_add(fs, "toff.hex"), *fts = fileset_add(fs, "tstart.hex");
+    if (!ft || !ftg || !fto || !fts) {
         cli_error("out of memory");
         return LQ_EXIT_FAIL;
     }
     file_header(ft, "//", c);
     file_header(ftg, "//", c);
     file_header(fto, "//", c);
+    file_header(fts, "//", c);
     v->wrong = o->wrong;
-    if (smac_vectors(v, &g->p, g->f, g->fr, o->count, ft, ftg, fto) != 0)
+    if (smac_vectors(v, &g->p, g->f, g->fr, o->count, ft, ftg, fto, fts) != 0)
         return LQ_EXIT_FAIL;
     return LQ_EXIT_OK;
 }
@@ -528,6 +595,9 @@ static const blk_file slqmac_files[] = {
     {"%s.v", "the shift-MAC", write_v, 1},
     {"%s.h", "parameters and the port layout for C/C++ benches (SLQMAC_*)", write_h, 0},
 };
+
+/* The files slqmac_stimulus adds, in order. */
+static const char *const slqmac_vec_files[] = {"t.hex", "tgap.hex", "toff.hex", "tstart.hex"};
 
 const lq_block blk_slqmac = {
     .name = "slqmac",
@@ -548,6 +618,7 @@ const lq_block blk_slqmac = {
     .tb_latency = 4 * LQ_SLQ_WORDS_MAX,
     .out_data_reset = 0, /* the output register holds data only: checked while m_valid */
     .out_per_vector = 1,
+    .side_restart = 1, /* tstart.hex: where each vector starts in every lane */
     .files = slqmac_files,
     .nfiles = (int)(sizeof slqmac_files / sizeof slqmac_files[0]),
     .view_scope = "%s_tb.dut",
@@ -558,4 +629,6 @@ const lq_block blk_slqmac = {
     .report = slqmac_report,
     .phased = 1,
     .stimulus = slqmac_stimulus,
+    .vec_files = slqmac_vec_files,
+    .nvec_files = (int)(sizeof slqmac_vec_files / sizeof slqmac_vec_files[0]),
 };

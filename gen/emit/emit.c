@@ -152,6 +152,16 @@ static char *join(const char *dir, const char *name, const char *suffix)
  * set aside as NAME.old and the new one renamed into place. When any step fails,
  * the files already replaced are restored, the staged ones removed and the
  * directories this call created removed again. */
+int fileset_move(lq_fileset *dst, lq_fileset *src)
+{
+    if (dst->n + src->n > LQ_MAX_FILES)
+        return -1;
+    for (int i = 0; i < src->n; i++)
+        dst->files[dst->n++] = src->files[i];
+    src->n = 0;
+    return 0;
+}
+
 int fileset_commit(lq_fileset *s, const char *dir)
 {
     enum { MAXD = 64 };

@@ -23,6 +23,9 @@ typedef struct {
 
 void fileset_init(lq_fileset *s);
 void fileset_free(lq_fileset *s);
+/* Append every file of src to dst (src is left empty): 0, or -1 when dst has no room
+ * (then nothing moved). */
+int fileset_move(lq_fileset *dst, lq_fileset *src);
 /* A new empty file (NULL when the set is full or memory is out). */
 lq_file *fileset_add(lq_fileset *s, const char *name);
 void file_printf(lq_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

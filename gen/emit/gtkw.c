@@ -32,6 +32,32 @@ static unsigned radix_flags(gtkw_radix r)
     }
 }
 
+/* How the view splits signal s (NULL: one row). */
+static const gtkw_split *split(const gtkw_view *v, const gtkw_signal *s)
+{
+    for (int i = 0; i < v->nsplits; i++)
+        if (strcmp(v->splits[i].name, s->name) == 0 && v->splits[i].lanes > 1 &&
+            v->splits[i].lane_bits > 1 && v->splits[i].lanes * v->splits[i].lane_bits == s->width)
+            return &v->splits[i];
+    return NULL;
+}
+
+/* One row per lane: "#{TOP.NAME_laneI[B-1:0]}" followed by the lane's bits, MSB
+ * first, each as GTKWave names bit b of an expanded vector: "(W-1-b)TOP.NAME[W-1:0]". */
+static void write_lanes(lq_file *f, const gtkw_signal *s, const gtkw_split *sp, const char *top)
+{
+    const char *dot = top ? "." : "";
+    if (!top)
+        top = "";
+    for (int l = 0; l < sp->lanes; l++) {
+        file_printf(f, "@%x\n#{%s%s%s_lane%d[%d:0]}", radix_flags(s->radix), top, dot, s->name, l,
+                    sp->lane_bits - 1);
+        for (int b = (l + 1) * sp->lane_bits - 1; b >= l * sp->lane_bits; b--)
+            file_printf(f, " (%d)%s%s%s[%d:0]", s->width - 1 - b, top, dot, s->name, s->width - 1);
+        file_puts(f, "\n");
+    }
+}
+
 static int has_space(const char *s)
 {
     return strpbrk(s, " \t\r\n") != NULL;
@@ -85,6 +111,11 @@ int gtkw_write(lq_file *f, const gtkw_view *v, const lq_cmd *c, char *err, size_
             file_printf(f, "@%x\n-%s\n", TR_GRP_BEGIN | TR_BLANK, gr->name);
         for (int i = 0; i < gr->n; i++) {
             const gtkw_signal *s = &gr->sig[i];
+            const gtkw_split *sp = split(v, s);
+            if (sp) {
+                write_lanes(f, s, sp, top);
+                continue;
+            }
             file_printf(f, "@%x\n%s%s%s", radix_flags(s->radix), top ? top : "",
                         top ? "." : "", s->name);
             if (s->width > 1)

@@ -20,8 +20,16 @@ typedef enum {
 typedef struct {
     const char *name;    /* path below the view's top scope, e.g. "s_data" or "u0.acc" */
     int width;           /* bits; > 1 adds GTKWave's "[width-1:0]" */
-    gtkw_radix radix;
+    gtkw_radix radix;    /* of the signal, or of each lane when split (below) */
 } gtkw_signal;
+
+/* A packed bus to show lane by lane: the signal of that name (lane i at
+ * [i*lane_bits +: lane_bits], lanes * lane_bits its width) becomes one row per lane,
+ * NAME_laneI, a vector of the bus's bits in the signal's radix. */
+typedef struct {
+    const char *name;
+    int lanes, lane_bits;
+} gtkw_split;
 
 typedef struct {
     const char *name;    /* group title; NULL or "": signals outside any group */
@@ -31,13 +39,16 @@ typedef struct {
 
 typedef struct {
     const char *dumpfile;      /* written as [dumpfile] when not NULL (keep it relative) */
-    const char *top;           /* scope of the signals as the dump names it: "bench.dut"
-                                  under Icarus, "TOP.logq_mac" under Verilator; NULL:
-                                  the signal names are full paths */
+    const char *top;           /* scope of the signals as the dump names it: the
+                                  generated bench's "NAME_tb.dut" (docs/waves.md), or
+                                  "TOP.NAME" for a Verilator harness; NULL: the signal
+                                  names are full paths */
     const gtkw_group *groups;
     int ngroups;
     int64_t marker;            /* marker time in dump ticks; -1: none */
     uint64_t span;             /* time span in ticks to fit the window; 0: GTKWave's */
+    const gtkw_split *splits;  /* the buses shown lane by lane (may be NULL) */
+    int nsplits;
 } gtkw_view;
 
 /* Write the save file into f, starting with file_header() (c may be NULL: no header).

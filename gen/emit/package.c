@@ -1,7 +1,10 @@
 /* Companion files for a generated block (package.h): NAME.core (FuseSoC CAPI2, with
- * lint and sim targets), NAME.vc (verilator -F), NAME.icarus.f (iverilog -c),
+ * lint, synth and, beside a bench, sim targets; its name unique per configuration),
+ * NAME.vc (verilator -F), NAME.icarus.f (iverilog -c),
  * NAME.vendor.f (plain file list) and NAME.txt (ports and latency). */
 #include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "emit/package.h"
@@ -66,31 +69,115 @@ static void package_yaml_string(lq_file *f, const char *s)
     file_puts(f, "\"");
 }
 
-static void package_core(lq_file *f, const lq_package *p, const lq_cmd *c)
+/* What the companion files are written from: the description, the core's name and
+ * the bench beside the block with its vectors (bench NULL: none). */
+typedef struct {
+    const lq_package *p;
+    char cname[96];
+    const char *bench;
+    const char *const *vectors;
+    int nvectors;
+} pk_desc;
+
+/* FNV-1a, 64 bits. */
+static uint64_t fnv(uint64_t h, const char *d, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)d[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* The core's name, unique per configuration: NAME_H with H the first 32 bits of a hash
+ * of the description (top, ports, latency) and of the Verilog files in the set but
+ * their comment lines (the header names the output directory); the same
+ * configuration gives the same name. */
+static void package_vlnv_name(char *buf, size_t len, const lq_fileset *s, const lq_package *p)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    char num[64];
+    h = fnv(h, p->top, strlen(p->top) + 1);
+    for (int i = 0; i < p->nports; i++) {
+        snprintf(num, sizeof num, ":%d:%d;", (int)p->ports[i].dir, p->ports[i].width);
+        h = fnv(h, p->ports[i].name, strlen(p->ports[i].name));
+        h = fnv(h, num, strlen(num));
+    }
+    snprintf(num, sizeof num, "latency %d;", p->latency);
+    h = fnv(h, num, strlen(num));
+    for (int i = 0; i < p->nfiles; i++)
+        for (int k = 0; k < s->n; k++) {
+            const char *d = s->files[k].data, *end = d ? d + s->files[k].len : NULL;
+            if (strcmp(s->files[k].name, p->files[i]) != 0 || !d)
+                continue;
+            while (d < end) {
+                const char *nl = memchr(d, '\n', (size_t)(end - d));
+                size_t n = nl ? (size_t)(nl - d) + 1 : (size_t)(end - d);
+                if (n < 2 || d[0] != '/' || d[1] != '/')
+                    h = fnv(h, d, n);
+                d += n;
+            }
+        }
+    snprintf(buf, len, "%s_%08x", p->name, (unsigned)(h >> 32));
+}
+
+/* A Verilog include file (vectors.vh): on the include path, not copied. */
+static int is_header(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= 3 && strcmp(name + n - 3, ".vh") == 0;
+}
+
+static void package_core(lq_file *f, const pk_desc *k, const lq_cmd *c)
+{
+    const lq_package *p = k->p;
+    const char *cname = k->cname;
     /* FuseSoC wants "CAPI=2:" on the first line. */
     file_puts(f, "CAPI=2:\n");
     file_header(f, "#", c);
-    file_printf(f, "#\n# FuseSoC core of %s: fusesoc --cores-root DIR run --target lint "
-                   "logq:gen:%s\n\n", p->name, p->name);
-    file_printf(f, "name: logq:gen:%s:%s\n", p->name, LOGQ_VERSION);
+    file_printf(f, "#\n# FuseSoC core of %s (docs/fpga.md); the name is unique per configuration:\n"
+                   "#   fusesoc --cores-root DIR run --target lint logq:gen:%s   (Verilator -Wall)\n"
+                   "#   fusesoc --cores-root DIR run --target synth logq:gen:%s  (iCE40: Yosys, Edalize icestorm)\n",
+                p->name, cname, cname);
+    if (k->bench)
+        file_printf(f, "#   fusesoc --cores-root DIR run --target sim logq:gen:%s    (the bench and its vectors)\n",
+                    cname);
+    file_printf(f, "\nname: logq:gen:%s:%s\n", cname, LOGQ_VERSION);
     file_puts(f, "description: ");
     package_yaml_string(f, p->summary ? p->summary : p->name);
     file_puts(f, "\n\nfilesets:\n  rtl:\n    files:\n");
     for (int i = 0; i < p->nfiles; i++)
         file_printf(f, "      - %s\n", p->files[i]);
-    file_puts(f, "    file_type: verilogSource\n\ntargets:\n");
+    file_puts(f, "    file_type: verilogSource\n");
+    if (k->bench) {
+        /* vectors.vh on the include path; the hex files where vvp runs (the bench reads
+         * them from +vectors=DIR, default the current directory) */
+        file_puts(f, "  tb:\n    files:\n");
+        for (int i = 0; i < k->nvectors; i++)
+            if (is_header(k->vectors[i]))
+                file_printf(f, "      - %s: {is_include_file: true}\n", k->vectors[i]);
+        file_printf(f, "      - %s\n    file_type: verilogSource\n  vectors:\n    files:\n",
+                    k->bench);
+        for (int i = 0; i < k->nvectors; i++)
+            if (!is_header(k->vectors[i]))
+                file_printf(f, "      - %s: {copyto: %s}\n", k->vectors[i], k->vectors[i]);
+        file_puts(f, "    file_type: user\n");
+    }
+    file_puts(f, "\ntargets:\n");
     file_printf(f, "  default:\n    filesets: [rtl]\n    toplevel: %s\n", p->top);
     file_printf(f, "  lint:\n    default_tool: verilator\n    filesets: [rtl]\n"
                    "    toplevel: %s\n    tools:\n      verilator:\n"
                    "        mode: lint-only\n        verilator_options: [-Wall]\n", p->top);
-    file_printf(f, "  sim:\n    default_tool: icarus\n    filesets: [rtl]\n"
-                   "    toplevel: %s\n    tools:\n      icarus:\n"
-                   "        iverilog_options: [-g2005, -gstrict-expr-width, -Wall]\n", p->top);
+    if (k->bench)
+        file_printf(f, "  sim:\n    default_tool: icarus\n    filesets: [rtl, tb, vectors]\n"
+                       "    toplevel: %.*s\n    tools:\n      icarus:\n"
+                       "        iverilog_options: [-g2005, -gstrict-expr-width, -Wall]\n",
+                    (int)(strlen(k->bench) - 2), k->bench);
+    file_printf(f, "  synth:\n    default_tool: icestorm\n    filesets: [rtl]\n"
+                   "    toplevel: %s\n    tools:\n      icestorm:\n        pnr: none\n", p->top);
 }
 
-static void package_vc(lq_file *f, const lq_package *p, const lq_cmd *c)
+static void package_vc(lq_file *f, const pk_desc *k, const lq_cmd *c)
 {
+    const lq_package *p = k->p;
     file_header(f, "//", c);
     file_printf(f, "// Verilator: verilator --lint-only -Wall -F %s.vc (paths relative to this "
                    "file)\n--top-module %s\n", p->name, p->top);
@@ -98,8 +185,9 @@ static void package_vc(lq_file *f, const lq_package *p, const lq_cmd *c)
         file_printf(f, "%s\n", p->files[i]);
 }
 
-static void package_icarus(lq_file *f, const lq_package *p, const lq_cmd *c)
+static void package_icarus(lq_file *f, const pk_desc *k, const lq_cmd *c)
 {
+    const lq_package *p = k->p;
     file_header(f, "#", c);
     file_printf(f, "# Icarus: iverilog -g2005 -c %s.icarus.f -s %s (run in this directory)\n",
                 p->name, p->top);
@@ -107,8 +195,9 @@ static void package_icarus(lq_file *f, const lq_package *p, const lq_cmd *c)
         file_printf(f, "%s\n", p->files[i]);
 }
 
-static void package_vendor(lq_file *f, const lq_package *p, const lq_cmd *c)
+static void package_vendor(lq_file *f, const pk_desc *k, const lq_cmd *c)
 {
+    const lq_package *p = k->p;
     file_header(f, "#", c);
     file_printf(f, "# Verilog-2005 sources of %s (top module %s), in compile order, one per\n"
                    "# line, relative to this directory; lines starting with '#' are comments.\n",
@@ -179,8 +268,10 @@ void package_port_macros(lq_file *f, const char *pfx, const lq_port *p, int n)
     }
 }
 
-static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c)
+static void package_summary(lq_file *f, const pk_desc *k, const lq_cmd *c)
 {
+    const lq_package *p = k->p;
+    const char *cname = k->cname;
     int w = 4;
     char lay[256];
     for (int i = 0; i < p->nports; i++) {
@@ -212,20 +303,23 @@ static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c)
                    "  verilator --lint-only -Wall -F %s.vc\n"
                    "  iverilog -g2005 -c %s.icarus.f -s %s        (in this directory)\n"
                    "  fusesoc --cores-root . run --target lint logq:gen:%s\n"
-                   "  fusesoc --cores-root . run --target sim logq:gen:%s\n"
-                   "  scripts/synth.sh DIR %s        (FPGA resources and fmax, docs/fpga.md)\n",
-                p->name, p->name, p->top, p->name, p->name, p->top);
+                   "  fusesoc --cores-root . run --target synth logq:gen:%s   (iCE40 synthesis)\n",
+                p->name, p->name, p->top, cname, cname);
+    if (k->bench)
+        file_printf(f, "  fusesoc --cores-root . run --target sim logq:gen:%s     (%s and its vectors)\n",
+                    cname, k->bench);
+    file_printf(f, "  scripts/synth.sh DIR %s        (FPGA resources and fmax, docs/fpga.md)\n", p->top);
 }
 
-static void package_summary(lq_file *f, const lq_package *p, const lq_cmd *c);
+static void package_summary(lq_file *f, const pk_desc *k, const lq_cmd *c);
 
 /* The companion files in the order they are written; PACKAGE_FILES (package.h)
  * lists the same suffixes for the help texts. */
 static const struct {
     const char *suffix, *what;
-    void (*write)(lq_file *f, const lq_package *p, const lq_cmd *c);
+    void (*write)(lq_file *f, const pk_desc *k, const lq_cmd *c);
 } package_files[] = {
-    {".core", "FuseSoC core (lint and sim targets)", package_core},
+    {".core", "FuseSoC core (lint, synth and, with --tb, sim targets)", package_core},
     {".vc", "Verilator file list (verilator -F)", package_vc},
     {".icarus.f", "Icarus command file (iverilog -c)", package_icarus},
     {".vendor.f", "plain file list for vendor tools", package_vendor},
@@ -241,24 +335,34 @@ const char *package_file_suffix(int i, const char **what)
     return package_files[i].suffix;
 }
 
-int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c)
+int package_add_bench(lq_fileset *s, const lq_package *p, const char *bench,
+                      const char *const *vectors, int nvectors, const lq_cmd *c)
 {
     char fn[128];
     lq_file *f;
     int err = 0;
+    pk_desc k = {p, "", bench, vectors, bench ? nvectors : 0};
 
     if (package_check(p) != 0)
         return -1;
+    for (int i = -1; i < k.nvectors; i++) {
+        const char *n = i < 0 ? bench : vectors[i];
+        if ((i >= 0 || bench) && !package_file_ok(n)) {
+            cli_error("package: bad bench or vector file name '%s'", n ? n : "");
+            return -1;
+        }
+    }
     if (strlen(p->name) > sizeof fn - 16) {
         cli_error("package: block name '%s' is too long", p->name);
         return -1;
     }
+    package_vlnv_name(k.cname, sizeof k.cname, s, p);
     for (size_t i = 0; i < sizeof package_files / sizeof package_files[0] && !err; i++) {
         snprintf(fn, sizeof fn, "%s%s", p->name, package_files[i].suffix);
         if (!(f = fileset_add(s, fn)))
             err = 1;
         else
-            package_files[i].write(f, p, c);
+            package_files[i].write(f, &k, c);
     }
     for (int i = 0; i < s->n; i++)
         if (s->files[i].failed)
@@ -269,4 +373,9 @@ int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c)
         return -1;
     }
     return 0;
+}
+
+int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c)
+{
+    return package_add_bench(s, p, NULL, NULL, 0, c);
 }

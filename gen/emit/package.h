@@ -75,6 +75,11 @@ typedef struct {
  * with file_header(c). 0, or -1 (message printed: a bad description, or the set is
  * full or out of memory). */
 int package_add(lq_fileset *s, const lq_package *p, const lq_cmd *c);
+/* The same for a block with its self-checking bench (NAME_tb.v) and the vector files
+ * it reads (vectors.vh among them) beside it: the core gets a sim target that runs
+ * the bench on them. */
+int package_add_bench(lq_fileset *s, const lq_package *p, const char *bench,
+                      const char *const *vectors, int nvectors, const lq_cmd *c);
 
 /* The port layout as C macros, for NAME.h: for each data or packed port
  * PFX_PORT_<NAME>_BITS,

@@ -75,22 +75,48 @@ static void show_fields(lq_file *f, const char *indent, const char *label, const
 
 /* Faults (docs/xsim.md, "Faults"): +hold=N holds the output's ready low for N cycles,
  * +holdin=N the input's valid (between beats) at random moments; +midreset resets the
- * block for 1-3 cycles at random moments and sends the vector in flight again from its
- * first beat (blocks with one output per vector and no side streams; after a reset a
- * vector's result is that of its beats only, so the expected outputs stay as they are);
- * +stale-model, test only, does not rewind: the run must fail. The faults draw from
- * their own $random stream, seeded from the vectors' seed. */
+ * block for 1-3 cycles at random moments and sends the vector in flight (the first
+ * whose outputs are not all out) again from its first beat, on the input stream and
+ * on every side lane (from tstart.hex), and expects its outputs again from its first
+ * item. A block takes it when its vectors are independent (after a reset a vector's
+ * outputs are those of its beats only, so the expected outputs stay as they are) and
+ * the bench can find a vector's first output (one item per vector, or out_last) and
+ * its first side beats (side_restart); +stale-model, test only, does not rewind: the
+ * run must fail. The faults draw from their own $random stream, seeded from the
+ * vectors' seed. */
 static int tb_can_midreset(const tb_desc *d)
 {
-    return d->out_per_vector && d->nsides == 0;
+    return (d->out_per_vector || d->out_last) && (d->nsides == 0 || d->side_restart);
 }
 
-static void faults_decl(lq_file *f)
+/* The bit of an output item that is out_last's. */
+static int out_last_bit(const tb_desc *d)
+{
+    int lo = 0;
+    for (int i = 0; i < d->nout && strcmp(d->out[i].name, d->out_last) != 0; i++)
+        lo += d->out[i].width;
+    return lo;
+}
+
+/* The vector the bench resends after a reset: the first whose outputs are not all
+ * out (with one output per vector, tb_oi itself). */
+static const char *resend_vector(const tb_desc *d)
+{
+    return d->out_per_vector ? "tb_oi" : "tb_ovec";
+}
+
+static void faults_decl(lq_file *f, const tb_desc *d)
 {
     file_printf(f,
         "    integer tb_hold, tb_holdin, tb_hleft, tb_hinleft, tb_rleft, tb_fseed;\n"
         "    integer tb_nreset, tb_nreset_mid, tb_nhold, tb_nholdin, tb_reset_oi;\n"
         "    reg tb_midreset, tb_stale;\n");
+    if (!tb_can_midreset(d))
+        return;
+    if (!d->out_per_vector)
+        file_printf(f, "    integer tb_ovec, tb_ostart;  // the first vector not all out, its first output\n");
+    if (d->nsides > 0)
+        file_printf(f, "    reg [31:0] tb_tst [0:NOUT*NS-1];  // vector v starts at lane k's beat tb_tst[v*NS+k]\n");
 }
 
 static void faults_init(lq_file *f, const tb_desc *d)
@@ -105,10 +131,22 @@ static void faults_init(lq_file *f, const tb_desc *d)
         "        tb_fseed = `VEC_SEED;\n"
         "        tb_hleft = 0;\n        tb_hinleft = 0;\n        tb_rleft = 0;\n        tb_reset_oi = -1;\n"
         "        tb_nreset = 0;\n        tb_nreset_mid = 0;\n        tb_nhold = 0;\n        tb_nholdin = 0;\n");
-    if (!tb_can_midreset(d))
+    if (!tb_can_midreset(d)) {
         file_printf(f,
             "        if (tb_midreset) begin\n"
-            "            $display(\"FAILED: +midreset is not supported by this bench (per-term outputs or side streams)\");\n"
+            "            $display(\"FAILED: +midreset is not supported by this bench (no vector end in its outputs, or side streams without restart points)\");\n"
+            "            tb_exit(1);\n"
+            "        end\n");
+        return;
+    }
+    if (!d->out_per_vector)
+        file_printf(f, "        tb_ovec = 0;\n        tb_ostart = 0;\n");
+    if (d->nsides > 0)
+        file_printf(f,
+            "        $sformat(tb_fn, \"%%0s/tstart.hex\", tb_dir);\n"
+            "        $readmemh(tb_fn, tb_tst);\n"
+            "        if (^tb_tst[NOUT*NS-1] === 1'bx) begin\n"
+            "            $display(\"FAILED: tstart.hex in %%0s is short (fewer than %%0d lines)\", tb_dir, NOUT*NS);\n"
             "            tb_exit(1);\n"
             "        end\n");
 }
@@ -117,6 +155,7 @@ static void faults_init(lq_file *f, const tb_desc *d)
  * bench neither checks nor drives; after it, the vector in flight is sent again. */
 static void faults_reset(lq_file *f, const tb_desc *d)
 {
+    const char *v = resend_vector(d);
     if (!tb_can_midreset(d))
         return;
     file_printf(f,
@@ -124,10 +163,21 @@ static void faults_reset(lq_file *f, const tb_desc *d)
         "            tb_rleft = tb_rleft - 1;\n"
         "            if (tb_rleft == 0) begin\n"
         "                rst <= 1'b0;\n"
-        "                if (!tb_stale) begin  // the vector in flight again, from its first beat\n"
-        "                    tb_bi = tb_oi == 0 ? 0 : tb_vend[tb_oi - 1] + 1;\n"
-        "                    tb_nv = tb_oi;\n"
-        "                    tb_gapn = {24'd0, tb_gap[tb_bi]};\n"
+        "                if (!tb_stale) begin  // the vector in flight again, from its first beat\n");
+    if (!d->out_per_vector)
+        file_printf(f, "                    tb_oi = tb_ostart;\n");
+    file_printf(f,
+        "                    tb_bi = %s == 0 ? 0 : tb_vend[%s - 1] + 1;\n"
+        "                    tb_nv = %s;\n"
+        "                    tb_gapn = {24'd0, tb_gap[tb_bi]};\n", v, v, v);
+    if (d->nsides > 0)
+        file_printf(f,
+            "                    for (tb_k = 0; tb_k < NS; tb_k = tb_k + 1) begin\n"
+            "                        tb_ti[tb_k] = tb_tst[%s*NS + tb_k];\n"
+            "                        tb_tgn[tb_k] = tb_toff[tb_k] + tb_ti[tb_k] < tb_toff[tb_k + 1] ?\n"
+            "                                       {24'd0, tb_tg[tb_toff[tb_k] + tb_ti[tb_k]]} : 32'd0;\n"
+            "                    end\n", v);
+    file_printf(f,
         "                end\n"
         "                tb_idle = 0;\n"
         "            end\n"
@@ -135,13 +185,29 @@ static void faults_reset(lq_file *f, const tb_desc *d)
         "                     {$random(tb_fseed)} %% 400 == 0) begin\n"
         "            rst <= 1'b1;\n"
         "            %s <= 1'b0;\n"
-        "            %s <= 1'b0;\n"
+        "            %s <= 1'b0;\n", d->in_valid, d->out_ready);
+    if (d->nsides > 0)
+        file_printf(f, "            %s <= %d'd0;\n", d->side_valid, d->nsides);
+    file_printf(f,
         "            tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
         "            tb_nreset = tb_nreset + 1;\n"
         "            tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
         "            if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
         "                tb_nreset_mid = tb_nreset_mid + 1;\n"
-        "        end\n", d->in_valid, d->out_ready);
+        "        end\n");
+}
+
+/* After an output item is checked: with out_last, the item that ends a vector (as the
+ * expected outputs say) moves the resend point to the next vector. */
+static void faults_out(lq_file *f, const tb_desc *d)
+{
+    if (!tb_can_midreset(d) || d->out_per_vector)
+        return;
+    file_printf(f,
+        "                if (tb_oi < NOUT && tb_exp[tb_oi][%d] === 1'b1) begin  // %s: a vector's last item\n"
+        "                    tb_ovec = tb_ovec + 1;\n"
+        "                    tb_ostart = tb_oi + 1;\n"
+        "                end\n", out_last_bit(d), d->out_last);
 }
 
 /* The drive part: the output's ready held low for +hold cycles at random moments. */
@@ -254,7 +320,6 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    integer tb_cyc, tb_bi, tb_gapn, tb_oi, tb_nv, tb_err, tb_max_err, tb_idle;\n"
         "    integer tb_fd, tb_last_bi;\n    reg [63:0] tb_first_ps;  // time of the first error\n    reg tb_failed;\n"
         "    reg tb_done;\n");
-    faults_decl(f);
     if (d->nsides > 0)
         file_printf(f,
             "    localparam NS = %d;  // lanes of the side streams\n"
@@ -271,6 +336,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
             "    reg [31:0] tb_tgn [0:NS-1]; // idle cycles still due before lane k's next beat\n"
             "    integer tb_k;\n");
     }
+    faults_decl(f, d);
     file_printf(f,
         "`ifdef VERILATOR\n"
         "    wire [8*4-1:0] tb_pfx = \"TOP.\";  // the root scope of a Verilator dump\n"
@@ -517,7 +583,9 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     show_fields(f, "                    ", "actual  ", d->out, d->nout, "tb_out");
     file_printf(f,
         "                    tb_error;\n"
-        "                end\n"
+        "                end\n");
+    faults_out(f, d);
+    file_printf(f,
         "                tb_oi = tb_oi + 1;\n"
         "            end else if (tb_oi < NOUT) begin\n"
         "                tb_idle = tb_idle + 1;\n"

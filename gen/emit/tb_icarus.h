@@ -36,6 +36,9 @@ typedef struct tb_desc_s {
                                  cycle; 0: only while out_valid */
     int out_per_vector;       /* 1: one output item per input vector (the beat with
                                  the top input bit, `last`, closes a vector) */
+    const char *out_last;     /* out_per_vector = 0: the output port (of out[]) that is 1
+                                 on a vector's last item (slqdec m_vlast), so +midreset
+                                 can resend a vector; NULL: none */
     int latency;              /* cycles, for the deadlock timeout */
     /* Optional lanes of a second kind of input stream (slqmac: one term stream per
      * lane), packed into vector ports: lane k's valid is side_valid[k], its ready
@@ -50,6 +53,9 @@ typedef struct tb_desc_s {
     const char *out_one;      /* an output that is 1 with every item (a constant
                                  TLAST, checked), or NULL */
     int reset_low;            /* 1: it is active low (aresetn) */
+    int side_restart;         /* 1: tstart.hex gives every vector's first beat in each
+                                 side lane (line v*NS + k: lane k's beat index from
+                                 toff[k]), so +midreset can resend a vector */
 } tb_desc;
 
 /* Width of the packed input beat / output item. */

@@ -90,6 +90,10 @@ int vec_common_option(int ch, const char *arg, vec_common *o)
 
 enum { NRDY = 1024 };
 
+const char *const vec_head_files[4] = {"in.hex", "gap.hex", "rdy.hex", "out.hex"};
+const char *const vec_tail_files[2] = {"count.hex", "vectors.vh"};
+const vec_common vec_defaults = {NULL, 200, 30, 0, 0, 1};
+
 int vec_begin(vec_out *v, lq_fileset *fs, const vec_common *o, int phased, const lq_cmd *c)
 {
     memset(v, 0, sizeof *v);
@@ -98,10 +102,10 @@ int vec_begin(vec_out *v, lq_fileset *fs, const vec_common *o, int phased, const
     v->pv = 100;
     lq_rng_seed(&v->rng, o->seed);
     fileset_init(fs);
-    v->in = fileset_add(fs, "in.hex");
-    v->gap = fileset_add(fs, "gap.hex");
-    v->rdy = fileset_add(fs, "rdy.hex");
-    v->out = fileset_add(fs, "out.hex");
+    v->in = fileset_add(fs, vec_head_files[0]);
+    v->gap = fileset_add(fs, vec_head_files[1]);
+    v->rdy = fileset_add(fs, vec_head_files[2]);
+    v->out = fileset_add(fs, vec_head_files[3]);
     if (!v->in || !v->gap || !v->rdy || !v->out) {
         cli_error("out of memory");
         fileset_free(fs);
@@ -114,11 +118,10 @@ int vec_begin(vec_out *v, lq_fileset *fs, const vec_common *o, int phased, const
     return LQ_EXIT_OK;
 }
 
-int vec_finish(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d,
-               const lq_cmd *c)
+int vec_write(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d,
+              const lq_cmd *c)
 {
-    lq_file *cnt = fileset_add(fs, "count.hex"), *vh = fileset_add(fs, "vectors.vh");
-    int rc;
+    lq_file *cnt = fileset_add(fs, vec_tail_files[0]), *vh = fileset_add(fs, vec_tail_files[1]);
     if (!cnt || !vh) {
         cli_error("out of memory");
         fileset_free(fs);
@@ -151,6 +154,15 @@ int vec_finish(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d
     file_printf(vh, "`define VEC_SEED %llu\n`define VEC_CMD \"", o->seed);
     vw_string(vh, c->cmdline);
     file_printf(vh, "\"\n");
+    return LQ_EXIT_OK;
+}
+
+int vec_finish(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d,
+               const lq_cmd *c)
+{
+    int rc;
+    if (vec_write(v, fs, o, d, c) != LQ_EXIT_OK)
+        return LQ_EXIT_FAIL;
     if (tb_icarus_write(fs, d, c) != 0) {
         fileset_free(fs);
         return LQ_EXIT_FAIL;

@@ -71,5 +71,15 @@ int vec_common_option(int ch, const char *arg, vec_common *o);
 int vec_begin(vec_out *v, lq_fileset *fs, const vec_common *o, int phased, const lq_cmd *c);
 int vec_finish(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d,
                const lq_cmd *c);
+/* finish() but the bench and the commit (`logq gen --tb` writes the default vectors
+ * beside the block): on failure the set is freed. */
+int vec_write(vec_out *v, lq_fileset *fs, const vec_common *o, const tb_desc *d,
+              const lq_cmd *c);
+/* The file names of a vector set, in the order written: begin()'s before the block's
+ * own (slqmac's t.hex ...), finish()'s after (the bench last, when finish writes it). */
+extern const char *const vec_head_files[4];
+extern const char *const vec_tail_files[2];
+/* The defaults of `logq vectors` (200 vectors, seed 1, 30 % stalls). */
+extern const vec_common vec_defaults;
 
 #endif

@@ -96,6 +96,19 @@ void vw_decl(vw *w, const char *text)
         vw_line(w, "%s", text);
 }
 
+/* "wire signed RANGE name = expr;" (no assignment when expr_fmt is NULL). */
+static void wire_line(vw *w, int is_signed, const char *range, const char *name,
+                      const char *expr_fmt, va_list ap)
+{
+    char expr[1024];
+    if (!expr_fmt) {
+        vw_line(w, "wire %s%s%s;", is_signed ? "signed " : "", range, name);
+        return;
+    }
+    vsnprintf(expr, sizeof expr, expr_fmt, ap);
+    vw_line(w, "wire %s%s%s = %s;", is_signed ? "signed " : "", range, name, expr);
+}
+
 void vw_wire(vw *w, int is_signed, int width, const char *name, const char *expr_fmt, ...)
 {
     char r[32], expr[1024];
@@ -113,21 +126,49 @@ void vw_wire(vw *w, int is_signed, int width, const char *name, const char *expr
         vw_line(w, "%s = %s;", name, expr);
         return;
     }
-    if (!expr_fmt) {
-        vw_line(w, "wire %s%s%s;", is_signed ? "signed " : "", vw_range(r, sizeof r, width), name);
-        return;
-    }
     va_start(ap, expr_fmt);
-    vsnprintf(expr, sizeof expr, expr_fmt, ap);
+    wire_line(w, is_signed, vw_range(r, sizeof r, width), name, expr_fmt, ap);
     va_end(ap);
-    vw_line(w, "wire %s%s%s = %s;", is_signed ? "signed " : "", vw_range(r, sizeof r, width), name,
-            expr);
 }
 
 void vw_reg(vw *w, int is_signed, int width, const char *name)
 {
     char r[32];
     vw_line(w, "reg %s%s%s;", is_signed ? "signed " : "", vw_range(r, sizeof r, width), name);
+}
+
+/* "[W-1:0] " of a width expression, "" for NULL. */
+static const char *range_x(char *buf, size_t len, const char *width)
+{
+    if (!width)
+        buf[0] = '\0';
+    else
+        snprintf(buf, len, "[%s-1:0] ", width);
+    return buf;
+}
+
+void vw_wire_x(vw *w, int is_signed, const char *width, const char *name, const char *expr_fmt, ...)
+{
+    char r[64];
+    va_list ap;
+    va_start(ap, expr_fmt);
+    wire_line(w, is_signed, range_x(r, sizeof r, width), name, expr_fmt, ap);
+    va_end(ap);
+}
+
+void vw_reg_x(vw *w, int is_signed, const char *width, const char *name)
+{
+    char r[64];
+    vw_line(w, "reg %s%s%s;", is_signed ? "signed " : "", range_x(r, sizeof r, width), name);
+}
+
+void vw_ports(vw *w, const lq_port *p, int n)
+{
+    char r[32];
+    for (int i = 0; i < n; i++)
+        vw_line(w, "%s wire %s%s%s", p[i].dir == LQ_PORT_IN ? "input " : "output",
+                p[i].width == 1 && p[i].lanes == 0 ? "" : vw_range(r, sizeof r, p[i].width),
+                p[i].name, i + 1 < n ? "," : "");
 }
 
 void vw_assign(vw *w, const char *lhs, const char *expr_fmt, ...)

@@ -14,6 +14,7 @@
 #define LOGQ_VERILOG_H
 
 #include "emit/emit.h"
+#include "emit/package.h"
 
 typedef struct {
     lq_file *f;
@@ -50,6 +51,14 @@ void vw_wire(vw *w, int is_signed, int width, const char *name, const char *expr
     __attribute__((format(printf, 5, 6)));
 /* "reg signed [W-1:0] name;" */
 void vw_reg(vw *w, int is_signed, int width, const char *name);
+/* The same with the width a Verilog expression of localparams ("N*ACC": "[N*ACC-1:0]
+ * "); NULL: a scalar. expr_fmt NULL: no assignment. */
+void vw_wire_x(vw *w, int is_signed, const char *width, const char *name, const char *expr_fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void vw_reg_x(vw *w, int is_signed, const char *width, const char *name);
+/* A module's port list from its ports as data, one "input  wire [W-1:0] name," a line
+ * (a single bit that is not a packed bus: no range). */
+void vw_ports(vw *w, const lq_port *p, int n);
 /* "assign lhs = expr;" */
 void vw_assign(vw *w, const char *lhs, const char *expr_fmt, ...)
     __attribute__((format(printf, 3, 4)));

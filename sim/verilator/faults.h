@@ -20,6 +20,7 @@
 #include <cstdlib>
 
 #include "verilated.h"
+#include "waves.h"
 
 extern "C" {
 #include "../../cmodel/rng.h"
@@ -116,6 +117,40 @@ template <typename Top, typename Dump> void reset_cycle(Top& top, Dump& dump, ui
     dump.at(tick++);
     top.rst = 0;
 }
+
+// The start of a harness with faults (slqdec_tb, slqmac_tb): the context with random
+// reset values and the plusargs, the faults parsed and seeded from the run's seed (ok
+// false after a message), the top, its dump (+trace[=FILE], default fst; closed before
+// the top is destroyed) and the dump's tick. Members in construction order:
+//   lq_faults::Bench<Vdut> bench(argc, argv, "slqdec_tb", "slqdec.fst", seed);
+//   auto &[ctx, flt, ok, top, dump, tick] = bench;
+template <typename Top> struct Bench {
+    VerilatedContext ctx;
+    Faults flt;
+    bool ok;
+    Top top;
+    lq_waves::Dump dump;
+    uint64_t tick = 0;
+
+    Bench(int argc, char **argv, const char *who, const char *fst, uint64_t seed)
+        : ok(start(argc, argv, who, seed)), top(&ctx), dump(who)
+    {
+        dump.open(&ctx, &top, lq_waves::trace_arg(&ctx, fst));
+    }
+    bool start(int argc, char **argv, const char *who, uint64_t seed)
+    {
+        ctx.randReset(2);
+        ctx.commandArgs(argc, argv);
+        if (!flt.parse(&ctx, who)) return false;
+        flt.seed(seed);
+        return true;
+    }
+    // Power-up: four reset cycles (the caller has set the input valids low).
+    void power_up()
+    {
+        for (int i = 0; i < 4; i++) reset_cycle(top, dump, tick);
+    }
+};
 
 }  // namespace lq_faults
 

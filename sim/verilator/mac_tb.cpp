@@ -457,18 +457,25 @@ int main(int argc, char** argv)
     if (trace) std::printf("mac_tb: +trace ignored: built without --trace-fst (WAVES=1)\n");
 #endif
     uint64_t cycle = 0;
-    auto tick = [&]() {
+    // A cycle in two halves: the main loop samples the handshakes between them.
+    auto clock_low = [&]() {
         top->clk = 0;
         top->eval();
 #if VM_TRACE_FST
         if (tfp) tfp->dump(2 * cycle);
 #endif
+    };
+    auto clock_rise = [&]() {
         top->clk = 1;
         top->eval();
 #if VM_TRACE_FST
         if (tfp) tfp->dump(2 * cycle + 1);
 #endif
         cycle++;
+    };
+    auto tick = [&]() {
+        clock_low();
+        clock_rise();
     };
     top->rst = 1;
     top->s_valid = 0;
@@ -536,21 +543,12 @@ int main(int argc, char** argv)
         offered = v;
         top->m_ready = p_stall == 0 || lq_rng_below(&st.rng, 100) >= p_stall;
         if (flt.out_held()) top->m_ready = 0;
-        top->clk = 0;
-        top->eval();
-#if VM_TRACE_FST
-        if (tfp) tfp->dump(2 * cycle);
-#endif
+        clock_low();
         bool fire_in = v && top->s_ready;
         bool fire_out = top->m_valid && top->m_ready;
         out_waiting = top->m_valid && !top->m_ready;
         if (fire_out) get(top->m_sum, owords.data());
-        top->clk = 1;
-        top->eval();
-#if VM_TRACE_FST
-        if (tfp) tfp->dump(2 * cycle + 1);
-#endif
-        cycle++;
+        clock_rise();
         if (fire_in) {
             sent++;
             vec_beats++;

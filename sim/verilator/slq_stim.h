@@ -47,6 +47,12 @@ template <typename T> inline uint64_t get_bits(const T &port, int lsb, int width
     return v;
 }
 
+// The weights' SLQ format: signed W-bit words, at most L of a weight, full-scale FSR.
+inline lq_format format(int w, int fsr, int max_words, lq_rounding r = LQ_NEAREST, double theta = 0.0)
+{
+    return lq_format{LQ_SLQ, w, fsr, r, true, max_words, theta};
+}
+
 inline int64_t sext(uint64_t v, int bits)
 {
     uint64_t m = bits >= 64 ? ~(uint64_t)0 : (((uint64_t)1 << bits) - 1);

@@ -20,6 +20,7 @@
 #include "verilated.h"
 #include "waves.h"
 #include "faults.h"
+#include "slq_stim.h"
 
 extern "C" {
 #include "rng.h"
@@ -33,15 +34,7 @@ struct Word {
 
 static lq_format fmt_of(int rounding)
 {
-    lq_format f = lq_format_default();
-    f.scheme = LQ_SLQ;
-    f.bits = SLQDEC_W;
-    f.fsr = SLQDEC_FSR;
-    f.max_words = SLQDEC_L;
-    f.rounding = rounding ? LQ_FLOOR : LQ_NEAREST;
-    f.is_signed = true;
-    f.theta = 0.0;
-    return f;
+    return lq_slq_stim::format(SLQDEC_W, SLQDEC_FSR, SLQDEC_L, rounding ? LQ_FLOOR : LQ_NEAREST);
 }
 
 static const lq_framing FR = (lq_framing)SLQDEC_FRAMING;
@@ -213,25 +206,11 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    VerilatedContext ctx;
-    ctx.randReset(2);
-    ctx.commandArgs(argc, argv);
-    lq_faults::Faults flt;
-    if (!flt.parse(&ctx, "slqdec_tb")) return 2;
-    flt.seed(seed);
-    Vdut top(&ctx);
-    lq_waves::Dump dump("slqdec_tb");  // closed before top is destroyed
-    dump.open(&ctx, &top, lq_waves::trace_arg(&ctx, "slqdec.fst"));
-    uint64_t tick = 0;
-    top.clk = 0;
-    top.rst = 1;
+    lq_faults::Bench<Vdut> bench(argc, argv, "slqdec_tb", "slqdec.fst", seed);
+    auto &[ctx, flt, ok, top, dump, tick] = bench;
+    if (!ok) return 2;
     top.s_valid = 0;
-    top.m_ready = 0;
-    for (int i = 0; i < 4; i++) {
-        top.clk = 0; top.eval(); dump.at(tick++);
-        top.clk = 1; top.eval(); dump.at(tick++);
-    }
-    top.rst = 0;
+    bench.power_up();
 
     size_t ip = 0, op = 0;
     long cycle = 0, idle = 0, errors = 0, stall_in = 0, first_in = -1, last_in = -1;

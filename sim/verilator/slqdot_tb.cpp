@@ -64,13 +64,7 @@ int main(int argc, char **argv)
 
     lq_rng r;
     lq_rng_seed(&r, seed);
-    lq_format f = lq_format_default();
-    f.scheme = LQ_SLQ;
-    f.bits = SLQDOT_W;
-    f.fsr = fsr;
-    f.max_words = max_words;
-    f.is_signed = true;
-    f.theta = theta;
+    lq_format f = lq_slq_stim::format(SLQDOT_W, fsr, max_words, LQ_NEAREST, theta);
     {
         char fmsg[200];
         if (lq_format_check(&f, fmsg, sizeof fmsg) != 0) {

@@ -66,12 +66,7 @@ int main(int argc, char **argv)
 
     lq_rng r;
     lq_rng_seed(&r, seed);
-    lq_format f = lq_format_default();
-    f.scheme = LQ_SLQ;
-    f.bits = SLQMAC_W;
-    f.fsr = fsr;
-    f.max_words = max_words;
-    f.is_signed = true;
+    lq_format f = lq_slq_stim::format(SLQMAC_W, fsr, max_words);
     lq_framing fr = (lq_framing)framing;
     const lq_slq_stim::Shape shape = {N, SLQMAC_W, SLQMAC_A, SLQMAC_F, SLQMAC_ACC};
     lq_slq_stim::Stim st;
@@ -84,25 +79,12 @@ int main(int argc, char **argv)
            steps_full ? (double)ex.m.cycles / (double)steps_full : 0.0,
            st.exact ? "; model == exact dot products checked" : "");
 
-    VerilatedContext ctx;
-    ctx.randReset(2);
-    ctx.commandArgs(argc, argv);
-    lq_faults::Faults flt;
-    if (!flt.parse(&ctx, "slqmac_tb")) return 2;
-    flt.seed(seed);
-    Vdut top(&ctx);
-    lq_waves::Dump dump("slqmac_tb");  // closed before top is destroyed
-    dump.open(&ctx, &top, lq_waves::trace_arg(&ctx, "slqmac.fst"));
-    uint64_t tick = 0;
-    top.rst = 1;
+    lq_faults::Bench<Vdut> bench(argc, argv, "slqmac_tb", "slqmac.fst", seed);
+    auto &[ctx, flt, ok, top, dump, tick] = bench;
+    if (!ok) return 2;
     top.s_act_valid = 0;
     top.s_t_valid = 0;
-    top.m_ready = 0;
-    for (int i = 0; i < 4; i++) {
-        top.clk = 0; top.eval(); dump.at(tick++);
-        top.clk = 1; top.eval(); dump.at(tick++);
-    }
-    top.rst = 0;
+    bench.power_up();
 
     lq_slq_stim::Drive d(ex);
     int out_waiting = 0;

@@ -64,7 +64,7 @@ static int write_view(const gtkw_view *v, lq_fileset *fs, char *err)
 
 static void test_exact_view(void)
 {
-    gtkw_view v = {"bench.vcd", "bench", groups, 2, 65000, 450000};
+    gtkw_view v = {"bench.vcd", "bench", groups, 2, 65000, 450000, NULL, 0};
     lq_fileset a, b;
     char err[256];
     fileset_init(&a);
@@ -91,7 +91,7 @@ static void test_no_marker_no_top(void)
 {
     gtkw_signal s = {"TOP.x.y", 1, GTKW_BIN};
     gtkw_group g = {"", &s, 1};
-    gtkw_view v = {NULL, NULL, &g, 1, -1, 0};
+    gtkw_view v = {NULL, NULL, &g, 1, -1, 0, NULL, 0};
     lq_fileset fs;
     char err[256];
     fileset_init(&fs);
@@ -102,11 +102,32 @@ static void test_no_marker_no_top(void)
     fileset_free(&fs);
 }
 
+/* A packed bus split into lanes: one row per lane, "#{TOP.NAME_laneI[B-1:0]}" and the
+ * lane's bits MSB first as GTKWave numbers the bits of a vector, (0) its MSB (the
+ * form GTKWave 3.3 writes for combined bits, loaded back as one signed value per lane). */
+static void test_split_lanes(void)
+{
+    gtkw_signal s[] = {{"s_a", 6, GTKW_SDEC}, {"s_v", 3, GTKW_BIN}};
+    gtkw_group g = {"", s, 2};
+    gtkw_split sp[] = {{"s_a", 3, 2}, {"s_v", 3, 1}};
+    gtkw_view v = {NULL, "t.dut", &g, 1, -1, 0, sp, 2};
+    lq_fileset fs;
+    char err[256];
+    const char *want = "@424\n#{t.dut.s_a_lane0[1:0]} (4)t.dut.s_a[5:0] (5)t.dut.s_a[5:0]\n"
+                       "@424\n#{t.dut.s_a_lane1[1:0]} (2)t.dut.s_a[5:0] (3)t.dut.s_a[5:0]\n"
+                       "@424\n#{t.dut.s_a_lane2[1:0]} (0)t.dut.s_a[5:0] (1)t.dut.s_a[5:0]\n"
+                       "@28\nt.dut.s_v[2:0]\n";
+    fileset_init(&fs);
+    CHECK(write_view(&v, &fs, err) == 0, "%s", err);
+    CHECK(strstr(fs.files[0].data, want) != NULL, "%.*s", (int)fs.files[0].len, fs.files[0].data);
+    fileset_free(&fs);
+}
+
 static void test_bad_views(void)
 {
     gtkw_signal zero = {"a", 0, GTKW_BIN}, space = {"a b", 1, GTKW_BIN}, noname = {NULL, 1, GTKW_BIN};
     gtkw_group g = {"g", &zero, 1};
-    gtkw_view v = {NULL, "top", &g, 1, -1, 0};
+    gtkw_view v = {NULL, "top", &g, 1, -1, 0, NULL, 0};
     lq_fileset fs;
     char err[256];
     fileset_init(&fs);
@@ -129,6 +150,7 @@ int main(int argc, char **argv)
         out_path = argv[2];
     RUN(test_exact_view);
     RUN(test_no_marker_no_top);
+    RUN(test_split_lanes);
     RUN(test_bad_views);
     return check_done();
 }
