@@ -570,6 +570,14 @@ static void tb_desc_of(const lq_block *b, const void *state, tb_desc *d, const c
     }
     if (last && d->nin < TB_MAX_PORTS)
         d->in[d->nin++] = (tb_port){last->name, last->width, 0};
+    if (b->out_last) { /* its bit among the block's own outputs (p may be a wrapper's) */
+        lq_port own[BLK_PORTS_MAX];
+        int n = get_ports(b, state, own);
+        for (int i = 0; i < n && strcmp(own[i].name, b->out_last) != 0; i++)
+            if (own[i].stream == LQ_STREAM_OUT && own[i].role != LQ_ROLE_VALID &&
+                own[i].role != LQ_ROLE_READY)
+                d->out_last_bit += own[i].width;
+    }
 }
 
 void blk_tb_desc(const lq_block *b, const void *state, tb_desc *d, lq_port *p)

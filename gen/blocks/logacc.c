@@ -588,7 +588,10 @@ static long lacc_boundary(lacc_vec *g)
     long cut = g->m.cfg.corr == LQ_CORR_PAPER ? dcut : (dcut >> g->m.cfg.frac) + 1;
     switch (vec_rnd(v, 4)) {
     case 0: return 0;
-    case 1: return unit * (vec_rnd(v, 3) - 1 + cut) * (vec_rnd(v, 2) ? 1 : -1);
+    case 1: { /* two draws, sequenced (the operands of * are not) */
+        long d = unit * (vec_rnd(v, 3) - 1 + cut);
+        return vec_rnd(v, 2) ? d : -d;
+    }
     case 2: return vec_rnd(v, 2 * cut * unit + 3) - cut * unit - 1;
     default: return vec_rnd(v, 2) ? 1 : -1;
     }

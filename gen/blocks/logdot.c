@@ -507,7 +507,10 @@ static uint32_t ld_code(vec_out *v, const lq_format *f, int mode, uint32_t base)
     uint32_t c = (uint32_t)lq_rng_u64(&v->rng) & ((1u << f->bits) - 1);
     switch (mode) {
     case 1: return rnd(v, 2) ? (rnd(v, 2) ? sbit : 0) : c;
-    case 2: return (rnd(v, 2) ? sbit : 0) | (mmax - (uint32_t)rnd(v, 2));
+    case 2: { /* two draws, sequenced (the operands of | are not) */
+        uint32_t s = rnd(v, 2) ? sbit : 0;
+        return s | (mmax - (uint32_t)rnd(v, 2));
+    }
     case 3: return rnd(v, 8) ? base : c;
     case 4: return c & mmax;
     default: return c;

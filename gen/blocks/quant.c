@@ -627,8 +627,10 @@ static int quant_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_com
                 x = cor[(k + i) % ncor];
             else if (kind < 3)
                 x = (uint32_t)lq_rng_u64(&v->rng) & fm;
-            else if (kind < 7)
-                x = ((uint32_t)lq_rng_u64(&v->rng) & fm) >> rnd(v, A);
+            else if (kind < 7) { /* two draws, sequenced: the order of a >> operands is not */
+                x = (uint32_t)lq_rng_u64(&v->rng) & fm;
+                x >>= rnd(v, A);
+            }
             else
                 x = cor[rnd(v, ncor)];
             if (kind >= 3 && kind < 7 && !o->exhaustive && g->insg && rnd(v, 2))

@@ -444,7 +444,7 @@ static int sd_push(sd_lane *l, const uint32_t *w, int nw, const lq_slqhw_beat *b
         l->b = n2;
         l->capb = c;
     }
-    if (nb > 0) /* a lane may get no beats yet: l->b still NULL */
+    if (nb > 0) /* a word that closes no value adds no beat (l->b may still be NULL) */
         memcpy(l->b + l->nb, b, (size_t)nb * sizeof *b);
     l->nb += (size_t)nb;
     return 0;
@@ -602,6 +602,9 @@ static const blk_file slqdot_files[] = {
     {"%s.h", "every parameter and the port layout (C)", write_h, 0},
 };
 
+/* The files slqdot_stimulus adds, in order. */
+static const char *const slqdot_vec_files[] = {"t.hex", "tgap.hex", "toff.hex"};
+
 const lq_block blk_slqdot = {
     .name = "slqdot",
     .summary = "SLQ dot product: N decoders and a queued successive MAC (docs/slqdot.md)",
@@ -630,4 +633,6 @@ const lq_block blk_slqdot = {
     .exhaustive = 0,
     .phased = 1,
     .stimulus = slqdot_stimulus,
+    .vec_files = slqdot_vec_files,
+    .nvec_files = (int)(sizeof slqdot_vec_files / sizeof slqdot_vec_files[0]),
 };

@@ -89,14 +89,6 @@ static int tb_can_midreset(const tb_desc *d)
     return (d->out_per_vector || d->out_last) && (d->nsides == 0 || d->side_restart);
 }
 
-/* The bit of an output item that is out_last's. */
-static int out_last_bit(const tb_desc *d)
-{
-    int lo = 0;
-    for (int i = 0; i < d->nout && strcmp(d->out[i].name, d->out_last) != 0; i++)
-        lo += d->out[i].width;
-    return lo;
-}
 
 /* The vector the bench resends after a reset: the first whose outputs are not all
  * out (with one output per vector, tb_oi itself). */
@@ -207,7 +199,7 @@ static void faults_out(lq_file *f, const tb_desc *d)
         "                if (tb_oi < NOUT && tb_exp[tb_oi][%d] === 1'b1) begin  // %s: a vector's last item\n"
         "                    tb_ovec = tb_ovec + 1;\n"
         "                    tb_ostart = tb_oi + 1;\n"
-        "                end\n", out_last_bit(d), d->out_last);
+        "                end\n", d->out_last_bit, d->out_last);
 }
 
 /* The drive part: the output's ready held low for +hold cycles at random moments. */

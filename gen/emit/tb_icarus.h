@@ -39,6 +39,8 @@ typedef struct tb_desc_s {
     const char *out_last;     /* out_per_vector = 0: the output port (of out[]) that is 1
                                  on a vector's last item (slqdec m_vlast), so +midreset
                                  can resend a vector; NULL: none */
+    int out_last_bit;         /* its bit in an output item (the block's own port order,
+                                 which a wrapper's TDATA/TUSER/TLAST item keeps) */
     int latency;              /* cycles, for the deadlock timeout */
     /* Optional lanes of a second kind of input stream (slqmac: one term stream per
      * lane), packed into vector ports: lane k's valid is side_valid[k], its ready
