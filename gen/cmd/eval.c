@@ -923,8 +923,13 @@ int cmd_eval(const lq_cmd *c)
             return LQ_EXIT_USAGE;
         }
     }
-    if (nn_load(wpath, &net, msg, sizeof msg) != 0) {
+    if (nn_load_conv(wpath, &net, msg, sizeof msg) != 0) {
         cli_error("%s", msg);
+        return LQ_EXIT_USAGE;
+    }
+    if (nn_has_conv(&net)) { /* the quantized conv evaluation comes next (issue 15) */
+        cli_error("%s: conv layers are read but not yet evaluated", wpath);
+        nn_free(&net);
         return LQ_EXIT_USAGE;
     }
     if (ex_layer > net.nlayers) {

@@ -16,26 +16,42 @@ enum { NN_ABS_LOG2_MAX = 64 };
 
 int nn_init(nn_net *net, const int *sizes, int nsizes, lq_rng *r)
 {
+    nn_layer shape[NN_LAYERS_MAX];
     memset(net, 0, sizeof *net);
+    memset(shape, 0, sizeof shape);
     if (nsizes < 2 || nsizes - 1 > NN_LAYERS_MAX)
         return -1;
-    net->nlayers = nsizes - 1;
-    for (int k = 0; k < net->nlayers; k++) {
-        nn_layer *L = &net->l[k];
-        double sd;
+    for (int k = 0; k < nsizes - 1; k++) {
+        shape[k].in = sizes[k];
+        shape[k].out = sizes[k + 1];
+        shape[k].relu = k < nsizes - 2;
         if (sizes[k] < 1 || sizes[k] > NN_WIDTH_MAX || sizes[k + 1] < 1 ||
             sizes[k + 1] > NN_WIDTH_MAX)
-            goto fail;
-        L->in = sizes[k];
-        L->out = sizes[k + 1];
-        L->relu = k < net->nlayers - 1;
-        L->w = calloc((size_t)L->in * L->out, sizeof *L->w);
-        L->b = calloc((size_t)L->out, sizeof *L->b);
+            return -1;
+    }
+    return nn_init_layers(net, shape, nsizes - 1, r);
+}
+
+int nn_init_layers(nn_net *net, const nn_layer *shape, int nlayers, lq_rng *r)
+{
+    memset(net, 0, sizeof *net);
+    if (nlayers < 1 || nlayers > NN_LAYERS_MAX)
+        return -1;
+    net->nlayers = nlayers;
+    for (int k = 0; k < nlayers; k++) {
+        nn_layer *L = &net->l[k];
+        long nw;
+        *L = shape[k];
+        L->w = NULL;
+        L->b = NULL;
+        nw = nn_nweights(L);
+        L->w = calloc((size_t)nw, sizeof *L->w);
+        L->b = calloc((size_t)nn_rows(L), sizeof *L->b);
         if (!L->w || !L->b)
             goto fail;
         if (r) {
-            sd = sqrt(2.0 / L->in);
-            for (int i = 0; i < L->in * L->out; i++)
+            double sd = sqrt(2.0 / nn_fanin(L));
+            for (long i = 0; i < nw; i++)
                 L->w[i] = sd * lq_rng_gauss(r);
         }
     }
@@ -54,17 +70,6 @@ void nn_free(nn_net *net)
     memset(net, 0, sizeof *net);
 }
 
-static void layer_forward(const nn_layer *L, const double *a, double *z)
-{
-    for (int j = 0; j < L->out; j++) {
-        const double *w = L->w + (size_t)j * L->in;
-        double s = L->b[j];
-        for (int i = 0; i < L->in; i++)
-            s += w[i] * a[i];
-        z[j] = L->relu && s < 0 ? 0 : s;
-    }
-}
-
 int nn_argmax(const double *v, int n)
 {
     int best = 0;
@@ -74,14 +79,18 @@ int nn_argmax(const double *v, int n)
     return best;
 }
 
-int nn_forward(const nn_net *net, const double *x, double *logits)
+size_t nn_work_size(const nn_net *net)
 {
-    double buf[2][NN_WIDTH_MAX];
+    return 3 * (size_t)nn_act_max(net);
+}
+
+int nn_forward(const nn_net *net, double *work, const double *x, double *logits)
+{
+    size_t m = (size_t)nn_act_max(net);
     const double *a = x;
-    int k;
-    for (k = 0; k < net->nlayers; k++) {
-        double *z = k == net->nlayers - 1 ? logits : buf[k & 1];
-        layer_forward(&net->l[k], a, z);
+    for (int k = 0; k < net->nlayers; k++) {
+        double *z = k == net->nlayers - 1 ? logits : work + (size_t)(k & 1) * m;
+        nn_layer_forward(&net->l[k], a, z, work + 2 * m, NULL);
         a = z;
     }
     return nn_argmax(logits, net->l[net->nlayers - 1].out);
@@ -89,10 +98,13 @@ int nn_forward(const nn_net *net, const double *x, double *logits)
 
 double nn_accuracy(const nn_net *net, const nn_data *s)
 {
-    double logits[NN_WIDTH_MAX];
+    double logits[NN_WIDTH_MAX], *work = malloc(nn_work_size(net) * sizeof *work);
     int ok = 0;
+    if (!work)
+        return -1;
     for (int i = 0; i < s->n; i++)
-        ok += nn_forward(net, s->x[i], logits) == s->y[i];
+        ok += nn_forward(net, work, s->x[i], logits) == s->y[i];
+    free(work);
     return s->n ? (double)ok / s->n : 0;
 }
 
@@ -117,12 +129,15 @@ void nn_quantize_grad(double *g, int n, lq_scheme scheme, int bits)
 }
 
 /* Scratch of one minibatch: activations a[k] (input of layer k, a[nlayers] the logits)
- * and deltas, B rows each. */
+ * and deltas, B rows each; for a pooled conv layer its units before the pool, which
+ * unit each output took, and the delta of the units (one image). */
 typedef struct {
     double *a[NN_LAYERS_MAX + 1];
     double *d[NN_LAYERS_MAX + 1];
     double *gw[NN_LAYERS_MAX], *gb[NN_LAYERS_MAX];
     double *vw[NN_LAYERS_MAX], *vb[NN_LAYERS_MAX];
+    double *u[NN_LAYERS_MAX], *du;
+    int *am[NN_LAYERS_MAX];
 } scratch;
 
 static void scratch_free(scratch *s)
@@ -135,13 +150,95 @@ static void scratch_free(scratch *s)
             free(s->gb[k]);
             free(s->vw[k]);
             free(s->vb[k]);
+            free(s->u[k]);
+            free(s->am[k]);
         }
     }
+    free(s->du);
 }
 
 static int width(const nn_net *net, int k)
 {
     return k == 0 ? net->l[0].in : net->l[k - 1].out;
+}
+
+static int pooled(const nn_layer *L)
+{
+    return L->is_conv && L->c.pool == 2;
+}
+
+/* Gradients of a dense layer over the batch: gw, gb (zeroed first) from the deltas d of
+ * its outputs and its inputs a; dn (NULL for the first layer): the delta of its inputs,
+ * through the ReLU of the layer below (below_relu). */
+static void dense_backward(const nn_layer *Ly, int nb, const double *d, const double *a,
+                           double *gw0, double *gb, double *dn, int below_relu)
+{
+    memset(gw0, 0, sizeof(double) * (size_t)Ly->in * Ly->out);
+    memset(gb, 0, sizeof(double) * (size_t)Ly->out);
+    for (int b = 0; b < nb; b++)
+        for (int j = 0; j < Ly->out; j++) {
+            double dj = d[(size_t)b * Ly->out + j];
+            double *gw = gw0 + (size_t)j * Ly->in;
+            const double *ab = a + (size_t)b * Ly->in;
+            if (dj == 0)
+                continue;
+            gb[j] += dj;
+            for (int i = 0; i < Ly->in; i++)
+                gw[i] += dj * ab[i];
+        }
+    if (dn)
+        for (int b = 0; b < nb; b++)
+            for (int i = 0; i < Ly->in; i++) {
+                double sum = 0;
+                if (!below_relu || a[(size_t)b * Ly->in + i] > 0)
+                    for (int j = 0; j < Ly->out; j++)
+                        sum += d[(size_t)b * Ly->out + j] * Ly->w[(size_t)j * Ly->in + i];
+                dn[(size_t)b * Ly->in + i] = sum;
+            }
+}
+
+/* The same for a conv layer: the deltas of its outputs (after the pool) are routed to
+ * the unit each output took (the ReLU's gate was applied by the layer above, on the
+ * pooled value, which is that unit's), then every unit is a dot product as in a dense
+ * layer, its inputs the window (nn_unit_inputs). */
+static void conv_backward(const nn_layer *Ly, int nb, const double *d, const double *a,
+                          const int *am, double *du, double *gw, double *gb, double *dn,
+                          int below_relu)
+{
+    int fanin = nn_fanin(Ly), nu = nn_units(Ly), idx[NN_FANIN_MAX];
+    memset(gw, 0, sizeof(double) * (size_t)nn_nweights(Ly));
+    memset(gb, 0, sizeof(double) * (size_t)nn_rows(Ly));
+    for (int b = 0; b < nb; b++) {
+        const double *ab = a + (size_t)b * Ly->in, *db = d + (size_t)b * Ly->out;
+        double *dnb = dn ? dn + (size_t)b * Ly->in : NULL;
+        if (Ly->c.pool == 2) {
+            memset(du, 0, sizeof(double) * (size_t)nu);
+            for (int q = 0; q < Ly->out; q++)
+                du[am[(size_t)b * Ly->out + q]] = db[q];
+        } else {
+            memcpy(du, db, sizeof(double) * (size_t)nu);
+        }
+        if (dnb)
+            memset(dnb, 0, sizeof(double) * (size_t)Ly->in);
+        for (int u = 0; u < nu; u++) {
+            int row = nn_unit_row(Ly, u);
+            double *g = gw + (size_t)row * fanin;
+            const double *w = Ly->w + (size_t)row * fanin;
+            if (du[u] == 0)
+                continue;
+            nn_unit_inputs(Ly, u, idx);
+            gb[row] += du[u];
+            for (int i = 0; i < fanin; i++) {
+                g[i] += du[u] * ab[idx[i]];
+                if (dnb)
+                    dnb[idx[i]] += du[u] * w[i];
+            }
+        }
+        if (dnb && below_relu)
+            for (int i = 0; i < Ly->in; i++)
+                if (!(ab[i] > 0))
+                    dnb[i] = 0;
+    }
 }
 
 int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
@@ -154,19 +251,29 @@ int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
     memset(&sc, 0, sizeof sc);
     if (!order)
         return -1;
+    sc.du = calloc((size_t)nn_act_max(net), sizeof(double));
+    if (!sc.du)
+        goto out;
     for (int k = 0; k <= L; k++) {
         sc.a[k] = calloc((size_t)B * width(net, k), sizeof(double));
         sc.d[k] = calloc((size_t)B * width(net, k), sizeof(double));
         if (!sc.a[k] || !sc.d[k])
             goto out;
         if (k < L) {
-            size_t nw = (size_t)net->l[k].in * net->l[k].out;
+            const nn_layer *Ly = &net->l[k];
+            size_t nw = (size_t)nn_nweights(Ly);
             sc.gw[k] = calloc(nw, sizeof(double));
             sc.vw[k] = calloc(nw, sizeof(double));
-            sc.gb[k] = calloc((size_t)net->l[k].out, sizeof(double));
-            sc.vb[k] = calloc((size_t)net->l[k].out, sizeof(double));
+            sc.gb[k] = calloc((size_t)nn_rows(Ly), sizeof(double));
+            sc.vb[k] = calloc((size_t)nn_rows(Ly), sizeof(double));
             if (!sc.gw[k] || !sc.vw[k] || !sc.gb[k] || !sc.vb[k])
                 goto out;
+            if (pooled(Ly)) {
+                sc.u[k] = calloc((size_t)nn_units(Ly), sizeof(double));
+                sc.am[k] = calloc((size_t)B * Ly->out, sizeof(int));
+                if (!sc.u[k] || !sc.am[k])
+                    goto out;
+            }
         }
     }
     for (int i = 0; i < s->n; i++)
@@ -185,8 +292,9 @@ int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
                 memcpy(sc.a[0] + (size_t)b * width(net, 0), s->x[order[start + b]],
                        sizeof(double) * (size_t)width(net, 0));
                 for (int k = 0; k < L; k++)
-                    layer_forward(&net->l[k], sc.a[k] + (size_t)b * width(net, k),
-                                  sc.a[k + 1] + (size_t)b * width(net, k + 1));
+                    nn_layer_forward(&net->l[k], sc.a[k] + (size_t)b * width(net, k),
+                                     sc.a[k + 1] + (size_t)b * width(net, k + 1), sc.u[k],
+                                     sc.am[k] ? sc.am[k] + (size_t)b * net->l[k].out : NULL);
             }
             /* softmax cross-entropy: delta of the logits = (p - onehot) / nb */
             for (int b = 0; b < nb; b++) {
@@ -204,47 +312,29 @@ int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
             /* backward */
             for (int k = L - 1; k >= 0; k--) {
                 nn_layer *Ly = &net->l[k];
-                double *d = sc.d[k + 1], *a = sc.a[k];
+                double *d = sc.d[k + 1], *a = sc.a[k], *dn = k > 0 ? sc.d[k] : NULL;
+                int below_relu = k > 0 && net->l[k - 1].relu;
                 if (o->grad_bits > 0)
                     nn_quantize_grad(d, nb * Ly->out, o->grad_quant, o->grad_bits);
-                memset(sc.gw[k], 0, sizeof(double) * (size_t)Ly->in * Ly->out);
-                memset(sc.gb[k], 0, sizeof(double) * (size_t)Ly->out);
-                for (int b = 0; b < nb; b++)
-                    for (int j = 0; j < Ly->out; j++) {
-                        double dj = d[(size_t)b * Ly->out + j];
-                        double *gw = sc.gw[k] + (size_t)j * Ly->in;
-                        const double *ab = a + (size_t)b * Ly->in;
-                        if (dj == 0)
-                            continue;
-                        sc.gb[k][j] += dj;
-                        for (int i = 0; i < Ly->in; i++)
-                            gw[i] += dj * ab[i];
-                    }
-                if (k > 0) { /* delta of the layer below, through its ReLU */
-                    double *dn = sc.d[k];
-                    for (int b = 0; b < nb; b++)
-                        for (int i = 0; i < Ly->in; i++) {
-                            double sum = 0;
-                            if (a[(size_t)b * Ly->in + i] > 0)
-                                for (int j = 0; j < Ly->out; j++)
-                                    sum += d[(size_t)b * Ly->out + j] *
-                                           Ly->w[(size_t)j * Ly->in + i];
-                            dn[(size_t)b * Ly->in + i] = sum;
-                        }
-                }
+                if (Ly->is_conv)
+                    conv_backward(Ly, nb, d, a, sc.am[k], sc.du, sc.gw[k], sc.gb[k], dn,
+                                  below_relu);
+                else
+                    dense_backward(Ly, nb, d, a, sc.gw[k], sc.gb[k], dn, below_relu);
                 if (o->grad_bits > 0) {
-                    nn_quantize_grad(sc.gw[k], Ly->in * Ly->out, o->grad_quant, o->grad_bits);
-                    nn_quantize_grad(sc.gb[k], Ly->out, o->grad_quant, o->grad_bits);
+                    nn_quantize_grad(sc.gw[k], (int)nn_nweights(Ly), o->grad_quant,
+                                     o->grad_bits);
+                    nn_quantize_grad(sc.gb[k], nn_rows(Ly), o->grad_quant, o->grad_bits);
                 }
             }
             /* update: v = mu v - lr g; w += v */
             for (int k = 0; k < L; k++) {
                 nn_layer *Ly = &net->l[k];
-                for (int i = 0; i < Ly->in * Ly->out; i++) {
+                for (long i = 0; i < nn_nweights(Ly); i++) {
                     sc.vw[k][i] = o->momentum * sc.vw[k][i] - o->lr * sc.gw[k][i];
                     Ly->w[i] += sc.vw[k][i];
                 }
-                for (int j = 0; j < Ly->out; j++) {
+                for (int j = 0; j < nn_rows(Ly); j++) {
                     sc.vb[k][j] = o->momentum * sc.vb[k][j] - o->lr * sc.gb[k][j];
                     Ly->b[j] += sc.vb[k][j];
                 }
@@ -280,13 +370,19 @@ void nn_save(const nn_net *net, lq_file *f)
     file_printf(f, "logq-nn 1\nlayers %d\n", net->nlayers);
     for (int k = 0; k < net->nlayers; k++) {
         const nn_layer *L = &net->l[k];
-        file_printf(f, "layer %d %d %s\n", L->in, L->out, L->relu ? "relu" : "linear");
-        for (int j = 0; j < L->out; j++)
-            for (int i = 0; i < L->in; i++)
-                file_printf(f, "%.17g%c", L->w[(size_t)j * L->in + i],
-                            i == L->in - 1 ? '\n' : ' ');
-        for (int j = 0; j < L->out; j++)
-            file_printf(f, "%.17g%c", L->b[j], j == L->out - 1 ? '\n' : ' ');
+        int rows = nn_rows(L), fanin = nn_fanin(L);
+        if (L->is_conv)
+            file_printf(f, "conv %d %d %d %d %d %d %s pool%d\n", L->c.in_ch, L->c.in_h,
+                        L->c.in_w, L->c.out_ch, L->c.kh, L->c.kw, L->relu ? "relu" : "linear",
+                        L->c.pool);
+        else
+            file_printf(f, "layer %d %d %s\n", L->in, L->out, L->relu ? "relu" : "linear");
+        for (int j = 0; j < rows; j++)
+            for (int i = 0; i < fanin; i++)
+                file_printf(f, "%.17g%c", L->w[(size_t)j * fanin + i],
+                            i == fanin - 1 ? '\n' : ' ');
+        for (int j = 0; j < rows; j++)
+            file_printf(f, "%.17g%c", L->b[j], j == rows - 1 ? '\n' : ' ');
     }
     file_printf(f, "end\n");
 }
@@ -361,17 +457,17 @@ static int tokens(char *p, char **tok, int max)
 /* A line of exactly n numbers into v. */
 static int read_numbers(reader *rd, double *v, int n, const char *what)
 {
-    char *tok[NN_WIDTH_MAX + 1], buf[256];
+    char *tok[NN_FANIN_MAX + 1], buf[256];
     char *p = next_line(rd);
     int k;
     if (!p) {
         snprintf(buf, sizeof buf, "unexpected end of file: expected %s", what);
         return rd_error(rd, buf);
     }
-    k = tokens(p, tok, NN_WIDTH_MAX);
+    k = tokens(p, tok, NN_FANIN_MAX);
     if (k != n) {
         snprintf(buf, sizeof buf, "%s: expected %d numbers, got %s%d", what, n,
-                 k > NN_WIDTH_MAX ? "more than " : "", k > NN_WIDTH_MAX ? NN_WIDTH_MAX : k);
+                 k > NN_FANIN_MAX ? "more than " : "", k > NN_FANIN_MAX ? NN_FANIN_MAX : k);
         return rd_error(rd, buf);
     }
     for (int i = 0; i < n; i++) {
@@ -404,11 +500,94 @@ static int parse_int(const char *s, int lo, int hi, int *out)
     return 0;
 }
 
-int nn_load(const char *path, nn_net *net, char *msg, size_t len)
+static int parse_act(reader *rd, int k, const char *t, int *relu)
+{
+    char buf[128];
+    if (strcmp(t, "relu") == 0 || strcmp(t, "linear") == 0) {
+        *relu = strcmp(t, "relu") == 0;
+        return 0;
+    }
+    snprintf(buf, sizeof buf, "layer %d: activation '%.30s' is not relu or linear", k + 1, t);
+    return rd_error(rd, buf);
+}
+
+#define LAYER_SYNTAX "'layer IN OUT relu|linear' or 'conv IN_CH IN_H IN_W OUT_CH KH KW " \
+                     "relu|linear pool1|pool2'"
+
+/* The line of layer k: its shape and activation into net->l[k], checked against the
+ * layer below (conv layers come first, sizes chain). */
+static int parse_layer_line(reader *rd, nn_net *net, int k, int allow_conv)
+{
+    nn_layer *L = &net->l[k];
+    char *p = next_line(rd), *tok[10], line[80], buf[320];
+    int n;
+    if (!p)
+        return rd_error(rd, "unexpected end of file: expected " LAYER_SYNTAX);
+    snprintf(line, sizeof line, "%.60s", p);
+    n = tokens(p, tok, 9);
+    if (n == 4 && strcmp(tok[0], "layer") == 0) {
+        if (parse_int(tok[1], 1, NN_WIDTH_MAX, &L->in) != 0 ||
+            parse_int(tok[2], 1, NN_WIDTH_MAX, &L->out) != 0) {
+            snprintf(buf, sizeof buf, "layer %d: widths '%.20s %.20s' must be integers 1..%d",
+                     k + 1, tok[1], tok[2], NN_WIDTH_MAX);
+            return rd_error(rd, buf);
+        }
+        if (parse_act(rd, k, tok[3], &L->relu) != 0)
+            return -1;
+    } else if (n == 9 && strcmp(tok[0], "conv") == 0) {
+        static const char *names[6] = {"IN_CH", "IN_H", "IN_W", "OUT_CH", "KH", "KW"};
+        int v[6];
+        if (!allow_conv) {
+            snprintf(buf, sizeof buf, "layer %d is a conv layer ('%s'): this command takes "
+                     "dense layers only", k + 1, line);
+            return rd_error(rd, buf);
+        }
+        for (int i = 0; i < 6; i++)
+            if (parse_int(tok[i + 1], 1, NN_ACT_MAX, &v[i]) != 0) {
+                snprintf(buf, sizeof buf, "layer %d: %s '%.20s' is not a positive integer",
+                         k + 1, names[i], tok[i + 1]);
+                return rd_error(rd, buf);
+            }
+        if (parse_act(rd, k, tok[7], &L->relu) != 0)
+            return -1;
+        if (strcmp(tok[8], "pool1") != 0 && strcmp(tok[8], "pool2") != 0) {
+            snprintf(buf, sizeof buf, "layer %d: pooling '%.30s' is not pool1 or pool2", k + 1,
+                     tok[8]);
+            return rd_error(rd, buf);
+        }
+        if (k > 0 && !net->l[k - 1].is_conv) {
+            snprintf(buf, sizeof buf, "layer %d is conv after the dense layer %d: conv "
+                     "layers come first ('%s')", k + 1, k, line);
+            return rd_error(rd, buf);
+        }
+        if (nn_conv_shape(L, v[0], v[1], v[2], v[3], v[4], v[5], tok[8][4] - '0', buf,
+                          sizeof buf) != 0) {
+            char b2[448];
+            snprintf(b2, sizeof b2, "layer %d: %s, '%s'", k + 1, buf, line);
+            return rd_error(rd, b2);
+        }
+    } else {
+        snprintf(buf, sizeof buf, "expected " LAYER_SYNTAX ", got '%.30s'", line);
+        return rd_error(rd, buf);
+    }
+    if (k > 0 && L->in != net->l[k - 1].out) {
+        if (L->is_conv)
+            snprintf(buf, sizeof buf, "layer %d has %d inputs (%dx%dx%d) but layer %d has %d "
+                     "outputs ('%s')", k + 1, L->in, L->c.in_ch, L->c.in_h, L->c.in_w, k,
+                     net->l[k - 1].out, line);
+        else
+            snprintf(buf, sizeof buf, "layer %d has %d inputs but layer %d has %d outputs",
+                     k + 1, L->in, k, net->l[k - 1].out);
+        return rd_error(rd, buf);
+    }
+    return 0;
+}
+
+static int load(const char *path, nn_net *net, int allow_conv, char *msg, size_t len)
 {
     reader rd = {path, NULL, 0, NULL, 0, msg, len};
     char *p, *tok[5], buf[256];
-    int n, nl, rc = -1;
+    int nl, rc = -1;
 
     memset(net, 0, sizeof *net);
     rd.fp = fopen(path, "r");
@@ -435,56 +614,33 @@ int nn_load(const char *path, nn_net *net, char *msg, size_t len)
     net->nlayers = nl;
     for (int k = 0; k < nl; k++) {
         nn_layer *L = &net->l[k];
+        int rows, fanin;
         char what[96];
-        p = next_line(&rd);
-        if (!p) {
-            rd_error(&rd, "unexpected end of file: expected 'layer IN OUT relu|linear'");
+        if (parse_layer_line(&rd, net, k, allow_conv) != 0)
             goto out;
-        }
-        snprintf(buf, sizeof buf, "%s", p);
-        n = tokens(p, tok, 4);
-        if (n != 4 || strcmp(tok[0], "layer") != 0) {
-            snprintf(what, sizeof what, "expected 'layer IN OUT relu|linear', got '%.30s'", buf);
-            rd_error(&rd, what);
-            goto out;
-        }
-        if (parse_int(tok[1], 1, NN_WIDTH_MAX, &L->in) != 0 ||
-            parse_int(tok[2], 1, NN_WIDTH_MAX, &L->out) != 0) {
-            snprintf(buf, sizeof buf, "layer %d: widths '%.20s %.20s' must be integers 1..%d",
-                     k + 1, tok[1], tok[2], NN_WIDTH_MAX);
-            rd_error(&rd, buf);
-            goto out;
-        }
-        if (strcmp(tok[3], "relu") == 0)
-            L->relu = 1;
-        else if (strcmp(tok[3], "linear") == 0)
-            L->relu = 0;
-        else {
-            snprintf(buf, sizeof buf, "layer %d: activation '%.30s' is not relu or linear",
-                     k + 1, tok[3]);
-            rd_error(&rd, buf);
-            goto out;
-        }
-        if (k > 0 && L->in != net->l[k - 1].out) {
-            snprintf(buf, sizeof buf, "layer %d has %d inputs but layer %d has %d outputs",
-                     k + 1, L->in, k, net->l[k - 1].out);
-            rd_error(&rd, buf);
-            goto out;
-        }
-        L->w = calloc((size_t)L->in * L->out, sizeof *L->w);
-        L->b = calloc((size_t)L->out, sizeof *L->b);
+        rows = nn_rows(L);
+        fanin = nn_fanin(L);
+        L->w = calloc((size_t)nn_nweights(L), sizeof *L->w);
+        L->b = calloc((size_t)rows, sizeof *L->b);
         if (!L->w || !L->b) {
             snprintf(msg, len, "%s: out of memory", path);
             goto out;
         }
-        for (int j = 0; j < L->out; j++) {
-            snprintf(what, sizeof what, "layer %d weights of output %d", k + 1, j + 1);
-            if (read_numbers(&rd, L->w + (size_t)j * L->in, L->in, what) != 0)
+        for (int j = 0; j < rows; j++) {
+            snprintf(what, sizeof what, "layer %d weights of output%s %d", k + 1,
+                     L->is_conv ? " channel" : "", j + 1);
+            if (read_numbers(&rd, L->w + (size_t)j * fanin, fanin, what) != 0)
                 goto out;
         }
         snprintf(what, sizeof what, "layer %d biases", k + 1);
-        if (read_numbers(&rd, L->b, L->out, what) != 0)
+        if (read_numbers(&rd, L->b, rows, what) != 0)
             goto out;
+    }
+    if (net->l[nl - 1].is_conv) {
+        snprintf(buf, sizeof buf, "the last layer (%d) is conv: the network ends with a "
+                 "dense layer", nl);
+        rd_error(&rd, buf);
+        goto out;
     }
     p = next_line(&rd);
     if (!p || strcmp(p, "end") != 0) {
@@ -509,4 +665,14 @@ out:
     free(rd.line);
     fclose(rd.fp);
     return rc;
+}
+
+int nn_load_conv(const char *path, nn_net *net, char *msg, size_t len)
+{
+    return load(path, net, 1, msg, len);
+}
+
+int nn_load(const char *path, nn_net *net, char *msg, size_t len)
+{
+    return load(path, net, 0, msg, len);
 }
