@@ -53,12 +53,7 @@ int net_conv_check(const hw_net *h, int k)
     if (!L->is_conv)
         return 0;
     if (k > 0) {
-        cli_error("layer %d is conv: gen net takes one conv layer, the first (layer 1 is %s)",
-                  k + 1, h->l[0].is_conv ? "conv too" : "dense");
-        return -1;
-    }
-    if (L->c.pool == 2 && (h->spec.a[k + 1].scheme == LQ_SLQ)) {
-        cli_error("layer %d pools SLQ activation codes: the pool compares linear or log codes",
+        cli_error("layer %d is a second conv layer: gen net takes one conv layer, the first",
                   k + 1);
         return -1;
     }

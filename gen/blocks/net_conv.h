@@ -18,7 +18,7 @@ int net_conv_column(const hw_net *h, int k, int t);
 /* The input code that beat b, lane q of the network's input stream carries when
  * layer 1 is conv: beat b is pixel b in raster order, lane q its channel q. */
 int net_conv_input(const hw_layer *L, int b, int q);
-/* The foldings gen net takes for conv layer k (one conv layer, the first): 0, or -1
+/* The conv layers gen net takes (one, the first) at layer k: 0, or -1
  * after a message naming the value. */
 int net_conv_check(const hw_net *h, int k);
 /* Timing of conv layer 1 (docs/net.md, "Timing"): with `cw` engine cycles per window
