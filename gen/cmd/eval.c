@@ -43,6 +43,8 @@ static const char eval_help[] =
     "  --passes N         coordinate-sweep passes over the FSRs (default 2)\n"
     "  --lanes N          lanes of the MAC array (default 16)\n"
     "  --sqrt2-frac P     fraction bits of the MAC's sqrt(2) constant (default 16)\n"
+    "  --layers LIST      quantize only these layers (1 = the first, comma separated;\n"
+    "                     default all): the others compute in double, as the float row\n"
     "  --quick            --bits 4 --calib 400 --passes 1 (the test suite's run)\n"
     "  --check N          recompute the MAC's dot products of the first N test images\n"
     "                     independently; exit 1 on any difference\n"
@@ -67,7 +69,7 @@ enum {
     OPT_WEIGHTS = 1, OPT_BITS, OPT_CALIB, OPT_WINDOW,
     OPT_PASSES, OPT_LANES, OPT_SQRT2, OPT_QUICK, OPT_CHECK, OPT_FAULT, OPT_EX_LAYER,
     OPT_EX_SCHEME, OPT_EX_ACT, OPT_EX_IMAGES, OPT_EX_STALL,
-    OPT_HW
+    OPT_HW, OPT_LAYERS
 };
 
 enum { MAX_BITS_LIST = 8, MAX_SLOTS = LQ_SLQ_WORDS_MAX, MAC_MAX_BEATS = 1024 };
@@ -118,6 +120,7 @@ typedef struct {
     const nn_net *net;
     const nn_data *train, *test;
     int calib, window, passes, lanes, sqrt2_frac, check, fault;
+    unsigned qmask;           /* --layers: bit k set = layer k is quantized */
     double wmax[NN_LAYERS_MAX], amax[NN_LAYERS_MAX]; /* max |x|, float network, train set */
     int asig[NN_LAYERS_MAX];  /* layer k sees a negative input on the calibration set */
     qv *wq[NN_LAYERS_MAX];                            /* quantized weights */
@@ -179,6 +182,18 @@ static int floor_log2(double x)
     return lq_log2_round(x, 0, LQ_FLOOR);
 }
 
+/* Layer k's weights / input activations are quantized in cell c: the cell says so
+ * and --layers selects the layer (the others stay double, as in the float row). */
+static int qw_at(const ctx *x, const cell *c, int k)
+{
+    return c->qw && (x->qmask >> k & 1u);
+}
+
+static int qa_at(const ctx *x, const cell *c, int k)
+{
+    return c->qa && (x->qmask >> k & 1u);
+}
+
 /* ---- double-precision inference from exact decoded values ---- */
 
 static void prep_weights(ctx *x, const cell *c)
@@ -187,7 +202,7 @@ static void prep_weights(ctx *x, const cell *c)
         const nn_layer *L = &x->net->l[k];
         lq_format f = fmt_w(c, k);
         for (long i = 0; i < nn_nweights(L); i++) {
-            if (c->qw)
+            if (qw_at(x, c, k))
                 x->wq[k][i] = quant(&f, L->w[i]);
             else
                 x->wq[k][i].v = L->w[i];
@@ -199,7 +214,7 @@ static void prep_weights(ctx *x, const cell *c)
  * which cell"): double precision from the exact decoded values, exact integers
  * (linear x linear), or the MAC model. */
 enum { INFER_DOUBLE, INFER_EXACT, INFER_MAC };
-static int infer(ctx *x, const cell *c, int method, const double *img, double *logits,
+static int infer(ctx *x, const cell *c, int cell_method, const double *img, double *logits,
                  int check, int image);
 
 /* Errors and mean cross-entropy of the first n images of s. */
@@ -247,7 +262,7 @@ static void choose_fsr(ctx *x, cell *c)
             for (int t = 0; t < 2; t++) {
                 int *v = t == 0 ? &c->wfsr[k] : &c->afsr[k];
                 int st = t == 0 ? start_w[k] : start_a[k], keep = *v;
-                if ((t == 0 && !c->qw) || (t == 1 && !c->qa))
+                if ((t == 0 && !qw_at(x, c, k)) || (t == 1 && !qa_at(x, c, k)))
                     continue;
                 for (int f = st - x->window; f <= st + 1; f++) {
                     int e;
@@ -500,14 +515,15 @@ static int mac_dot(ctx *x, const cell *c, int k, lq_mac_state *st, const qv *w, 
     return 0;
 }
 
-/* Inference of one image: every layer quantizes its inputs (c->qa), then each unit
+/* Inference of one image: every layer quantizes its inputs (qa_at), then each unit
  * (nn/nn.h: a dense output, or a conv output pixel of one channel) is the dot product
  * of its weight row with its gathered inputs (the conv window) by `method`, plus the
- * bias, then the ReLU; a pooled conv layer then max-pools its units. check (MAC
+ * bias, then the ReLU; a pooled conv layer then max-pools its units. A layer that
+ * --layers leaves out computes in double from its unquantized operands. check (MAC
  * only): recompute each MAC dot product independently. image: the test image (for
  * --check and --export-layer; -1 for the training set). Returns the class, or -1 on
  * a model error. */
-static int infer(ctx *x, const cell *c, int method, const double *img, double *logits,
+static int infer(ctx *x, const cell *c, int cell_method, const double *img, double *logits,
                  int check, int image)
 {
     const double *in = img;
@@ -518,8 +534,9 @@ static int infer(ctx *x, const cell *c, int method, const double *img, double *l
         double *z = last ? logits : x->buf[k & 1], *zu = pooled ? x->units : z;
         lq_format fw = fmt_w(c, k), fa = fmt_a(c, k);
         lq_mac_state st;
+        int method = x->qmask >> k & 1u ? cell_method : INFER_DOUBLE;
         for (int i = 0; i < L->in; i++) {
-            if (c->qa)
+            if (qa_at(x, c, k))
                 x->qa[i] = quant(&fa, in[i]);
             else
                 x->qa[i].v = in[i];
@@ -543,16 +560,21 @@ static int infer(ctx *x, const cell *c, int method, const double *img, double *l
             int row = nn_unit_row(L, u);
             const qv *w = x->wq[k] + (size_t)row * fanin, *a = x->qa;
             double v;
-            if (L->is_conv) {
+            if (L->is_conv)
                 nn_unit_inputs(L, u, x->idx);
+            if (L->is_conv && method != INFER_DOUBLE) { /* the window as one vector */
                 for (int i = 0; i < fanin; i++)
                     x->ga[i] = x->qa[x->idx[i]];
                 a = x->ga;
             }
             if (method == INFER_DOUBLE) {
                 v = L->b[row]; /* the order of nn_layer_forward: the float row is its accuracy */
-                for (int i = 0; i < fanin; i++)
-                    v += w[i].v * a[i].v;
+                if (L->is_conv)
+                    for (int i = 0; i < fanin; i++)
+                        v += w[i].v * a[x->idx[i]].v;
+                else
+                    for (int i = 0; i < fanin; i++)
+                        v += w[i].v * a[i].v;
             } else if (method == INFER_EXACT) {
                 __int128 s;
                 int f;
@@ -595,14 +617,43 @@ static void print_fsrs(const ctx *x, const cell *c, const char *what)
 {
     printf("| %s | %s | %d |", c->ws.name, what, c->bits);
     for (int k = 0; k < x->net->nlayers; k++) {
-        if (c->qw)
+        if (qw_at(x, c, k))
             printf(" %d", c->wfsr[k]);
         else
             printf(" -");
-        printf(c->qa ? " / %d" : " / -", c->afsr[k]);
+        printf(qa_at(x, c, k) ? " / %d" : " / -", c->afsr[k]);
         printf(" |");
     }
     printf("\n");
+}
+
+/* --layers: a comma separated list of layers 1..nlayers into a bit mask. */
+static int parse_layers(const char *s, int nlayers, const char *wpath, unsigned *mask)
+{
+    char *copy = strdup(s), *save = NULL;
+    int rc = 0;
+    *mask = 0;
+    if (!copy)
+        return -1;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        int k;
+        if (cli_int("--layers", t, 1, NN_LAYERS_MAX, &k) != 0) {
+            rc = -1;
+            break;
+        }
+        if (k > nlayers) {
+            cli_error("--layers '%s': %s has %d layers", s, wpath, nlayers);
+            rc = -1;
+            break;
+        }
+        *mask |= 1u << (k - 1);
+    }
+    if (rc == 0 && *mask == 0) {
+        cli_error("--layers '%s' names no layer", s);
+        rc = -1;
+    }
+    free(copy);
+    return rc;
 }
 
 static int parse_bits(const char *s, int *bits, int *n)
@@ -718,9 +769,10 @@ static int export_run(ctx *x, cell *cl, const char *dir, const lq_cmd *c)
     printf("FSRs, weights / input activations:");
     for (int k = 0; k < x->net->nlayers; k++)
         printf("%s layer %d %d / %d", k ? "," : "", k + 1, cl->wfsr[k], cl->afsr[k]);
-    printf("\nexport: layer %d (%d inputs, %d outputs), the first %d test images: %ld beats, "
-           "%ld dot products -> %s/\n", e->layer + 1, x->net->l[e->layer].in,
-           x->net->l[e->layer].out, e->images, e->nin, e->nout, dir);
+    printf("\nexport: layer %d (%d inputs, %d outputs; %d dot products of %d terms per image), "
+           "the first %d test images: %ld beats, %ld dot products -> %s/\n", e->layer + 1,
+           x->net->l[e->layer].in, x->net->l[e->layer].out, nn_units(&x->net->l[e->layer]),
+           nn_fanin(&x->net->l[e->layer]), e->images, e->nin, e->nout, dir);
     printf("  MAC: %s (mac.args), output %d bits, LSB 2^%d\n", args_line, e->wd.out_bits,
            e->wd.out_lsb_exp);
     printf("  run: build/logq gen mac $(grep -v '^#' %s/mac.args) -o RTL_DIR && "
@@ -824,11 +876,12 @@ int cmd_eval(const lq_cmd *c)
         {"stall", required_argument, 0, OPT_EX_STALL},
         {"out", required_argument, 0, 'o'},
         {"hw", no_argument, 0, OPT_HW},
+        {"layers", required_argument, 0, OPT_LAYERS},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
     int hw = 0;
     const char *wpath = "build/data/digits-mlp.txt";
-    const char *bits_arg = "3,4,5", *out_dir = NULL;
+    const char *bits_arg = "3,4,5", *out_dir = NULL, *layers_arg = NULL;
     int ex_layer = 0, ex_scheme = -1, ex_linear = 0, ex_images = 20, ex_stall = 30;
     int calib = -1, window = 4, passes = 2, quick = 0, ch, r;
     int bits[MAX_BITS_LIST], nbits, rc = LQ_EXIT_FAIL, bits_set = 0, passes_set = 0;
@@ -903,6 +956,7 @@ int cmd_eval(const lq_cmd *c)
         case OPT_QUICK: quick = 1; break;
         case OPT_FAULT: x.fault = 1; break;
         case OPT_HW: hw = 1; break;
+        case OPT_LAYERS: layers_arg = optarg; break;
         default: return cli_bad_option(c);
         }
     }
@@ -932,6 +986,16 @@ int cmd_eval(const lq_cmd *c)
     }
     if (nn_load_conv(wpath, &net, msg, sizeof msg) != 0) {
         cli_error("%s", msg);
+        return LQ_EXIT_USAGE;
+    }
+    x.qmask = (1u << net.nlayers) - 1;
+    if (layers_arg && parse_layers(layers_arg, net.nlayers, wpath, &x.qmask) != 0) {
+        nn_free(&net);
+        return LQ_EXIT_USAGE;
+    }
+    if (x.qmask != (1u << net.nlayers) - 1 && (hw || ex_layer)) {
+        cli_error("--layers %s: --hw and --export-layer quantize every layer", layers_arg);
+        nn_free(&net);
         return LQ_EXIT_USAGE;
     }
     if (ex_layer > net.nlayers) {
@@ -1034,6 +1098,13 @@ int cmd_eval(const lq_cmd *c)
            x.passes, x.passes == 1 ? "" : "es");
     printf("MAC model: %d lanes, exact fraction bits, sqrt(2) constant with %d fraction "
            "bits\n", x.lanes, x.sqrt2_frac);
+    if (x.qmask != (1u << net.nlayers) - 1) {
+        printf("quantized layers (--layers):");
+        for (int k = 0; k < net.nlayers; k++)
+            if (x.qmask >> k & 1u)
+                printf(" %d", k + 1);
+        printf("; the others compute in double\n");
+    }
     printf("rerun: %s\n", c->cmdline);
     printf("float test accuracy: %.2f %%\n\n", facc);
     fflush(stdout);
@@ -1114,6 +1185,8 @@ int cmd_eval(const lq_cmd *c)
             long n = 0;
             for (int k = 0; k < net.nlayers; k++) {
                 lq_format f = fmt_w(cl, k);
+                if (!qw_at(&x, cl, k))
+                    continue;
                 for (long i = 0; i < nn_nweights(&net.l[k]); i++) {
                     lq_slq_value v = lq_slq_encode(&f, net.l[k].w[i]);
                     words += v.n;

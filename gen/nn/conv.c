@@ -135,6 +135,46 @@ void nn_layer_forward(const nn_layer *L, const double *in, double *out, double *
         nn_pool(L, units, out, argmax);
 }
 
+void nn_conv_backward(const nn_layer *Ly, int nb, const double *d, const double *a,
+                      const int *am, double *du, double *gw, double *gb, double *dn,
+                      int below_relu)
+{
+    int fanin = nn_fanin(Ly), nu = nn_units(Ly), idx[NN_FANIN_MAX];
+    memset(gw, 0, sizeof(double) * (size_t)nn_nweights(Ly));
+    memset(gb, 0, sizeof(double) * (size_t)nn_rows(Ly));
+    for (int b = 0; b < nb; b++) {
+        const double *ab = a + (size_t)b * Ly->in, *db = d + (size_t)b * Ly->out;
+        double *dnb = dn ? dn + (size_t)b * Ly->in : NULL;
+        if (Ly->c.pool == 2) {
+            memset(du, 0, sizeof(double) * (size_t)nu);
+            for (int q = 0; q < Ly->out; q++)
+                du[am[(size_t)b * Ly->out + q]] = db[q];
+        } else {
+            memcpy(du, db, sizeof(double) * (size_t)nu);
+        }
+        if (dnb)
+            memset(dnb, 0, sizeof(double) * (size_t)Ly->in);
+        for (int u = 0; u < nu; u++) {
+            int row = nn_unit_row(Ly, u);
+            double *g = gw + (size_t)row * fanin;
+            const double *w = Ly->w + (size_t)row * fanin;
+            if (du[u] == 0)
+                continue;
+            nn_unit_inputs(Ly, u, idx);
+            gb[row] += du[u];
+            for (int i = 0; i < fanin; i++) {
+                g[i] += du[u] * ab[idx[i]];
+                if (dnb)
+                    dnb[idx[i]] += du[u] * w[i];
+            }
+        }
+        if (dnb && below_relu)
+            for (int i = 0; i < Ly->in; i++)
+                if (!(ab[i] > 0))
+                    dnb[i] = 0;
+    }
+}
+
 int nn_act_max(const nn_net *net)
 {
     int m = 1;

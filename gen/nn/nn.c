@@ -197,50 +197,6 @@ static void dense_backward(const nn_layer *Ly, int nb, const double *d, const do
             }
 }
 
-/* The same for a conv layer: the deltas of its outputs (after the pool) are routed to
- * the unit each output took (the ReLU's gate was applied by the layer above, on the
- * pooled value, which is that unit's), then every unit is a dot product as in a dense
- * layer, its inputs the window (nn_unit_inputs). */
-static void conv_backward(const nn_layer *Ly, int nb, const double *d, const double *a,
-                          const int *am, double *du, double *gw, double *gb, double *dn,
-                          int below_relu)
-{
-    int fanin = nn_fanin(Ly), nu = nn_units(Ly), idx[NN_FANIN_MAX];
-    memset(gw, 0, sizeof(double) * (size_t)nn_nweights(Ly));
-    memset(gb, 0, sizeof(double) * (size_t)nn_rows(Ly));
-    for (int b = 0; b < nb; b++) {
-        const double *ab = a + (size_t)b * Ly->in, *db = d + (size_t)b * Ly->out;
-        double *dnb = dn ? dn + (size_t)b * Ly->in : NULL;
-        if (Ly->c.pool == 2) {
-            memset(du, 0, sizeof(double) * (size_t)nu);
-            for (int q = 0; q < Ly->out; q++)
-                du[am[(size_t)b * Ly->out + q]] = db[q];
-        } else {
-            memcpy(du, db, sizeof(double) * (size_t)nu);
-        }
-        if (dnb)
-            memset(dnb, 0, sizeof(double) * (size_t)Ly->in);
-        for (int u = 0; u < nu; u++) {
-            int row = nn_unit_row(Ly, u);
-            double *g = gw + (size_t)row * fanin;
-            const double *w = Ly->w + (size_t)row * fanin;
-            if (du[u] == 0)
-                continue;
-            nn_unit_inputs(Ly, u, idx);
-            gb[row] += du[u];
-            for (int i = 0; i < fanin; i++) {
-                g[i] += du[u] * ab[idx[i]];
-                if (dnb)
-                    dnb[idx[i]] += du[u] * w[i];
-            }
-        }
-        if (dnb && below_relu)
-            for (int i = 0; i < Ly->in; i++)
-                if (!(ab[i] > 0))
-                    dnb[i] = 0;
-    }
-}
-
 int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
              const nn_data *test, FILE *logfp)
 {
@@ -317,8 +273,8 @@ int nn_train(nn_net *net, const nn_data *s, const nn_train_opts *o, lq_rng *r,
                 if (o->grad_bits > 0)
                     nn_quantize_grad(d, nb * Ly->out, o->grad_quant, o->grad_bits);
                 if (Ly->is_conv)
-                    conv_backward(Ly, nb, d, a, sc.am[k], sc.du, sc.gw[k], sc.gb[k], dn,
-                                  below_relu);
+                    nn_conv_backward(Ly, nb, d, a, sc.am[k], sc.du, sc.gw[k], sc.gb[k], dn,
+                                     below_relu);
                 else
                     dense_backward(Ly, nb, d, a, sc.gw[k], sc.gb[k], dn, below_relu);
                 if (o->grad_bits > 0) {
@@ -587,7 +543,7 @@ static int load(const char *path, nn_net *net, int allow_conv, char *msg, size_t
 {
     reader rd = {path, NULL, 0, NULL, 0, msg, len};
     char *p, *tok[5], buf[256];
-    int nl, rc = -1;
+    int nl, rc = -1, last_line = 0;
 
     memset(net, 0, sizeof *net);
     rd.fp = fopen(path, "r");
@@ -618,6 +574,7 @@ static int load(const char *path, nn_net *net, int allow_conv, char *msg, size_t
         char what[96];
         if (parse_layer_line(&rd, net, k, allow_conv) != 0)
             goto out;
+        last_line = rd.lineno;
         rows = nn_rows(L);
         fanin = nn_fanin(L);
         L->w = calloc((size_t)nn_nweights(L), sizeof *L->w);
@@ -639,6 +596,7 @@ static int load(const char *path, nn_net *net, int allow_conv, char *msg, size_t
     if (net->l[nl - 1].is_conv) {
         snprintf(buf, sizeof buf, "the last layer (%d) is conv: the network ends with a "
                  "dense layer", nl);
+        rd.lineno = last_line; /* the message names that layer's line */
         rd_error(&rd, buf);
         goto out;
     }

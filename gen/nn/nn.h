@@ -1,7 +1,11 @@
 /* The digits network: dense and conv layers (ReLU between them, conv layers with an
- * optional max pool),
- * float (double) training by minibatch SGD with momentum, optional quantization of
- * the backward pass's gradients, and the weight file (docs/eval.md, "Weight file"). */
+ * optional 2x2 max pool, conv layers first), float (double) training by minibatch SGD
+ * with momentum, optional quantization of the backward pass's gradients, and the
+ * weight file (docs/eval.md, "Weight file"). Code that handles dense layers only
+ * reads files with nn_load (a conv layer is refused with its line); code that
+ * handles both uses nn_load_conv and the unit view of nn_layer below (nn_fanin,
+ * nn_units, nn_unit_row, nn_unit_inputs): every layer is units, each one dot
+ * product of a weight row with gathered inputs. */
 #ifndef LOGQ_NN_H
 #define LOGQ_NN_H
 
@@ -80,6 +84,17 @@ void nn_layer_forward(const nn_layer *L, const double *in, double *out, double *
                       int *argmax);
 /* The pool of a conv layer: out (L->out) from the activated units (nn_units). */
 void nn_pool(const nn_layer *L, const double *units, double *out, int *argmax);
+/* The backward pass of a conv layer over a batch of nb (training): d (nb x out) the
+ * deltas of its outputs after the pool, the ReLU's gate already applied by the layer
+ * above on the pooled value (which is the taken unit's); a (nb x in) its inputs; am
+ * (nb x out) the units the pool took (pool 2; else unused); du: scratch of nn_units.
+ * Each output's delta goes to the unit the pool took, then every unit is a dot
+ * product as in a dense layer: gw (rows x fanin) and gb (rows) receive the gradients
+ * (zeroed first); dn (nb x in, NULL for the first layer) the deltas of the inputs,
+ * zero where below_relu and the input is not positive. */
+void nn_conv_backward(const nn_layer *Ly, int nb, const double *d, const double *a,
+                      const int *am, double *du, double *gw, double *gb, double *dn,
+                      int below_relu);
 /* The largest in/out of any layer, and of any layer's units: scratch sizes. */
 int nn_act_max(const nn_net *net);
 int nn_has_conv(const nn_net *net);
