@@ -887,8 +887,8 @@ static void emit_header(lq_file *f, const net_gen *g)
         file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2) */\n");
     file_printf(f, "#define %s_LATENCY %d /* first input beat accepted -> m_valid */\n", u,
                 g->latency);
-    file_printf(f, "#define %s_PERIOD %d /* cycles between images: max(IMAGE_BEATS, CYCLES) */\n",
-                u, g->period);
+    file_printf(f, "#define %s_PERIOD %d /* cycles between images: max(%s, CYCLES) */\n", u,
+                g->period, g->hw.l[0].is_conv ? "layer 1's window schedule" : "IMAGE_BEATS");
     file_printf(f, "\n#endif\n");
 }
 
