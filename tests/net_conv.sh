@@ -17,8 +17,8 @@
 # kernels, pool, 144-32-10) and a random one written here (the 64 pixels as 2 x 4 x 8,
 # 3 2x3 kernels, no pool, 54-10).
 # make test: shift-log2 5 bits on the trained network, int8 (linear 8 bits) on the
-# random one; LOGQ_LONG=1 adds int8 and shift-logsqrt2 on the trained network, log2 on
-# the random one and three other foldings. SEED=N varies stalls and random weights.
+# random one; LOGQ_LONG=1 adds int8, shift-logsqrt2, loglog and slq (L = 2) on the
+# trained network, log2 on the random one and three other foldings. SEED=N varies stalls and random weights.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netgen.bash"
 DATA=$BUILD/data/digits.csv
@@ -86,6 +86,8 @@ if [ -n "${LOGQ_LONG:-}" ]; then
     run_net "conv shift-log2 5b --simd 9,16,16 --pe 16,2,1" "$tmp/pe16" "$(net_hwcell "$E" log2 linear 5)" "${G[@]}" --scheme shift-log2 --bits 5 --simd 9,16,16 --pe 16,2,1
     run_net "conv shift-log2 5b --simd 3,8,4 --pe 2,4,5" "$tmp/s3" "$(net_hwcell "$E" log2 linear 5)" "${G[@]}" --scheme shift-log2 --bits 5 --simd 3,8,4 --pe 2,4,5
     run_net "random conv shift-log2 5b" "$tmp/rlog2" - "${GR[@]}" --scheme shift-log2 --bits 5
+    run_net "conv loglog 5b" "$tmp/loglog" "$(net_hwcell "$E" log2 log2 5)" "${G[@]}" --scheme loglog --bits 5
+    run_net "conv slq L=2 5b" "$tmp/slq" "$(net_hwcell "$E" slq-L2 linear 5)" "${G[@]}" --scheme slq --bits 5
 fi
 
 # ---- the line buffer alone: every window against a nested loop ----
