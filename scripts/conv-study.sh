@@ -9,8 +9,8 @@
 # network, the first dense layer of the perceptron; the others in double). Prints per
 # network and quantized layers the mean float accuracy, then for log2 and logsqrt2 per
 # column the mean test accuracy over the seeds and its min..max, and the paired
-# difference logsqrt2 - log2 (same seed, same cell). Accuracies are summed in
-# hundredths of a point (exact). Every run's output stays in DIR (default
+# difference logsqrt2 - log2 (same seed, same cell). Accuracies are counted in test
+# images (round(acc * 450 / 100)), so the means are exact. Every run's output stays in DIR (default
 # build/conv-study); TABLE_ONLY=1 prints the tables from them without running anything.
 # LOGQ and DATA name the program and the digits CSV (defaults build/logq,
 # build/data/digits.csv).
@@ -29,6 +29,7 @@ for s in $seeds; do
         "$LOGQ" eval --data "$DATA" --weights "$w" --layers 1 >"$dir/$arch-l1-seed$s.eval"
     done
 done
+ntest=450
 echo "Test accuracy (%) over seeds $seeds (logq train --seed S, split seed 1, 450 test"
 echo "images): mean (min..max) per cell; the last row is the paired difference."
 echo "Rerun: scripts/conv-study.sh \"$seeds\""
@@ -43,17 +44,18 @@ for run in conv-all conv-l1 mlp-all mlp-l1; do
     esac
     echo
     echo "$what; float $(sed -n 's/^float test accuracy: \([0-9.]*\) %$/\1/p' "${files[@]}" |
-        awk '{ t += int($1 * 100 + 0.5); n++ } END { printf "%.2f %% (mean)", t / n / 100 }')"
+        awk -v N=$ntest '{ t += int($1 * N / 100 + 0.5); n++ }
+            END { printf "%.2f %% (mean)", 100 * t / n / N }')"
     echo
     # The first table of each eval output: its header, and the log2 and logsqrt2 rows.
-    awk '
+    awk -v N=$ntest '
         FNR == 1 { tab = 0; nf++ }
         /^\| scheme \| W / { if (!hdr) hdr = $0; tab = 1; next }
         tab && /^\|---/ { next }
         tab && /^\| / {
             n = split($0, f, "|"); s = f[2]; gsub(/ /, "", s)
             if (s != "log2" && s != "logsqrt2") next
-            for (i = 3; i < n; i++) { v = int(f[i] * 100 + 0.5); c = i - 2; ncol = c
+            for (i = 3; i < n; i++) { v = int(f[i] * N / 100 + 0.5); c = i - 2; ncol = c
                 k = s SUBSEP c; sum[k] += v
                 if (!(k in mn) || v < mn[k]) mn[k] = v
                 if (!(k in mx) || v > mx[k]) mx[k] = v
@@ -65,12 +67,13 @@ for run in conv-all conv-l1 mlp-all mlp-l1; do
             split("log2 logsqrt2", rows, " ")
             for (r = 1; r <= 2; r++) { s = rows[r]; printf "| %s |", s
                 for (c = 1; c <= ncol; c++) { k = s SUBSEP c
-                    printf " %.2f (%.2f..%.2f) |", sum[k] / nf / 100, mn[k] / 100, mx[k] / 100 }
+                    printf " %.2f (%.2f..%.2f) |", 100 * sum[k] / nf / N, 100 * mn[k] / N,
+                        100 * mx[k] / N }
                 print "" }
             printf "| logsqrt2 - log2 |"
             for (c = 1; c <= ncol; c++) { t = 0; lo = 1e9; hi = -1e9
                 for (i = 1; i <= nf; i++) { d = val["logsqrt2", c, i] - val["log2", c, i]
                     t += d; if (d < lo) lo = d; if (d > hi) hi = d }
-                printf " %+.2f (%+.2f..%+.2f) |", t / nf / 100, lo / 100, hi / 100 }
+                printf " %+.2f (%+.2f..%+.2f) |", 100 * t / nf / N, 100 * lo / N, 100 * hi / N }
             print "" }' "${files[@]}"
 done

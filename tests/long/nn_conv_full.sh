@@ -3,7 +3,7 @@
 # docs/eval.md): 3, 4, 5 bits, all 1347 calibration images, 2 sweep passes, and every
 # MAC dot product of the first 20 test images (conv windows included) recomputed
 # independently: 0 mismatches of 8 cells x 3 widths x 20 images x 618 dot products.
-# About 90 s of CPU.
+# About 70 s of CPU.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
