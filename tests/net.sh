@@ -31,6 +31,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 ok() { echo "PASS: $1"; }
 bad() { echo "FAIL: $1"; }
+. "$root/tests/netgen.bash"
 
 for t in verilator iverilog; do
     command -v $t >/dev/null || { bad "$t is not installed (make deps)"; exit 1; }
@@ -44,16 +45,8 @@ E=$tmp/eval.txt
 if "$LOGQ" eval --data "$DATA" --weights "$W" --quick --bits 5,8 --hw >"$E" 2>&1; then
     ok "eval --quick --bits 5,8 --hw ($(grep -c '^hw-fsr' "$E") integer cells)"
 else bad "eval --hw"; tail -5 "$E"; exit 1; fi
-# The integer cell of the table: weights activations bits -> accuracy.
-hwcell() {
-    local col
-    col=$( [ "$3" = 5 ] && echo 5 || echo 6 )
-    grep "^| $1 | $2 | integer (hw) |" "$E" | awk -F'|' -v c="$col" '{ gsub(/ /, "", $c); print $c }'
-}
 
 G=(--weights "$W" --fsr-from "$E" --data "$DATA")
-# NAME.h value
-hval() { sed -n "s/^#define LOGQ_NET_$2 \([0-9]*\).*/\1/p" "$1/logq_net.h"; }
 
 # scheme bits eval-weights eval-acts [extra gen options...]
 run_scheme() {
@@ -64,34 +57,7 @@ run_scheme() {
         >"$d.gen" 2>&1; then
         bad "$tag: gen net"; cat "$d.gen"; return
     fi
-    local srcs
-    srcs=$(grep -v '^//' "$d/logq_net.f" | sed "s|^|$d/|")
-    if verilator --lint-only -Wall --top-module logq_net $srcs >"$d.lint" 2>&1 && [ ! -s "$d.lint" ]; then
-        ok "$tag: verilator --lint-only -Wall: no warning"
-    else bad "$tag: verilator lint"; head -5 "$d.lint"; fi
-    if iverilog -g2005 -gstrict-expr-width -Wall -o "$d.ivl" $srcs >"$d.ilint" 2>&1 && [ ! -s "$d.ilint" ]; then
-        ok "$tag: iverilog -g2005 -gstrict-expr-width -Wall: no warning"
-    else bad "$tag: iverilog lint"; head -5 "$d.ilint"; fi
-    if (cd "$d" && iverilog -g2005 -s logq_net_rq_tb -o rq logq_net.v logq_net_rq_tb.v && vvp -n rq) >"$d.rq" 2>&1 &&
-       grep -q '^PASSED' "$d.rq"; then
-        ok "$tag: icarus: the re-quantizers alone = lq_quantize of the exact value ($(sed -n 's/^logq_net_rq_tb: \([0-9]*\) inputs.*/\1/p' "$d.rq") inputs: all up to 4095, both neighbours of every code transition, random)"
-    else bad "$tag: re-quantizer bench"; tail -3 "$d.rq"; fi
-    if ! "$root/sim/verilator/net_build.sh" "$d" "$d/vl" 2>"$d.vb"; then
-        bad "$tag: verilator build"; cat "$d.vb"; return
-    fi
-    local want
-    want=$(hwcell "$ew" "$ea" "$b")
-    "$d/vl/net_tb" +vectors="$d" +stall=30 +seed="$SEED" +verilator+rand+reset+2 >"$d.sim" 2>&1
-    local rc=$?
-    if [ $rc -eq 0 ] && grep -q '^PASSED' "$d.sim" &&
-       grep -q "^net_tb: 450 images, 0 mismatches; accuracy RTL $want % ([0-9]*), model $want %" "$d.sim"; then
-        ok "$tag: verilator, 450 test images, 30 % stalls on both streams (seed $SEED): every class and logit = eval --hw; accuracy RTL $want % = model = eval --hw table"
-    else bad "$tag: verilator co-simulation (exit $rc, table '$want')"; grep -E 'MISMATCH|accuracy|FAILED|expected|actual|rerun' "$d.sim" | head -8; fi
-    "$d/vl/net_tb" +vectors="$d" +stall=0 +timing >"$d.tim" 2>&1
-    rc=$?
-    if [ $rc -eq 0 ] && grep -q "^timing: latency $(hval "$d" LATENCY) cycles (NAME.h $(hval "$d" LATENCY)), cycles between images $(hval "$d" PERIOD) (NAME.h $(hval "$d" PERIOD)), 0 of 447 intervals off" "$d.tim"; then
-        ok "$tag: no stalls: latency $(hval "$d" LATENCY) and $(hval "$d" PERIOD) cycles between images, as NAME.h computes from the folding"
-    else bad "$tag: timing (exit $rc)"; grep -E 'timing|FAILED' "$d.tim" | head -3; fi
+    net_design "$tag" "$d" "$(net_hwcell "$E" "$ew" "$ea" "$b")"
 }
 
 run_scheme shift-log2 5 log2 linear
@@ -108,20 +74,9 @@ fi
 
 # ---- the Icarus bench on 20 images, and a corrupted weight ----
 I=$tmp/icarus
-if "$LOGQ" gen net "${G[@]}" --scheme shift-log2 --bits 5 --vectors 20 -o "$I" >/dev/null 2>&1 &&
-   (cd "$I" && iverilog -g2005 -o tb -c logq_net.icarus.f logq_net_tb.v && vvp -n tb) >"$tmp/i.log" 2>&1 &&
-   grep -q '^PASSED' "$tmp/i.log" && grep -q '^logq_net_tb: 20 images, 0 mismatches' "$tmp/i.log"; then
-    ok "icarus: the generated self-checking bench, 20 images, 30 % stalls: $(grep -o 'accuracy.*' "$tmp/i.log")"
-else bad "icarus bench"; tail -5 "$tmp/i.log"; fi
-# Complement every bit of layer 1's ROM word 5 (16 weights of one neuron).
-awk '/rom\[5\] = / && !done { i = index($0, "h"); h = substr($0, i + 1); sub(/;/, "", h)
-    n = ""; for (k = 1; k <= length(h); k++) n = n substr("fedcba9876543210", index("0123456789abcdef", substr(h, k, 1)), 1)
-    $0 = substr($0, 1, i) n ";"; done = 1 } { print }' "$I/logq_net_weights.v" >"$tmp/wv" &&
-    cp "$tmp/wv" "$I/logq_net_weights.v"
-(cd "$I" && iverilog -g2005 -o tb -c logq_net.icarus.f logq_net_tb.v && vvp -n tb) >"$tmp/ib.log" 2>&1
-if grep -q '^FAILED' "$tmp/ib.log" && grep -q '^MISMATCH image' "$tmp/ib.log" && ! grep -q '^PASSED' "$tmp/ib.log"; then
-    ok "icarus: a complemented ROM word in logq_net_weights.v fails the bench ($(grep -c '^MISMATCH' "$tmp/ib.log") images differ)"
-else bad "icarus: the corrupted weight was not caught"; tail -3 "$tmp/ib.log"; fi
+if "$LOGQ" gen net "${G[@]}" --scheme shift-log2 --bits 5 --vectors 20 -o "$I" >/dev/null 2>&1; then
+    net_icarus "shift-log2 5b" "$I" 20
+else bad "gen net --vectors 20"; fi
 
 # ---- a broken re-quantizer fails its bench: linear (the rounding constant of
 # shift-log2) and log (the sqrt(2) threshold of loglog) ----
@@ -171,28 +126,20 @@ if [ -x "$ASAN" ]; then
 else bad "no $ASAN (make $BUILD/asan/logq)"; fi
 
 # ---- refusals: exit 2, a message naming the value, no file ----
-refuse() { # NAME PATTERN ARGS...
-    local name=$1 pat=$2
-    shift 2
-    "$LOGQ" gen net "$@" -o "$tmp/no" >"$tmp/r.out" 2>"$tmp/r.err"
-    local rc=$?
-    if [ $rc -eq 2 ] && [ ! -e "$tmp/no" ] && grep -q -- "$pat" "$tmp/r.err"; then ok "refused: $name"
-    else bad "not refused: $name (exit $rc)"; cat "$tmp/r.err"; fi
-}
 head -c 2000 "$W" >"$tmp/short.txt"
 sed 's/^layer 32 10 linear$/layer 32 10 cubic/' "$W" >"$tmp/act.txt"
-refuse "truncated weight file" "short.txt:" --weights "$tmp/short.txt" --afsr 1,2
-refuse "unknown activation in the file" "'cubic'" --weights "$tmp/act.txt" --afsr 1,2
-refuse "--simd 5 (64 inputs)" "--simd 5: layer 1 has 64 inputs" --weights "$W" --afsr 1,2 --simd 5
-refuse "--pe 3 (32 outputs)" "--pe 3: layer 1 has 32 outputs" --weights "$W" --afsr 1,2 --pe 3
-refuse "--pe 4 on layer 2 (10 outputs)" "--pe 4: layer 2 has 10 outputs" --weights "$W" --afsr 1,2 --pe 2,4
-refuse "--simd with 3 values for 2 layers" "3 values for a network of 2 layers" --weights "$W" --afsr 1,2 --simd 4,4,4
-refuse "--scheme cubic" "'cubic'" --weights "$W" --afsr 1,2 --scheme cubic
-refuse "no activation FSRs" "--afsr LIST" --weights "$W"
-refuse "--fsr-from without the width" "no line 'hw-fsr log2 linear 6" --weights "$W" --fsr-from "$E" --bits 6
-refuse "--bits 12 for log codes" "--bits 12" --weights "$W" --afsr 1,2 --bits 12
-refuse "--vectors 451" "--vectors 451" --weights "$W" --afsr 1,2 --vectors 451 --data "$DATA"
-refuse "--name with a capital" "--name 'Net'" --weights "$W" --afsr 1,2 --name Net
+net_refuse "truncated weight file" "short.txt:" --weights "$tmp/short.txt" --afsr 1,2
+net_refuse "unknown activation in the file" "'cubic'" --weights "$tmp/act.txt" --afsr 1,2
+net_refuse "--simd 5 (64 inputs)" "--simd 5: layer 1 has 64 inputs" --weights "$W" --afsr 1,2 --simd 5
+net_refuse "--pe 3 (32 outputs)" "--pe 3: layer 1 has 32 outputs" --weights "$W" --afsr 1,2 --pe 3
+net_refuse "--pe 4 on layer 2 (10 outputs)" "--pe 4: layer 2 has 10 outputs" --weights "$W" --afsr 1,2 --pe 2,4
+net_refuse "--simd with 3 values for 2 layers" "3 values for a network of 2 layers" --weights "$W" --afsr 1,2 --simd 4,4,4
+net_refuse "--scheme cubic" "'cubic'" --weights "$W" --afsr 1,2 --scheme cubic
+net_refuse "no activation FSRs" "--afsr LIST" --weights "$W"
+net_refuse "--fsr-from without the width" "no line 'hw-fsr log2 linear 6" --weights "$W" --fsr-from "$E" --bits 6
+net_refuse "--bits 12 for log codes" "--bits 12" --weights "$W" --afsr 1,2 --bits 12
+net_refuse "--vectors 451" "--vectors 451" --weights "$W" --afsr 1,2 --vectors 451 --data "$DATA"
+net_refuse "--name with a capital" "--name 'Net'" --weights "$W" --afsr 1,2 --name Net
 
 # ---- your own data (issues 14, 16): gen net's vectors are eval's test set ----
 # A seeded synthetic set written here: 6 signed features (so the first layer's codes
@@ -245,9 +192,9 @@ if [ -x "$ASAN" ] && "$ASAN" gen net --weights "$O/w.txt" --fsr-from "$O/e.txt" 
 else bad "own data: gen net --inputs under ASan+UBSan"; tail -5 "$tmp/asan3.log"; fi
 cut -d, -f1-5 "$O/x.csv" >"$O/x5.csv"
 awk '{ print NR == 7 ? 3 : $0 }' "$O/y.csv" >"$O/y4.csv"
-refuse "own data: 5 features for a network of 6 inputs" "the network has 6 inputs and 3 outputs; the data (.*) has 5 features" \
+net_refuse "own data: 5 features for a network of 6 inputs" "the network has 6 inputs and 3 outputs; the data (.*) has 5 features" \
     --weights "$O/w.txt" --afsr 3,2 --inputs "$O/x5.csv" --labels "$O/y.csv" --test 100 --vectors 10
-refuse "own data: label 3 for a network of 3 outputs" "the network has 6 inputs and 3 outputs; the data (.*) has 6 features and labels 0..3" \
+net_refuse "own data: label 3 for a network of 3 outputs" "the network has 6 inputs and 3 outputs; the data (.*) has 6 features and labels 0..3" \
     --weights "$O/w.txt" --afsr 3,2 --inputs "$O/x.csv" --labels "$O/y4.csv" --test 100
-refuse "own data: --test-inputs without --test-labels" "go together" \
+net_refuse "own data: --test-inputs without --test-labels" "go together" \
     --weights "$O/w.txt" --afsr 3,2 --inputs "$O/x.csv" --labels "$O/y.csv" --test-inputs "$O/tx.csv" --vectors 10

@@ -4,7 +4,7 @@
 # documented layers; `logq eval --quick` runs it through the same table, its float
 # row is the trained accuracy, every MAC dot product of 3 test images (conv windows
 # included) equals the independent exact computation and a broken model is caught;
-# --hw prints its note; malformed conv layers are refused with their line and value
+# --hw prints the integer table; malformed conv layers are refused with their line and value
 # (one check per kind), and so are bad train options. The conv arithmetic itself is
 # tests/unit/test_conv.c (run by tests/unit.sh); the full table: tests/long/nn_conv_full.sh.
 . "$(dirname "$0")/lib.sh"
@@ -92,10 +92,11 @@ if [ "$n" = $((8 * 3 * (576 + 32 + 10))) ]; then
 else
     bad "eval conv: MAC check '$n'"; grep -E '^(check|MISMATCH)' "$tmp/e.out" | head
 fi
-if grep -q '^--hw: the integer network of conv layers is not built yet' "$tmp/e.out"; then
-    ok "eval --hw on a conv network: the note, no integer table"
+# the integer network of a conv layer: gen/nn/hw.c, tests/net_conv.sh
+if grep -q '^| log2 | linear | integer (hw) |' "$tmp/e.out" && grep -q '^hw-fsr log2 linear ' "$tmp/e.out"; then
+    ok "eval --hw on a conv network: the integer table and its hw-fsr lines"
 else
-    bad "eval --hw conv note"
+    bad "eval --hw on a conv network: no integer table"
 fi
 # The fault breaks the last lane: 4 lanes put conv window terms 3 and 7 there.
 "$LOGQ" eval --data "$DATA" --weights "$tmp/c.txt" --quick --calib 100 --lanes 4 --check 2 --fault \

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "blocks/blocks.h"
+#include "blocks/net_conv.h"
 #include "emit/emit.h"
 #include "emit/package.h"
 #include "nn/digits.h"
@@ -42,9 +43,11 @@
 static const char net_help[] =
     "usage: logq gen net --weights FILE [options] -o DIR\n"
     "\n"
-    "Writes one streaming accelerator for the dense network of a weight file (logq\n"
+    "Writes one streaming accelerator for the network of a weight file (logq\n"
     "train's format): weight ROMs, per layer PE MAC arrays of SIMD lanes, the integer\n"
-    "bias, ReLU and the hardware re-quantizer, then the argmax. The arithmetic is\n"
+    "bias, ReLU and the hardware re-quantizer, then the argmax. A conv first layer\n"
+    "gets a line buffer (one pixel per input beat), the same engine per window\n"
+    "(SIMD: window inputs, PE: channels) and the 2x2 max pool. The arithmetic is\n"
     "exactly `logq eval --hw`'s integer network (docs/net.md).\n"
     "\n"
     "  --weights FILE     weight file (logq train)\n"
@@ -114,6 +117,9 @@ typedef struct {
     int slots, nchk, ngrp, depth; /* word slots, beats per slot, groups, ROM words */
     int a_bits, w_bits;           /* input code and weight code widths */
     int wpar, nwr;                /* codes per input beat, input beats per image */
+    int xpar, xbeats;             /* the same of the layer's input stream: a conv layer's
+                                   * is one pixel per beat, its engine's (wpar, nwr) one
+                                   * window per beat (net_conv.h) */
     int sum_bits, z_bits, ob;     /* MAC sum, pre-activation, output field widths */
     int mac_latency, cycles;      /* MAC array latency; beats per image */
     int rom_block;                /* 1: block RAM */
@@ -728,17 +734,17 @@ static void emit_argmax(lq_file *f, const net_gen *g)
 static void emit_top(lq_file *f, const net_gen *g)
 {
     const net_layer *F = &g->ly[0], *Z = &g->ly[g->nlayers - 1];
-    int INW = F->wpar * F->a_bits;
+    int INW = F->xpar * F->a_bits;
     file_header(f, "//", g->cmd);
-    file_printf(f, "//\n// %s: the dense network ", g->name);
+    file_printf(f, "//\n// %s: the %s network ", g->name, g->hw.l[0].is_conv ? "conv" : "dense");
     for (int k = 0; k < g->nlayers; k++)
-        file_printf(f, "%s%d", k ? "-" : "", g->ly[k].in);
+        file_printf(f, "%s%d", k ? "-" : "", g->hw.l[k].act_in);
     file_printf(f, "-%d as one streaming accelerator, scheme %s\n", Z->out, g->sch->name);
     file_printf(f, "// (docs/net.md). Input: %d beats per image of %d x %d-bit codes (lane 0 in\n"
                    "// the LSBs). Output per image: m_class (the first maximum) and m_logits\n"
                    "// (%d x %d-bit signed, logit 0 in the LSBs, LSB 2^%d). Latency %d cycles (first\n"
                    "// input beat accepted -> m_valid), one image every %d cycles.\n\n",
-                g->in_beats, F->wpar, F->a_bits, Z->out, Z->z_bits, g->hw.l[g->nlayers - 1].lsb,
+                g->in_beats, F->xpar, F->a_bits, Z->out, Z->z_bits, g->hw.l[g->nlayers - 1].lsb,
                 g->latency, g->period);
     file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     file_printf(f, "module %s (\n    input  wire clk,\n    input  wire rst,  // synchronous, active high\n"
@@ -753,8 +759,8 @@ static void emit_top(lq_file *f, const net_gen *g)
                     L->pe * L->ob - 1, k + 1);
     }
     for (int k = 0; k < g->nlayers; k++) {
-        file_printf(f, "    %s_l%d u_l%d (\n        .clk(clk),\n        .rst(rst),\n", g->name, k + 1,
-                    k + 1);
+        file_printf(f, "    %s_l%d%s u_l%d (\n        .clk(clk),\n        .rst(rst),\n", g->name, k + 1,
+                    g->hw.l[k].is_conv ? "_conv" : "", k + 1);
         if (k == 0)
             file_printf(f, "        .s_valid(s_valid),\n        .s_ready(s_ready),\n"
                            "        .s_data(s_data),\n");
@@ -770,8 +776,11 @@ static void emit_top(lq_file *f, const net_gen *g)
                    "        .m_ready(m_ready),\n        .m_class(m_class),\n"
                    "        .m_logits(m_logits)\n    );\nendmodule\n", g->name, g->nlayers,
                 g->nlayers, g->nlayers);
-    for (int k = 0; k < g->nlayers; k++)
+    for (int k = 0; k < g->nlayers; k++) {
         emit_layer(f, g, k);
+        if (g->hw.l[k].is_conv)
+            net_conv_emit(f, g->name, k, &g->hw.l[k], g->ly[k].a_bits, g->ly[k].pe, g->ly[k].ob);
+    }
     emit_argmax(f, g);
     file_printf(f, "\n`default_nettype wire\n`resetall\n");
 }
@@ -806,7 +815,8 @@ static int emit_weights(lq_file *f, const net_gen *g)
                 int nrn = grp * L->pe + p;
                 const uint32_t *row = H->wcode + (size_t)nrn * H->wslots * H->chunks * H->lanes;
                 for (int i = 0; i < L->simd; i++)
-                    if (bv_push(&v, row[(size_t)s * H->chunks * H->lanes + c * L->simd + i],
+                    if (bv_push(&v, row[(size_t)s * H->chunks * H->lanes +
+                                        net_conv_column(&g->hw, k, c * L->simd + i)],
                                 L->w_bits) != 0) {
                         free(v.b);
                         return -1;
@@ -852,9 +862,9 @@ static void emit_header(lq_file *f, const net_gen *g)
                 g->name, u, u);
     file_printf(f, "#define %s_NAME \"%s\"\n#define %s_SCHEME \"%s\"\n#define %s_LAYERS %d\n", u,
                 g->name, u, g->sch->name, u, g->nlayers);
-    file_printf(f, "#define %s_IN_CODES %d /* codes per input beat */\n", u, F->wpar);
+    file_printf(f, "#define %s_IN_CODES %d /* codes per input beat */\n", u, F->xpar);
     file_printf(f, "#define %s_IN_CODE_BITS %d\n#define %s_IN_BITS %d /* s_data */\n", u,
-                F->a_bits, u, F->wpar * F->a_bits);
+                F->a_bits, u, F->xpar * F->a_bits);
     file_printf(f, "#define %s_IMAGE_BEATS %d /* input beats per image */\n", u, g->in_beats);
     file_printf(f, "#define %s_CLASSES %d\n#define %s_CLASS_BITS %d\n", u, Z->out, u, g->class_bits);
     file_printf(f, "#define %s_LOGIT_BITS %d\n#define %s_LOGIT_LSB_EXP %d\n", u, Z->z_bits, u,
@@ -870,11 +880,15 @@ static void emit_header(lq_file *f, const net_gen *g)
                     u, k + 1, g->hw.l[k].lsb, u, k + 1, g->hw.spec.w[k].fsr, u, k + 1,
                     g->hw.spec.a[k].fsr, u, k + 1, L->depth * L->pe * L->simd * L->w_bits);
     }
-    file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2) */\n");
+    if (g->hw.l[0].is_conv)
+        file_printf(f, "/* latency: layer 1's last output beat (docs/net.md, \"Conv layers\") + sum over the\n"
+                       " * other layers of (CYCLES + MAC_LATENCY + 2) + 1; L1_CYCLES: per window */\n");
+    else
+        file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2) */\n");
     file_printf(f, "#define %s_LATENCY %d /* first input beat accepted -> m_valid */\n", u,
                 g->latency);
-    file_printf(f, "#define %s_PERIOD %d /* cycles between images: max(IMAGE_BEATS, CYCLES) */\n",
-                u, g->period);
+    file_printf(f, "#define %s_PERIOD %d /* cycles between images: max(%s, CYCLES) */\n", u,
+                g->period, g->hw.l[0].is_conv ? "layer 1's window schedule" : "IMAGE_BEATS");
     file_printf(f, "\n#endif\n");
 }
 
@@ -917,8 +931,9 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
         ok_model += cls == test->y[i];
         for (int b = 0; b < g->in_beats; b++) {
             v.n = 0;
-            for (int q = 0; q < F->wpar; q++)
-                if (bv_push(&v, in.code[0][b * F->wpar + q], F->a_bits) != 0)
+            for (int q = 0; q < F->xpar; q++)
+                if (bv_push(&v, in.code[0][h->l[0].is_conv ? net_conv_input(&h->l[0], b, q)
+                                                           : b * F->xpar + q], F->a_bits) != 0)
                     return -1;
             bv_hex(fi, &v);
             file_printf(fi, "\n");
@@ -946,12 +961,12 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
                 stall);
     file_printf(tb, "    reg clk = 1'b0, rst = 1'b1;\n    always #5 clk = ~clk;\n");
     file_printf(tb, "    reg [%d:0] inmem [0:%d];\n    reg [%d:0] expmem [0:%d];\n"
-                    "    reg [%d:0] labmem [0:%d];\n", F->wpar * F->a_bits - 1,
+                    "    reg [%d:0] labmem [0:%d];\n", F->xpar * F->a_bits - 1,
                 n * g->in_beats - 1, EW - 1, n - 1, (g->class_bits > 4 ? g->class_bits : 4) - 1,
                 n - 1);
     file_printf(tb, "    reg s_valid = 1'b0, m_ready = 1'b0;\n    reg [%d:0] s_data;\n"
                     "    wire s_ready, m_valid;\n    wire [%d:0] m_class;\n"
-                    "    wire [%d:0] m_logits;\n", F->wpar * F->a_bits - 1, g->class_bits - 1,
+                    "    wire [%d:0] m_logits;\n", F->xpar * F->a_bits - 1, g->class_bits - 1,
                 Z->out * Z->z_bits - 1);
     file_printf(tb, "    %s dut (\n        .clk(clk), .rst(rst), .s_valid(s_valid), "
                     ".s_ready(s_ready), .s_data(s_data),\n        .m_valid(m_valid), "
@@ -1151,7 +1166,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
     } else {
         for (int k = 0; k < nl; k++) {
             double mx = 0;
-            for (int i = 0; i < net->l[k].in * net->l[k].out; i++)
+            for (long i = 0; i < nn_nweights(&net->l[k]); i++)
                 if (fabs(net->l[k].w[i]) > mx)
                     mx = fabs(net->l[k].w[i]);
             wf[k] = mx > 0 ? lq_log2_round(mx, 0, LQ_FLOOR) + 1 : 0;
@@ -1165,7 +1180,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
         for (int k = 0; k < nl; k++) {
             simd[k] = 1;
             for (int d = 1; d <= 16; d++)
-                if (net->l[k].in % d == 0)
+                if (nn_fanin(&net->l[k]) % d == 0)
                     simd[k] = d;
         }
     }
@@ -1178,14 +1193,15 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
             pe[k] = 1;
     }
     for (int k = 0; k < nl; k++) {
-        if (net->l[k].in % simd[k] != 0) {
-            cli_error("--simd %d: layer %d has %d inputs, which %d does not divide", simd[k], k + 1,
-                      net->l[k].in, simd[k]);
+        const char *cv = net->l[k].is_conv ? " (conv: per window and per pixel)" : "";
+        if (nn_fanin(&net->l[k]) % simd[k] != 0) {
+            cli_error("--simd %d: layer %d has %d inputs%s, which %d does not divide", simd[k],
+                      k + 1, nn_fanin(&net->l[k]), cv, simd[k]);
             return -1;
         }
-        if (net->l[k].out % pe[k] != 0) {
-            cli_error("--pe %d: layer %d has %d outputs, which %d does not divide", pe[k], k + 1,
-                      net->l[k].out, pe[k]);
+        if (nn_rows(&net->l[k]) % pe[k] != 0) {
+            cli_error("--pe %d: layer %d has %d outputs%s, which %d does not divide", pe[k], k + 1,
+                      nn_rows(&net->l[k]), cv, pe[k]);
             return -1;
         }
         if (pe[k] * simd[k] * g->bits * g->words > 16384) {
@@ -1243,8 +1259,12 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
         L->depth = L->ngrp * L->slots * L->nchk;
         L->a_bits = sp.a[k].bits;
         L->w_bits = sp.w[k].bits;
-        L->wpar = k == 0 ? simd[0] : pe[k - 1];
+        L->wpar = H->is_conv ? H->in : k == 0 ? simd[0] : pe[k - 1];
         L->nwr = L->in / L->wpar;
+        L->xpar = H->is_conv ? H->c.in_ch : L->wpar;
+        L->xbeats = H->is_conv ? H->c.in_h * H->c.in_w : H->act_in / L->wpar;
+        if (net_conv_check(&g->hw, k) != 0)
+            return -1;
         L->sum_bits = H->sum_bits;
         L->z_bits = H->z_bits;
         L->last = k == nl - 1;
@@ -1278,7 +1298,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
                 L->rom_block = bits * 4 >= blocks * 4096;
         }
     }
-    g->in_beats = g->ly[0].nwr;
+    g->in_beats = g->ly[0].xbeats;
     g->class_bits = clog2(g->ly[nl - 1].out);
     return 0;
 }
@@ -1424,7 +1444,7 @@ int gen_net(const lq_cmd *c)
     }
     for (size_t i = 0; g.name[i] && i + 1 < sizeof g.upper; i++)
         g.upper[i] = (char)toupper((unsigned char)g.name[i]);
-    if (nn_load(o.weights, &net, msg, sizeof msg) != 0) {
+    if (nn_load_conv(o.weights, &net, msg, sizeof msg) != 0) {
         cli_error("%s", msg);
         return LQ_EXIT_USAGE;
     }
@@ -1485,6 +1505,20 @@ int gen_net(const lq_cmd *c)
             if (L->cycles > g.period)
                 g.period = L->cycles;
         }
+        if (g.hw.l[0].is_conv) { /* layer 1's part of both from its schedule */
+            long t1, per;
+            if (net_conv_timing(&g.hw.l[0], g.ly[0].cycles, g.ly[0].mac_latency, &t1, &per, msg,
+                                sizeof msg) != 0) {
+                cli_error("%s: %s", o.weights, msg);
+                rc = LQ_EXIT_USAGE;
+                goto out_fs;
+            }
+            g.latency += (int)t1 + 1 - (g.in_beats + g.ly[0].cycles + g.ly[0].mac_latency + 2);
+            g.period = (int)per;
+            for (int k = 1; k < g.nlayers; k++)
+                if (g.ly[k].cycles > g.period)
+                    g.period = g.ly[k].cycles;
+        }
         snprintf(fn, sizeof fn, "%s_weights.v", g.name);
         fw = fileset_add(&fs, fn);
         snprintf(names[nf], sizeof names[nf], "%s", fn);
@@ -1525,9 +1559,9 @@ int gen_net(const lq_cmd *c)
                  .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN},
                 {.name = "s_ready", .dir = LQ_PORT_OUT, .width = 1, .role = LQ_ROLE_READY,
                  .stream = LQ_STREAM_IN},
-                {.name = "s_data", .dir = LQ_PORT_IN, .width = F->wpar * F->a_bits,
+                {.name = "s_data", .dir = LQ_PORT_IN, .width = F->xpar * F->a_bits,
                  .desc = "input codes of one beat", .stream = LQ_STREAM_IN,
-                 .lanes = F->wpar, .lane_bits = F->a_bits},
+                 .lanes = F->xpar, .lane_bits = F->a_bits},
                 {.name = "m_valid", .dir = LQ_PORT_OUT, .width = 1,
                  .desc = "output stream, one beat per image", .role = LQ_ROLE_VALID,
                  .stream = LQ_STREAM_OUT},
@@ -1538,8 +1572,10 @@ int gen_net(const lq_cmd *c)
                 {.name = "m_logits", .dir = LQ_PORT_OUT, .width = Z->out * Z->z_bits,
                  .desc = "signed fixed-point logits", .stream = LQ_STREAM_OUT,
                  .is_signed = 1, .lanes = Z->out, .lane_bits = Z->z_bits}};
-            lq_package p = {g.name, g.name, "logq dense network accelerator (docs/net.md)", files,
-                            nf, ports, (int)(sizeof ports / sizeof ports[0]), g.latency};
+            lq_package p = {g.name, g.name,
+                            g.hw.l[0].is_conv ? "logq conv network accelerator (docs/net.md)"
+                                              : "logq dense network accelerator (docs/net.md)",
+                            files, nf, ports, (int)(sizeof ports / sizeof ports[0]), g.latency};
             if (package_add(&fs, &p, c) != 0) {
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;
@@ -1560,13 +1596,18 @@ int gen_net(const lq_cmd *c)
     }
     printf("logq gen net: %s/%s.v (%s, %d layers", o.out, g.name, g.sch->name, g.nlayers);
     for (int k = 0; k < g.nlayers; k++)
-        printf("%s%d", k ? "-" : " ", g.ly[k].in);
+        printf("%s%d", k ? "-" : " ", g.hw.l[k].act_in);
     printf("-%d)\n", g.ly[g.nlayers - 1].out);
     for (int k = 0; k < g.nlayers; k++) {
         const net_layer *L = &g.ly[k];
-        printf("  layer %d: %d -> %d, SIMD %d, PE %d, %d cycles/image, MAC latency %d, sum %d bits "
+        const hw_layer *H = &g.hw.l[k];
+        if (H->is_conv)
+            printf("  layer %d: conv %d x %d x %d, kernel %dx%d, %d channels%s: %d windows of %d "
+                   "inputs\n", k + 1, H->c.in_ch, H->c.in_h, H->c.in_w, H->c.kh, H->c.kw,
+                   H->c.out_ch, H->c.pool == 2 ? ", 2x2 max pool" : "", H->units / H->out, H->in);
+        printf("  layer %d: %d -> %d, SIMD %d, PE %d, %d cycles/%s, MAC latency %d, sum %d bits "
                "(LSB 2^%d), ROM %d x %d bits (%s), w fsr %d, a fsr %d\n", k + 1, L->in, L->out,
-               L->simd, L->pe, L->cycles, L->mac_latency, L->sum_bits, g.hw.l[k].lsb, L->depth,
+               L->simd, L->pe, L->cycles, H->is_conv ? "window" : "image", L->mac_latency, L->sum_bits, g.hw.l[k].lsb, L->depth,
                L->pe * L->simd * L->w_bits, L->rom_block ? "block RAM" : "logic",
                g.hw.spec.w[k].fsr, g.hw.spec.a[k].fsr);
     }

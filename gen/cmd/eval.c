@@ -808,12 +808,6 @@ static int check_beats(const nn_net *net, int lanes, const char *wpath)
     return 0;
 }
 
-/* Whether the integer network (gen/nn/hw.c) takes this network: dense layers only. */
-static int hw_takes(const nn_net *net)
-{
-    return !nn_has_conv(net);
-}
-
 /* --hw: the integer network (gen/nn/hw.c) of every W+A and shift-mode cell, with the
  * cell's FSRs; the table beside the double-bias accuracy. A cell the integer network
  * cannot build (sums wider than 62 bits) is shown as '-' with the reason. */
@@ -1223,10 +1217,7 @@ int cmd_eval(const lq_cmd *c)
                 print_fsrs(&x, &cells[m][s][b], what[m]);
             }
     rc = LQ_EXIT_OK;
-    if (hw && !hw_takes(&net))
-        printf("\n--hw: the integer network of conv layers is not built yet (gen/nn/hw.c "
-               "takes dense layers only): no integer table for %s\n", wpath);
-    else if (hw && hw_table(&x, cells, res, bits, nbits) != 0)
+    if (hw && hw_table(&x, cells, res, bits, nbits) != 0)
         rc = LQ_EXIT_USAGE;
     if (x.check) {
         printf("\ncheck: %ld MAC dot products of the first %d test images recomputed "

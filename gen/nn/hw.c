@@ -2,7 +2,15 @@
  * bit. Nothing here is a double except the two places the spec names: the bias of
  * the weight file is rounded once to the sum's fixed point, and a pre-activation is
  * handed to lq_quantize / lq_slq_encode as its exact value (an integer below 2^53
- * times a power of two). */
+ * times a power of two).
+ *
+ * A conv layer is the dense engine applied per output pixel: unit u = (o, y, x) is
+ * the dot product of kernel row o with the window of u (nn_unit_inputs, the
+ * [ic][ky][kx] order of the weight row), plus bias o, then the ReLU; with pool2 the
+ * pooled value is the maximum of the four pre-activations, re-quantized once. The
+ * hardware pools the four codes instead: the quantizer is monotonic (a larger value
+ * never gets a smaller code, and codes of unsigned linear and log formats compare
+ * as their values), so max(q(a), q(b)) = q(max(a, b)): the same code. */
 #include "nn/hw.h"
 
 #include <math.h>
@@ -82,9 +90,21 @@ int hw_build(hw_net *h, const nn_net *net, const hw_spec *s, char *msg, size_t l
         const lq_format *fw = &s->w[k], *fa = &s->a[k];
         int bmin_set = 0;
         __int128 bmin = 0, bmax = 0, zlo, zhi;
-        L->in = N->in;
-        L->out = N->out;
+        L->in = nn_fanin(N);
+        L->out = nn_rows(N);
         L->relu = N->relu;
+        L->is_conv = N->is_conv;
+        L->c = N->c;
+        L->act_in = N->in;
+        L->act_out = N->out;
+        L->units = nn_units(N);
+        if (L->act_in > NN_WIDTH_MAX || L->act_out > NN_WIDTH_MAX || L->units > NN_WIDTH_MAX ||
+            L->in > NN_WIDTH_MAX) {
+            snprintf(buf, sizeof buf, "layer %d: %d inputs, %d outputs, %d dot products of %d "
+                     "inputs per image: the integer network takes at most %d of each", k + 1,
+                     L->act_in, L->act_out, L->units, L->in, NN_WIDTH_MAX);
+            return fail(msg, len, h, buf);
+        }
         L->wslots = slots_of(fw);
         L->aslots = slots_of(fa);
         L->lanes = s->lanes[k];
@@ -93,7 +113,7 @@ int hw_build(hw_net *h, const nn_net *net, const hw_spec *s, char *msg, size_t l
                      LQ_MAC_LANES_MAX);
             return fail(msg, len, h, buf);
         }
-        L->chunks = (N->in + L->lanes - 1) / L->lanes;
+        L->chunks = (L->in + L->lanes - 1) / L->lanes;
         L->beats = L->wslots * L->aslots * L->chunks;
         if (lq_format_check(fw, buf, sizeof buf) != 0 || lq_format_check(fa, buf, sizeof buf) != 0) {
             char b2[360];
@@ -114,7 +134,7 @@ int hw_build(hw_net *h, const nn_net *net, const hw_spec *s, char *msg, size_t l
              * (the widths of the hardware's linear engine, docs/net.md) */
             {
                 int lg = 0;
-                while ((1 << lg) < N->in)
+                while ((1 << lg) < L->in)
                     lg++;
                 L->sum_bits = fw->bits + !fw->is_signed + fa->bits + !fa->is_signed + lg;
             }
@@ -154,15 +174,15 @@ int hw_build(hw_net *h, const nn_net *net, const hw_spec *s, char *msg, size_t l
             return fail(msg, len, h, buf);
         }
         /* weights */
-        L->wcode = calloc((size_t)N->out * L->wslots * L->chunks * L->lanes, sizeof *L->wcode);
-        L->bias = calloc((size_t)N->out, sizeof *L->bias);
+        L->wcode = calloc((size_t)L->out * L->wslots * L->chunks * L->lanes, sizeof *L->wcode);
+        L->bias = calloc((size_t)L->out, sizeof *L->bias);
         if (!L->wcode || !L->bias)
             return fail(msg, len, h, "out of memory");
-        for (int j = 0; j < N->out; j++) {
+        for (int j = 0; j < L->out; j++) {
             uint32_t *row = L->wcode + (size_t)j * L->wslots * L->chunks * L->lanes;
             double t;
-            for (int i = 0; i < N->in; i++)
-                quant_slots(fw, N->w[(size_t)j * N->in + i], row + i, L->chunks * L->lanes);
+            for (int i = 0; i < L->in; i++)
+                quant_slots(fw, N->w[(size_t)j * L->in + i], row + i, L->chunks * L->lanes);
             /* the bias, rounded once to the sum's fixed point, half away from zero */
             t = ldexp(N->b[j], -L->lsb);
             if (!(fabs(t) < 0x1p62)) {
@@ -208,7 +228,7 @@ int hw_build(hw_net *h, const nn_net *net, const hw_spec *s, char *msg, size_t l
 void hw_input(const hw_net *h, const double *x, hw_acts *in)
 {
     memset(in, 0, sizeof *in);
-    for (int i = 0; i < h->l[0].in; i++)
+    for (int i = 0; i < h->l[0].act_in; i++)
         quant_slots(&h->spec.a[0], x[i], &in->code[0][i], NN_WIDTH_MAX);
 }
 
@@ -255,29 +275,78 @@ void hw_requant(const hw_net *h, int k, int64_t z, uint32_t *code, int stride)
     quant_slots(&h->spec.a[k + 1], ldexp((double)z, L->lsb), code, stride);
 }
 
+/* A conv layer's pre-activations (after the ReLU), unit by unit (CHW of the conv
+ * output map): each the dot product of its kernel row with its window, gathered from
+ * the input codes, plus the bias. win: scratch. */
+static void conv_units(const hw_layer *L, const hw_acts *a, hw_acts *win, int64_t *z)
+{
+    const nn_conv *c = &L->c;
+    int px = c->oh0 * c->ow0;
+    for (int u = 0; u < L->units; u++) {
+        int o = u / px, y = (u % px) / c->ow0, x = u % c->ow0, i = 0;
+        for (int ic = 0; ic < c->in_ch; ic++)
+            for (int ky = 0; ky < c->kh; ky++)
+                for (int kx = 0; kx < c->kw; kx++, i++)
+                    for (int s = 0; s < L->aslots; s++)
+                        win->code[s][i] = a->code[s][(ic * c->in_h + y + ky) * c->in_w + x + kx];
+        z[u] = dot(L, o, win) + L->bias[o];
+        if (L->relu && z[u] < 0)
+            z[u] = 0;
+    }
+}
+
+/* The 2x2 max pool (stride 2) of a conv layer's pre-activations, CHW in and out. */
+static void pool2(const nn_conv *c, const int64_t *z, int64_t *out)
+{
+    for (int o = 0; o < c->out_ch; o++)
+        for (int py = 0; py < c->oh; py++)
+            for (int px = 0; px < c->ow; px++) {
+                const int64_t *p = z + ((size_t)o * c->oh0 + 2 * py) * c->ow0 + 2 * px;
+                int64_t m = p[0];
+                if (p[1] > m)
+                    m = p[1];
+                if (p[c->ow0] > m)
+                    m = p[c->ow0];
+                if (p[c->ow0 + 1] > m)
+                    m = p[c->ow0 + 1];
+                out[((size_t)o * c->oh + py) * c->ow + px] = m;
+            }
+}
+
 int hw_infer(const hw_net *h, const hw_acts *in, int64_t *logits)
 {
-    hw_acts buf[2];
+    hw_acts buf[2], win;
+    int64_t zu[NN_WIDTH_MAX], zp[NN_WIDTH_MAX];
     const hw_acts *a = in;
     int last = h->nlayers - 1, best = 0;
     for (int k = 0; k < h->nlayers; k++) {
         const hw_layer *L = &h->l[k];
         hw_acts *nx = &buf[k & 1];
+        const int64_t *z = zu;
         if (k < last)
             memset(nx, 0, sizeof *nx);
-        for (int j = 0; j < L->out; j++) {
-            int64_t z = dot(L, j, a) + L->bias[j];
-            if (L->relu && z < 0)
-                z = 0;
-            if (k == last) {
-                logits[j] = z;
-                continue;
+        if (L->is_conv) {
+            conv_units(L, a, &win, zu);
+            if (L->c.pool == 2) {
+                pool2(&L->c, zu, zp);
+                z = zp;
             }
-            hw_requant(h, k, z, &nx->code[0][j], NN_WIDTH_MAX);
+        } else {
+            for (int j = 0; j < L->out; j++) {
+                zu[j] = dot(L, j, a) + L->bias[j];
+                if (L->relu && zu[j] < 0)
+                    zu[j] = 0;
+            }
+        }
+        for (int j = 0; j < L->act_out; j++) {
+            if (k == last)
+                logits[j] = z[j];
+            else
+                hw_requant(h, k, z[j], &nx->code[0][j], NN_WIDTH_MAX);
         }
         a = nx;
     }
-    for (int j = 1; j < h->l[last].out; j++)
+    for (int j = 1; j < h->l[last].act_out; j++)
         if (logits[j] > logits[best])
             best = j;
     return best;

@@ -32,9 +32,17 @@ typedef struct {
     int fault;   /* test only: biases truncated toward zero instead of rounded */
 } hw_spec;
 
-/* One layer, derived from the spec and the float weights. */
+/* One layer, derived from the spec and the float weights. A dense layer's engine
+ * computes `out` dot products of `in` inputs; a conv layer's engine is the same for
+ * each output pixel: `out` = OUT_CH rows of `in` = IN_CH*KH*KW window inputs
+ * (nn/nn.h), `units` = OUT_CH*OH0*OW0 dot products per image, then the 2x2 max pool
+ * of the pre-activations when c.pool = 2 (docs/net.md, "Conv layers"). */
 typedef struct {
     int in, out, relu;
+    int is_conv;
+    nn_conv c;           /* conv: the shape */
+    int act_in, act_out; /* activations in and out (flattened CHW; dense: in, out) */
+    int units;           /* dot products per image (dense: out) */
     int mode;            /* lq_mac_mode, or HW_LINEAR_ENGINE */
     lq_mac_config mac;   /* MAC modes: the array's configuration (lanes, max_beats =
                           * the beats of one dot product) */
@@ -59,7 +67,9 @@ typedef struct {
 } hw_net;
 
 /* The codes of one layer's activations: code[s][i] is word slot s of input i (SLQ:
- * the words as signed log2 codes of the MAC, docs/eval.md; else the code in slot 0). */
+ * the words as signed log2 codes of the MAC, docs/eval.md; else the code in slot 0);
+ * a conv layer's inputs in CHW order. At most NN_WIDTH_MAX per layer (and per conv
+ * layer's units and window): hw_build refuses larger layers. */
 typedef struct {
     uint32_t code[LQ_SLQ_WORDS_MAX][NN_WIDTH_MAX];
 } hw_acts;
