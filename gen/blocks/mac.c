@@ -362,7 +362,8 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         vw_wire(&v, 0, 0, "en", NULL);
         vw_assign(&v, "s_ready", "en");
     } else {
-        vw_assign(&v, "s_ready", "!s_last || out_free");
+        /* s_valid first: while it is low, s_last may be anything (X) */
+        vw_assign(&v, "s_ready", "!(s_valid && s_last) || out_free");
     }
     vw_blank(&v);
     emit_prod(&v, g);
