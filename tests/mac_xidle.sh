@@ -26,10 +26,12 @@ run() {
 configs=(
   "none|--pipeline none" "product|--pipeline product" "sum|--pipeline sum"
   "tree1|--pipeline tree:1" "tree2|--pipeline tree:2" "default|"
-  "full|--pipeline full"
+  "full|--pipeline full" "input|--pipeline input" "carry|--pipeline carry"
+  "input-carry|--pipeline input,carry" "operand|--pipeline operand"
+  "fast|--pipeline operand,full,carry" "all|--pipeline input,operand,full,carry"
   "loglog-none|--mode loglog --lanes 3 --pipeline none"
   "mult-sqrt2-none|--mode mult --base sqrt2 --lanes 5 --pipeline none"
-  "sqrt2-none|--base sqrt2 --lanes 3 --act-unsigned --frac 2 --pipeline none"
+  "sqrt2-carry|--base sqrt2 --lanes 3 --act-unsigned --frac 2 --pipeline carry"
   "n1-none|--lanes 1 --bits 2 --act-bits 1 --max-beats 1 --pipeline none"
 )
 for spec in "${configs[@]}"; do
