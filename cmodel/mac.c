@@ -164,6 +164,7 @@ int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t
         wd->frac = cfg->frac;
     }
     wd->trunc = wd->frac_exact - wd->frac;
+    wd->split = wd->half && (cfg->mode == LQ_MAC_SHIFT || cfg->mode == LQ_MAC_MULT);
     wd->prod_out_bits = wd->prod_bits - wd->trunc < 1 ? 1 : wd->prod_bits - wd->trunc;
     wd->tree_levels = clog2(cfg->lanes);
     wd->tree_bits = wd->prod_out_bits + wd->tree_levels;
@@ -359,16 +360,22 @@ static int64_t truncated_i64(int64_t mant, int sh, int trunc)
     return v >> (trunc > 63 ? 63 : trunc); /* arithmetic shift (gcc): floor */
 }
 
-void lq_mac_product(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
-                    uint32_t w, lq_wide *p)
+/* The exact product (no truncation) as a wide integer. */
+static void product_exact(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
+                          uint32_t w, lq_wide *p)
 {
     int64_t mant;
     int sh;
-    if (!product_terms(cfg, wd, a, w, &mant, &sh)) {
+    if (!product_terms(cfg, wd, a, w, &mant, &sh))
         lq_wide_from_i64(p, 0);
-        return;
-    }
-    wide_scaled(p, mant, sh);
+    else
+        wide_scaled(p, mant, sh);
+}
+
+void lq_mac_product(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
+                    uint32_t w, lq_wide *p)
+{
+    product_exact(cfg, wd, a, w, p);
     lq_wide_sar(p, wd->trunc);
 }
 
@@ -411,6 +418,14 @@ static void fast_build(lq_mac_state *s)
     f->out_shift = 64 - wd->out_bits;
     f->byte = c->a.bits <= 8 && c->w.bits <= 8;
     f->trunc = wd->trunc > 63 ? 63 : wd->trunc;
+    f->beat_trunc = 0;
+    if (wd->split) {
+        /* the beat's exact sum, then one shift: it must fit 63 bits */
+        if (wd->trunc > 0 && wd->prod_bits + wd->tree_levels > 63)
+            return;
+        f->beat_trunc = f->trunc;
+        f->trunc = 0;
+    }
     if (c->mode == LQ_MAC_LOGLOG && !wd->half) {
         /* base 2: the aligned product is (+-2^(m_w - 1)) * (+-2^(m_a - 1)), because
          * frac_exact = -(emin_w + emin_a): one table per operand and a multiply */
@@ -562,13 +577,19 @@ int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t le
     return 0;
 }
 
-/* The general path: every product as a wide integer. */
+/* The general path: every product as a wide integer (split: exact, and the beat's sum
+ * truncated once). */
 static int general_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int last,
                         lq_wide *out)
 {
+    lq_wide beat;
+    lq_wide_from_i64(&beat, 0);
     for (int i = 0; i < s->cfg.lanes; i++) {
         lq_wide p;
-        lq_mac_product(&s->cfg, &s->wd, a[i], w[i], &p);
+        if (s->wd.split)
+            product_exact(&s->cfg, &s->wd, a[i], w[i], &p);
+        else
+            lq_mac_product(&s->cfg, &s->wd, a[i], w[i], &p);
         if (s->cfg.fault && i == s->cfg.lanes - 1 && (p.limb[LQ_MAC_LIMBS - 1] >> 63)) {
             /* the deliberate fault: the last lane loses the sign of negative products */
             lq_wide z;
@@ -577,8 +598,11 @@ static int general_step(lq_mac_state *s, const uint32_t *a, const uint32_t *w, i
             lq_wide_from_i64(&z, 1);
             lq_wide_add(&p, &z);
         }
-        lq_wide_add(&s->acc, &p);
+        lq_wide_add(&beat, &p);
     }
+    if (s->wd.split)
+        lq_wide_sar(&beat, s->wd.trunc);
+    lq_wide_add(&s->acc, &beat);
     lq_wide_sext(&s->acc, s->wd.out_bits);
     s->beats++;
     if (!last)
@@ -594,7 +618,7 @@ static inline int fast_step(lq_mac_state *s, const uint32_t *a, const uint32_t *
                             int64_t *out)
 {
     lq_mac_fast *f = &s->fast;
-    f->acc += f->kernel(f, s->cfg.lanes, a, w);
+    f->acc += (uint64_t)((int64_t)f->kernel(f, s->cfg.lanes, a, w) >> f->beat_trunc);
     s->beats++;
     if (!last)
         return 0;

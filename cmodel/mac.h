@@ -52,7 +52,11 @@ typedef struct {
     int odd_offset;   /* base sqrt(2): emin & 1 (of the exponent sum for loglog) */
     int frac_exact;   /* fraction bits of the exact product */
     int frac;         /* fraction bits kept */
-    int trunc;        /* frac_exact - frac: LSBs dropped from every product */
+    int trunc;        /* frac_exact - frac: LSBs dropped from every product (split:
+                       * from every beat's sum) */
+    int split;        /* base sqrt(2), shift and mult: products split by exponent
+                       * parity, the constant after the trees; --frac truncates each
+                       * beat's exact sum once (docs/mac.md) */
     int prod_bits;    /* WP: signed width of the exact aligned product */
     int prod_out_bits;/* WPT: after truncation, max(1, WP - trunc) */
     int tree_levels;  /* D = ceil(log2(N)) */
@@ -116,6 +120,7 @@ struct lq_mac_fast {
                               * unsigned): ia = ((a & a_mask) ^ a_sign) - a_sign */
     int trunc;               /* MUL: right shift of each product, 0..63 */
     int w_bits;              /* PAIR: the weight code's width (the index's low bits) */
+    int beat_trunc;          /* MUL, split: right shift of each beat's sum, 0..63 */
     int out_shift;           /* 64 - out_bits: the output's sign extension */
     uint64_t acc;            /* the accumulator, modulo 2^64 */
     int64_t xa[LQ_MAC_CODES_MAX], xw[LQ_MAC_CODES_MAX];

@@ -102,12 +102,14 @@ $(COMPARE_DIR)/%/done: $(LOGQ) compare-force | $(BUILD)/.deps-FPGA nextpnr-ecp5
 	@$(COMPARE_ENV) scripts/compare.sh point $* $(COMPARE_DIR)/$*
 
 # fmax, LUTs and FFs against --pipeline on HX8K (docs/fpga.md): build/fmax/fmax.md.
-FMAX_PIPELINES ?= none sum product tree:2 product,tree:2 tree:1 full
+FMAX_PIPELINES ?= none product,tree:2 full full,carry operand,full operand,full,carry \
+                  input,operand,full,carry
 FMAX_GEN ?=
 FMAX_SEEDS ?= 3
+FMAX_NETLISTS ?= ice40 ice40-abc9
 .PHONY: fmax-sweep
 fmax-sweep: $(LOGQ) | $(BUILD)/.deps-FPGA
-	@LOGQ=$(LOGQ) FMAX_GEN="$(FMAX_GEN)" FMAX_SEEDS=$(FMAX_SEEDS) \
+	@LOGQ=$(LOGQ) FMAX_GEN="$(FMAX_GEN)" FMAX_SEEDS=$(FMAX_SEEDS) FMAX_NETLISTS="$(FMAX_NETLISTS)" \
 	    scripts/fmax-sweep.sh $(BUILD)/fmax $(FMAX_PIPELINES)
 
 LONG_TEST_SCRIPTS += tests/fpga/long.sh

@@ -59,26 +59,18 @@ module logq_mac #(
     function signed [22:0] logq_mac_prod;
         input [7:0] a;  // linear activation
         input [4:0] w;  // log weight
-        reg [3:0] w_m;
-        reg w_zero;
-        reg w_neg;
-        reg signed [7:0] a_s;
-        reg signed [22:0] full;
-        reg [3:0] sh;
-        reg signed [22:0] a_x;
-        reg signed [22:0] mag;
+        reg signed [8:0] a_n;
+        /* verilator lint_off UNUSED */
+        reg signed [23:0] mag;
+        /* verilator lint_on UNUSED */
         begin
-            w_m = w[3:0];
-            w_zero = ~|w_m;
-            w_neg = w[4];
-            a_s = $signed(a);
             // exponent e = -15 + m - 1; aligned shift = e + 15 = m - 1
-            sh = w_m - 4'd1;
-            a_x = $signed({{15{a_s[7]}}, a_s});
-            // the barrel shifter
-            mag = a_x <<< sh;
-            full = w_zero ? 23'sd0 : (w_neg ? -mag : mag);
-            logq_mac_prod = full;
+            // a_n: the activation with the weight's sign and zero code (m = 0), before
+            // the shift
+            a_n = ~|w[3:0] ? 9'sd0 : (w[4] ? -$signed({{1{a[7]}}, a}) : $signed({{1{a[7]}}, a}));
+            // the barrel shifter: a_n * 2^(m - 1) = (a_n * 2^m) / 2, exact for m >= 1
+            mag = $signed({{15{a_n[8]}}, a_n}) <<< w[3:0];
+            logq_mac_prod = mag[23:1];
         end
     endfunction
 
@@ -122,42 +114,51 @@ module logq_mac #(
 
     // Adder tree: level j adds pairs of level j-1, one bit wider per level.
     // level 1: 8 node(s), 24 bits
-    wire signed [23:0] t1_0 = $signed({t0_0[22], t0_0}) + $signed({t0_1[22], t0_1});
-    wire signed [23:0] t1_1 = $signed({t0_2[22], t0_2}) + $signed({t0_3[22], t0_3});
-    wire signed [23:0] t1_2 = $signed({t0_4[22], t0_4}) + $signed({t0_5[22], t0_5});
-    wire signed [23:0] t1_3 = $signed({t0_6[22], t0_6}) + $signed({t0_7[22], t0_7});
-    wire signed [23:0] t1_4 = $signed({t0_8[22], t0_8}) + $signed({t0_9[22], t0_9});
-    wire signed [23:0] t1_5 = $signed({t0_10[22], t0_10}) + $signed({t0_11[22], t0_11});
-    wire signed [23:0] t1_6 = $signed({t0_12[22], t0_12}) + $signed({t0_13[22], t0_13});
-    wire signed [23:0] t1_7 = $signed({t0_14[22], t0_14}) + $signed({t0_15[22], t0_15});
+    reg signed [23:0] t1_0;
+    reg signed [23:0] t1_1;
+    reg signed [23:0] t1_2;
+    reg signed [23:0] t1_3;
+    reg signed [23:0] t1_4;
+    reg signed [23:0] t1_5;
+    reg signed [23:0] t1_6;
+    reg signed [23:0] t1_7;
+    always @(*) begin
+        t1_0 = $signed({t0_0[22], t0_0}) + $signed({t0_1[22], t0_1});
+        t1_1 = $signed({t0_2[22], t0_2}) + $signed({t0_3[22], t0_3});
+        t1_2 = $signed({t0_4[22], t0_4}) + $signed({t0_5[22], t0_5});
+        t1_3 = $signed({t0_6[22], t0_6}) + $signed({t0_7[22], t0_7});
+        t1_4 = $signed({t0_8[22], t0_8}) + $signed({t0_9[22], t0_9});
+        t1_5 = $signed({t0_10[22], t0_10}) + $signed({t0_11[22], t0_11});
+        t1_6 = $signed({t0_12[22], t0_12}) + $signed({t0_13[22], t0_13});
+        t1_7 = $signed({t0_14[22], t0_14}) + $signed({t0_15[22], t0_15});
+    end
     // level 2: 4 node(s), 25 bits, registered
-    wire signed [24:0] s2_0 = $signed({t1_0[23], t1_0}) + $signed({t1_1[23], t1_1});
-    wire signed [24:0] s2_1 = $signed({t1_2[23], t1_2}) + $signed({t1_3[23], t1_3});
-    wire signed [24:0] s2_2 = $signed({t1_4[23], t1_4}) + $signed({t1_5[23], t1_5});
-    wire signed [24:0] s2_3 = $signed({t1_6[23], t1_6}) + $signed({t1_7[23], t1_7});
-    // Stage 2: tree level 2 registers.
     reg signed [24:0] t2_0;
     reg signed [24:0] t2_1;
     reg signed [24:0] t2_2;
     reg signed [24:0] t2_3;
+    // Stage 2: tree level 2 registers.
     always @(posedge clk) begin
         if (en) begin
-            t2_0 <= s2_0;
-            t2_1 <= s2_1;
-            t2_2 <= s2_2;
-            t2_3 <= s2_3;
+            t2_0 <= $signed({t1_0[23], t1_0}) + $signed({t1_1[23], t1_1});
+            t2_1 <= $signed({t1_2[23], t1_2}) + $signed({t1_3[23], t1_3});
+            t2_2 <= $signed({t1_4[23], t1_4}) + $signed({t1_5[23], t1_5});
+            t2_3 <= $signed({t1_6[23], t1_6}) + $signed({t1_7[23], t1_7});
         end
     end
     // level 3: 2 node(s), 26 bits
-    wire signed [25:0] t3_0 = $signed({t2_0[24], t2_0}) + $signed({t2_1[24], t2_1});
-    wire signed [25:0] t3_1 = $signed({t2_2[24], t2_2}) + $signed({t2_3[24], t2_3});
+    reg signed [25:0] t3_0;
+    reg signed [25:0] t3_1;
+    always @(*) begin
+        t3_0 = $signed({t2_0[24], t2_0}) + $signed({t2_1[24], t2_1});
+        t3_1 = $signed({t2_2[24], t2_2}) + $signed({t2_3[24], t2_3});
+    end
     // level 4: 1 node(s), 27 bits, registered
-    wire signed [26:0] s4_0 = $signed({t3_0[25], t3_0}) + $signed({t3_1[25], t3_1});
-    // Stage 3: tree level 4 registers.
     reg signed [26:0] t4_0;
+    // Stage 3: tree level 4 registers.
     always @(posedge clk) begin
         if (en) begin
-            t4_0 <= s4_0;
+            t4_0 <= $signed({t3_0[25], t3_0}) + $signed({t3_1[25], t3_1});
         end
     end
 

@@ -550,6 +550,20 @@ if [ -z "$quick" ] && [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/
                 if (y[1] > x[1]) printf "%.0f", (y[2] - x[2]) / (y[1] - x[1]) }')
             row callgrind "icarus $ilanes lanes (generated bench): instructions/cycle" Ir/cycle "$per" "" "" \
                 "difference of $ivec_cg and $ivec_short vectors"
+            # the Verilator harness of the same array, per cycle: the instruction ratio
+            cg_vl() { # cg_vl BEATS: "cycles instructions"
+                local ir
+                valgrind --tool=callgrind --callgrind-out-file="$out/cg.out" "${built[$ilanes]}" \
+                    +seed="$seed" +beats="$1" +stall=0 >"$out/cgv.log" 2>"$out/cg.err" || return 1
+                ir=$(callgrind_annotate "$out/cg.out" 2>/dev/null | awk '/PROGRAM TOTALS/ { gsub(",", "", $1); print $1 }')
+                echo "$(sed -n 's/^mac_tb: [0-9]* beats, [0-9]* vectors, \([0-9]*\) cycles.*/\1/p' "$out/cgv.log") $ir"
+            }
+            if [ -n "${built[$ilanes]:-}" ] && v1=$(cg_vl 20000) && v2=$(cg_vl 120000); then
+                vper=$(awk -v a="$v1" -v b="$v2" 'BEGIN { split(a, x, " "); split(b, y, " ")
+                    if (y[1] > x[1]) printf "%.0f", (y[2] - x[2]) / (y[1] - x[1]) }')
+                row callgrind "icarus vs verilator $ilanes lanes: instructions/cycle" Ir/cycle "$per" \
+                    "verilator mac_tb (check on)" "$vper" "mac_tb stall 0: 120000 - 20000 beats"
+            fi
         else
             na callgrind "icarus $ilanes lanes (generated bench): instructions/cycle" "valgrind failed"
         fi

@@ -12,11 +12,15 @@
 # [min..max] per netlist, and the critical path of seed 1 (scripts/critpath.sh).
 #
 # Environment: LOGQ (build/logq), FMAX_GEN (extra `logq gen mac` options, default
-# none: the 16-lane 8-bit x 5-bit default), FMAX_SEEDS (3).
+# none: the 16-lane 8-bit x 5-bit default), FMAX_SEEDS (3), FMAX_NETLISTS (the iCE40
+# netlists placed, default "ice40 ice40-abc9").
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LOGQ=${LOGQ:-build/logq}
 SEEDS=${FMAX_SEEDS:-3}
+NETLISTS=${FMAX_NETLISTS:-ice40 ice40-abc9}
+families=$(echo $NETLISTS | tr ' ' ',')
+devices=$(for nl in $NETLISTS; do printf 'hx8k:%s ' "$nl"; done | sed 's/ $//' | tr ' ' ',')
 die() { echo "fmax-sweep: $*" >&2; exit 2; }
 trap 'echo "fmax-sweep: interrupted" >&2; exit 130' INT TERM
 [ $# -ge 2 ] || die "usage: fmax-sweep.sh OUT PIPELINE..."
@@ -35,11 +39,11 @@ for p in "$@"; do
     # shellcheck disable=SC2086
     "$LOGQ" gen mac ${FMAX_GEN:-} --pipeline "$p" -o "$d/rtl" >"$d.gen.log" 2>&1 ||
         { cat "$d.gen.log" >&2; die "logq gen mac --pipeline $p failed"; }
-    "$here/synth.sh" --reuse --families ice40,ice40-abc9 --devices hx8k,hx8k:ice40-abc9 \
+    "$here/synth.sh" --reuse --families "$families" --devices "$devices" \
         --seeds "$SEEDS" --label "pipeline-$name" --out "$d" "$d/rtl" logq_mac >"$d.out" 2>&1 ||
         { tail -20 "$d.out" >&2; die "synthesis of --pipeline $p failed ($d.out)"; }
     lat=$(sed -n 's/^latency: \([0-9]*\) cycle.*/\1/p' "$d/rtl/logq_mac.txt")
-    for nl in ice40 ice40-abc9; do
+    for nl in $NETLISTS; do
         path=$(awk '/ cell\(s\) /{ printf "%s%s", sep, $NF; sep = " > " }' "$d/critpath-hx8k-$nl.txt")
         awk -F, -v p="$p" -v lat="$lat" -v nl="$nl" -v path="$path" -v csv="$csv" -v md="$md" '
             FNR == 1 { next }

@@ -5,7 +5,8 @@
 # is not the only judge of them (docs/mac.md and docs/logacc.md, "Constants"):
 # - the sqrt(2) constant K_P = round(sqrt(2) * 2^P) of `gen mac --base sqrt2`, for
 #   every P = 1..30 and every mode: in shift mode the sum of the shift-add terms
-#   (the circuit itself), in loglog and mult mode the sized literal; the reference is
+#   (the circuit itself), in loglog mode the sized literal, in mult mode the literal
+#   of the one multiplier after the odd tree; the reference is
 #   the integer square root floor(sqrt(2^(2P+3))) = floor(2 sqrt(2) 2^P), halved
 #   with rounding up;
 # - the correction table T(d) = round(2^F log2(1 + 2^(-d/2^F))) of `gen logacc
@@ -41,6 +42,9 @@ for mode in shift loglog mult; do
                           if ($0 ~ /;/) { print "0" s; exit } }' "$v" | bc)
             got2=$(grep -o '// times [0-9]* =' "$v" | grep -o '[0-9]*')
             [ "$got" = "$got2" ] || got="$got (comment says $got2)"
+        elif [ "$mode" = mult ]; then
+            # the one multiplier after the odd tree (docs/mac.md, the split structure)
+            got=$(grep -o "tree_ox \* [0-9]*'sd[0-9]*" "$v" | head -1 | sed "s/.*'sd//")
         else
             got=$(grep -o "? [0-9]*'sd[0-9]* :" "$v" | head -1 | sed "s/.*'sd//; s/ ://")
         fi

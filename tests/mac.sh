@@ -87,6 +87,9 @@ bad "--frac 16" --frac 16
 bad "--sqrt2-frac 31" --base sqrt2 --sqrt2-frac 31
 bad "--max-beats 0" --max-beats 0
 bad "'bogus'" --pipeline product,bogus
+bad "--pipeline operand" --mode loglog --pipeline operand
+bad "--pipeline operand" --base sqrt2 --pipeline operand,full
+bad "'carry,none'" --pipeline carry,none
 bad "'module'" --name module
 bad "linear" --scheme linear
 bad "--lanes 'x'" --lanes x
@@ -113,6 +116,9 @@ grid=(
   "mult-n1-exh|--mode mult --lanes 1 --bits 6 --act-bits 12 --pipeline none|+exhaustive"
   "mult-n64-b2|--mode mult --lanes 64 --bits 6 --act-bits 12 --unsigned --pipeline tree:2|"
   "mult-n3-trunc|--mode mult --lanes 3 --bits 5 --act-bits 8 --frac 0 --pipeline full|"
+  "shift-n16-fast|--pipeline operand,full,carry --frac 3|"
+  "shift-n5-input-carry|--lanes 5 --unsigned --act-unsigned --pipeline input,carry|"
+  "mult-n7-sqrt2-trunc|--mode mult --base sqrt2 --lanes 7 --bits 4 --frac 2 --pipeline carry|"
 )
 
 # One configuration: generate, lint with both tools, build and co-simulate.
@@ -145,8 +151,9 @@ run_one() {
             fail "mac cosim build $tag: $(tail -5 "$d/build.log")"
             return
         fi
-        if "$d/sim/mac_tb" +seed="$(cfg_seed "$tag")" +beats=$beats +stall=30 $topts >"$d/sim.log" 2>&1; then
-            pass "mac cosim $tag ($(grep -o '[0-9]* beats,' "$d/sim.log" | head -1) $topts)"
+        if "$d/sim/mac_tb" +seed="$(cfg_seed "$tag")" +beats=$beats +stall=30 $topts >"$d/sim.log" 2>&1 &&
+            { [ -n "$topts" ] || grep -q '^mac_tb: latency [0-9]* checked' "$d/sim.log"; }; then
+            pass "mac cosim $tag ($(grep -o '[0-9]* beats,' "$d/sim.log" | head -1) $topts$(grep -o '; latency [0-9]* checked' "$d/sim.log" | head -1))"
         else
             fail "mac cosim $tag: $(grep -m3 -E 'MISMATCH|ERROR|FAILED|rerun' "$d/sim.log")"
             tail -20 "$d/sim.log"
@@ -194,6 +201,18 @@ run_one() {
                 pass "mac cosim with +wrong-model fails with a mismatch report"
             else
                 fail "mac cosim with +wrong-model failed without a mismatch report"
+            fi
+            # The latency check can fail: NAME.h claims one cycle more than the RTL has.
+            mkdir -p "$d/lat"
+            cp -r "$d/rtl" "$d/lat/rtl"
+            lat=$(sed -n 's/^#define LOGQ_MAC_LATENCY \([0-9]*\)$/\1/p' "$d/rtl/logq_mac.h")
+            sed -i "s/^#define LOGQ_MAC_LATENCY $lat\$/#define LOGQ_MAC_LATENCY $((lat + 1))/" "$d/lat/rtl/logq_mac.h"
+            if BUILD=$BUILD sim/verilator/mac_build.sh "$d/lat/rtl" "$d/lat/sim" check >"$d/lat.log" 2>&1 &&
+                ! "$d/lat/sim/mac_tb" +seed=7 +beats=2000 >>"$d/lat.log" 2>&1 &&
+                grep -q 'NAME_LATENCY says' "$d/lat.log"; then
+                pass "mac cosim with a wrong NAME_LATENCY fails with a latency report"
+            else
+                fail "mac cosim with a wrong NAME_LATENCY: $(grep -m2 -E 'LATENCY|PASSED|rror' "$d/lat.log")"
             fi
             if "$d/sim/mac_tb" +seed=3 +beats=5000 +nocheck +stall=0 >"$d/nocheck.log" 2>&1 &&
                 grep -q 'beats/s' "$d/nocheck.log"; then

@@ -33,7 +33,11 @@ typedef struct {
     char upper[80];
     char pipeline[128];      /* the --pipeline text as given */
     int reg_level[MAC_MAX_STAGES]; /* 1 when tree level j (0 = products) is registered */
-    int stages;              /* S: registered levels */
+    int in_reg;              /* --pipeline input: the inputs are registered */
+    int opnd;                /* --pipeline operand: the shifter's operands are registered */
+    int carry;               /* --pipeline carry: the accumulator's carry is registered */
+    int pre_stages;          /* register stages before the accumulator */
+    int stages;              /* S: every register stage (pre_stages + carry) */
     int latency;             /* S + 1 */
 } mac_gen;
 
@@ -104,75 +108,99 @@ static void emit_full_decl(vw *v, const mac_gen *g)
         vw_decl(v, "/* verilator lint_on UNUSED */");
 }
 
+/* Shift mode, base 2: no adder after the shifter and none before it. The weight's
+ * sign and zero code act on the narrow activation (a_n, one bit wider for the
+ * negation of the most negative code), and the shift by m - 1 is a shift by m into
+ * one more bit whose LSB (0 for m >= 1) is dropped. The operand part needs a_s and
+ * the weight's fields; the shift part needs a_n and w_m. */
+static int b2_an_bits(const mac_gen *g)
+{
+    return g->wd.a_ext + (g->cfg.w.is_signed ? 1 : 0);
+}
+
+/* a_n from the function's inputs a and w, in one statement (few statements: a
+ * simulator runs the function once per lane and clock edge). */
+static void emit_b2_operand(vw *v, const mac_gen *g)
+{
+    const lq_mac_config *c = &g->cfg;
+    int A = c->a.bits, AN = b2_an_bits(g), BM = g->wd.w_mag;
+    char l1[32], ia[96];
+    if (c->a.is_signed)
+        snprintf(ia, sizeof ia, "$signed({{%d{a[%d]}}, a})", AN - A, A - 1);
+    else
+        snprintf(ia, sizeof ia, "$signed({%s, a})", vw_lit(l1, AN - A, 0, 0));
+    vw_line(v, "// exponent e = %d + m - 1; aligned shift = e + %d = m - 1",
+            lq_exp_min(&c->w), g->wd.frac_exact);
+    vw_line(v, "// a_n: the activation with the weight's sign and zero code (m = 0), before");
+    vw_line(v, "// the shift");
+    if (c->w.is_signed)
+        vw_wire(v, 1, AN, "a_n", "~|w[%d:0] ? %s : (w[%d] ? -%s : %s)", BM - 1,
+                vw_lit(l1, AN, 1, 0), c->w.bits - 1, ia, ia);
+    else
+        vw_wire(v, 1, AN, "a_n", "~|w[%d:0] ? %s : %s", BM - 1, vw_lit(l1, AN, 1, 0), ia);
+}
+
+/* fname = the product from a_n and the shift amount `m` (an expression), truncated. */
+static void emit_b2_shift(vw *v, const mac_gen *g, const char *fname, const char *m)
+{
+    int WP = g->wd.prod_bits, AN = b2_an_bits(g), T = g->wd.trunc;
+    vw_line(v, "// the barrel shifter: a_n * 2^(m - 1) = (a_n * 2^m) / 2, exact for m >= 1");
+    vw_decl(v, "/* verilator lint_off UNUSED */");
+    vw_wire(v, 1, WP + 1, "mag", "$signed({{%d{a_n[%d]}}, a_n}) <<< %s", WP + 1 - AN, AN - 1, m);
+    vw_decl(v, "/* verilator lint_on UNUSED */");
+    if (T == 0) {
+        vw_assign(v, fname, "mag[%d:1]", WP);
+    } else if (T >= WP) {
+        vw_line(v, "// floor(product / 2^%d) is 0 or -1", T);
+        vw_assign(v, fname, "mag[%d]", WP);
+    } else {
+        vw_line(v, "// floor(product / 2^%d)", T);
+        vw_assign(v, fname, "mag[%d:%d]", WP, T + 1);
+    }
+}
+
+/* Mult mode: dst (width wd) = ia * (+-2^sh), the weight decoded to a power of two
+ * (sh, w_zero, w_neg, a_s declared) and a real multiplier. */
+static void emit_mult_pow2(vw *v, const mac_gen *g, const char *dst, int wd)
+{
+    int AE = g->wd.a_ext, WV = g->wd.shift_max + 2, WM = AE + WV;
+    const char *neg = g->cfg.w.is_signed ? "w_neg" : "1'b0";
+    char l1[32];
+    vw_wire(v, 1, WV, "w_mag", "%s <<< sh", vw_lit(l1, WV, 1, 1));
+    vw_wire(v, 1, WV, "w_v", "w_zero ? %s : (%s ? -w_mag : w_mag)", vw_lit(l1, WV, 1, 0), neg);
+    vw_sext(v, "a_m2", "a_s", AE, WM);
+    vw_sext(v, "w_m2", "w_v", WV, WM);
+    if (WM > wd)
+        vw_decl(v, "/* verilator lint_off UNUSED */");
+    vw_line(v, "// the multiplier");
+    vw_wire(v, 1, WM, "prod", "a_m2 * w_m2");
+    if (WM > wd) {
+        vw_decl(v, "/* verilator lint_on UNUSED */");
+        vw_assign(v, dst, "prod[%d:0]", wd - 1);
+    } else {
+        vw_assign(v, dst, "prod");
+    }
+}
+
+/* Base 2, mult (shift: emit_b2_*; base sqrt(2): split_body). */
 static void emit_prod_shift(vw *v, const mac_gen *g)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
-    int AE = w->a_ext, BM = w->w_mag, WP = w->prod_bits, P = c->sqrt2_frac;
-    const char *neg = c->w.is_signed ? "w_neg" : "1'b0";
-    char l1[32], l2[32];
+    int AE = w->a_ext, BM = w->w_mag, WP = w->prod_bits;
+    char l1[32];
 
     emit_log_fields(v, "w", "w_", &c->w, BM);
     if (c->a.is_signed)
         vw_wire(v, 1, AE, "a_s", "$signed(a)");
     else
         vw_wire(v, 1, AE, "a_s", "$signed({1'b0, a})");
+    /* mult: decode the weight to its aligned value and multiply. */
     emit_full_decl(v, g);
-    if (!w->half) {
-        vw_line(v, "// exponent e = %d + m - 1; aligned shift = e + %d = m - 1", lq_exp_min(&c->w),
-                w->frac_exact);
-        vw_wire(v, 0, BM, "sh", "w_m - %s", vw_lit(l1, BM, 0, 1));
-        if (c->mode == LQ_MAC_SHIFT)
-            vw_sext(v, "a_x", "a_s", AE, WP);
-    } else {
-        vw_line(v, "// half-step exponent e = %d + m - 1; t = m - 1 + %d: odd e <=> t[0],",
-                lq_exp_min(&c->w), w->odd_offset);
-        vw_line(v, "// floor(e/2) = %d + (t >> 1)", (lq_exp_min(&c->w) - w->odd_offset) / 2);
-        if (w->odd_offset)
-            vw_wire(v, 0, BM, "t", "w_m");
-        else
-            vw_wire(v, 0, BM, "t", "w_m - %s", vw_lit(l1, BM, 0, 1));
-        if (BM > 1)
-            vw_wire(v, 0, BM - 1, "sh", "t[%d:1]", BM - 1);
-        if (c->mode == LQ_MAC_SHIFT) {
-            vw_sext(v, "a_w", "a_s", AE, AE + P + 1);
-            emit_const_mult(v, "a_c", "a_w", AE + P + 1, w->sqrt2_const);
-            vw_line(v, "// times 2^%d", P);
-            vw_wire(v, 1, AE + P + 1, "a_1", "a_w <<< %d", P);
-            vw_wire(v, 1, AE + P + 1, "a_m", "t[0] ? a_c : a_1");
-            vw_sext(v, "a_x", "a_m", AE + P + 1, WP);
-        }
-        if (BM == 1)
-            vw_wire(v, 0, 1, "sh", "1'b0");
-    }
-    if (c->mode == LQ_MAC_SHIFT) {
-        vw_line(v, "// the barrel shifter");
-        vw_wire(v, 1, WP, "mag", "a_x <<< sh");
-        vw_assign(v, "full", "w_zero ? %s : (%s ? -mag : mag)", vw_lit(l1, WP, 1, 0), neg);
-    } else {
-        /* mult: decode the weight to its aligned value and multiply. */
-        int WV = w->half ? P + 2 + w->shift_max : w->shift_max + 2;
-        int WM = AE + WV;
-        if (!w->half)
-            vw_wire(v, 1, WV, "w_mag", "%s <<< sh", vw_lit(l1, WV, 1, 1));
-        else
-            vw_wire(v, 1, WV, "w_mag", "(t[0] ? %s : %s) <<< sh", vw_lit(l1, WV, 1, w->sqrt2_const),
-                    vw_lit(l2, WV, 1, 1LL << P));
-        vw_wire(v, 1, WV, "w_v", "w_zero ? %s : (%s ? -w_mag : w_mag)", vw_lit(l1, WV, 1, 0), neg);
-        vw_sext(v, "a_m2", "a_s", AE, WM);
-        vw_sext(v, "w_m2", "w_v", WV, WM);
-        if (WM > WP)
-            vw_decl(v, "/* verilator lint_off UNUSED */");
-        vw_line(v, "// the multiplier");
-        vw_wire(v, 1, WM, "prod", "a_m2 * w_m2");
-        if (WM > WP) {
-            vw_decl(v, "/* verilator lint_on UNUSED */");
-            vw_assign(v, "full", "prod[%d:0]", WP - 1);
-        } else {
-            vw_assign(v, "full", "prod");
-        }
-        /* a_x is not needed by the multiplier. */
-    }
+    vw_line(v, "// exponent e = %d + m - 1; aligned shift = e + %d = m - 1", lq_exp_min(&c->w),
+            w->frac_exact);
+    vw_wire(v, 0, BM, "sh", "w_m - %s", vw_lit(l1, BM, 0, 1));
+    emit_mult_pow2(v, g, "full", WP);
 }
 
 static void emit_prod_loglog(vw *v, const mac_gen *g)
@@ -209,88 +237,400 @@ static void emit_prod_loglog(vw *v, const mac_gen *g)
     vw_assign(v, "full", "zero ? %s : (%s ? -mag : mag)", vw_lit(l1, WP, 1, 0), neg);
 }
 
-/* The function NAME_prod (inside the top module): one lane's product. A function and
- * not a lane module, so that a product stage computes it inside its clocked block:
- * simulators then evaluate the products once per clock edge, not on every change of
- * the input buses (Verilator would put them in its input pass, run twice per cycle). */
-static void emit_prod(vw *v, const mac_gen *g)
+/* Base sqrt(2), shift and mult (docs/mac.md, "The sqrt(2) constant once per array"):
+ * a lane's product is u * 2^P (t even) or u * C (t odd) with u = +-ia * 2^(t >> 1), so
+ * each lane gives u to one of two adder trees by the parity of t, and the odd tree's
+ * sum is multiplied by C once, after the trees. */
+static int split_mode(const mac_gen *g)
+{
+    return g->wd.split;
+}
+
+/* The width of u: the signed activation (one bit wider when the weight's sign negates
+ * it) shifted by up to shift_max. */
+static int split_u_bits(const mac_gen *g)
+{
+    return g->wd.a_ext + (g->cfg.w.is_signed ? 1 : 0) + g->wd.shift_max;
+}
+
+/* NAME_prod in the split structure: {u_odd, u_even}, the other half 0. */
+static void split_body(vw *v, const mac_gen *g, const char *fname)
 {
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
-    lq_file decl, body;
+    int AE = w->a_ext, BM = w->w_mag, WU = split_u_bits(g);
+    int AN = AE + (c->w.is_signed ? 1 : 0);
+    char l1[32], l2[32];
+    emit_log_fields(v, "w", "w_", &c->w, BM);
+    if (c->a.is_signed)
+        vw_wire(v, 1, AE, "a_s", "$signed(a)");
+    else
+        vw_wire(v, 1, AE, "a_s", "$signed({1'b0, a})");
+    vw_line(v, "// half-step exponent e = %d + m - 1; t = m - 1 + %d: odd e <=> t[0],",
+            lq_exp_min(&c->w), w->odd_offset);
+    vw_line(v, "// floor(e/2) = %d + (t >> 1)", (lq_exp_min(&c->w) - w->odd_offset) / 2);
+    if (w->odd_offset)
+        vw_wire(v, 0, BM, "t", "w_m");
+    else
+        vw_wire(v, 0, BM, "t", "w_m - %s", vw_lit(l1, BM, 0, 1));
+    if (BM > 1)
+        vw_wire(v, 0, BM - 1, "sh", "t[%d:1]", BM - 1);
+    else
+        vw_wire(v, 0, 1, "sh", "1'b0");
+    vw_wire(v, 1, WU, "u", NULL);
+    if (c->mode == LQ_MAC_SHIFT) {
+        vw_line(v, "// u = +-ia * 2^(t >> 1): sign and zero code on the activation, then the shift");
+        if (c->w.is_signed) {
+            vw_sext(v, "a_e", "a_s", AE, AN);
+            vw_wire(v, 1, AN, "a_n", "w_zero ? %s : (w_neg ? -a_e : a_e)", vw_lit(l1, AN, 1, 0));
+        } else {
+            vw_wire(v, 1, AN, "a_n", "w_zero ? %s : a_s", vw_lit(l1, AN, 1, 0));
+        }
+        vw_sext(v, "a_x", "a_n", AN, WU);
+        vw_assign(v, "u", "a_x <<< sh");
+    } else {
+        /* mult: +-2^(t >> 1) decoded, then the multiplier */
+        emit_mult_pow2(v, g, "u", WU);
+    }
+    vw_line(v, "// to the odd tree (t odd: times C after the trees) or the even one (times 2^%d)",
+            c->sqrt2_frac);
+    vw_assign(v, fname, "t[0] ? {u, %s} : {%s, u}", vw_lit(l1, WU, 0, 0), vw_lit(l2, WU, 0, 0));
+}
+
+typedef void (*fn_body)(vw *b, const mac_gen *g, const char *fname);
+
+/* function RET NAME_SUFFIX with the input declarations `inputs` (one a line); body
+ * declares its variables (procedural mode) and assigns fname. */
+static void emit_function(vw *v, const mac_gen *g, const char *ret, const char *suffix,
+                          const char *const *inputs, int ninputs, fn_body body)
+{
+    lq_file decl, fbody;
+    char fname[80];
     vw b;
     memset(&decl, 0, sizeof decl);
-    memset(&body, 0, sizeof body);
-    vw_line(v, "// %s_prod: the product of one lane, in the output's fixed point", g->name);
-    vw_line(v, "// (%d fraction bits%s). See docs/mac.md.", w->frac,
-            w->trunc ? ", truncated by floor" : ", exact");
-    vw_open(v, "function signed [%d:0] %s_prod;", w->prod_out_bits - 1, g->name);
-    vw_line(v, "input [%d:0] a;  // %s activation", c->a.bits - 1,
-            c->mode == LQ_MAC_LOGLOG ? "log" : "linear");
-    vw_line(v, "input [%d:0] w;  // log weight", c->w.bits - 1);
-    vw_init(&b, &body, v->indent + 1);
+    memset(&fbody, 0, sizeof fbody);
+    snprintf(fname, sizeof fname, "%s_%s", g->name, suffix);
+    vw_open(v, "function %s %s;", ret, fname);
+    for (int i = 0; i < ninputs; i++)
+        vw_line(v, "%s", inputs[i]);
+    vw_init(&b, &fbody, v->indent + 1);
     vw_proc(&b, &decl, v->indent);
-    if (c->mode == LQ_MAC_LOGLOG)
-        emit_prod_loglog(&b, g);
-    else
-        emit_prod_shift(&b, g);
-    {
-        char fn[80];
-        snprintf(fn, sizeof fn, "%s_prod", g->name);
-        emit_trunc(&b, g, fn);
-    }
-    if (decl.failed || body.failed)
+    body(&b, g, fname);
+    if (decl.failed || fbody.failed)
         v->f->failed = 1;
     if (decl.data)
         file_puts(v->f, decl.data);
     vw_line(v, "begin");
-    if (body.data)
-        file_puts(v->f, body.data);
+    if (fbody.data)
+        file_puts(v->f, fbody.data);
     vw_line(v, "end");
     vw_close(v, "endfunction");
     free(decl.data);
-    free(body.data);
+    free(fbody.data);
+}
+
+static void prod_body(vw *b, const mac_gen *g, const char *fname)
+{
+    char m[32];
+    if (g->cfg.mode == LQ_MAC_SHIFT) { /* base 2 (base sqrt(2): split_body) */
+        emit_b2_operand(b, g);
+        snprintf(m, sizeof m, "w[%d:0]", g->wd.w_mag - 1);
+        emit_b2_shift(b, g, fname, m);
+        return;
+    }
+    if (g->cfg.mode == LQ_MAC_LOGLOG)
+        emit_prod_loglog(b, g);
+    else
+        emit_prod_shift(b, g);
+    emit_trunc(b, g, fname);
+}
+
+/* --pipeline operand (shift mode, base 2): NAME_opnd = {w_m, a_n} of one lane ... */
+static void opnd_body(vw *b, const mac_gen *g, const char *fname)
+{
+    emit_b2_operand(b, g);
+    vw_assign(b, fname, "{w[%d:0], a_n}", g->wd.w_mag - 1);
+}
+
+/* ... and NAME_prod(a_n, w_m) its product, after the operand register. */
+static void shift_body(vw *b, const mac_gen *g, const char *fname)
+{
+    emit_b2_shift(b, g, fname, "w_m");
+}
+
+/* The function NAME_prod (inside the top module): one lane's product. A function and
+ * not a lane module, so that a product stage computes it inside its clocked block:
+ * simulators then evaluate the products once per clock edge, not on every change of
+ * the input buses (Verilator would put them in its input pass, run twice per cycle).
+ * With --pipeline operand, NAME_opnd (the decoded operands, registered) comes first
+ * and NAME_prod takes them. */
+static void emit_prod(vw *v, const mac_gen *g)
+{
+    const lq_mac_config *c = &g->cfg;
+    const lq_mac_widths *w = &g->wd;
+    char ret[48], in_a[64], in_w[64];
+    const char *ins[2] = {in_a, in_w};
+    snprintf(in_a, sizeof in_a, "input [%d:0] a;  // %s activation", c->a.bits - 1,
+             c->mode == LQ_MAC_LOGLOG ? "log" : "linear");
+    snprintf(in_w, sizeof in_w, "input [%d:0] w;  // log weight", c->w.bits - 1);
+    if (g->opnd) {
+        int AN = b2_an_bits(g), BM = w->w_mag;
+        vw_line(v, "// %s_opnd: one lane's operands for the shifter, {m, a_n}: the weight's", g->name);
+        vw_line(v, "// magnitude field and the activation with the weight's sign and zero code.");
+        snprintf(ret, sizeof ret, "[%d:0]", AN + BM - 1);
+        emit_function(v, g, ret, "opnd", ins, 2, opnd_body);
+        vw_blank(v);
+        snprintf(in_a, sizeof in_a, "input signed [%d:0] a_n;  // from %s_opnd", AN - 1, g->name);
+        snprintf(in_w, sizeof in_w, "input [%d:0] w_m;", BM - 1);
+    }
+    if (split_mode(g)) {
+        vw_line(v, "// %s_prod: one lane's {u_odd, u_even}: the product is u * C / 2^%d for odd", g->name,
+                c->sqrt2_frac);
+        vw_line(v, "// t (the odd tree), u for even t (the even tree); the other half is 0.");
+        snprintf(ret, sizeof ret, "[%d:0]", 2 * split_u_bits(g) - 1);
+        emit_function(v, g, ret, "prod", ins, 2, split_body);
+        return;
+    }
+    vw_line(v, "// %s_prod: the product of one lane, in the output's fixed point", g->name);
+    vw_line(v, "// (%d fraction bits%s). See docs/mac.md.", w->frac,
+            w->trunc ? ", truncated by floor" : ", exact");
+    snprintf(ret, sizeof ret, "signed [%d:0]", w->prod_out_bits - 1);
+    emit_function(v, g, ret, "prod", ins, 2, g->opnd ? shift_body : prod_body);
 }
 
 /* ---- NAME.v ---- */
 
-/* The tree above the products t0_0 .. t0_{N-1}. */
-static void emit_adder_tree(vw *v, const mac_gen *g, int *stage)
+/* The adder tree(s) above the leaves P0_0 .. P0_{N-1} for each prefix P of pfx (one
+ * tree, "t", or the split structure's two, "e" and "o"), leaves of width wl. A
+ * registered level registers every tree's nodes in one stage, its sums computed in
+ * the stage's clocked block; a level between registers is one always @(*) block.
+ * (Few processes and nets: Icarus evaluates a level per clock edge, not a net per
+ * changed input; the logic is the same.) */
+static void emit_adder_tree(vw *v, const mac_gen *g, int *stage, const char *const *pfx,
+                            int ntrees, int wl)
 {
-    int N = g->cfg.lanes, WPT = g->wd.prod_out_bits, D = g->wd.tree_levels, n = N;
-    enum { NODES = LQ_MAC_LANES_MAX / 2 + 1 }; /* the widest level */
-    char name[32], dst[NODES][16], srcn[NODES][16];
-    const char *dp[NODES], *sp[NODES];
+    int N = g->cfg.lanes, D = g->wd.tree_levels, n = N;
+    enum { NODES = 2 * (LQ_MAC_LANES_MAX / 2 + 1) }; /* the widest level, two trees */
+    static char dst[NODES][16], expr[NODES][128];
+    const char *dp[NODES], *ep[NODES];
     vw_blank(v);
-    vw_line(v, "// Adder tree: level j adds pairs of level j-1, one bit wider per level.");
+    vw_line(v, "// Adder tree%s: level j adds pairs of level j-1, one bit wider per level.",
+            ntrees > 1 ? "s" : "");
     for (int j = 1; j <= D; j++) {
-        int wi = WPT + j - 1, m = (n + 1) / 2, reg = g->reg_level[j];
-        const char *pre = reg ? "s" : "t";
-        vw_line(v, "// level %d: %d node(s), %d bits%s", j, m, wi + 1, reg ? ", registered" : "");
-        for (int k = 0; k < m; k++) {
-            snprintf(name, sizeof name, "%s%d_%d", pre, j, k);
-            if (2 * k + 1 < n)
-                vw_wire(v, 1, wi + 1, name, "$signed({t%d_%d[%d], t%d_%d}) + $signed({t%d_%d[%d], t%d_%d})",
-                        j - 1, 2 * k, wi - 1, j - 1, 2 * k, j - 1, 2 * k + 1, wi - 1, j - 1,
-                        2 * k + 1);
-            else
-                vw_wire(v, 1, wi + 1, name, "$signed({t%d_%d[%d], t%d_%d})", j - 1, 2 * k, wi - 1,
-                        j - 1, 2 * k);
+        int wi = wl + j - 1, m = (n + 1) / 2, reg = g->reg_level[j], nr = 0;
+        vw_line(v, "// level %d: %d node(s)%s, %d bits%s", j, m, ntrees > 1 ? " per tree" : "",
+                wi + 1, reg ? ", registered" : "");
+        for (int t = 0; t < ntrees; t++) {
+            const char *P = pfx[t];
+            for (int k = 0; k < m; k++, nr++) {
+                snprintf(dst[nr], sizeof dst[nr], "%s%d_%d", P, j, k);
+                if (2 * k + 1 < n)
+                    snprintf(expr[nr], sizeof expr[nr],
+                             "$signed({%s%d_%d[%d], %s%d_%d}) + $signed({%s%d_%d[%d], %s%d_%d})", P,
+                             j - 1, 2 * k, wi - 1, P, j - 1, 2 * k, P, j - 1, 2 * k + 1, wi - 1, P,
+                             j - 1, 2 * k + 1);
+                else
+                    snprintf(expr[nr], sizeof expr[nr], "$signed({%s%d_%d[%d], %s%d_%d})", P, j - 1,
+                             2 * k, wi - 1, P, j - 1, 2 * k);
+                dp[nr] = dst[nr];
+                ep[nr] = expr[nr];
+                vw_reg(v, 1, wi + 1, dst[nr]);
+            }
         }
         if (reg) {
             (*stage)++;
             vw_line(v, "// Stage %d: tree level %d registers.", *stage, j);
-            for (int k = 0; k < m; k++) {
-                snprintf(dst[k], sizeof dst[k], "t%d_%d", j, k);
-                snprintf(srcn[k], sizeof srcn[k], "s%d_%d", j, k);
-                dp[k] = dst[k];
-                sp[k] = srcn[k];
-                vw_reg(v, 1, wi + 1, dst[k]);
-            }
-            vw_stage(v, "en", dp, sp, m);
+            vw_stage(v, "en", dp, ep, nr);
+        } else {
+            vw_open(v, "always @(*) begin");
+            for (int k = 0; k < nr; k++)
+                vw_line(v, "%s = %s;", dp[k], ep[k]);
+            vw_close(v, "end");
         }
         n = m;
     }
+}
+
+/* The split structure's beat sum: the even tree's sum E times 2^P plus the odd tree's
+ * O times C, exact, then floor(/ 2^T) (--frac: once per beat): into tsum. */
+static void emit_split_sum(vw *v, const mac_gen *g)
+{
+    const lq_mac_config *c = &g->cfg;
+    const lq_mac_widths *w = &g->wd;
+    int WU = split_u_bits(g), D = w->tree_levels, WS = WU + D, P = c->sqrt2_frac;
+    int BW = WS + P + 2, T = w->trunc;
+    vw_blank(v);
+    vw_line(v, "// The sqrt(2) constant once per array: beat = E * 2^%d + O * %u (exact: the sum of", P,
+            w->sqrt2_const);
+    vw_line(v, "// the lanes' products), then floor(beat / 2^%d) to the output's fixed point.", T);
+    vw_wire(v, 1, WS, "tree_e", "e%d_0", D);
+    vw_wire(v, 1, WS, "tree_o", "o%d_0", D);
+    vw_sext(v, "tree_ex", "tree_e", WS, BW);
+    vw_sext(v, "tree_ox", "tree_o", WS, BW);
+    if (c->mode == LQ_MAC_SHIFT) {
+        emit_const_mult(v, "beat_o", "tree_ox", BW, w->sqrt2_const);
+    } else {
+        char l1[32];
+        vw_line(v, "// the multiplier, once per array");
+        vw_wire(v, 1, BW, "beat_o", "tree_ox * %s", vw_lit(l1, BW, 1, w->sqrt2_const));
+    }
+    vw_decl(v, "/* verilator lint_off UNUSED */");
+    vw_wire(v, 1, BW, "beat", "(tree_ex <<< %d) + beat_o", P);
+    if (T > 0)
+        vw_wire(v, 1, BW, "beat_t", "beat >>> %d", T);
+    vw_decl(v, "/* verilator lint_on UNUSED */");
+    vw_line(v, "wire signed [TREE_BITS-1:0] tsum = %s[%d:0];", T > 0 ? "beat_t" : "beat",
+            w->tree_bits - 1);
+}
+
+/* The accumulator (one adder of OUT_BITS) and the output register. */
+static void emit_acc(vw *v, const mac_gen *g)
+{
+    int WO = g->wd.out_bits;
+    char l1[32];
+    vw_reg(v, 1, WO, "acc");
+    vw_wire(v, 1, WO, "acc_next", "acc + tsum_x");
+    vw_open(v, "always @(posedge clk) begin");
+    vw_open(v, "if (rst) begin");
+    vw_line(v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
+    vw_line(v, "m_valid <= 1'b0;");
+    vw_line(v, "m_sum <= %s;", vw_lit(l1, WO, 0, 0));
+    v->indent--;
+    vw_open(v, "end else begin");
+    vw_line(v, "if (m_valid && m_ready)");
+    vw_line(v, "    m_valid <= 1'b0;");
+    vw_open(v, "if (take) begin");
+    vw_open(v, "if (tl) begin");
+    vw_line(v, "m_sum <= acc_next;");
+    vw_line(v, "m_valid <= 1'b1;");
+    vw_line(v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
+    v->indent--;
+    vw_open(v, "end else begin");
+    vw_line(v, "acc <= acc_next;");
+    vw_close(v, "end");
+    vw_close(v, "end");
+    vw_close(v, "end");
+    vw_close(v, "end");
+}
+
+/* --pipeline carry: the accumulator in K parts of at most ACC_PART_BITS bits, each
+ * part's carry out registered into the next part's addition one beat later, so no
+ * carry chain in the accumulator is longer than ACC_PART_BITS + 1. The value is
+ * the sum of the parts and of the carries at their parts' offsets. A vector's sum
+ * waits one cycle in r (the same parts and carries), where they are added, then goes
+ * to m_sum. */
+enum { ACC_PART_BITS = 13 };
+
+/* PFX_pP <= (zero ? 0 : the sum's part), PFX_cP <= (zero ? 0 : its carry out). */
+static void emit_parts(vw *v, const char *pfx, int K, const int *wid, int zero)
+{
+    char l1[32];
+    for (int p = 0; p < K; p++) {
+        if (zero)
+            vw_line(v, "%s_p%d <= %s;", pfx, p, vw_lit(l1, wid[p], 0, 0));
+        else
+            vw_line(v, "%s_p%d <= acc_s%d[%d:1];", pfx, p, p, wid[p]);
+        if (p + 1 < K && zero)
+            vw_line(v, "%s_c%d <= 1'b0;", pfx, p);
+        else if (p + 1 < K)
+            vw_line(v, "%s_c%d <= acc_s%d[%d];", pfx, p, p, wid[p] + 1);
+    }
+}
+
+static void emit_acc_carry(vw *v, const mac_gen *g)
+{
+    int WO = g->wd.out_bits, K = (WO + ACC_PART_BITS - 1) / ACC_PART_BITS;
+    int off[LQ_MAC_BITS_MAX / ACC_PART_BITS + 2], wid[LQ_MAC_BITS_MAX / ACC_PART_BITS + 2];
+    char l1[32], cat[2048];
+    size_t n = 0;
+    for (int p = 0, o = 0; p < K; p++) {
+        wid[p] = WO / K + (p < WO % K ? 1 : 0);
+        off[p] = o;
+        o += wid[p];
+    }
+    vw_line(v, "// The accumulator in %d part(s) (--pipeline carry): part p's carry out enters", K);
+    vw_line(v, "// part p + 1 one beat later; the value is the parts plus the carries at their");
+    vw_line(v, "// offsets. {x, 1} + {y, c} >> 1 = x + y + c: one adder per part, carry in at bit 0.");
+    for (int p = 0; p < K; p++) {
+        char nm[32], cin[32];
+        snprintf(nm, sizeof nm, "acc_p%d", p);
+        vw_reg(v, 0, wid[p], nm);
+        if (p + 1 < K) {
+            snprintf(nm, sizeof nm, "acc_c%d", p);
+            vw_reg(v, 0, 0, nm);
+        }
+        snprintf(cin, sizeof cin, p ? "acc_c%d" : "1'b0", p - 1);
+        snprintf(nm, sizeof nm, "acc_s%d", p);
+        vw_decl(v, "/* verilator lint_off UNUSED */");
+        vw_wire(v, 0, wid[p] + 2, nm, "{1'b0, acc_p%d, 1'b1} + {1'b0, tsum_x[%d:%d], %s}", p,
+                off[p] + wid[p] - 1, off[p], cin);
+        vw_decl(v, "/* verilator lint_on UNUSED */");
+    }
+    vw_line(v, "// r: a vector's sum, parts and carries (r_valid above).");
+    for (int p = 0; p < K; p++) {
+        char nm[32];
+        snprintf(nm, sizeof nm, "r_p%d", p);
+        vw_reg(v, 0, wid[p], nm);
+        if (p + 1 < K) {
+            snprintf(nm, sizeof nm, "r_c%d", p);
+            vw_reg(v, 0, 0, nm);
+        }
+    }
+    /* the carries at their offsets, as one vector: {..., c1, 0..., c0, 0...} */
+    n += (size_t)snprintf(cat + n, sizeof cat - n, "{");
+    for (int p = K - 1; p >= 0 && n < sizeof cat; p--) {
+        if (p == 0)
+            n += (size_t)snprintf(cat + n, sizeof cat - n, "%s}", vw_lit(l1, wid[0], 0, 0));
+        else if (wid[p] > 1)
+            n += (size_t)snprintf(cat + n, sizeof cat - n, "%s, r_c%d, ", vw_lit(l1, wid[p] - 1, 0, 0),
+                                  p - 1);
+        else
+            n += (size_t)snprintf(cat + n, sizeof cat - n, "r_c%d, ", p - 1);
+    }
+    /* the output side as plain equations, one LUT from m_ready to every enable: the
+     * if-chain form made Yosys stack three LUTs there (the limit at 143 MHz) */
+    vw_line(v, "// The output register: loads r when r is full and the output free.");
+    vw_wire(v, 0, 0, "m_load", "r_valid && out_free");
+    vw_open(v, "always @(posedge clk) begin");
+    vw_open(v, "if (rst) begin");
+    vw_line(v, "r_valid <= 1'b0;");
+    vw_line(v, "m_valid <= 1'b0;");
+    v->indent--;
+    vw_open(v, "end else begin");
+    vw_line(v, "r_valid <= (take && tl) || (r_valid && !out_free);");
+    vw_line(v, "m_valid <= r_valid || (m_valid && !m_ready);");
+    vw_close(v, "end");
+    vw_close(v, "end");
+    vw_open(v, "always @(posedge clk) begin");
+    vw_open(v, "if (rst)");
+    vw_line(v, "m_sum <= %s;", vw_lit(l1, WO, 0, 0));
+    v->indent--;
+    vw_open(v, "else if (m_load)");
+    {
+        char parts[1024];
+        size_t m = 0;
+        m += (size_t)snprintf(parts + m, sizeof parts - m, "{");
+        for (int p = K - 1; p >= 0 && m < sizeof parts; p--)
+            m += (size_t)snprintf(parts + m, sizeof parts - m, "r_p%d%s", p, p ? ", " : "}");
+        vw_line(v, "m_sum <= %s + %s;", parts, cat);
+    }
+    v->indent -= 2;
+    vw_line(v, "end");
+    vw_line(v, "// The accumulator's parts; a vector's last beat moves them to r.");
+    vw_open(v, "always @(posedge clk) begin");
+    vw_open(v, "if (rst) begin");
+    emit_parts(v, "acc", K, wid, 1);
+    v->indent--;
+    vw_open(v, "end else if (take) begin");
+    vw_open(v, "if (tl) begin");
+    emit_parts(v, "r", K, wid, 0);
+    emit_parts(v, "acc", K, wid, 1);
+    v->indent--;
+    vw_open(v, "end else begin");
+    emit_parts(v, "acc", K, wid, 0);
+    vw_close(v, "end");
+    vw_close(v, "end");
+    vw_close(v, "end");
 }
 
 static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
@@ -298,9 +638,10 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
     int N = c->lanes, A = c->a.bits, B = c->w.bits, WPT = w->prod_out_bits;
-    int D = w->tree_levels, WO = w->out_bits, WT = w->tree_bits, S = g->stages;
+    int WL = split_mode(g) ? 2 * split_u_bits(g) : WPT; /* a lane's product register */
+    int D = w->tree_levels, WO = w->out_bits, WT = w->tree_bits, S = g->pre_stages;
     int stage = 0;
-    char l1[32];
+    const char *free = g->carry ? "r_free" : "out_free"; /* room for a vector's sum */
     vw v;
 
     file_header(f, "//", cmd);
@@ -314,7 +655,7 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                 "// (last beat accepted in cycle c -> m_valid in cycle c + %d). docs/mac.md.\n\n",
                 g->name, N, lq_mac_mode_name(c->mode), w->half ? "sqrt(2)" : "2", N, A,
                 c->mode == LQ_MAC_LOGLOG ? "log" : "linear", N, B, N, WO, w->out_lsb_exp,
-                c->max_beats, g->pipeline, S, g->latency, g->latency);
+                c->max_beats, g->pipeline, g->stages, g->latency, g->latency);
     file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     file_printf(f, "module %s #(\n", g->name);
     file_printf(f, "    // Generated values: the structure below is built for exactly these.\n");
@@ -358,23 +699,66 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     vw_line(&v, "// Handshake: the pipeline advances (en) unless the vector's last beat is at");
     vw_line(&v, "// the accumulator while the output register is full and not being read.");
     vw_wire(&v, 0, 0, "out_free", "!m_valid || m_ready");
+    if (g->carry) {
+        /* registers only: m_ready does not reach en (fanout: every stage register) */
+        vw_line(&v, "// --pipeline carry: a vector's sum waits in r for its last carry; a last");
+        vw_line(&v, "// beat enters only an empty r, so en does not depend on m_ready.");
+        vw_line(&v, "reg r_valid;");
+        vw_wire(&v, 0, 0, "r_free", "!r_valid");
+    }
     if (S > 0) {
         vw_wire(&v, 0, 0, "en", NULL);
         vw_assign(&v, "s_ready", "en");
     } else {
-        vw_assign(&v, "s_ready", "!s_last || out_free");
+        /* s_valid first: while it is low, s_last may be anything (X) */
+        vw_assign(&v, "s_ready", "!(s_valid && s_last) || %s", free);
     }
     vw_blank(&v);
     emit_prod(&v, g);
     vw_blank(&v);
-    /* the products t0_i: registered (stage 1: computed in the clocked block) or wires */
+    /* --pipeline input: the operands registered as they enter */
+    const char *src_a = "s_a", *src_w = "s_w";
+    if (g->in_reg) {
+        static const char *const in_d[2] = {"s_a_r", "s_w_r"}, *const in_s[2] = {"s_a", "s_w"};
+        stage++;
+        vw_line(&v, "// Stage %d: the inputs registered.", stage);
+        vw_reg(&v, 0, N * A, "s_a_r");
+        vw_reg(&v, 0, N * B, "s_w_r");
+        vw_stage(&v, "en", in_d, in_s, 2);
+        vw_blank(&v);
+        src_a = "s_a_r";
+        src_w = "s_w_r";
+    }
+    /* --pipeline operand: each lane's decoded operands registered before the shifter */
+    if (g->opnd) {
+        static char od[LQ_MAC_LANES_MAX][16], oe[LQ_MAC_LANES_MAX][96];
+        const char *odp[LQ_MAC_LANES_MAX], *oep[LQ_MAC_LANES_MAX];
+        int AN = b2_an_bits(g), OW = AN + w->w_mag;
+        stage++;
+        vw_line(&v, "// Stage %d: each lane's operands {m, a_n} for its shifter.", stage);
+        for (int i = 0; i < N; i++) {
+            snprintf(od[i], sizeof od[i], "o_%d", i);
+            snprintf(oe[i], sizeof oe[i], "%s_opnd(%s[%d:%d], %s[%d:%d])", g->name, src_a,
+                     (i + 1) * A - 1, i * A, src_w, (i + 1) * B - 1, i * B);
+            odp[i] = od[i];
+            oep[i] = oe[i];
+            vw_reg(&v, 0, OW, od[i]);
+        }
+        vw_stage(&v, "en", odp, oep, N);
+        vw_blank(&v);
+    }
+    /* the products t0_i: registered (computed in the clocked block) or wires */
     {
         static char dst[LQ_MAC_LANES_MAX][16], expr[LQ_MAC_LANES_MAX][96];
         const char *dp[LQ_MAC_LANES_MAX], *ep[LQ_MAC_LANES_MAX];
         for (int i = 0; i < N; i++) {
             snprintf(dst[i], sizeof dst[i], "t0_%d", i);
-            snprintf(expr[i], sizeof expr[i], "%s_prod(s_a[%d:%d], s_w[%d:%d])", g->name,
-                     (i + 1) * A - 1, i * A, (i + 1) * B - 1, i * B);
+            if (g->opnd)
+                snprintf(expr[i], sizeof expr[i], "%s_prod(o_%d[%d:0], o_%d[%d:%d])", g->name, i,
+                         b2_an_bits(g) - 1, i, b2_an_bits(g) + w->w_mag - 1, b2_an_bits(g));
+            else
+                snprintf(expr[i], sizeof expr[i], "%s_prod(%s[%d:%d], %s[%d:%d])", g->name,
+                         src_a, (i + 1) * A - 1, i * A, src_w, (i + 1) * B - 1, i * B);
             dp[i] = dst[i];
             ep[i] = expr[i];
         }
@@ -382,15 +766,30 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
             stage++;
             vw_line(&v, "// Stage %d: the products, one register per lane.", stage);
             for (int i = 0; i < N; i++)
-                vw_reg(&v, 1, WPT, dst[i]);
+                vw_reg(&v, !split_mode(g), WL, dst[i]);
             vw_stage(&v, "en", dp, ep, N);
         } else {
             vw_line(&v, "// The products, one per lane.");
             for (int i = 0; i < N; i++)
-                vw_wire(&v, 1, WPT, dst[i], "%s", expr[i]);
+                vw_wire(&v, !split_mode(g), WL, dst[i], "%s", expr[i]);
         }
     }
-    emit_adder_tree(&v, g, &stage);
+    if (split_mode(g)) {
+        static const char *const pfx[2] = {"e", "o"};
+        int WU = split_u_bits(g);
+        vw_line(&v, "// Each lane's u to the even tree (e0_i) and the odd tree (o0_i).");
+        for (int i = 0; i < N; i++) {
+            char nm[16];
+            snprintf(nm, sizeof nm, "e0_%d", i);
+            vw_wire(&v, 1, WU, nm, "t0_%d[%d:0]", i, WU - 1);
+            snprintf(nm, sizeof nm, "o0_%d", i);
+            vw_wire(&v, 1, WU, nm, "t0_%d[%d:%d]", i, 2 * WU - 1, WU);
+        }
+        emit_adder_tree(&v, g, &stage, pfx, 2, WU);
+    } else {
+        static const char *const pfx[1] = {"t"};
+        emit_adder_tree(&v, g, &stage, pfx, 1, WPT);
+    }
     /* valid and last along the stages */
     if (S > 0) {
         vw_blank(&v);
@@ -427,34 +826,18 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         vw_line(&v, "wire tv = s_valid;");
         vw_line(&v, "wire tl = s_last;");
     }
-    vw_wire(&v, 0, 0, "take", "tv && (!tl || out_free)");
+    vw_wire(&v, 0, 0, "take", "tv && (!tl || %s)", free);
     if (S > 0)
         vw_assign(&v, "en", "!tv || take");
-    vw_line(&v, "wire signed [TREE_BITS-1:0] tsum = t%d_0;", D);
+    if (split_mode(g))
+        emit_split_sum(&v, g);
+    else
+        vw_line(&v, "wire signed [TREE_BITS-1:0] tsum = t%d_0;", D);
     vw_sext(&v, "tsum_x", "tsum", WT, WO);
-    vw_reg(&v, 1, WO, "acc");
-    vw_wire(&v, 1, WO, "acc_next", "acc + tsum_x");
-    vw_open(&v, "always @(posedge clk) begin");
-    vw_open(&v, "if (rst) begin");
-    vw_line(&v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
-    vw_line(&v, "m_valid <= 1'b0;");
-    vw_line(&v, "m_sum <= %s;", vw_lit(l1, WO, 0, 0));
-    v.indent--;
-    vw_open(&v, "end else begin");
-    vw_line(&v, "if (m_valid && m_ready)");
-    vw_line(&v, "    m_valid <= 1'b0;");
-    vw_open(&v, "if (take) begin");
-    vw_open(&v, "if (tl) begin");
-    vw_line(&v, "m_sum <= acc_next;");
-    vw_line(&v, "m_valid <= 1'b1;");
-    vw_line(&v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
-    v.indent--;
-    vw_open(&v, "end else begin");
-    vw_line(&v, "acc <= acc_next;");
-    vw_close(&v, "end");
-    vw_close(&v, "end");
-    vw_close(&v, "end");
-    vw_close(&v, "end");
+    if (g->carry)
+        emit_acc_carry(&v, g);
+    else
+        emit_acc(&v, g);
     file_printf(f, "\nendmodule\n\n`default_nettype wire\n`resetall\n");
 }
 
@@ -611,7 +994,7 @@ static int mac_view(const void *state, gtkw_signal *s, int max, char (*names)[40
 {
     const mac_gen *g = state;
     int n = 0;
-    for (int st = 1; st <= g->stages && n + 1 < max; st++) {
+    for (int st = 1; st <= g->pre_stages && n + 1 < max; st++) {
         snprintf(names[n], sizeof names[n], "v%d", st);
         s[n] = (gtkw_signal){names[n], 1, GTKW_BIN};
         n++;
@@ -665,10 +1048,15 @@ static const blk_option mac_options[] = {
     BLK_INT(T, "max-beats", "K", max_beats, 1, LQ_MAC_MAX_BEATS_MAX,
             "the output never overflows for vectors of up to K beats,\n%r (default %d)", BO_BOTH),
     BLK_TEXT(T, "pipeline", "P", pipeline_opt,
-             "register stages, a comma list of: none (alone), product (after\n"
-             "the shifters), tree:k (after every k adder-tree levels, k at\n"
-             "most the levels: ceil(log2 N)), sum (after the last tree\n"
-             "level), full (= product,tree:1) (default %d)", BO_BOTH),
+             "register stages, a comma list of: none (alone), input (the\n"
+             "inputs registered), operand (shift mode, base 2: each lane's\n"
+             "sign-applied activation and shift before the shifter), product\n"
+             "(after the shifters), tree:k (after every k adder-tree levels,\n"
+             "k at most the levels: ceil(log2 N)), sum (after the last tree\n"
+             "level), full (= product,tree:1), carry (the accumulator in\n"
+             "parts of at most 13 bits, their carries registered, and one\n"
+             "stage adding them; s_ready then does not depend on m_ready)\n"
+             "(default %d; 150 MHz on HX8K: operand,full,carry)", BO_BOTH),
     BLK_TEXT(T, "name", "NAME", name,
              "module and file name (default %d): a-z, 0-9, _, not a\nVerilog keyword", BO_BOTH),
 };
@@ -710,10 +1098,23 @@ static int mac_settle(mac_gen *g, int given)
         return -1;
     }
     snprintf(g->pipeline, sizeof g->pipeline, "%s", g->pipeline_opt);
-    g->stages = pipeline_parse(g->pipeline_opt, "product", g->wd.tree_levels, g->cfg.lanes,
-                               given, g->reg_level);
-    if (g->stages < 0)
+    static const char *const extra[] = {"input", "operand", "carry"};
+    unsigned fl;
+    int pre = pipeline_parse_ext(g->pipeline_opt, "product", extra, 3, &fl, g->wd.tree_levels,
+                                 g->cfg.lanes, given, g->reg_level);
+    if (pre < 0)
         return -1;
+    g->in_reg = (fl & 1u) != 0;
+    g->opnd = (fl & 2u) != 0;
+    g->carry = (fl & 4u) != 0;
+    if (g->opnd && (g->cfg.mode != LQ_MAC_SHIFT || g->wd.half)) {
+        cli_error("--pipeline operand: the shifter's operand register is built for --mode "
+                  "shift --base 2 only (here --mode %s --base %s)", lq_mac_mode_name(g->cfg.mode),
+                  g->wd.half ? "sqrt2" : "2");
+        return -1;
+    }
+    g->pre_stages = pre + g->in_reg + g->opnd;
+    g->stages = g->pre_stages + g->carry;
     g->latency = g->stages + 1;
     blk_upper(g->upper, sizeof g->upper, g->name);
     return 0;

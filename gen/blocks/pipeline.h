@@ -16,4 +16,10 @@
 int pipeline_parse(const char *spec, const char *first, int levels, int lanes, int given,
                    int *reg);
 
+/* The same with nextra items of the block's own (e.g. the MAC's "input", "carry"):
+ * item extra[i] sets bit i of *flags and is not counted in the returned stages; the
+ * messages list them among the items. */
+int pipeline_parse_ext(const char *spec, const char *first, const char *const *extra,
+                       int nextra, unsigned *flags, int levels, int lanes, int given, int *reg);
+
 #endif

@@ -102,7 +102,7 @@ static void faults_decl(lq_file *f, const tb_desc *d)
     file_printf(f,
         "    integer tb_hold, tb_holdin, tb_hleft, tb_hinleft, tb_rleft, tb_fseed;\n"
         "    integer tb_nreset, tb_nreset_mid, tb_nhold, tb_nholdin, tb_reset_oi;\n"
-        "    reg tb_midreset, tb_stale;\n");
+        "    reg tb_midreset, tb_stale, tb_hin;\n");
     if (!tb_can_midreset(d))
         return;
     if (!d->out_per_vector)
@@ -173,19 +173,21 @@ static void faults_reset(lq_file *f, const tb_desc *d)
         "                end\n"
         "                tb_idle = 0;\n"
         "            end\n"
-        "        end else if (tb_midreset && !tb_done && tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi &&\n"
-        "                     {$random(tb_fseed)} %% 400 == 0) begin\n"
-        "            rst <= 1'b1;\n"
-        "            %s <= 1'b0;\n"
-        "            %s <= 1'b0;\n", d->in_valid, d->out_ready);
+        "        end else if (tb_midreset && !tb_done && tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi) begin\n"
+        "            // $random only here: Icarus evaluates both operands of &&\n"
+        "            if ({$random(tb_fseed)} %% 400 == 0) begin\n"
+        "                rst <= 1'b1;\n"
+        "                %s <= 1'b0;\n"
+        "                %s <= 1'b0;\n", d->in_valid, d->out_ready);
     if (d->nsides > 0)
-        file_printf(f, "            %s <= %d'd0;\n", d->side_valid, d->nsides);
+        file_printf(f, "                %s <= %d'd0;\n", d->side_valid, d->nsides);
     file_printf(f,
-        "            tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
-        "            tb_nreset = tb_nreset + 1;\n"
-        "            tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
-        "            if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
-        "                tb_nreset_mid = tb_nreset_mid + 1;\n"
+        "                tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
+        "                tb_nreset = tb_nreset + 1;\n"
+        "                tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
+        "                if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
+        "                    tb_nreset_mid = tb_nreset_mid + 1;\n"
+        "            end\n"
         "        end\n");
 }
 
@@ -206,10 +208,15 @@ static void faults_out(lq_file *f, const tb_desc *d)
 static void faults_hold(lq_file *f, const tb_desc *d)
 {
     file_printf(f,
-        "            if (tb_hleft == 0 && tb_hold > 0 && {$random(tb_fseed)} %% 200 == 0) begin\n"
-        "                tb_hleft = tb_hold;\n"
-        "                tb_nhold = tb_nhold + 1;\n"
+        "            if (tb_hold > 0 && tb_hleft == 0) begin  // $random only when +hold is on\n"
+        "                if ({$random(tb_fseed)} %% 200 == 0) begin\n"
+        "                    tb_hleft = tb_hold;\n"
+        "                    tb_nhold = tb_nhold + 1;\n"
+        "                end\n"
         "            end\n"
+        "            tb_hin = tb_hinleft > 0;  // +holdin: a hold goes on, or one starts\n"
+        "            if (tb_holdin > 0 && !tb_hin)\n"
+        "                tb_hin = {$random(tb_fseed)} %% 200 == 0;\n"
         "            if (tb_hleft > 0) begin\n"
         "                tb_hleft = tb_hleft - 1;\n"
         "                %s <= 1'b0;\n"
@@ -621,7 +628,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                %s <= 1'b0;\n"
         "            end else if (%s && !(%s === 1'b1) && tb_cyc > RST_CYCLES) begin\n"
         "                %s <= 1'b1;  // held until accepted\n"
-        "            end else if (tb_hinleft > 0 || (tb_holdin > 0 && {$random(tb_fseed)} %% 200 == 0)) begin\n"
+        "            end else if (tb_hin) begin\n"
         "                if (tb_hinleft == 0) begin  // +holdin: valid low for a while\n"
         "                    tb_hinleft = tb_holdin;\n"
         "                    tb_nholdin = tb_nholdin + 1;\n"

@@ -491,6 +491,7 @@ int main(int argc, char** argv)
     std::memset(&cur, 0, sizeof cur);
     bool have = false, offered = false;
     uint64_t sent = 0, outputs = 0, vectors = 0, pending = 0, errors = 0, idle = 0;
+    uint64_t lat_at = 0, lat_checked = 0; // the cycle the next idle output is due, checks done
     long vec_beats = 0;
     bool done_sending = false;
     const uint64_t p_stall = (uint64_t)stall;
@@ -546,6 +547,17 @@ int main(int argc, char** argv)
         clock_low();
         bool fire_in = v && top->s_ready;
         bool fire_out = top->m_valid && top->m_ready;
+        bool out_before = top->m_valid;
+        if (lat_at && top->m_valid) {  // the first output after an idle pipeline
+            if (cycle != lat_at) {
+                std::printf("ERROR at cycle %" PRIu64 ": m_valid %" PRIu64 " cycle(s) after the "
+                            "last beat, NAME_LATENCY says %d\n",
+                            cycle, cycle + CFG(LATENCY) - lat_at, CFG(LATENCY));
+                errors++;
+            }
+            lat_at = 0;
+            lat_checked++;
+        }
         out_waiting = top->m_valid && !top->m_ready;
         if (fire_out) get(top->m_sum, owords.data());
         clock_rise();
@@ -577,6 +589,9 @@ int main(int argc, char** argv)
                 }
             }
             if (cur.last) {
+                // nothing ahead of it (no faults): m_valid exactly LATENCY cycles later
+                if (pending == 0 && !out_before && !flt.any())
+                    lat_at = cycle - 1 + (uint64_t)CFG(LATENCY);
                 vectors++;
                 pending++;
                 vec_beats = 0;
@@ -656,6 +671,9 @@ int main(int argc, char** argv)
                 "%.0f beats/s%s\n",
                 sent, outputs, cycle, secs, secs > 0 ? (double)sent / secs : 0.0,
                 check ? "" : " (model check off)");
+    if (lat_checked)
+        std::printf("mac_tb: latency %d checked on %" PRIu64 " vector(s)\n", CFG(LATENCY),
+                    lat_checked);
     flt.report("mac_tb");
     if (g_interrupted) {
         std::printf("INTERRUPTED after %" PRIu64 " cycles; the dump is closed\n", cycle);

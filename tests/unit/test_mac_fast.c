@@ -39,10 +39,13 @@ static int pair(const lq_mac_config *c, lq_mac_state *fast, lq_mac_state *gen)
     return 0;
 }
 
-/* The fast path is chosen exactly when every product fits 62 bits and the output 64. */
+/* The fast path is chosen exactly when every product fits 62 bits and the output 64
+ * (and, when a split configuration truncates each beat's sum, that sum 63 bits). */
 static int wants_fast(const lq_mac_state *s)
 {
-    return s->wd.prod_bits <= 62 && s->wd.out_bits <= 64 && !s->cfg.fault;
+    int beat_fits = !(s->wd.split && s->wd.trunc > 0) ||
+                    s->wd.prod_bits + s->wd.tree_levels <= 63;
+    return s->wd.prod_bits <= 62 && s->wd.out_bits <= 64 && !s->cfg.fault && beat_fits;
 }
 
 static char *cfg_str(const lq_mac_config *c, char *buf, size_t n)
@@ -261,6 +264,69 @@ static void test_paths(void)
     free(s);
 }
 
+/* Base sqrt(2) shift and mult with --frac (docs/mac.md, "The sqrt(2) constant once per
+ * array"): a beat's result is floor(sum of the exact products / 2^T), once per beat,
+ * not the sum of truncated products. The reference: the exact products of the same
+ * configuration without --frac (lq_mac_product, checked by test_mac.c against the
+ * formats), summed in 128 bits and shifted once; both paths must give it. */
+static void test_split_trunc(void)
+{
+    lq_rng r;
+    lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g), *x = malloc(sizeof *x);
+    uint32_t a[8], w[8];
+    long differs = 0, beats = 0;
+    if (!f || !g || !x)
+        return;
+    lq_rng_seed(&r, seed + 17);
+    for (int k = 0; k < 200; k++) {
+        lq_mac_config c = base_cfg(lq_rng_below(&r, 2) ? LQ_MAC_MULT : LQ_MAC_SHIFT, 1,
+                                   1 + (int)lq_rng_below(&r, 8)), ce;
+        char buf[160];
+        c.w.bits = 2 + (int)lq_rng_below(&r, 5);
+        c.w.fsr = (int)lq_rng_below(&r, 7) - 3;
+        c.a.bits = 1 + (int)lq_rng_below(&r, 12);
+        c.a.is_signed = c.a.bits > 1 && lq_rng_below(&r, 2);
+        c.a.fsr = c.a.bits - 1;
+        c.sqrt2_frac = 1 + (int)lq_rng_below(&r, 12);
+        ce = c;
+        if (lq_mac_reset(x, &ce, NULL, 0) != 0)
+            continue;
+        c.frac = x->wd.frac_exact - 1 - (int)lq_rng_below(&r, 12);
+        if (pair(&c, f, g) != 0)
+            continue;
+        CHECK(f->wd.split && f->wd.trunc > 0, "%s: not split", cfg_str(&c, buf, sizeof buf));
+        for (int b = 0; b < 50; b++) {
+            __int128 sum = 0, ref;
+            lq_wide of, og;
+            int64_t pl = 0;
+            for (int i = 0; i < c.lanes; i++) {
+                lq_wide p;
+                a[i] = (uint32_t)lq_rng_u64(&r) & ((1u << c.a.bits) - 1u);
+                w[i] = (uint32_t)lq_rng_u64(&r) & ((1u << c.w.bits) - 1u);
+                lq_mac_product(&ce, &x->wd, a[i], w[i], &p);
+                sum += (__int128)(int64_t)p.limb[0];
+                pl += (int64_t)p.limb[0] >> f->wd.trunc; /* per product, for the count */
+            }
+            ref = sum >> f->wd.trunc; /* floor */
+            lq_mac_step(f, a, w, 1, &of);
+            lq_mac_step(g, a, w, 1, &og);
+            CHECK((int64_t)of.limb[0] == (int64_t)ref && lq_wide_eq(&of, &og),
+                  "%s: fast %lld general %lld, expected %lld", cfg_str(&c, buf, sizeof buf),
+                  (long long)(int64_t)of.limb[0], (long long)(int64_t)og.limb[0],
+                  (long long)(int64_t)ref);
+            differs += pl != (int64_t)ref;
+            beats++;
+        }
+    }
+    /* the definition matters: per-product truncation would differ on many beats */
+    CHECK(beats > 1000 && differs > beats / 10, "%ld of %ld beats differ from per-product",
+          differs, beats);
+    printf("  split --frac: %ld beats, %ld differ from per-product truncation\n", beats, differs);
+    free(f);
+    free(g);
+    free(x);
+}
+
 int main(int argc, char **argv)
 {
     const char *e = getenv("SEED");
@@ -272,5 +338,6 @@ int main(int argc, char **argv)
     RUN(test_paths);
     RUN(test_exhaustive_small);
     RUN(test_random);
+    RUN(test_split_trunc);
     return check_done();
 }
