@@ -100,7 +100,7 @@ point() {
 HEADER=mode,lanes,width,kind,target,luts,ffs,carry,dsp,wide_mux,logic_cells,device_cells,fmax_median_mhz,fmax_min_mhz,fmax_max_mhz,seeds,status,yosys,command,pnr_tool,pnr_command
 
 report() {
-    local out=$1 d name done_n=0 missing=() all_n=0
+    local out=$1 d name done_n=0 missing=() missing_dirs=() all_n=0
     shift
     mkdir -p "$out"
     local csv=$out/compare.csv
@@ -110,7 +110,7 @@ report() {
         [[ $name =~ ^($MODES_RE)-n([0-9]+)-w([0-9]+)$ ]] || continue
         all_n=$((all_n + 1))
         # finished with the current settings (done holds those it was finished with)
-        if [ "$(cat "$d/done" 2>/dev/null)" != "$(settings "${BASH_REMATCH[1]}")" ]; then missing+=("$name"); continue; fi
+        if [ "$(cat "$d/done" 2>/dev/null)" != "$(settings "${BASH_REMATCH[1]}")" ]; then missing+=("$name"); missing_dirs+=("$d/done"); continue; fi
         done_n=$((done_n + 1))
         local pre="${BASH_REMATCH[1]},${BASH_REMATCH[2]},${BASH_REMATCH[3]}"
         # synth.csv: design,top,target,luts,ffs,carry,dsp,wide_mux,ram,other,cells,yosys,command
@@ -139,6 +139,14 @@ report() {
             echo "        COMPARE_WIDTHS='${COMPARE_WIDTHS:-4 8 16}' COMPARE_SEEDS=$SEEDS \\"
             echo "        COMPARE_FAMILIES=$FAMILIES \\"
             echo "        COMPARE_DEVICES=$DEVICES COMPARE_NODSP_MODES='$NODSP_MODES'"
+            echo
+            echo "\`make compare\` runs every point again, recomputing those whose generated Verilog"
+            echo "changed since they were finished; this runs only the missing ones (-k: a point that"
+            echo "fails does not stop the others), then the report:"
+            echo
+            printf '    make -k -j2'
+            printf ' \\\n        %s' "${missing_dirs[@]}"
+            printf ' \\\n        && make compare-report\n'
         fi
         echo
         echo "Widths: w4 = 4-bit linear activation x 3-bit weight, w8 = 8 x 5, w16 = 16 x 6."
@@ -150,6 +158,8 @@ report() {
         echo "the baseline is linear: a linear weight of b bits is at least as accurate as a base-2"
         echo "log weight of b bits (5 bits: 98.22 % vs 97.11 %; 3 bits: 96.44 vs 95.11) and as a"
         echo "base-sqrt(2) one (5 bits: 98.22 = 98.22); int is the wider baseline readers expect."
+        echo "linear and int leave out synth_xilinx -abc9, whose Yosys 0.23 netlist of their DSP48E1"
+        echo "cascades has undriven wires (docs/fpga.md)."
         echo "Synthesis of the block alone (no I/O buffers); fmax with the block inside the"
         echo "register-to-register wrapper, median of the seeds [min..max]. -nodsp targets (DSP"
         echo "inference off: \`synth_ecp5 -nodsp\`, \`synth_xilinx -nodsp\`) run for the modes with a"
