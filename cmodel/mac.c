@@ -15,16 +15,17 @@
 
 #include "quant.h"
 
-static const char *const mode_names[] = {"shift", "loglog", "mult"};
+static const char *const mode_names[] = {"shift", "loglog", "mult", "linear"};
+enum { MODES = (int)(sizeof mode_names / sizeof mode_names[0]) };
 
 const char *lq_mac_mode_name(lq_mac_mode m)
 {
-    return (unsigned)m < 3 ? mode_names[m] : "?";
+    return (unsigned)m < MODES ? mode_names[m] : "?";
 }
 
 int lq_mac_mode_parse(const char *s, lq_mac_mode *out)
 {
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < MODES; i++)
         if (strcmp(s, mode_names[i]) == 0) {
             *out = (lq_mac_mode)i;
             return 0;
@@ -80,6 +81,45 @@ static int check_log(const lq_format *f, const char *opt, char *msg, size_t len)
     return 0;
 }
 
+static int derive_sums(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t len);
+
+/* The linear activation of shift, mult and linear modes. */
+static int check_act_linear(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t len)
+{
+    if (cfg->a.scheme != LQ_LINEAR)
+        return fail(msg, len, "the activation of shift, mult and linear modes is linear", 0, 0);
+    if (cfg->a.bits < 1 || cfg->a.bits > LQ_MAC_ACT_BITS_MAX)
+        return fail(msg, len, "--act-bits %d is out of range (1 to %d)", cfg->a.bits,
+                    LQ_MAC_ACT_BITS_MAX);
+    if (cfg->a.fsr < -LQ_FSR_ABS_MAX || cfg->a.fsr > LQ_FSR_ABS_MAX)
+        return fail(msg, len, "--act-fsr %d is out of range (-%d to %d)", cfg->a.fsr,
+                    LQ_FSR_ABS_MAX);
+    wd->a_ext = cfg->a.bits + (cfg->a.is_signed ? 0 : 1);
+    return 0;
+}
+
+/* Linear mode: p = ia * iw exactly. The weight's step 2^(fsr - B + 1) (signed) or
+ * 2^(fsr - B) is its value's LSB, so frac_exact = -(that exponent) makes the aligned
+ * product the integer ia * iw, as the log weight's aligned value is an integer in
+ * shift mode; a signed AE x WE product fits AE + WE bits. */
+static int derive_linear(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t len)
+{
+    if (cfg->w.scheme != LQ_LINEAR)
+        return fail(msg, len, "linear mode: the weight must be a linear code", 0, 0);
+    if (cfg->w.bits < 1 || cfg->w.bits > LQ_MAC_ACT_BITS_MAX)
+        return fail(msg, len, "--bits %d is out of range for a linear weight (1 to %d)",
+                    cfg->w.bits, LQ_MAC_ACT_BITS_MAX);
+    if (cfg->w.fsr < -LQ_FSR_ABS_MAX || cfg->w.fsr > LQ_FSR_ABS_MAX)
+        return fail(msg, len, "--fsr %d is out of range (-%d to %d)", cfg->w.fsr,
+                    LQ_FSR_ABS_MAX);
+    if (check_act_linear(cfg, wd, msg, len) != 0)
+        return -1;
+    wd->w_mag = cfg->w.bits + (cfg->w.is_signed ? 0 : 1);
+    wd->frac_exact = -(cfg->w.fsr - cfg->w.bits + (cfg->w.is_signed ? 1 : 0));
+    wd->prod_bits = wd->a_ext + wd->w_mag;
+    return derive_sums(cfg, wd, msg, len);
+}
+
 int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t len)
 {
     int smax_w, smax_a, emin, P;
@@ -88,11 +128,13 @@ int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t
     if (cfg->lanes < 1 || cfg->lanes > LQ_MAC_LANES_MAX)
         return fail(msg, len, "--lanes %d is out of range (1 to %d)", cfg->lanes,
                     LQ_MAC_LANES_MAX);
-    if ((unsigned)cfg->mode > LQ_MAC_MULT)
+    if ((unsigned)cfg->mode >= MODES)
         return fail(msg, len, "unknown mode %d", (int)cfg->mode, 0);
     if (cfg->max_beats < 1 || cfg->max_beats > LQ_MAC_MAX_BEATS_MAX)
         return fail(msg, len, "--max-beats %d is out of range (1 to %d)", (int)cfg->max_beats,
                     (int)LQ_MAC_MAX_BEATS_MAX);
+    if (cfg->mode == LQ_MAC_LINEAR)
+        return derive_linear(cfg, wd, msg, len);
     if (check_log(&cfg->w, "--bits", msg, len) != 0)
         return -1;
     wd->half = cfg->w.scheme == LQ_LOGSQRT2;
@@ -101,16 +143,8 @@ int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t
             return fail(msg, len, "loglog: both operands must have the same base", 0, 0);
         if (check_log(&cfg->a, "--act-bits", msg, len) != 0)
             return -1;
-    } else {
-        if (cfg->a.scheme != LQ_LINEAR)
-            return fail(msg, len, "the activation of shift and mult modes is linear", 0, 0);
-        if (cfg->a.bits < 1 || cfg->a.bits > LQ_MAC_ACT_BITS_MAX)
-            return fail(msg, len, "--act-bits %d is out of range (1 to %d)", cfg->a.bits,
-                        LQ_MAC_ACT_BITS_MAX);
-        if (cfg->a.fsr < -LQ_FSR_ABS_MAX || cfg->a.fsr > LQ_FSR_ABS_MAX)
-            return fail(msg, len, "--act-fsr %d is out of range (-%d to %d)", cfg->a.fsr,
-                        LQ_FSR_ABS_MAX);
-        wd->a_ext = cfg->a.bits + (cfg->a.is_signed ? 0 : 1);
+    } else if (check_act_linear(cfg, wd, msg, len) != 0) {
+        return -1;
     }
     P = 0;
     if (wd->half) {
@@ -145,6 +179,13 @@ int lq_mac_derive(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t
         else
             wd->prod_bits = wd->a_ext + P + 1 + wd->shift_max;
     }
+    return derive_sums(cfg, wd, msg, len);
+}
+
+/* From the exact product (prod_bits, frac_exact) to the output: truncation, the tree,
+ * the accumulator and the output's LSB. */
+static int derive_sums(const lq_mac_config *cfg, lq_mac_widths *wd, char *msg, size_t len)
+{
     if (wd->prod_bits > LQ_MAC_BITS_MAX) {
         if (msg && len)
             snprintf(msg, len, "--bits %d with --act-bits %d needs a %d-bit product (at most %d)",
@@ -360,13 +401,25 @@ static int64_t truncated_i64(int64_t mant, int sh, int trunc)
     return v >> (trunc > 63 ? 63 : trunc); /* arithmetic shift (gcc): floor */
 }
 
+/* Linear mode: the aligned product is ia * iw (derive_linear), up to 66 bits. */
+static void linear_product(const lq_mac_config *cfg, uint32_t a, uint32_t w, lq_wide *p)
+{
+    __int128 v = (__int128)lq_linear_int(&cfg->a, a) * lq_linear_int(&cfg->w, w);
+    uint64_t hi = (uint64_t)(v >> 64);  /* arithmetic shift (gcc): the sign fills */
+    lq_wide_from_i64(p, (int64_t)hi);
+    lq_wide_shl(p, 64);
+    p->limb[0] = (uint64_t)v;
+}
+
 /* The exact product (no truncation) as a wide integer. */
 static void product_exact(const lq_mac_config *cfg, const lq_mac_widths *wd, uint32_t a,
                           uint32_t w, lq_wide *p)
 {
     int64_t mant;
     int sh;
-    if (!product_terms(cfg, wd, a, w, &mant, &sh))
+    if (cfg->mode == LQ_MAC_LINEAR)
+        linear_product(cfg, a, w, p);
+    else if (!product_terms(cfg, wd, a, w, &mant, &sh))
         lq_wide_from_i64(p, 0);
     else
         wide_scaled(p, mant, sh);
@@ -418,6 +471,7 @@ static void fast_build(lq_mac_state *s)
     f->out_shift = 64 - wd->out_bits;
     f->byte = c->a.bits <= 8 && c->w.bits <= 8;
     f->trunc = wd->trunc > 63 ? 63 : wd->trunc;
+    f->w_table = 1; /* every mode but linear with weights over LQ_LOG_BITS_MAX bits */
     f->beat_trunc = 0;
     if (wd->split) {
         /* the beat's exact sum, then one shift: it must fit 63 bits */
@@ -476,8 +530,15 @@ static void fast_build(lq_mac_state *s)
         }
         return;
     }
+    if (c->mode == LQ_MAC_LINEAR) {
+        /* xw[w] = iw: ia * iw is the aligned product (derive_linear) */
+        f->w_table = c->w.bits <= LQ_LOG_BITS_MAX;
+        f->w_sign = c->w.is_signed ? (int64_t)1 << (c->w.bits - 1) : 0;
+        for (uint32_t code = 0; f->w_table && code < table_size(f->w_mask); code++)
+            f->xw[code] = lq_linear_int(&c->w, code);
+    }
     /* xw[w] * ia = the aligned product: the weight's value with a unit activation */
-    for (uint32_t code = 0; code < table_size(f->w_mask); code++) {
+    for (uint32_t code = 0; c->mode != LQ_MAC_LINEAR && code < table_size(f->w_mask); code++) {
         lq_logfields l = lq_log_fields(&c->w, code);
         f->xw[code] = 0;
         if (!l.zero) {
@@ -540,11 +601,15 @@ static void fast_build(lq_mac_state *s)
 #define ACT(I) (f->a_table ? f->xa[a[I] & am] : (int64_t)((a[I] & am) ^ (uint64_t)sb) - sb)
 #define MUL_BYTE(S, I) S += (uint64_t)(f->xa[(uint8_t)a[I]] * f->xw[(uint8_t)w[I]])
 #define MUL_ANY(S, I) S += (uint64_t)((ACT(I) * f->xw[w[I] & wm]) >> t)
+/* linear weights wider than LQ_LOG_BITS_MAX: both integers computed */
+#define WGT(I) ((int64_t)((w[I] & wm) ^ (uint64_t)f->w_sign) - f->w_sign)
+#define MUL_WIDE(S, I) S += (uint64_t)((ACT(I) * WGT(I)) >> t)
 #define SUM_BYTE(S, I) S += (uint64_t)f->tab[f->xa[(uint8_t)a[I]] + f->xw[(uint8_t)w[I]]]
 #define SUM_ANY(S, I) S += (uint64_t)f->tab[f->xa[a[I] & am] + f->xw[w[I] & wm]]
 #define PAIR(S, I) S += (uint64_t)f->tab[f->xa[(uint8_t)a[I]] | (w[I] & wm)]
 KERNEL(dot_mul_byte, MUL_BYTE) /* shift, mult: codes <= 8 bits, no truncation */
 KERNEL(dot_mul_any, MUL_ANY)
+KERNEL(dot_mul_wide, MUL_WIDE) /* linear: weights of more than LQ_LOG_BITS_MAX bits */
 KERNEL(dot_sum_byte, SUM_BYTE) /* loglog: codes <= 8 bits */
 KERNEL(dot_sum_any, SUM_ANY)
 KERNEL(dot_pair, PAIR) /* loglog base sqrt(2): codes of <= LQ_MAC_PAIR_BITS bits together */
@@ -556,6 +621,8 @@ static lq_mac_kernel *fast_kernel(const lq_mac_fast *f)
         return dot_pair;
     if (f->path == LQ_MAC_PATH_SUM)
         return f->byte ? dot_sum_byte : dot_sum_any;
+    if (!f->w_table)
+        return dot_mul_wide;
     return f->byte && f->trunc == 0 ? dot_mul_byte : dot_mul_any;
 }
 

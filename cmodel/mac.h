@@ -13,7 +13,8 @@
 typedef enum {
     LQ_MAC_SHIFT = 0, /* linear activation times log weight: a barrel shift */
     LQ_MAC_LOGLOG,    /* log activation times log weight: exponents add, one-hot */
-    LQ_MAC_MULT       /* the shift interface computed with real multipliers */
+    LQ_MAC_MULT,      /* the shift interface computed with real multipliers */
+    LQ_MAC_LINEAR     /* linear weight times linear activation: the integer baseline */
 } lq_mac_mode;
 
 enum {
@@ -34,9 +35,9 @@ typedef struct {
 typedef struct {
     lq_mac_mode mode;
     int lanes;        /* N, 1 .. 256 */
-    lq_format w;      /* the log operand ("weight"): LOG2 or LOGSQRT2 */
-    lq_format a;      /* the other operand ("activation"): LINEAR for shift and mult,
-                       * a log code of the same base as w for loglog */
+    lq_format w;      /* the weight: LOG2 or LOGSQRT2 (LINEAR in linear mode) */
+    lq_format a;      /* the other operand ("activation"): LINEAR for shift, mult and
+                       * linear, a log code of the same base as w for loglog */
     int sqrt2_frac;   /* P: fraction bits of the sqrt(2) constant (base sqrt(2) only) */
     int frac;         /* F: fraction bits kept, or LQ_MAC_FRAC_EXACT */
     long max_beats;   /* K: beats per vector that never overflow */
@@ -44,8 +45,9 @@ typedef struct {
 } lq_mac_config;
 
 typedef struct {
-    int a_ext;        /* width of the activation as a signed word (shift, mult) */
-    int w_mag;        /* magnitude bits of the log operand(s) */
+    int a_ext;        /* width of the activation as a signed word (shift, mult, linear) */
+    int w_mag;        /* magnitude bits of the log operand(s); linear mode: the width of
+                       * the weight as a signed word (bits, + 1 when unsigned) */
     int a_mag;        /* loglog: magnitude bits of the activation */
     int shift_max;    /* largest shift of the aligned product */
     int half;         /* 1 for base sqrt(2) */
@@ -63,7 +65,7 @@ typedef struct {
     int tree_bits;    /* WPT + D */
     int out_bits;     /* WO = WPT + ceil(log2(N * K)) */
     int out_lsb_exp;  /* the output's LSB is worth 2^out_lsb_exp (times the linear
-                       * activation's step in shift and mult modes: see docs) */
+                       * activation's step in shift, mult and linear modes: see docs) */
     uint32_t sqrt2_const; /* lq_sqrt2_const(P), 0 for base 2 */
 } lq_mac_widths;
 
@@ -87,7 +89,9 @@ typedef enum {
     LQ_MAC_PATH_MUL,  /* shift, mult: p = (xa[a] * xw[w]) >> trunc, xw = the weight's
                        * aligned value; xa = the activation's integer (table when the
                        * activation has at most LQ_LOG_BITS_MAX bits, else computed);
-                       * loglog base 2: xa, xw = +-2^(m - 1) */
+                       * loglog base 2: xa, xw = +-2^(m - 1); linear: xw = the
+                       * weight's integer (table when it has at most
+                       * LQ_LOG_BITS_MAX bits, else computed like xa) */
     LQ_MAC_PATH_SUM,  /* loglog base sqrt(2): p = tab[xa[a] + xw[w]], xa/xw = 4 * (m - 1)
                        * + sign (a zero code: LQ_MAC_SUM_ZERO), tab = the truncated
                        * product of that exponent sum and sign parity */
@@ -118,6 +122,9 @@ struct lq_mac_fast {
                               * low byte (entries repeat above the width) */
     int64_t a_sign;          /* MUL without a_table: sign bit of the activation (0 if
                               * unsigned): ia = ((a & a_mask) ^ a_sign) - a_sign */
+    int w_table;             /* MUL: xw holds every weight code (always, but for
+                              * linear weights wider than LQ_LOG_BITS_MAX) */
+    int64_t w_sign;          /* MUL without w_table: the weight's sign bit, as a_sign */
     int trunc;               /* MUL: right shift of each product, 0..63 */
     int w_bits;              /* PAIR: the weight code's width (the index's low bits) */
     int beat_trunc;          /* MUL, split: right shift of each beat's sum, 0..63 */

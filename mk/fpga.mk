@@ -3,14 +3,15 @@
 #   make synth     the default MAC (or SYNTH_RTL=DIR [SYNTH_TOP=T]) on every family,
 #                  placed on SYNTH_DEVICES (HX8K, UP5K, ECP5-25F), SYNTH_SEEDS seeds
 #                  (default 5), SYNTH_FLAGS added to every synth_* command
-#   make compare   shift / loglog / mult arrays: build/reports/compare.{md,csv,png}
+#   make compare   shift / loglog against mult / linear / int arrays:
+#                  build/reports/compare.{md,csv,png}
 #                  (long; make -j2 compare runs two points at a time; every step
 #                  is cached, so an interrupted run resumes where it stopped)
 #   make compare-report   the report from the points finished so far
 #   make fmax-sweep       fmax, LUTs, FFs against --pipeline (FMAX_PIPELINES) on HX8K
 # `make help` lines (Makefile: help):
 #help synth        synthesis and place-and-route reports (docs/fpga.md)
-#help compare      shift vs loglog vs mult on FPGA (docs/fpga.md)
+#help compare      shift, loglog vs mult, linear, int on FPGA (docs/fpga.md)
 #help fusesoc      install FuseSoC into build/venv (checks the .core files)
 #help compare-report the compare report from the points finished so far
 #help fmax-sweep   fmax, LUTs, FFs against --pipeline on HX8K (docs/fpga.md)
@@ -74,7 +75,9 @@ else
 	    $(SYNTH_RTL) $(SYNTH_TOP)
 endif
 
-COMPARE_MODES ?= shift loglog mult
+COMPARE_MODES ?= shift loglog mult linear int
+# the multiplier baselines also synthesized and placed with DSP inference off
+COMPARE_NODSP_MODES ?= linear int
 COMPARE_LANES ?= 4 16 64
 COMPARE_WIDTHS ?= 4 8 16
 COMPARE_SEEDS ?= 3
@@ -87,7 +90,7 @@ COMPARE_POINTS := $(foreach n,$(COMPARE_LANES),$(foreach w,$(COMPARE_WIDTHS),\
     $(foreach m,$(COMPARE_MODES),$(COMPARE_DIR)/$(m)-n$(n)-w$(w))))
 COMPARE_ENV = LOGQ=$(LOGQ) BUILD=$(BUILD) NEXTPNR_ECP5=$(NEXTPNR_ECP5) COMPARE_SEEDS=$(COMPARE_SEEDS) \
     COMPARE_FAMILIES=$(COMPARE_FAMILIES) COMPARE_DEVICES=$(COMPARE_DEVICES) \
-    COMPARE_MODES="$(COMPARE_MODES)" COMPARE_LANES="$(COMPARE_LANES)" COMPARE_WIDTHS="$(COMPARE_WIDTHS)"
+    COMPARE_MODES="$(COMPARE_MODES)" COMPARE_NODSP_MODES="$(COMPARE_NODSP_MODES)" COMPARE_LANES="$(COMPARE_LANES)" COMPARE_WIDTHS="$(COMPARE_WIDTHS)"
 
 # Every point runs each time: scripts/synth.sh --reuse decides, step by step, from
 # the contents of its inputs, what is already done (docs/fpga.md, make compare).

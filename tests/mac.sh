@@ -3,7 +3,9 @@
 # grid of configurations that must lint with zero warnings under Verilator -Wall and
 # Icarus -Wall and pass co-simulation against the C model (random stalls on both
 # sides, biased vectors, long vectors at the width limit, exhaustive one-lane runs),
-# then replay the accepted beats under Icarus (four-state) with its own stalls.
+# then replay the accepted beats under Icarus (four-state) with its own stalls; the
+# linear-mode configurations also run the generated Icarus bench of `logq vectors
+# mac` (and a wrong model must fail it).
 # With LOGQ_LONG=1 (make test-long) the co-simulations run longer.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -95,6 +97,10 @@ bad "linear" --scheme linear
 bad "--lanes 'x'" --lanes x
 bad "--bits 10 with --act-bits 32" --bits 10 --act-bits 32
 bad "--max-beats 16777216" --bits 10 --act-bits 1 --max-beats 16777216
+bad "--scheme" --mode linear --scheme log2
+bad "--base sqrt2" --mode linear --base sqrt2
+bad "--bits 33" --mode linear --bits 33
+bad "--bits 11" --mode shift --bits 11 --act-bits 4
 if "$LOGQ" gen mac >/dev/null 2>&1; then fail "mac without -o must fail"; else pass "mac without -o fails"; fi
 
 # ---- the grid ----
@@ -119,6 +125,14 @@ grid=(
   "shift-n16-fast|--pipeline operand,full,carry --frac 3|"
   "shift-n5-input-carry|--lanes 5 --unsigned --act-unsigned --pipeline input,carry|"
   "mult-n7-sqrt2-trunc|--mode mult --base sqrt2 --lanes 7 --bits 4 --frac 2 --pipeline carry|"
+  "linear-n16-int8|--mode linear --bits 8 --act-bits 8|"
+  "linear-n1-exh|--mode linear --lanes 1 --bits 8 --act-bits 12 --pipeline none|+exhaustive"
+  "linear-n1-u-exh|--mode linear --lanes 1 --bits 10 --unsigned --act-bits 10 --act-unsigned --fsr 3 --pipeline sum|+exhaustive"
+  "linear-n1-b1-exh|--mode linear --lanes 1 --bits 1 --act-bits 1 --act-unsigned --pipeline product|+exhaustive"
+  "linear-n3-trunc|--mode linear --lanes 3 --bits 5 --act-bits 8 --frac -4 --pipeline full|"
+  "linear-n7-w16|--mode linear --lanes 7 --bits 16 --act-bits 9 --act-unsigned --fsr 2 --pipeline tree:1|"
+  "linear-n5-w32|--mode linear --lanes 5 --bits 32 --act-bits 32 --act-unsigned --pipeline product --max-beats 64|"
+  "linear-n64-int8|--mode linear --lanes 64 --bits 8 --act-bits 8 --pipeline tree:2|"
 )
 
 # One configuration: generate, lint with both tools, build and co-simulate.
@@ -172,6 +186,28 @@ run_one() {
         else
             fail "mac icarus replay $tag: $(grep -m3 -E 'MISMATCH|ERROR|FAILED|rror' "$d/replay.log" "$d/vec.log")"
         fi
+        ;;
+        esac
+        # The generated Icarus bench (logq vectors mac --tb) of the linear mode, and a
+        # wrong model that must fail it.
+        case $tag in linear-n64-*|shift-*|loglog-*|mult-*|default) ;; *)
+        if "$LOGQ" vectors mac $gopts --count 60 --seed 4 -o "$d/vec" >"$d/tbvec.log" 2>&1 &&
+            sim/icarus/run.sh "$d/rtl" "$d/vec" >"$d/tb.log" 2>&1 && grep -q '^PASSED' "$d/tb.log"; then
+            pass "mac generated icarus bench $tag ($(grep -o '[0-9]* outputs checked' "$d/tb.log"))"
+        else
+            fail "mac generated icarus bench $tag: $(grep -m3 -E 'MISMATCH|ERROR|FAILED|rror' "$d/tb.log" "$d/tbvec.log")"
+        fi
+        # (the model's fault drops the sign of negative products: with both operands
+        # unsigned there are none, so those configurations do not try it)
+        case "$gopts " in *"--unsigned "*"--act-unsigned "*) ;; *)
+        if "$LOGQ" vectors mac $gopts --count 60 --seed 4 --wrong-model -o "$d/vecw" >/dev/null 2>&1 &&
+            ! sim/icarus/run.sh "$d/rtl" "$d/vecw" >"$d/tbw.log" 2>&1 && grep -q '^MISMATCH' "$d/tbw.log"; then
+            pass "mac generated icarus bench $tag fails with a wrong model"
+        else
+            fail "mac generated icarus bench $tag with a wrong model: $(tail -2 "$d/tbw.log")"
+        fi
+        ;;
+        esac
         ;;
         esac
         # Faults (docs/mac.md, "Reset"): resets at random moments, mid-vector and with an

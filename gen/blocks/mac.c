@@ -1,6 +1,7 @@
 /* The MAC array block: `logq gen mac` and `logq vectors mac`. An N-lane
  * multiply-accumulate array in which no lane multiplies (shift and loglog modes), or
- * the baseline with multipliers (mult mode). docs/mac.md is the specification;
+ * a baseline with multipliers (mult: the log weight expanded to an integer; linear:
+ * linear integer weights). docs/mac.md is the specification;
  * cmodel/mac.c is the bit-exact model, and lq_mac_derive (shared with the model)
  * gives every width.
  *
@@ -40,6 +41,14 @@ typedef struct {
     int stages;              /* S: every register stage (pre_stages + carry) */
     int latency;             /* S + 1 */
 } mac_gen;
+
+/* "base 2", "base sqrt(2)", or what linear mode has instead. */
+static const char *base_text(const mac_gen *g)
+{
+    if (g->cfg.mode == LQ_MAC_LINEAR)
+        return "linear weights";
+    return g->wd.half ? "base sqrt(2)" : "base 2";
+}
 
 /* ---- NAME_prod (written into NAME.v after the top module) ---- */
 
@@ -237,6 +246,22 @@ static void emit_prod_loglog(vw *v, const mac_gen *g)
     vw_assign(v, "full", "zero ? %s : (%s ? -mag : mag)", vw_lit(l1, WP, 1, 0), neg);
 }
 
+/* Linear mode: two's complement (or zero-extended unsigned) integers, one signed
+ * multiply. Whether it maps to DSP blocks is the synthesis tool's choice (docs/fpga.md). */
+static void emit_prod_linear(vw *v, const mac_gen *g)
+{
+    const lq_mac_config *c = &g->cfg;
+    const lq_mac_widths *w = &g->wd;
+    int AE = w->a_ext, WE = w->w_mag, WP = w->prod_bits;
+    vw_wire(v, 1, AE, "a_s", c->a.is_signed ? "$signed(a)" : "$signed({1'b0, a})");
+    vw_wire(v, 1, WE, "w_s", c->w.is_signed ? "$signed(w)" : "$signed({1'b0, w})");
+    emit_full_decl(v, g);
+    vw_sext(v, "a_x", "a_s", AE, WP);
+    vw_sext(v, "w_x", "w_s", WE, WP);
+    vw_line(v, "// the multiplier: %d x %d bits signed, exact in %d bits", AE, WE, WP);
+    vw_assign(v, "full", "a_x * w_x");
+}
+
 /* Base sqrt(2), shift and mult (docs/mac.md, "The sqrt(2) constant once per array"):
  * a lane's product is u * 2^P (t even) or u * C (t odd) with u = +-ia * 2^(t >> 1), so
  * each lane gives u to one of two adder trees by the parity of t, and the odd tree's
@@ -340,6 +365,8 @@ static void prod_body(vw *b, const mac_gen *g, const char *fname)
     }
     if (g->cfg.mode == LQ_MAC_LOGLOG)
         emit_prod_loglog(b, g);
+    else if (g->cfg.mode == LQ_MAC_LINEAR)
+        emit_prod_linear(b, g);
     else
         emit_prod_shift(b, g);
     emit_trunc(b, g, fname);
@@ -372,7 +399,8 @@ static void emit_prod(vw *v, const mac_gen *g)
     const char *ins[2] = {in_a, in_w};
     snprintf(in_a, sizeof in_a, "input [%d:0] a;  // %s activation", c->a.bits - 1,
              c->mode == LQ_MAC_LOGLOG ? "log" : "linear");
-    snprintf(in_w, sizeof in_w, "input [%d:0] w;  // log weight", c->w.bits - 1);
+    snprintf(in_w, sizeof in_w, "input [%d:0] w;  // %s weight", c->w.bits - 1,
+             c->mode == LQ_MAC_LINEAR ? "linear" : "log");
     if (g->opnd) {
         int AN = b2_an_bits(g), BM = w->w_mag;
         vw_line(v, "// %s_opnd: one lane's operands for the shifter, {m, a_n}: the weight's", g->name);
@@ -646,15 +674,16 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
 
     file_header(f, "//", cmd);
     file_printf(f,
-                "//\n// %s: %d-lane multiply-accumulate, mode %s, base %s.\n"
-                "// s_a: %d x %d-bit %s activations, s_w: %d x %d-bit log weights, lane i in\n"
+                "//\n// %s: %d-lane multiply-accumulate, mode %s, %s.\n"
+                "// s_a: %d x %d-bit %s activations, s_w: %d x %d-bit %s weights, lane i in\n"
                 "// bits [i*W +: W] (lane 0 in the LSBs). Every accepted beat adds the %d\n"
                 "// products to the accumulator; the beat with s_last closes the vector and\n"
                 "// m_sum (%d bits, LSB worth 2^%d, exact for up to %ld beats) is offered on\n"
                 "// the output stream. Pipeline '%s': %d register stage(s), latency %d cycles\n"
                 "// (last beat accepted in cycle c -> m_valid in cycle c + %d). docs/mac.md.\n\n",
-                g->name, N, lq_mac_mode_name(c->mode), w->half ? "sqrt(2)" : "2", N, A,
-                c->mode == LQ_MAC_LOGLOG ? "log" : "linear", N, B, N, WO, w->out_lsb_exp,
+                g->name, N, lq_mac_mode_name(c->mode), base_text(g), N, A,
+                c->mode == LQ_MAC_LOGLOG ? "log" : "linear", N, B,
+                c->mode == LQ_MAC_LINEAR ? "linear" : "log", N, WO, w->out_lsb_exp,
                 c->max_beats, g->pipeline, g->stages, g->latency, g->latency);
     file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
     file_printf(f, "module %s #(\n", g->name);
@@ -867,8 +896,13 @@ static int write_h(lq_file *f, const void *state, const lq_cmd *cmd)
     file_printf(f, "#define %s_W_BITS %d\n", u, c->w.bits);
     file_printf(f, "#define %s_W_FSR %d\n", u, c->w.fsr);
     file_printf(f, "#define %s_W_SIGNED %d\n", u, c->w.is_signed ? 1 : 0);
-    file_printf(f, "#define %s_W_EXP_MIN %d\n", u, lq_exp_min(&c->w));
-    file_printf(f, "#define %s_W_EXP_MAX %d\n", u, lq_exp_max(&c->w));
+    if (c->mode == LQ_MAC_LINEAR) {
+        file_printf(f, "#define %s_W_LSB_EXP %d /* linear weight: value = code * 2^this */\n", u,
+                    -w->frac_exact);
+    } else {
+        file_printf(f, "#define %s_W_EXP_MIN %d\n", u, lq_exp_min(&c->w));
+        file_printf(f, "#define %s_W_EXP_MAX %d\n", u, lq_exp_max(&c->w));
+    }
     file_printf(f, "#define %s_A_SCHEME_ID %d /* lq_scheme */\n", u, (int)c->a.scheme);
     file_printf(f, "#define %s_A_BITS %d\n", u, c->a.bits);
     file_printf(f, "#define %s_A_FSR %d\n", u, c->a.fsr);
@@ -919,9 +953,9 @@ static void mac_report(const void *state, const char *dir)
     const mac_gen *g = state;
     const lq_mac_config *c = &g->cfg;
     const lq_mac_widths *w = &g->wd;
-    printf("  mode %s, %d lanes, base %s; weight %s %d bits %s fsr %d; activation %s %d bits "
+    printf("  mode %s, %d lanes, %s; weight %s %d bits %s fsr %d; activation %s %d bits "
            "%s fsr %d\n",
-           lq_mac_mode_name(c->mode), c->lanes, w->half ? "sqrt(2)" : "2",
+           lq_mac_mode_name(c->mode), c->lanes, base_text(g),
            lq_scheme_name(c->w.scheme), c->w.bits, c->w.is_signed ? "signed" : "unsigned",
            c->w.fsr, lq_scheme_name(c->a.scheme), c->a.bits,
            c->a.is_signed ? "signed" : "unsigned", c->a.fsr);
@@ -978,9 +1012,16 @@ static int mac_ports(const void *state, lq_port *p, int max)
     p[n] = (lq_port){.name = "s_w", .dir = LQ_PORT_IN, .width = N * c->w.bits,
                      .desc = "weight log codes (m = 0: zero, else 2^(W_EXP_MIN + m - 1))",
                      .stream = LQ_STREAM_IN, .lanes = N, .lane_bits = c->w.bits};
-    p[n].fields[p[n].nfields++] = (lq_field){"m", 0, w->w_mag};
-    if (c->w.is_signed)
-        p[n].fields[p[n].nfields++] = (lq_field){"sign", w->w_mag, 1};
+    if (c->mode == LQ_MAC_LINEAR) {
+        p[n].desc = "linear weights";
+        p[n].is_signed = c->w.is_signed;
+        p[n].has_lsb = 1;
+        p[n].lsb_exp = -w->frac_exact;
+    } else {
+        p[n].fields[p[n].nfields++] = (lq_field){"m", 0, w->w_mag};
+        if (c->w.is_signed)
+            p[n].fields[p[n].nfields++] = (lq_field){"sign", w->w_mag, 1};
+    }
     n++;
     n += blk_ports_handshake(p + n, LQ_STREAM_OUT, 0, "m_valid", "m_ready", 0);
     p[n++] = (lq_port){.name = "m_sum", .dir = LQ_PORT_OUT, .width = w->out_bits,
@@ -1007,24 +1048,27 @@ static int mac_view(const void *state, gtkw_signal *s, int max, char (*names)[40
 
 #define T mac_gen
 static const blk_option mac_options[] = {
-    BLK_CHOICE(T, "mode", "M", mode, "shift|loglog|mult",
+    BLK_CHOICE(T, "mode", "M", mode, "shift|loglog|mult|linear",
                "shift (default): linear activation x log weight, a barrel\n"
                "shift; loglog: both operands log codes, exponents add, the\n"
                "product is a signed one-hot word; mult: the shift interface\n"
-               "computed with real multipliers (the baseline)", BO_BOTH),
+               "computed with real multipliers (the baseline); linear: linear\n"
+               "integer weights x linear activations, one signed multiply\n"
+               "per lane (the integer baseline, int8 x int8 and B x A bits)", BO_BOTH),
     BLK_CHOICE(T, "base", "B", base, "2|sqrt2",
                "base of the log operand(s): %r (default 2; the same as\n"
                "--scheme log2|logsqrt2, which must then agree)", BO_BOTH),
     BLK_INT(T, "lanes", "N", lanes, 1, LQ_MAC_LANES_MAX, "lanes, %r (default %d)", BO_BOTH),
-    BLK_HEADING("the log operand (weight), as for `logq quant`:", BO_BOTH),
-    BLK_INT(T, "bits", "B", bits, 1, LQ_LOG_BITS_MAX,
-            "code width, sign included (default %d; %r, signed at least 2;\n"
-            "the product must fit in 512 bits: the message says how many\n"
-            "fit with the activation's width)", BO_BOTH),
+    BLK_HEADING("the weight, as for `logq quant` (a log code; linear mode: a linear code):", BO_BOTH),
+    BLK_INT(T, "bits", "B", bits, 1, LQ_MAC_ACT_BITS_MAX,
+            "code width, sign included (default %d; %r: log codes at most\n"
+            "10 bits, signed at least 2; the product must fit in 512 bits:\n"
+            "the message says how many fit with the activation's width)", BO_BOTH),
     BLK_INT(T, "fsr", "F", fsr, -LQ_FSR_ABS_MAX, LQ_FSR_ABS_MAX,
             "full-scale range (default %d): levels 2^(F-2^b+1)..2^(F-1) in\n"
             "base 2, 2^(F-2^(b-1)+1/2)..2^(F-1/2) in base sqrt(2) (b: bits\n"
-            "without the sign; docs/formats.md)", BO_BOTH),
+            "without the sign; docs/formats.md); linear weights: the step is\n"
+            "2^(F-B+1) signed, 2^(F-B) unsigned (default: step 1)", BO_BOTH),
     BLK_FLAG(T, "signed", wsigned, 1, NULL, BO_BOTH),
     BLK_FLAG(T, "unsigned", wsigned, 0, "weight codes carry a sign bit (default signed)", BO_BOTH),
     BLK_CHOICE(T, "scheme", "S", scheme, "log2|logsqrt2",
@@ -1142,6 +1186,18 @@ static int mac_finish(void *state, const blk_args *a, unsigned where)
     c->w.bits = g->bits;
     c->w.fsr = g->fsr;
     c->w.is_signed = g->wsigned != 0;
+    if (c->mode == LQ_MAC_LINEAR) {
+        /* --base 2 and --sqrt2-frac are accepted (and unused), as --sqrt2-frac is
+         * with base 2: `make cosim` passes them for every mode */
+        if (blk_given(a, "scheme") || (blk_given(a, "base") && g->base != 0)) {
+            cli_error("--mode linear has linear weights: --%s does not apply",
+                      blk_given(a, "scheme") ? "scheme" : "base sqrt2");
+            return -1;
+        }
+        c->w.scheme = LQ_LINEAR;
+        /* default: step 1, as for the activation */
+        c->w.fsr = blk_given(a, "fsr") ? g->fsr : c->w.bits - (g->wsigned ? 1 : 0);
+    }
     c->sqrt2_frac = g->sqrt2_frac;
     c->frac = blk_given(a, "frac") ? g->frac : LQ_MAC_FRAC_EXACT;
     c->max_beats = g->max_beats;
@@ -1218,6 +1274,19 @@ static void mac_beat(vec_out *v, lq_mac_state *st, const mac_gen *m, const uint3
     }
 }
 
+/* Corner codes of a linear code: the most negative (or 0), the most positive, 0, all
+ * ones (-1 signed) and 1. Returns their count. */
+static int linear_corners(const lq_format *f, uint32_t *x)
+{
+    int B = f->bits;
+    x[0] = f->is_signed ? 1u << (B - 1) : 0u;
+    x[1] = f->is_signed ? mask32(B - 1) : mask32(B);
+    x[2] = 0u;
+    x[3] = mask32(B);
+    x[4] = 1u & mask32(B);
+    return 5;
+}
+
 static void mac_vectors(vec_out *v, const mac_gen *m, long count, int exhaustive)
 {
     static uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
@@ -1240,7 +1309,9 @@ static void mac_vectors(vec_out *v, const mac_gen *m, long count, int exhaustive
         return;
     }
     /* corner codes: zero, the smallest and largest magnitudes, the negative zero */
-    {
+    if (c->mode == LQ_MAC_LINEAR) {
+        nwx = linear_corners(&c->w, wx);
+    } else {
         uint32_t wmax = (1u << bw) - 1u, sb = c->w.is_signed ? 1u << bw : 0u;
         uint32_t wl[8] = {0u, 1u, wmax, wmax > 1 ? wmax - 1 : wmax, sb | 1u, sb | wmax, sb, 0u};
         nwx = c->w.is_signed ? 7 : 4;
@@ -1253,11 +1324,7 @@ static void mac_vectors(vec_out *v, const mac_gen *m, long count, int exhaustive
         nax = c->a.is_signed ? 7 : 4;
         memcpy(ax, al, sizeof al);
     } else {
-        uint32_t lo = c->a.is_signed ? 1u << (AB - 1) : 0u;
-        uint32_t hi = c->a.is_signed ? mask32(AB - 1) : mask32(AB);
-        uint32_t al[5] = {lo, hi, 0u, mask32(AB), 1u & mask32(AB)};
-        nax = 5;
-        memcpy(ax, al, sizeof al);
+        nax = linear_corners(&c->a, ax);
     }
     for (long vec = 0; vec < count; vec++) {
         uint64_t r = lq_rng_below(&v->rng, 100);
@@ -1347,7 +1414,7 @@ const lq_block blk_mac = {
     .summary = "logq multiply-accumulate array (docs/mac.md)",
     .synopsis = "[options] -o DIR",
     .about = "Writes synthesizable Verilog-2005 for an N-lane multiply-accumulate array\n"
-             "(shift, loglog or mult), its companion files and a report.",
+             "(shift, loglog, mult or linear), its companion files and a report.",
     .doc = "docs/mac.md",
     .opts = mac_options,
     .nopts = (int)(sizeof mac_options / sizeof mac_options[0]),

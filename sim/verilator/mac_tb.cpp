@@ -175,22 +175,31 @@ struct Stim {
     // bias below n / 2^16, which stimulus does not mind.
     uint32_t below(uint32_t n) { return (uint32_t)(((uint64_t)rnd(16) * n) >> 16); }
 
+    // A linear code's corners: most negative (or 0), most positive, 0, all ones, 1.
+    static std::vector<uint32_t> linear_extremes(const lq_format& f)
+    {
+        int b = f.bits;
+        return {f.is_signed ? 1u << (b - 1) : 0u, f.is_signed ? mask(b - 1) : mask(b), 0u, mask(b),
+                1u & mask(b)};
+    }
+
     void init()
     {
-        int bw = wd.w_mag;
-        uint32_t wmax = (1u << bw) - 1u, sbit = cfg.w.is_signed ? 1u << bw : 0u;
-        w_extremes = {0u, 1u, wmax, wmax > 1 ? wmax - 1 : wmax, sbit | 1u, sbit | wmax,
-                      sbit | (wmax > 1 ? wmax - 1 : wmax), sbit};
+        if (cfg.mode == LQ_MAC_LINEAR) {
+            w_extremes = linear_extremes(cfg.w);
+        } else {
+            int bw = wd.w_mag;
+            uint32_t wmax = (1u << bw) - 1u, sbit = cfg.w.is_signed ? 1u << bw : 0u;
+            w_extremes = {0u, 1u, wmax, wmax > 1 ? wmax - 1 : wmax, sbit | 1u, sbit | wmax,
+                          sbit | (wmax > 1 ? wmax - 1 : wmax), sbit};
+        }
         if (cfg.mode == LQ_MAC_LOGLOG) {
             int ba = wd.a_mag;
             uint32_t amax = (1u << ba) - 1u, asb = cfg.a.is_signed ? 1u << ba : 0u;
             a_extremes = {0u, 1u, amax, amax > 1 ? amax - 1 : amax, asb | 1u, asb | amax,
                           asb | (amax > 1 ? amax - 1 : amax), asb};
         } else {
-            int ab = cfg.a.bits;
-            uint32_t lo = cfg.a.is_signed ? 1u << (ab - 1) : 0u;        // most negative / 0
-            uint32_t hi = cfg.a.is_signed ? mask(ab - 1) : mask(ab);    // most positive
-            a_extremes = {lo, hi, 0u, mask(ab), 1u & mask(ab)};
+            a_extremes = linear_extremes(cfg.a);
         }
         sweep_total = (uint64_t)1 << (cfg.w.bits + (cfg.mode == LQ_MAC_LOGLOG ? cfg.a.bits : 0));
         if (sweep_total > 4096) sweep_total = (uint64_t)1 << cfg.w.bits;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # make test-long: the FPGA flow on every family (with the -abc9 variants) and every
 # device (HX8K, UP5K, ECP5-25F with both ECP5 netlists; 3 seeds), with the
-# iCE40 netlist simulated against the RTL for longer, for the three MAC modes
-# (4 lanes, all widths defaults) and a sqrt(2) shift array. docs/fpga.md.
+# iCE40 netlist simulated against the RTL for longer, for the MAC modes (4 lanes,
+# all widths defaults; linear as int8 x int8) and a sqrt(2) shift array. docs/fpga.md.
 set -u
 BUILD=${BUILD:-build}
 LOGQ=${LOGQ:-$BUILD/logq}
@@ -11,7 +11,8 @@ SEED=${EQV_SEED:-$(( $(date +%s) % 100000 ))}
 rm -rf "$W"
 mkdir -p "$W"
 for cfg in "shift-n4:--mode shift --lanes 4" "loglog-n4:--mode loglog --lanes 4" \
-           "mult-n4:--mode mult --lanes 4" "shift-sqrt2-n4:--mode shift --base sqrt2 --lanes 4"; do
+           "mult-n4:--mode mult --lanes 4" "shift-sqrt2-n4:--mode shift --base sqrt2 --lanes 4" \
+           "linear-n4:--mode linear --lanes 4 --bits 8 --act-bits 8"; do
     name=${cfg%%:*}
     # shellcheck disable=SC2086
     if ! "$LOGQ" gen mac ${cfg#*:} -o "$W/$name/rtl" >"$W/$name.gen.log" 2>&1; then

@@ -51,6 +51,36 @@ static int64_t floor_div_pow2(int64_t v, int t)
     return v >= 0 ? v >> t : -((-v + ((int64_t)1 << t) - 1) >> t);
 }
 
+/* Every (a, w) pair of ce (exact) and, with fr, of ce truncated by 3 bits: the
+ * product equals the activation's integer times the weight's exact fixed point
+ * (lq_code_fixed), floored, and fits the derived widths. */
+static void check_products(const lq_mac_config *ce, int fr)
+{
+    lq_mac_config c = *ce;
+    lq_mac_widths we, wd;
+    char msg[200];
+    CHECK(lq_mac_derive(ce, &we, msg, sizeof msg) == 0, "%s", msg);
+    if (fr)
+        c.frac = we.frac_exact - 3;
+    CHECK(lq_mac_derive(&c, &wd, msg, sizeof msg) == 0, "%s", msg);
+    for (uint32_t a = 0; a < 32; a++)
+        for (uint32_t w = 0; w < (1u << c.w.bits); w++) {
+            int64_t wf = 0, want;
+            lq_wide p, full;
+            int rc = lq_code_fixed(&c.w, w, we.frac_exact, 8, &wf);
+            CHECK(rc == 0, "code_fixed w=%u", w);
+            want = floor_div_pow2(lq_linear_int(&c.a, a) * wf, wd.trunc);
+            lq_mac_product(&c, &wd, a, w, &p);
+            CHECK(wide_i64(&p) == want && wide_fits(&p, wd.prod_out_bits),
+                  "%s %s bits %d%s fsr %d a=%u w=%u: %lld want %lld (%d bits)",
+                  lq_mac_mode_name(c.mode), lq_scheme_name(c.w.scheme), c.w.bits,
+                  c.w.is_signed ? "s" : "u", c.w.fsr, a, w, (long long)wide_i64(&p),
+                  (long long)want, wd.prod_out_bits);
+            lq_mac_product(ce, &we, a, w, &full);
+            CHECK(wide_fits(&full, we.prod_bits), "WP a=%u w=%u", a, w);
+        }
+}
+
 /* Every (a, w) pair of small shift/mult configurations against lq_code_fixed. */
 static void test_shift_products(void)
 {
@@ -60,29 +90,52 @@ static void test_shift_products(void)
                 for (int as = 0; as <= 1; as++)
                     for (int fsr = -3; fsr <= 4; fsr += 7)
                         for (int fr = 0; fr <= 1; fr++) {
-                            lq_mac_config ce = cfg_shift(wbits, fsr, ws, half, 5, as), c = ce;
-                            lq_mac_widths we, wd;
-                            char msg[200];
-                            CHECK(lq_mac_derive(&ce, &we, msg, sizeof msg) == 0, "%s", msg);
-                            if (fr)
-                                c.frac = we.frac_exact - 3;
-                            CHECK(lq_mac_derive(&c, &wd, msg, sizeof msg) == 0, "%s", msg);
-                            for (uint32_t a = 0; a < 32; a++)
-                                for (uint32_t w = 0; w < (1u << wbits); w++) {
-                                    int64_t wf = 0, want;
-                                    lq_wide p, full;
-                                    int rc = lq_code_fixed(&c.w, w, we.frac_exact, 8, &wf);
-                                    CHECK(rc == 0, "code_fixed w=%u", w);
-                                    want = floor_div_pow2(lq_linear_int(&c.a, a) * wf, wd.trunc);
-                                    lq_mac_product(&c, &wd, a, w, &p);
-                                    CHECK(wide_i64(&p) == want && wide_fits(&p, wd.prod_out_bits),
-                                          "half %d bits %d a=%u w=%u: %lld want %lld (%d bits)",
-                                          half, wbits, a, w, (long long)wide_i64(&p),
-                                          (long long)want, wd.prod_out_bits);
-                                    lq_mac_product(&ce, &we, a, w, &full);
-                                    CHECK(wide_fits(&full, we.prod_bits), "WP a=%u w=%u", a, w);
-                                }
+                            lq_mac_config c = cfg_shift(wbits, fsr, ws, half, 5, as);
+                            check_products(&c, fr);
                         }
+}
+
+/* Linear mode: every (a, w) pair of small configurations against the weight's exact
+ * fixed point (lq_code_fixed) times the activation's integer, truncated by floor; the
+ * widest products (32 x 32 bits) against their decimal values. */
+static void test_linear_products(void)
+{
+    static const struct {
+        int ab, as, wb, ws;
+        uint32_t a, w;
+        const char *want;
+    } wide[] = {
+        {32, 0, 32, 0, 0xffffffffu, 0xffffffffu, "18446744065119617025"},
+        {32, 1, 32, 1, 0x80000000u, 0x80000000u, "4611686018427387904"},
+        {32, 0, 32, 1, 0xffffffffu, 0x80000000u, "-9223372034707292160"},
+        {32, 1, 31, 0, 0x80000000u, 0x7fffffffu, "-4611686016279904256"},
+    };
+    for (int wbits = 1; wbits <= 6; wbits++)
+        for (int ws = 0; ws <= 1; ws++)
+            for (int as = 0; as <= 1; as++)
+                for (int fsr = -3; fsr <= 6; fsr += 9)
+                    for (int fr = 0; fr <= 1; fr++) {
+                        lq_mac_config c = cfg_shift(wbits, fsr, ws, 0, 5, as);
+                        c.mode = LQ_MAC_LINEAR;
+                        c.w.scheme = LQ_LINEAR;
+                        check_products(&c, fr);
+                    }
+    for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++) {
+        lq_mac_config c = cfg_shift(5, 0, 1, 0, wide[i].ab, wide[i].as);
+        lq_mac_widths wd;
+        lq_wide p;
+        char buf[200];
+        c.mode = LQ_MAC_LINEAR;
+        c.w = c.a;
+        c.w.bits = wide[i].wb;
+        c.w.is_signed = wide[i].ws;
+        c.w.fsr = wide[i].wb - wide[i].ws;
+        CHECK(lq_mac_derive(&c, &wd, NULL, 0) == 0, "derive %zu", i);
+        lq_mac_product(&c, &wd, wide[i].a, wide[i].w, &p);
+        CHECK(strcmp(lq_wide_dec(&p, buf), wide[i].want) == 0 && wide_fits(&p, wd.prod_bits),
+              "0x%x * 0x%x = %s, want %s (%d bits)", wide[i].a, wide[i].w, buf, wide[i].want,
+              wd.prod_bits);
+    }
 }
 
 /* loglog, base 2: the product of the two exact values; base sqrt(2): two odd
@@ -194,12 +247,21 @@ static void test_refusals(void)
     c.sqrt2_frac = 0;
     CHECK(lq_mac_derive(&c, &wd, msg, sizeof msg) != 0 && strstr(msg, "--sqrt2-frac 0"), "%s",
           msg);
+    /* linear mode: a log weight, and a linear weight of 33 bits */
+    c.mode = LQ_MAC_LINEAR;
+    CHECK(lq_mac_derive(&c, &wd, msg, sizeof msg) != 0 && strstr(msg, "linear code"), "%s", msg);
+    c.w = c.a;
+    c.w.bits = 33;
+    CHECK(lq_mac_derive(&c, &wd, msg, sizeof msg) != 0 && strstr(msg, "--bits 33"), "%s", msg);
+    c.w.bits = 8;
+    CHECK(lq_mac_derive(&c, &wd, msg, sizeof msg) == 0, "%s", msg);
 }
 
 int main(int argc, char **argv)
 {
     check_init(argc, argv);
     RUN(test_shift_products);
+    RUN(test_linear_products);
     RUN(test_loglog_products);
     RUN(test_accumulate);
     RUN(test_wide);

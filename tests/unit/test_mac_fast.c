@@ -1,6 +1,7 @@
 /* The MAC model's fast paths (lq_mac_fast in cmodel/mac.h) against its general path
  * (lq_mac_force_general): every (a, w) pair of small configurations of every mode and
- * base, with and without truncation, codes with stray high bits included; then seeded
+ * base (linear weights of linear mode too), with and without truncation, codes with
+ * stray high bits included; then seeded
  * random configurations and vectors (up to 256 lanes, vectors longer than max_beats
  * so the output wraps). The general path is the reference: the products tests of
  * test_mac.c check it against lq_code_fixed and lq_dequantize.
@@ -21,7 +22,7 @@ static lq_mac_config base_cfg(lq_mac_mode mode, int half, int lanes)
     c.mode = mode;
     c.lanes = lanes;
     c.w = lq_format_default();
-    c.w.scheme = half ? LQ_LOGSQRT2 : LQ_LOG2;
+    c.w.scheme = mode == LQ_MAC_LINEAR ? LQ_LINEAR : half ? LQ_LOGSQRT2 : LQ_LOG2;
     c.a = lq_format_default();
     c.a.scheme = mode == LQ_MAC_LOGLOG ? c.w.scheme : LQ_LINEAR;
     c.sqrt2_frac = 8;
@@ -97,9 +98,9 @@ static long exhaustive_one(const lq_mac_config *c)
 static void test_exhaustive_small(void)
 {
     long pairs = 0, configs = 0;
-    for (int mode = 0; mode < 3; mode++)
-        for (int half = 0; half <= 1; half++)
-            for (int wb = 2; wb <= 5; wb++)
+    for (int mode = 0; mode <= LQ_MAC_LINEAR; mode++)
+        for (int half = 0; half <= (mode == LQ_MAC_LINEAR ? 0 : 1); half++)
+            for (int wb = mode == LQ_MAC_LINEAR ? 1 : 2; wb <= 5; wb++)
                 for (int ws = 0; ws <= 1; ws++)
                     for (int ab = 1; ab <= 6; ab++)
                         for (int as = 0; as <= 1; as++)
@@ -130,12 +131,17 @@ static void test_exhaustive_small(void)
  * edge of the fast path (products of 55..70 bits), lanes 1..256. */
 static lq_mac_config random_cfg(lq_rng *r)
 {
-    lq_mac_config c = base_cfg((lq_mac_mode)lq_rng_below(r, 3), (int)lq_rng_below(r, 2),
+    lq_mac_config c = base_cfg((lq_mac_mode)lq_rng_below(r, LQ_MAC_LINEAR + 1), (int)lq_rng_below(r, 2),
                                1 + (int)lq_rng_below(r, lq_rng_below(r, 4) ? 32 : 256));
     lq_mac_widths wd;
     c.w.is_signed = (int)lq_rng_below(r, 2);
     c.w.bits = (c.w.is_signed ? 2 : 1) + (int)lq_rng_below(r, c.w.is_signed ? 6 : 7);
     c.w.fsr = (int)lq_rng_below(r, 9) - 4;
+    if (c.mode == LQ_MAC_LINEAR) {
+        /* either side of the weight table (LQ_LOG_BITS_MAX bits) */
+        c.w.bits = 1 + (int)lq_rng_below(r, lq_rng_below(r, 2) ? 10 : 32);
+        c.w.fsr = (int)lq_rng_below(r, 40) - 8;
+    }
     if (c.mode == LQ_MAC_LOGLOG) {
         c.a.is_signed = (int)lq_rng_below(r, 2);
         c.a.bits = (c.a.is_signed ? 2 : 1) + (int)lq_rng_below(r, c.a.is_signed ? 6 : 7);
@@ -229,7 +235,7 @@ static void test_paths(void)
     int64_t o;
     if (!s)
         return;
-    for (int mode = 0; mode < 3; mode++)
+    for (int mode = 0; mode <= LQ_MAC_LINEAR; mode++)
         for (int half = 0; half <= 1; half++) {
             lq_mac_config c = base_cfg((lq_mac_mode)mode, half, 16);
             c.max_beats = 1024;
@@ -237,6 +243,10 @@ static void test_paths(void)
                 c.a.bits = 8;
                 c.a.fsr = 7;
             }
+            if (mode == LQ_MAC_LINEAR) /* int8 x int8, then int16 x int8 (no weight table) */
+                c.w = c.a;
+            if (mode == LQ_MAC_LINEAR && half)
+                c.w.bits = 16;
             CHECK(lq_mac_reset(s, &c, NULL, 0) == 0, "reset");
             CHECK(s->fast.path != LQ_MAC_PATH_GENERAL, "%s base %s: general path",
                   lq_mac_mode_name(c.mode), half ? "sqrt2" : "2");
@@ -260,6 +270,15 @@ static void test_paths(void)
         CHECK(lq_mac_reset(s, &c, NULL, 0) == 0 && s->wd.out_bits > 64, "wide config");
         CHECK(s->fast.path == LQ_MAC_PATH_GENERAL, "wide config: general path");
         CHECK(lq_mac_step64(s, a, w, 1, &o) == -1, "step64 refuses %d bits", s->wd.out_bits);
+    }
+    {
+        /* linear weights wider than the table: computed, on the fast path */
+        lq_mac_config c = base_cfg(LQ_MAC_LINEAR, 0, 16);
+        c.w.bits = 16;
+        c.a.bits = 12;
+        CHECK(lq_mac_reset(s, &c, NULL, 0) == 0 && s->fast.path == LQ_MAC_PATH_MUL &&
+                  !s->fast.w_table,
+              "linear 16-bit weights: computed fast path");
     }
     free(s);
 }
