@@ -26,7 +26,7 @@ __version__ = "0.1.0"
 
 SCHEMES = {"linear": 0, "log2": 1, "logsqrt2": 2, "slq": 3}
 ROUNDINGS = {"nearest": 0, "floor": 1}
-MODES = {"shift": 0, "loglog": 1, "mult": 2}
+MODES = {"shift": 0, "loglog": 1, "mult": 2, "linear": 3}
 CORRECTIONS = {"paper": 0, "table": 1}   # lq_logacc_corr
 FRAMINGS = {"tag": 1, "special": 2}      # lq_framing
 SLQ_WORDS_MAX = _lib.SLQ_WORDS_MAX

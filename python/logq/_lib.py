@@ -40,7 +40,7 @@ class MacConfig(ctypes.Structure):
 class MacWidths(ctypes.Structure):
     _fields_ = [(name, ctypes.c_int) for name in (
         "a_ext", "w_mag", "a_mag", "shift_max", "half", "odd_offset", "frac_exact", "frac",
-        "trunc", "prod_bits", "prod_out_bits", "tree_levels", "tree_bits", "out_bits",
+        "trunc", "split", "prod_bits", "prod_out_bits", "tree_levels", "tree_bits", "out_bits",
         "out_lsb_exp")] + [("sqrt2_const", ctypes.c_uint32)]
 
 

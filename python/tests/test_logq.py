@@ -95,6 +95,8 @@ MAC_CONFIGS = [
     ["--mode", "loglog", "--base", "sqrt2", "--lanes", "3", "--bits", "6", "--fsr", "1",
      "--sqrt2-frac", "12"],
     ["--mode", "mult", "--lanes", "5", "--base", "sqrt2", "--act-bits", "10"],
+    ["--mode", "mult", "--lanes", "6", "--base", "sqrt2", "--bits", "4", "--frac", "2"],
+    ["--mode", "linear", "--lanes", "4", "--bits", "8", "--act-bits", "8"],
 ]
 
 
