@@ -116,6 +116,8 @@ typedef struct {
     int wpar, nwr;                /* codes per input beat, input beats per image */
     int sum_bits, z_bits, ob;     /* MAC sum, pre-activation, output field widths */
     int mac_latency, cycles;      /* MAC array latency; beats per image */
+    int post_stages;              /* registers between the bias adder and the output
+                                     register: 0 (last layer), 1 (linear codes), 2 (log) */
     int rom_block;                /* 1: block RAM */
     int last;
 } net_layer;
@@ -327,9 +329,29 @@ static void emit_requant(lq_file *f, const net_gen *g, int k)
                    "// %s unsigned %d-bit codes of layer %d, FSR %d, nearest: for every input\n"
                    "// the code is lq_quantize of the exact value z * 2^%d (docs/net.md).\n",
                 g->name, k + 1, k + 1, lq_scheme_name(fa->scheme), A, k + 2, fa->fsr, H->lsb);
-    file_printf(f, "/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rq (\n"
-                   "    input  wire [%d:0] z,  // pre-activation, >= 0, LSB 2^%d\n"
-                   "    output wire [%d:0] q\n);\n", g->name, k + 1, ZU - 1, H->lsb, A - 1);
+    if (fa->scheme != LQ_LINEAR) {
+        /* Log: two stages in the layer (the leading one, then the rest; a register
+         * between them), composed here into one combinational module for its bench. */
+        int NW = clog2(ZU);
+        file_printf(f, "// Log codes: %s_l%d_lod (the leading one) and %s_l%d_rqn (the code from z\n"
+                       "// and its leading one), registered between them in the layer.\n"
+                       "/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rq (\n"
+                       "    input  wire [%d:0] z,  // pre-activation, >= 0, LSB 2^%d\n"
+                       "    output wire [%d:0] q\n);\n    wire [%d:0] n;\n"
+                       "    %s_l%d_lod u_lod (\n        .z(z),\n        .n(n)\n    );\n"
+                       "    %s_l%d_rqn u_rqn (\n        .z(z),\n        .n(n),\n        .q(q)\n    );\n"
+                       "endmodule\n/* verilator lint_on DECLFILENAME */\n",
+                    g->name, k + 1, g->name, k + 1, g->name, k + 1, ZU - 1, H->lsb, A - 1, NW - 1,
+                    g->name, k + 1, g->name, k + 1);
+        file_printf(f, "\n/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_lod (\n"
+                       "    /* verilator lint_off UNUSED */\n    input  wire [%d:0] z,  // bit 0 decides "
+                       "nothing\n    /* verilator lint_on UNUSED */\n"
+                       "    output wire [%d:0] n  // the leading one of z (0 for z = 0)\n);\n", g->name, k + 1, ZU - 1, NW - 1);
+    } else {
+        file_printf(f, "/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rq (\n"
+                       "    input  wire [%d:0] z,  // pre-activation, >= 0, LSB 2^%d\n"
+                       "    output wire [%d:0] q\n);\n", g->name, k + 1, ZU - 1, H->lsb, A - 1);
+    }
     if (fa->scheme == LQ_LINEAR) {
         int d = (fa->fsr - A) - H->lsb; /* the step 2^(fsr - A) is 2^d LSBs of z */
         uint64_t qmax = (1ULL << A) - 1;
@@ -392,7 +414,10 @@ static void emit_requant(lq_file *f, const net_gen *g, int k)
                     file_printf(f, "    wire [%d:0] x%d_%d = v%d_%d ? {1'b1, x%d_%d} : {1'b0, x%d_%d};\n",
                                 l - 1, l, j, l - 1, 2 * j + 1, l - 1, 2 * j + 1, l - 1, 2 * j);
             }
-        file_printf(f, "    wire [%d:0] n = x%d_0;\n", NW - 1, NW);
+        file_printf(f, "    assign n = x%d_0;\nendmodule\n/* verilator lint_on DECLFILENAME */\n", NW);
+        file_printf(f, "\n/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rqn (\n"
+                       "    input  wire [%d:0] z,\n    input  wire [%d:0] n,  // its leading one\n"
+                       "    output wire [%d:0] q\n);\n", g->name, k + 1, ZU - 1, NW - 1, A - 1);
         if (K >= 1) {
             file_printf(f, "    wire [%d:0] sh = %d'd%d - n;\n", NW - 1, NW, ZU - 1);
             file_printf(f, "    /* verilator lint_off UNUSED */\n    wire [%d:0] y = z << sh;  "
@@ -610,8 +635,17 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
     file_printf(f, "\n    // %d MAC array(s) of %d lanes: the same activations, one neuron each.\n",
                 PE, SIMD);
     file_printf(f, "    wire [%d:0] m_ir, m_ov;\n    wire [%d:0] m_sum;\n", PE - 1, PE * SW - 1);
-    file_printf(f, "    wire post_ready = !m_valid || m_ready;\n"
-                   "    assign mac_ready = &m_ir;  // identical arrays: all equal\n"
+    /* hidden layers: the ReLU of z registered (stage P), for log codes also z and
+     * its leading one (stage N), then the output register (docs/net.md, timing) */
+    file_printf(f, "    wire o_free = !m_valid || m_ready;\n");
+    if (L->last)
+        file_printf(f, "    wire post_ready = o_free;\n");
+    else if (L->post_stages == 2)
+        file_printf(f, "    reg pv, nv;\n    wire n_free = !nv || o_free;\n"
+                       "    wire post_ready = !pv || n_free;\n");
+    else
+        file_printf(f, "    reg pv;\n    wire post_ready = !pv || o_free;\n");
+    file_printf(f, "    assign mac_ready = &m_ir;  // identical arrays: all equal\n"
                    "    wire post = (&m_ov) && post_ready;\n");
     for (int p = 0; p < PE; p++)
         file_printf(f, "    %s_mac u_mac%d (\n        .clk(clk),\n        .rst(rst),\n"
@@ -636,10 +670,25 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
         file_printf(f, "    wire signed [%d:0] z%d = $signed(%s) + $signed(bias[%d:%d]);\n", ZW - 1,
                     p, e, (p + 1) * ZW - 1, p * ZW);
         if (!L->last) {
-            file_printf(f, "    wire [%d:0] zr%d = z%d[%d] ? %d'd0 : z%d[%d:0];  // ReLU\n", ZW - 2,
-                        p, p, ZW - 1, ZW - 1, p, ZW - 2);
-            file_printf(f, "    %s_rq u_rq%d (\n        .z(zr%d),\n        .q(res[%d:%d])\n    );\n",
-                        nm, p, p, (p + 1) * L->ob - 1, p * L->ob);
+            int ZU = ZW - 1, NW = clog2(ZU);
+            file_printf(f, "    wire [%d:0] zr%d = z%d[%d] ? %d'd0 : z%d[%d:0];  // ReLU\n", ZU - 1,
+                        p, p, ZW - 1, ZU, p, ZU - 1);
+            file_printf(f, "    reg [%d:0] pz%d;\n    always @(posedge clk) if (post) pz%d <= zr%d;\n",
+                        ZU - 1, p, p, p);
+            if (L->post_stages == 2) {
+                file_printf(f, "    reg [%d:0] nz%d;\n    reg [%d:0] nn%d;\n    wire [%d:0] pn%d;\n"
+                               "    %s_lod u_lod%d (\n        .z(pz%d),\n        .n(pn%d)\n    );\n"
+                               "    always @(posedge clk) begin\n        if (pv && n_free) begin\n"
+                               "            nz%d <= pz%d;\n            nn%d <= pn%d;\n        end\n"
+                               "    end\n"
+                               "    %s_rqn u_rq%d (\n        .z(nz%d),\n        .n(nn%d),\n"
+                               "        .q(res[%d:%d])\n    );\n",
+                            ZU - 1, p, NW - 1, p, NW - 1, p, nm, p, p, p, p, p, p, p, nm, p, p, p,
+                            (p + 1) * L->ob - 1, p * L->ob);
+            } else {
+                file_printf(f, "    %s_rq u_rq%d (\n        .z(pz%d),\n        .q(res[%d:%d])\n    );\n",
+                            nm, p, p, (p + 1) * L->ob - 1, p * L->ob);
+            }
         } else if (H->relu) {
             file_printf(f, "    assign res[%d:%d] = z%d[%d] ? %d'd0 : z%d;  // ReLU\n",
                         (p + 1) * ZW - 1, p * ZW, p, ZW - 1, ZW, p);
@@ -647,14 +696,32 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
             file_printf(f, "    assign res[%d:%d] = z%d;\n", (p + 1) * ZW - 1, p * ZW, p);
         }
     }
-    file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
-                   "            m_valid <= 1'b0;\n            ogrp <= %d'd0;\n"
-                   "        end else begin\n            if (m_valid && m_ready)\n"
-                   "                m_valid <= 1'b0;\n            if (post) begin\n"
-                   "                m_valid <= 1'b1;\n"
-                   "                ogrp <= ogrp == %d'd%d ? %d'd0 : ogrp + %d'd1;\n"
-                   "            end\n        end\n    end\n", GCW, GCW, L->ngrp - 1, GCW, GCW);
-    file_printf(f, "    always @(posedge clk) if (post) m_data <= res;\n");
+    {
+        /* the beat that enters the output register: post itself, or the last stage's */
+        const char *ld = L->last ? "post" : L->post_stages == 2 ? "nv && o_free" : "pv && o_free";
+        file_printf(f, "    wire ld = %s;\n", ld);
+        file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
+                       "            m_valid <= 1'b0;\n            ogrp <= %d'd0;\n", GCW);
+        if (!L->last)
+            file_printf(f, "            pv <= 1'b0;\n");
+        if (L->post_stages == 2)
+            file_printf(f, "            nv <= 1'b0;\n");
+        file_printf(f, "        end else begin\n            if (m_valid && m_ready)\n"
+                       "                m_valid <= 1'b0;\n            if (ld)\n"
+                       "                m_valid <= 1'b1;\n");
+        if (L->post_stages == 2)
+            file_printf(f, "            if (nv && o_free)\n                nv <= 1'b0;\n"
+                           "            if (pv && n_free) begin\n                nv <= 1'b1;\n"
+                           "                pv <= 1'b0;\n            end\n");
+        else if (!L->last)
+            file_printf(f, "            if (pv && o_free)\n                pv <= 1'b0;\n");
+        if (!L->last)
+            file_printf(f, "            if (post)\n                pv <= 1'b1;\n");
+        file_printf(f, "            if (post)\n"
+                       "                ogrp <= ogrp == %d'd%d ? %d'd0 : ogrp + %d'd1;\n"
+                       "        end\n    end\n", GCW, L->ngrp - 1, GCW, GCW);
+    }
+    file_printf(f, "    always @(posedge clk) if (ld) m_data <= res;\n");
     file_printf(f, "endmodule\n/* verilator lint_on DECLFILENAME */\n");
     if (!L->last)
         emit_requant(f, g, k);
@@ -870,7 +937,11 @@ static void emit_header(lq_file *f, const net_gen *g)
                     u, k + 1, g->hw.l[k].lsb, u, k + 1, g->hw.spec.w[k].fsr, u, k + 1,
                     g->hw.spec.a[k].fsr, u, k + 1, L->depth * L->pe * L->simd * L->w_bits);
     }
-    file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2) */\n");
+    for (int k = 0; k < g->nlayers; k++)
+        file_printf(f, "#define %s_L%d_POST_STAGES %d /* registers between bias and output */\n",
+                    u, k + 1, g->ly[k].post_stages);
+    file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2 + "
+                   "POST_STAGES) */\n");
     file_printf(f, "#define %s_LATENCY %d /* first input beat accepted -> m_valid */\n", u,
                 g->latency);
     file_printf(f, "#define %s_PERIOD %d /* cycles between images: max(IMAGE_BEATS, CYCLES) */\n",
@@ -1250,6 +1321,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
         L->last = k == nl - 1;
         L->ob = L->last ? L->z_bits : sp.a[k + 1].bits;
         L->cycles = L->depth;
+        L->post_stages = L->last ? 0 : sp.a[k + 1].scheme == LQ_LINEAR ? 1 : 2;
         if (!L->last && sp.a[k + 1].scheme == LQ_LINEAR) {
             int d = (sp.a[k + 1].fsr - sp.a[k + 1].bits) - H->lsb;
             if (d > L->z_bits) {
@@ -1481,7 +1553,7 @@ int gen_net(const lq_cmd *c)
                 files[nf] = names[nf];
                 nf++;
             }
-            g.latency += L->cycles + L->mac_latency + 2;
+            g.latency += L->cycles + L->mac_latency + 2 + L->post_stages;
             if (L->cycles > g.period)
                 g.period = L->cycles;
         }
