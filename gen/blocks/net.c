@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "blocks/blocks.h"
+#include "blocks/net_target.h"
 #include "emit/emit.h"
 #include "emit/package.h"
 #include "nn/digits.h"
@@ -70,7 +71,12 @@ static const char net_help[] =
     "  --pipeline P       the MAC arrays' register stages (logq gen mac --pipeline;\n"
     "                     default product,tree:2)\n"
     "  --rom auto|block|logic   weight ROM style (default auto: block RAM when the ROM\n"
-    "                     fills at least a quarter of the 256x16 blocks it needs)\n"
+    "                     fills at least a quarter of the target's blocks it needs)\n"
+    "  --target T         ice40-up5k, ice40-hx8k, ecp5-25k or none (default): the\n"
+    "                     part's block RAM shapes decide --rom auto, its DSPs take the\n"
+    "                     linear engines' multipliers when they all fit; block ROMs\n"
+    "                     beyond the part's block RAMs are refused; NAME.txt records\n"
+    "                     the synthesis and place-and-route commands\n"
     "  --name NAME        top module and file prefix (default logq_net)\n"
     " test vectors (the test set of logq eval: the same data options, loaded, scaled\n"
     " and split as eval does; with --inputs the first layer's input codes are signed\n"
@@ -89,7 +95,7 @@ static const char net_help[] =
 enum {
     OPT_WEIGHTS = 256, OPT_SCHEME, OPT_BITS, OPT_ACT_BITS, OPT_WORDS, OPT_WFSR,
     OPT_AFSR, OPT_FSR_FROM, OPT_SIMD, OPT_PE, OPT_SQRT2, OPT_PIPE, OPT_ROM, OPT_NAME,
-    OPT_VECTORS, OPT_STALL, OPT_FAULT
+    OPT_VECTORS, OPT_STALL, OPT_FAULT, OPT_TARGET
 };
 
 typedef struct {
@@ -119,6 +125,7 @@ typedef struct {
     int post_stages;              /* registers between the bias adder and the output
                                      register: 0 (last layer), 1 (linear codes), 2 (log) */
     int rom_block;                /* 1: block RAM */
+    long rom_blocks;              /* block RAMs of the target it takes (0: logic) */
     int last;
 } net_layer;
 
@@ -134,6 +141,8 @@ typedef struct {
                          * deliberately wrong one (biases truncated) */
     int have_vec;
     int in_beats, latency, period, class_bits;
+    const net_target *target;
+    int mults, use_dsp; /* linear-engine multipliers; 1: in the target's DSPs */
     const lq_cmd *cmd;
 } net_gen;
 
@@ -1192,6 +1201,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
     char wl[128], al[128], msg[400];
     const char *wfs = o->wfsr, *afs = o->afsr;
     hw_spec sp;
+    long rom_blocks = 0;
     g->nlayers = nl;
     if (o->fsr_from) {
         if (o->wfsr || o->afsr) {
@@ -1289,6 +1299,15 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
         a->theta = 0;
         sp.lanes[k] = simd[k];
     }
+    /* Hidden activations are unsigned codes after a ReLU (the re-quantizer takes
+     * z >= 0): a linear hidden layer's negative outputs have no code here. */
+    for (int k = 0; k + 1 < nl; k++)
+        if (!net->l[k].relu) {
+            cli_error("%s: layer %d (%d -> %d) has activation 'linear': gen net's hidden "
+                      "layers must use relu (their outputs are unsigned codes)", o->weights,
+                      k + 1, net->l[k].in, net->l[k].out);
+            return -1;
+        }
     if (hw_build(&g->hw, net, &sp, msg, sizeof msg) != 0) {
         cli_error("%s: %s", o->weights, msg);
         return -1;
@@ -1340,16 +1359,32 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
             }
         }
         {
-            long bits = (long)L->depth * L->pe * L->simd * L->w_bits;
-            long blocks = (long)((L->pe * L->simd * L->w_bits + 15) / 16) * ((L->depth + 255) / 256);
+            const net_target *t = g->target;
+            long width = (long)L->pe * L->simd * L->w_bits, bits = L->depth * width;
+            long blocks = net_target_blocks(t, L->depth, width);
             if (strcmp(o->rom, "block") == 0)
                 L->rom_block = 1;
             else if (strcmp(o->rom, "logic") == 0)
                 L->rom_block = 0;
             else
-                L->rom_block = bits * 4 >= blocks * 4096;
+                L->rom_block = bits * 4 >= blocks * t->bram_bits;
+            L->rom_blocks = L->rom_block ? blocks : 0;
+            rom_blocks += L->rom_blocks;
         }
+        if (g->hw.l[k].mode == HW_LINEAR_ENGINE)
+            g->mults += L->simd * L->pe;
     }
+    if (g->target->bram > 0 && rom_blocks > g->target->bram) {
+        char list[200] = "";
+        for (int k = 0; k < nl; k++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%slayer %d: %ld", k ? ", " : "",
+                     k + 1, g->ly[k].rom_blocks);
+        cli_error("--target %s: the block-RAM weight ROMs need %ld %s (%s), the part has %d "
+                  "(--rom logic, or a folding with narrower ROM words)", g->target->name,
+                  rom_blocks, g->target->bram_name, list, g->target->bram);
+        return -1;
+    }
+    g->use_dsp = g->target->dsp > 0 && g->mults <= g->target->dsp;
     g->in_beats = g->ly[0].nwr;
     g->class_bits = clog2(g->ly[nl - 1].out);
     return 0;
@@ -1371,6 +1406,7 @@ int gen_net(const lq_cmd *c)
         {"sqrt2-frac", required_argument, 0, OPT_SQRT2},
         {"pipeline", required_argument, 0, OPT_PIPE},
         {"rom", required_argument, 0, OPT_ROM},
+        {"target", required_argument, 0, OPT_TARGET},
         {"name", required_argument, 0, OPT_NAME},
         {"vectors", required_argument, 0, OPT_VECTORS},
         NN_DATA_OPTIONS,
@@ -1400,6 +1436,7 @@ int gen_net(const lq_cmd *c)
     g.sqrt2_frac = 16;
     g.pipeline = "product,tree:2";
     o.rom = "auto";
+    g.target = net_target_find("none");
     nn_data_opts_init(&dopt);
     o.stall = 30;
     optind = 1;
@@ -1449,6 +1486,12 @@ int gen_net(const lq_cmd *c)
                 return LQ_EXIT_USAGE;
             }
             o.rom = optarg;
+            break;
+        case OPT_TARGET:
+            if (!(g.target = net_target_find(optarg))) {
+                cli_error("--target '%s' is unknown (%s)", optarg, net_target_names());
+                return LQ_EXIT_USAGE;
+            }
             break;
         case OPT_NAME:
             if (!name_ok(optarg)) {
@@ -1616,6 +1659,19 @@ int gen_net(const lq_cmd *c)
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;
             }
+            /* the target's decisions and commands, appended to NAME.txt */
+            snprintf(fn, sizeof fn, "%s.txt", g.name);
+            for (int i = 0; i < fs.n; i++)
+                if (strcmp(fs.files[i].name, fn) == 0) {
+                    net_target_use u = {.nlayers = g.nlayers, .mults = g.mults,
+                                        .use_dsp = g.use_dsp};
+                    for (int k = 0; k < g.nlayers; k++) {
+                        u.rom_depth[k] = g.ly[k].depth;
+                        u.rom_width[k] = (long)g.ly[k].pe * g.ly[k].simd * g.ly[k].w_bits;
+                        u.rom_blocks[k] = g.ly[k].rom_blocks;
+                    }
+                    net_target_notes(&fs.files[i], g.target, &u, g.name, files, nf);
+                }
         }
         if (o.vectors) {
             if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0 ||
