@@ -64,6 +64,10 @@ for sb in $schemes; do
     for t in $targets; do
         d=$out/$t/$s-$b-$fk
         mkdir -p "$d"
+        # a point another run is working on is left to it (its row joins the table
+        # of whichever run finishes last)
+        exec 8>"$d.lock"
+        flock -n 8 || { echo "net-synth: $s $b $t: busy in another run, skipped" >&2; continue; }
         rm -rf "$d/rtl"
         "$LOGQ" gen net --weights "$w" --fsr-from "$ev" --scheme "$s" --bits "$b" "${foldv[@]}" \
             --target "$t" -o "$d/rtl" >"$d/gen.log" 2>&1 ||
@@ -71,8 +75,9 @@ for sb in $schemes; do
         # the families and device the generator recorded for this target
         read -r fam dev < <(sed -n 's/^  scripts\/synth.sh --families \([^ ]*\) --devices \([^ ]*\) .*/\1 \2/p' \
             "$d/rtl/logq_net.txt")
-        k=$( { echo "$seeds $fam $dev $acc"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
+        k=$( { echo "row 2: $seeds $fam $dev $acc"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
         if [ -s "$d/row.csv" ] && [ "$(cat "$d/row.key" 2>/dev/null)" = "$k" ]; then
+            exec 8>&-
             continue
         fi
         echo "net-synth: $s $b bits, $t: synthesis, place and route ($seeds seeds)" >&2
@@ -80,20 +85,21 @@ for sb in $schemes; do
             --label "$s-$b-$t" --out "$d/synth" "$d/rtl" logq_net >"$d/synth.log" 2>&1 ||
             { echo "net-synth: synth $s $b $t failed (log $d/synth.log)" >&2; tail -5 "$d/synth.log" >&2; exit 1; }
         IFS=, read -r _ _ _ luts ffs _ dsp _ ram _ _ yv cmd < <(tail -n +2 "$d/synth/synth.csv" | head -1)
-        IFS=, read -r _ _ _ _ lcs tot pdsp med mn mx _ st _ _ tool _ < <(tail -n +2 "$d/synth/pnr.csv" | head -1)
+        IFS=, read -r _ _ _ _ lcs tot pdsp med mn mx ns st _ _ tool _ < <(tail -n +2 "$d/synth/pnr.csv" | head -1)
         per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
         lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
         ips=-
         [ "$st" = ok ] && ips=$(awk -v f="$med" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }')
-        echo "$s,$b,$t,$acc,$macc,$luts,$ffs,$ram,${pdsp:-$dsp},${lcs:-},${tot:-},$st,${med:-},${mn:-},${mx:-},$per,$lat,$ips,$yv,$cmd,$tool" >"$d/row.csv"
+        echo "$s,$b,$t,$acc,$macc,$luts,$ffs,$ram,${pdsp:-$dsp},${lcs:-},${tot:-},$st,${med:-},${mn:-},${mx:-},$per,$lat,$ips,$yv,$cmd,$tool,$ns" >"$d/row.csv"
         echo "$k" >"$d/row.key"
         echo "net-synth: $s $b $t: $luts LUTs, $ffs FFs, $ram BRAM, $st ${med:+$med MHz [$mn..$mx]}, $per cycles/image" >&2
+        exec 8>&-
     done
 done
 
 # The table: every finished point of the default lists, in their order.
 csv=$out/net-synth.csv
-echo "scheme,bits,target,accuracy_rtl,accuracy_model,luts,ffs,bram,dsp,logic_cells,device_cells,status,fmax_median_mhz,fmax_min_mhz,fmax_max_mhz,cycles_per_image,latency,images_per_s,yosys,synth_command,pnr_tool" >"$csv"
+echo "scheme,bits,target,accuracy_rtl,accuracy_model,luts,ffs,bram,dsp,logic_cells,device_cells,status,fmax_median_mhz,fmax_min_mhz,fmax_max_mhz,cycles_per_image,latency,images_per_s,yosys,synth_command,pnr_tool,seeds" >"$csv"
 for sb in shift-log2:5 shift-logsqrt2:5 loglog:5 loglog-sqrt2:5 slq:5 linear:8; do
     for t in ice40-up5k ice40-hx8k ecp5-25k; do
         r=$out/$t/${sb%%:*}-${sb##*:}-$fk/row.csv
@@ -101,17 +107,17 @@ for sb in shift-log2:5 shift-logsqrt2:5 loglog:5 loglog-sqrt2:5 slq:5 linear:8; 
     done
 done
 {
-    echo "| scheme | target | accuracy (RTL) | LUTs | FFs | BRAM | DSP | logic cells (placed) | fmax median [min..max] (MHz) | cycles/image | images/s |"
-    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| scheme | target | accuracy (RTL) | LUTs | FFs | BRAM | DSP | logic cells (placed) | fmax median [min..max] (MHz) | seeds | cycles/image | images/s |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     tail -n +2 "$csv" | awk -F, '{
         s = $1 == "linear" ? "int8 (linear)" : $1 == "slq" ? "slq L=2" : $1
         f = $12 == "ok" ? sprintf("%s [%s..%s]", $13, $14, $15) : $12
         lc = $10 == "" ? "-" : $10 " / " $11
-        printf "| %s %sb | %s | %s %% | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, $2, $3, $4, $6, $7, $8, $9, lc, f, $16, $18 }'
+        printf "| %s %sb | %s | %s %% | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, $2, $3, $4, $6, $7, $8, $9, lc, f, $12 == "ok" ? $22 : "-", $16, $18 }'
     echo
     t=$(tail -n +2 "$csv" | head -1)
     echo "Yosys $(echo "$t" | cut -d, -f19); $(tail -n +2 "$csv" | cut -d, -f21 | sort -u | paste -sd';' | sed 's/;/; /g')."
-    echo "fmax: median of $seeds placement seeds inside the register wrapper of scripts/fpga-wrap.sh;"
+    echo "fmax: median of the placement seeds (column seeds) inside the register wrapper of scripts/fpga-wrap.sh;"
     echo "images/s = fmax / cycles per image; LUTs, FFs, BRAM, DSP: the accelerator alone."
 } >"$out/net-synth.md"
 cat "$out/net-synth.md"
