@@ -41,7 +41,7 @@ for r in "${rows[@]}"; do
     fmax='-' ips='-'
     csv=$BUILD/net-synth/net-synth.csv
     if [ -f "$csv" ]; then
-        f=$(awk -F, -v s="$s" -v b="$b" '$1 == s && $2 == b && $3 == "--simd 16 --pe 1" { print $9 }' "$csv")
+        f=$(awk -F, -v s="$s" -v b="$b" '$1 == s && $2 == b && $3 == "ice40-hx8k" { print $12 == "ok" ? $13 : $12 }' "$csv")
         case $f in
             [0-9]*) fmax="$f MHz"; ips=$(awk -v f="$f" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }') ;;
             '') ;;
@@ -52,4 +52,4 @@ for r in "${rows[@]}"; do
 done
 echo
 echo "Every class and logit of the 450 test images: RTL = integer model (0 mismatches, 30 % stalls on both streams)."
-[ -f "$BUILD/net-synth/net-synth.csv" ] || echo "fmax and images/s: make net-synth (nextpnr-ice40, minutes), then rerun."
+[ -f "$BUILD/net-synth/net-synth.csv" ] || echo "fmax and images/s (HX8K): make net-synth (nextpnr, hours; cached per point), then rerun."

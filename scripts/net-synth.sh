@@ -1,69 +1,123 @@
 #!/usr/bin/env bash
 # The FPGA table of docs/net.md: every scheme of `logq gen net` for the digits network
-# (default folding: SIMD 16, PE 1), synthesized by Yosys for iCE40 and placed and
-# routed by nextpnr-ice40 on HX8K (no DSP) and UP5K (with DSP), through
-# scripts/synth.sh; then accuracy (the integer network = the RTL), resources, fmax
-# (median of the seeds), cycles per image and images per second at that fmax.
+# (default folding: SIMD 16, PE 1) generated for each --target, synthesized by Yosys
+# and placed and routed (nextpnr-ice40 on HX8K and UP5K, YoWASP nextpnr-ecp5 on
+# ECP5-25F) with the commands the generator recorded in NAME.txt, through
+# scripts/synth.sh; the accuracy of the RTL from a Verilator co-simulation of the 450
+# test images (every logit checked against the integer model).
 #
 #   scripts/net-synth.sh WEIGHTS EVAL_HW_OUTPUT OUT_DIR
 #   (make net-synth; NET_SYNTH_SEEDS=N seeds per device, default 3;
-#    NET_SYNTH_SCHEMES="scheme:bits ..." to choose the rows; NET_SYNTH_FOLD="--simd
-#    S --pe P" the folding, default gen net's: SIMD 16, PE 1)
-# Writes OUT_DIR/net-synth.md and .csv; one scripts/synth.sh run per scheme under
-# OUT_DIR/SCHEME-BITS.
+#    NET_SYNTH_SCHEMES="scheme:bits ..." the rows; NET_SYNTH_TARGETS="ice40-up5k ..."
+#    the targets; NET_SYNTH_FOLD="--simd S --pe P" the folding, default gen net's)
+# Every point (scheme, target) is cached: scripts/synth.sh --reuse keys each synthesis
+# and each seed by tool version, command and input contents, and a point's row
+# (OUT/TARGET/SCHEME-BITS/row.csv) is kept with the key of its inputs, so an
+# interrupted run resumes and two runs on disjoint NET_SYNTH_TARGETS may go side by
+# side; the table lists every finished point (OUT/net-synth.md, .csv).
 set -euo pipefail
 [ $# -eq 3 ] || { echo "usage: scripts/net-synth.sh WEIGHTS EVAL_HW_OUTPUT OUT_DIR" >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 LOGQ=${LOGQ:-$root/build/logq}
+BUILD=${BUILD:-build}
+export BUILD
 w=$1 ev=$2 out=$3
 seeds=${NET_SYNTH_SEEDS:-3}
-schemes=${NET_SYNTH_SCHEMES:-"shift-log2:5 shift-logsqrt2:5 loglog:5 loglog-sqrt2:5 slq:5 linear:5 linear:8"}
-fold=${NET_SYNTH_FOLD:-"--simd 16 --pe 1"}
+schemes=${NET_SYNTH_SCHEMES:-"shift-log2:5 shift-logsqrt2:5 loglog:5 loglog-sqrt2:5 slq:5 linear:8"}
+targets=${NET_SYNTH_TARGETS:-"ice40-up5k ice40-hx8k ecp5-25k"}
+fold=${NET_SYNTH_FOLD:-}
 read -r -a foldv <<<"$fold"
 mkdir -p "$out"
-csv=$out/net-synth.csv
-echo "scheme,bits,folding,accuracy,luts_ice40,ffs,bram,hx8k_lcs,hx8k_fmax,up5k_lcs,up5k_dsp,up5k_fmax,cycles_per_image,latency,images_per_s_hx8k,images_per_s_up5k" >"$csv"
-# eval's names of a scheme's weights and activations (its hw-fsr lines)
-names() {
-    case $1 in
-        shift-log2) echo "log2 linear" ;; shift-logsqrt2) echo "logsqrt2 linear" ;;
-        loglog) echo "log2 log2" ;; loglog-sqrt2) echo "logsqrt2 logsqrt2" ;;
-        slq) echo "slq-L2 linear" ;; linear) echo "linear linear" ;;
-    esac
+out=$(cd "$out" && pwd)
+fk=$(echo "${fold:-default}" | tr -cd 'a-z0-9')
+
+# The RTL's accuracy: Verilator, all test images, 30 % stalls, every logit checked
+# (once per scheme: the targets change only rom_style attributes and headers).
+cosim() { # scheme bits -> prints "RTL model"; one run at a time per point (flock)
+    local d=$out/cosim/$1-$2-$fk
+    mkdir -p "$d"
+    ( flock 9 && cosim_locked "$@" ) 9>"$d.lock"
 }
+cosim_locked() {
+    local s=$1 b=$2 d=$out/cosim/$1-$2-$fk k
+    "$LOGQ" gen net --weights "$w" --fsr-from "$ev" --scheme "$s" --bits "$b" "${foldv[@]}" \
+        --vectors 450 -o "$d/rtl.new" >"$d/gen.log" 2>&1 ||
+        { echo "net-synth: gen net $s $b failed:" >&2; cat "$d/gen.log" >&2; exit 1; }
+    k=$(cat "$d"/rtl.new/*.v "$d"/rtl.new/*.hex | sha256sum | cut -c1-64)
+    if [ ! -s "$d/sim.log" ] || [ "$(cat "$d/sim.key" 2>/dev/null)" != "$k" ]; then
+        rm -rf "$d/rtl" "$d/vl" && mv "$d/rtl.new" "$d/rtl"
+        echo "net-synth: $s $b: Verilator co-simulation of 450 images" >&2
+        "$root/sim/verilator/net_build.sh" "$d/rtl" "$d/vl" >"$d/build.log" 2>&1 ||
+            { echo "net-synth: verilator build failed ($d/build.log)" >&2; exit 1; }
+        "$d/vl/net_tb" +vectors="$d/rtl" +stall=30 +seed=1 >"$d/sim.log" 2>&1 ||
+            { echo "net-synth: co-simulation FAILED ($d/sim.log)" >&2; tail -3 "$d/sim.log" >&2; exit 1; }
+        echo "$k" >"$d/sim.key"
+    fi
+    rm -rf "$d/rtl.new"
+    sed -n 's/^net_tb: 450 images, 0 mismatches; accuracy RTL \([0-9.]*\) %.*model \([0-9.]*\) %.*/\1 \2/p' "$d/sim.log"
+}
+
 for sb in $schemes; do
     s=${sb%%:*} b=${sb##*:}
-    d=$out/$s-$b-$(echo "$fold" | tr -d ' -')
-    rm -rf "$d/rtl"
-    "$LOGQ" gen net --weights "$w" --fsr-from "$ev" --scheme "$s" --bits "$b" "${foldv[@]}" -o "$d/rtl" >"$d.gen" 2>&1 ||
-        { echo "net-synth: gen net $s $b failed:" >&2; cat "$d.gen" >&2; exit 1; }
-    scripts_out=$d/synth
-    "$root/scripts/synth.sh" --families ice40 --devices hx8k,up5k --seeds "$seeds" \
-        --label "$s-$b" --out "$scripts_out" "$d/rtl" logq_net >"$d.synth" 2>&1 ||
-        { echo "net-synth: synth $s $b failed (log $d.synth)" >&2; tail -5 "$d.synth" >&2; exit 1; }
-    read -r wn an < <(names "$s")
-    col=$([ "$b" = 5 ] && echo 5 || echo 6)
-    acc=$(grep "^| $wn | $an | integer (hw) |" "$ev" | awk -F'|' -v c="$col" '{ gsub(/ /, "", $c); print $c }')
-    IFS=, read -r _ _ _ luts ffs _ _ _ ram _ _ < <(tail -n +2 "$scripts_out/synth.csv" | grep ',ice40,' | head -1)
-    hx=$(grep ',hx8k,' "$scripts_out/pnr.csv" | head -1)
-    up=$(grep ',up5k,' "$scripts_out/pnr.csv" | head -1)
-    hxl=$(echo "$hx" | cut -d, -f5) hxf=$(echo "$hx" | cut -d, -f8)
-    upl=$(echo "$up" | cut -d, -f5) upd=$(echo "$up" | cut -d, -f7) upf=$(echo "$up" | cut -d, -f8)
-    per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
-    lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
-    ips() { case $1 in [0-9]*) awk -v f="$1" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }' ;; *) echo "-" ;; esac; }
-    hxf=${hxf:-$(echo "$hx" | cut -d, -f12)}
-    upf=${upf:-$(echo "$up" | cut -d, -f12)}
-    echo "$s,$b,$fold,$acc,$luts,$ffs,$ram,$hxl,$hxf,$upl,$upd,$upf,$per,$lat,$(ips "$hxf"),$(ips "$upf")" >>"$csv"
-    echo "net-synth: $s $b bits: accuracy $acc %, $luts LUTs, $ffs FFs, $ram BRAM, HX8K $hxf MHz, UP5K $upf MHz, $per cycles/image" >&2
+    read -r acc macc < <(cosim "$s" "$b")
+    [ -n "$acc" ] || { echo "net-synth: no accuracy for $s $b" >&2; exit 1; }
+    for t in $targets; do
+        d=$out/$t/$s-$b-$fk
+        mkdir -p "$d"
+        # a point another run is working on is left to it (its row joins the table
+        # of whichever run finishes last)
+        exec 8>"$d.lock"
+        flock -n 8 || { echo "net-synth: $s $b $t: busy in another run, skipped" >&2; continue; }
+        rm -rf "$d/rtl"
+        "$LOGQ" gen net --weights "$w" --fsr-from "$ev" --scheme "$s" --bits "$b" "${foldv[@]}" \
+            --target "$t" -o "$d/rtl" >"$d/gen.log" 2>&1 ||
+            { echo "net-synth: gen net $s $b --target $t failed:" >&2; cat "$d/gen.log" >&2; exit 1; }
+        # the families and device the generator recorded for this target
+        read -r fam dev < <(sed -n 's/^  scripts\/synth.sh --families \([^ ]*\) --devices \([^ ]*\) .*/\1 \2/p' \
+            "$d/rtl/logq_net.txt")
+        k=$( { echo "row 2: $seeds $fam $dev $acc"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
+        if [ -s "$d/row.csv" ] && [ "$(cat "$d/row.key" 2>/dev/null)" = "$k" ]; then
+            exec 8>&-
+            continue
+        fi
+        echo "net-synth: $s $b bits, $t: synthesis, place and route ($seeds seeds)" >&2
+        nice "$root/scripts/synth.sh" --reuse --families "$fam" --devices "$dev" --seeds "$seeds" \
+            --label "$s-$b-$t" --out "$d/synth" "$d/rtl" logq_net >"$d/synth.log" 2>&1 ||
+            { echo "net-synth: synth $s $b $t failed (log $d/synth.log)" >&2; tail -5 "$d/synth.log" >&2; exit 1; }
+        IFS=, read -r _ _ _ luts ffs _ dsp _ ram _ _ yv cmd < <(tail -n +2 "$d/synth/synth.csv" | head -1)
+        IFS=, read -r _ _ _ _ lcs tot pdsp med mn mx ns st _ _ tool _ < <(tail -n +2 "$d/synth/pnr.csv" | head -1)
+        per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
+        lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
+        ips=-
+        [ "$st" = ok ] && ips=$(awk -v f="$med" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }')
+        echo "$s,$b,$t,$acc,$macc,$luts,$ffs,$ram,${pdsp:-$dsp},${lcs:-},${tot:-},$st,${med:-},${mn:-},${mx:-},$per,$lat,$ips,$yv,$cmd,$tool,$ns" >"$d/row.csv"
+        echo "$k" >"$d/row.key"
+        echo "net-synth: $s $b $t: $luts LUTs, $ffs FFs, $ram BRAM, $st ${med:+$med MHz [$mn..$mx]}, $per cycles/image" >&2
+        exec 8>&-
+    done
+done
+
+# The table: every finished point of the default lists, in their order.
+csv=$out/net-synth.csv
+echo "scheme,bits,target,accuracy_rtl,accuracy_model,luts,ffs,bram,dsp,logic_cells,device_cells,status,fmax_median_mhz,fmax_min_mhz,fmax_max_mhz,cycles_per_image,latency,images_per_s,yosys,synth_command,pnr_tool,seeds" >"$csv"
+for sb in shift-log2:5 shift-logsqrt2:5 loglog:5 loglog-sqrt2:5 slq:5 linear:8; do
+    for t in ice40-up5k ice40-hx8k ecp5-25k; do
+        r=$out/$t/${sb%%:*}-${sb##*:}-$fk/row.csv
+        [ -s "$r" ] && cat "$r" >>"$csv"
+    done
 done
 {
-    echo "| scheme | bits | folding | accuracy (RTL = model) | LUTs | FFs | BRAM (4 kbit) | HX8K logic cells | HX8K fmax (MHz) | UP5K logic cells | UP5K DSP | UP5K fmax (MHz) | cycles/image | latency | images/s HX8K | images/s UP5K |"
-    echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    tail -n +2 "$csv" | awk -F, '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }'
+    echo "| scheme | target | accuracy (RTL) | LUTs | FFs | BRAM | DSP | logic cells (placed) | fmax median [min..max] (MHz) | seeds | cycles/image | images/s |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    tail -n +2 "$csv" | awk -F, '{
+        s = $1 == "linear" ? "int8 (linear)" : $1 == "slq" ? "slq L=2" : $1
+        f = $12 == "ok" ? sprintf("%s [%s..%s]", $13, $14, $15) : $12
+        lc = $10 == "" ? "-" : $10 " / " $11
+        printf "| %s %sb | %s | %s %% | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s, $2, $3, $4, $6, $7, $8, $9, lc, f, $12 == "ok" ? $22 : "-", $16, $18 }'
     echo
-    echo "Yosys synth_ice40 (LUTs, FFs, BRAM: the block alone); nextpnr-ice40 inside the"
-    echo "register-to-register wrapper of scripts/fpga-wrap.sh, median fmax of $seeds seed(s);"
-    echo "images/s = fmax / cycles per image; an empty fmax: does not fit (see OUT_DIR/*/synth)."
+    t=$(tail -n +2 "$csv" | head -1)
+    echo "Yosys $(echo "$t" | cut -d, -f19); $(tail -n +2 "$csv" | cut -d, -f21 | sort -u | paste -sd';' | sed 's/;/; /g')."
+    echo "fmax: median of the placement seeds (column seeds) inside the register wrapper of scripts/fpga-wrap.sh;"
+    echo "images/s = fmax / cycles per image; LUTs, FFs, BRAM, DSP: the accelerator alone."
 } >"$out/net-synth.md"
 cat "$out/net-synth.md"

@@ -118,10 +118,10 @@ cp -r "$D" "$tmp/first"
 if diff -r -x vl "$D" "$tmp/first" >/dev/null; then ok "the same options give byte-identical files"
 else bad "gen net is not deterministic"; diff -r -x vl "$D" "$tmp/first" | head -5; fi
 if [ -x "$ASAN" ]; then
-    if "$ASAN" gen net "${G[@]}" --scheme loglog-sqrt2 --bits 5 --simd 8 --pe 2 --vectors 30 -o "$tmp/asan" >"$tmp/asan.log" 2>&1 &&
+    if "$ASAN" gen net "${G[@]}" --scheme loglog-sqrt2 --bits 5 --simd 8 --pe 2 --target ice40-up5k --vectors 30 -o "$tmp/asan" >"$tmp/asan.log" 2>&1 &&
        "$ASAN" gen net "${G[@]}" --scheme slq --bits 5 --vectors 30 -o "$tmp/asan2" >>"$tmp/asan.log" 2>&1 &&
        "$ASAN" eval --data "$DATA" --weights "$W" --quick --bits 3 --hw >>"$tmp/asan.log" 2>&1; then
-        ok "gen net (loglog-sqrt2, slq) and eval --hw under ASan+UBSan: clean"
+        ok "gen net (loglog-sqrt2 --target ice40-up5k, slq) and eval --hw under ASan+UBSan: clean"
     else bad "gen net under ASan+UBSan"; tail -5 "$tmp/asan.log"; fi
 else bad "no $ASAN (make $BUILD/asan/logq)"; fi
 
@@ -140,6 +140,46 @@ net_refuse "--fsr-from without the width" "no line 'hw-fsr log2 linear 6" --weig
 net_refuse "--bits 12 for log codes" "--bits 12" --weights "$W" --afsr 1,2 --bits 12
 net_refuse "--vectors 451" "--vectors 451" --weights "$W" --afsr 1,2 --vectors 451 --data "$DATA"
 net_refuse "--name with a capital" "--name 'Net'" --weights "$W" --afsr 1,2 --name Net
+sed 's/^layer 64 32 relu$/layer 64 32 linear/' "$W" >"$tmp/lin.txt"
+net_refuse "a linear hidden layer (its outputs would be negative)" "lin.txt: layer 1 (64 -> 32) has activation 'linear'" \
+    --weights "$tmp/lin.txt" --afsr 1,2
+net_refuse "--target ice40-lp1k" "--target 'ice40-lp1k' is unknown" --weights "$W" --afsr 1,2 --target ice40-lp1k
+net_refuse "--target ice40-up5k with block ROMs of 50 EBRs" \
+    "--target ice40-up5k: the block-RAM weight ROMs need 50 EBR (SB_RAM40_4K) (layer 1: 40, layer 2: 10), the part has 30" \
+    --weights "$W" --afsr 1,2 --target ice40-up5k --rom block --simd 64,32 --pe 2,1
+
+# ---- --target: what the part decides (ROM style, DSPs, the commands in NAME.txt) ----
+# target S BITS TARGET FOLDING... -> the directory
+target() {
+    local d=$tmp/tg-$1-$3-$(echo "${*:4}" | tr -cd 'a-z0-9')
+    "$LOGQ" gen net --weights "$W" --fsr-from "$E" --scheme "$1" --bits "$2" --target "$3" "${@:4}" -o "$d" >/dev/null 2>&1 ||
+        echo "gen net --target $3 failed" >&2
+    echo "$d"
+}
+romstyle() { grep -o 'rom_style = "[a-z]*"' "$1/logq_net_weights.v" | sed 's/.*"\(.*\)"/\1/' | paste -sd,; }
+u16=$(target linear 8 ice40-up5k) u4=$(target linear 8 ice40-up5k --simd 4)
+h4=$(target linear 8 ice40-hx8k --simd 4) e16=$(target linear 8 ecp5-25k) e4=$(target linear 8 ecp5-25k --simd 4)
+ts=$(target shift-log2 5 ice40-hx8k) tse=$(target shift-log2 5 ecp5-25k)
+if grep -q "synth_ice40 -top logq_net" "$u16/logq_net.txt" && grep -q "multipliers: 32, in logic: more than the part's 8" "$u16/logq_net.txt" &&
+   grep -q "synth_ice40 -dsp -top logq_net" "$u4/logq_net.txt" && grep -q "multipliers: 8, in 8 of the part's 8" "$u4/logq_net.txt" &&
+   grep -q "synth_ice40 -top" "$h4/logq_net.txt" && grep -q "part has no DSP blocks" "$h4/logq_net.txt" &&
+   grep -q "synth_ecp5 -nodsp -top" "$e16/logq_net.txt" && grep -q "synth_ecp5 -top" "$e4/logq_net.txt" &&
+   grep -q "nextpnr-ecp5 --25k --package CABGA256 --speed 6" "$e4/logq_net.txt" &&
+   grep -q "nextpnr-ice40 --up5k --package sg48" "$u4/logq_net.txt"; then
+    ok "--target: int8 multipliers in DSPs only when all fit (UP5K 8 of 8 at SIMD 4, not 32 at SIMD 16; ECP5 28), the synthesis and place-and-route commands in NAME.txt"
+else bad "--target: DSP decision or commands in NAME.txt"; sed -n '/^target/,$p' "$u16/logq_net.txt" "$u4/logq_net.txt" "$e16/logq_net.txt" | head -30; fi
+# ROMs: 128 x 80 bits fills 5 of 5 EBRs at 50 % (block), 3 DP16KD at 19 % (logic)
+if [ "$(romstyle "$ts")" = block,logic ] && [ "$(romstyle "$tse")" = logic,logic ] &&
+   grep -q "layer 1 weight ROM: 128 x 80 bits, block RAM (5 EBR" "$ts/logq_net.txt" &&
+   grep -q "block RAM: 0 of the part's 56 DP16KD" "$tse/logq_net.txt"; then
+    ok "--target: --rom auto by the part's block shapes (shift-log2 layer 1: 5 iCE40 EBRs, block; on ECP5 3 DP16KD at 19 %, logic)"
+else bad "--target: ROM styles '$(romstyle "$ts")' '$(romstyle "$tse")'"; fi
+same=1
+for v in "$ts"/*.v; do
+    cmp -s <(grep -v '^//' "$v" | sed 's/rom_style = "[a-z]*"//') <(grep -v '^//' "$tse/$(basename "$v")" | sed 's/rom_style = "[a-z]*"//') || same=0
+done
+if [ $same = 1 ]; then ok "--target changes only the ROMs' rom_style in the Verilog (HX8K against ECP5)"
+else bad "--target changed more than rom_style"; fi
 
 # ---- your own data (issues 14, 16): gen net's vectors are eval's test set ----
 # A seeded synthetic set written here: 6 signed features (so the first layer's codes

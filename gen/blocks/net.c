@@ -33,6 +33,7 @@
 
 #include "blocks/blocks.h"
 #include "blocks/net_conv.h"
+#include "blocks/net_target.h"
 #include "emit/emit.h"
 #include "emit/package.h"
 #include "nn/digits.h"
@@ -73,7 +74,12 @@ static const char net_help[] =
     "  --pipeline P       the MAC arrays' register stages (logq gen mac --pipeline;\n"
     "                     default product,tree:2)\n"
     "  --rom auto|block|logic   weight ROM style (default auto: block RAM when the ROM\n"
-    "                     fills at least a quarter of the 256x16 blocks it needs)\n"
+    "                     fills at least a quarter of the target's blocks it needs)\n"
+    "  --target T         ice40-up5k, ice40-hx8k, ecp5-25k or none (default): the\n"
+    "                     part's block RAM shapes decide --rom auto, its DSPs take the\n"
+    "                     linear engines' multipliers when they all fit; block ROMs\n"
+    "                     beyond the part's block RAMs are refused; NAME.txt records\n"
+    "                     the synthesis and place-and-route commands\n"
     "  --name NAME        top module and file prefix (default logq_net)\n"
     " test vectors (the test set of logq eval: the same data options, loaded, scaled\n"
     " and split as eval does; with --inputs the first layer's input codes are signed\n"
@@ -92,7 +98,7 @@ static const char net_help[] =
 enum {
     OPT_WEIGHTS = 256, OPT_SCHEME, OPT_BITS, OPT_ACT_BITS, OPT_WORDS, OPT_WFSR,
     OPT_AFSR, OPT_FSR_FROM, OPT_SIMD, OPT_PE, OPT_SQRT2, OPT_PIPE, OPT_ROM, OPT_NAME,
-    OPT_VECTORS, OPT_STALL, OPT_FAULT
+    OPT_VECTORS, OPT_STALL, OPT_FAULT, OPT_TARGET
 };
 
 typedef struct {
@@ -122,7 +128,10 @@ typedef struct {
                                    * window per beat (net_conv.h) */
     int sum_bits, z_bits, ob;     /* MAC sum, pre-activation, output field widths */
     int mac_latency, cycles;      /* MAC array latency; beats per image */
+    int post_stages;              /* registers between the bias adder and the output
+                                     register: 0 (last layer), 1 (linear codes), 2 (log) */
     int rom_block;                /* 1: block RAM */
+    long rom_blocks;              /* block RAMs of the target it takes (0: logic) */
     int last;
 } net_layer;
 
@@ -138,6 +147,8 @@ typedef struct {
                          * deliberately wrong one (biases truncated) */
     int have_vec;
     int in_beats, latency, period, class_bits;
+    const net_target *target;
+    int mults, use_dsp; /* linear-engine multipliers; 1: in the target's DSPs */
     const lq_cmd *cmd;
 } net_gen;
 
@@ -333,9 +344,29 @@ static void emit_requant(lq_file *f, const net_gen *g, int k)
                    "// %s unsigned %d-bit codes of layer %d, FSR %d, nearest: for every input\n"
                    "// the code is lq_quantize of the exact value z * 2^%d (docs/net.md).\n",
                 g->name, k + 1, k + 1, lq_scheme_name(fa->scheme), A, k + 2, fa->fsr, H->lsb);
-    file_printf(f, "/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rq (\n"
-                   "    input  wire [%d:0] z,  // pre-activation, >= 0, LSB 2^%d\n"
-                   "    output wire [%d:0] q\n);\n", g->name, k + 1, ZU - 1, H->lsb, A - 1);
+    if (fa->scheme != LQ_LINEAR) {
+        /* Log: two stages in the layer (the leading one, then the rest; a register
+         * between them), composed here into one combinational module for its bench. */
+        int NW = clog2(ZU);
+        file_printf(f, "// Log codes: %s_l%d_lod (the leading one) and %s_l%d_rqn (the code from z\n"
+                       "// and its leading one), registered between them in the layer.\n"
+                       "/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rq (\n"
+                       "    input  wire [%d:0] z,  // pre-activation, >= 0, LSB 2^%d\n"
+                       "    output wire [%d:0] q\n);\n    wire [%d:0] n;\n"
+                       "    %s_l%d_lod u_lod (\n        .z(z),\n        .n(n)\n    );\n"
+                       "    %s_l%d_rqn u_rqn (\n        .z(z),\n        .n(n),\n        .q(q)\n    );\n"
+                       "endmodule\n/* verilator lint_on DECLFILENAME */\n",
+                    g->name, k + 1, g->name, k + 1, g->name, k + 1, ZU - 1, H->lsb, A - 1, NW - 1,
+                    g->name, k + 1, g->name, k + 1);
+        file_printf(f, "\n/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_lod (\n"
+                       "    /* verilator lint_off UNUSED */\n    input  wire [%d:0] z,  // bit 0 decides "
+                       "nothing\n    /* verilator lint_on UNUSED */\n"
+                       "    output wire [%d:0] n  // the leading one of z (0 for z = 0)\n);\n", g->name, k + 1, ZU - 1, NW - 1);
+    } else {
+        file_printf(f, "/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rq (\n"
+                       "    input  wire [%d:0] z,  // pre-activation, >= 0, LSB 2^%d\n"
+                       "    output wire [%d:0] q\n);\n", g->name, k + 1, ZU - 1, H->lsb, A - 1);
+    }
     if (fa->scheme == LQ_LINEAR) {
         int d = (fa->fsr - A) - H->lsb; /* the step 2^(fsr - A) is 2^d LSBs of z */
         uint64_t qmax = (1ULL << A) - 1;
@@ -398,7 +429,10 @@ static void emit_requant(lq_file *f, const net_gen *g, int k)
                     file_printf(f, "    wire [%d:0] x%d_%d = v%d_%d ? {1'b1, x%d_%d} : {1'b0, x%d_%d};\n",
                                 l - 1, l, j, l - 1, 2 * j + 1, l - 1, 2 * j + 1, l - 1, 2 * j);
             }
-        file_printf(f, "    wire [%d:0] n = x%d_0;\n", NW - 1, NW);
+        file_printf(f, "    assign n = x%d_0;\nendmodule\n/* verilator lint_on DECLFILENAME */\n", NW);
+        file_printf(f, "\n/* verilator lint_off DECLFILENAME */\nmodule %s_l%d_rqn (\n"
+                       "    input  wire [%d:0] z,\n    input  wire [%d:0] n,  // its leading one\n"
+                       "    output wire [%d:0] q\n);\n", g->name, k + 1, ZU - 1, NW - 1, A - 1);
         if (K >= 1) {
             file_printf(f, "    wire [%d:0] sh = %d'd%d - n;\n", NW - 1, NW, ZU - 1);
             file_printf(f, "    /* verilator lint_off UNUSED */\n    wire [%d:0] y = z << sh;  "
@@ -616,8 +650,17 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
     file_printf(f, "\n    // %d MAC array(s) of %d lanes: the same activations, one neuron each.\n",
                 PE, SIMD);
     file_printf(f, "    wire [%d:0] m_ir, m_ov;\n    wire [%d:0] m_sum;\n", PE - 1, PE * SW - 1);
-    file_printf(f, "    wire post_ready = !m_valid || m_ready;\n"
-                   "    assign mac_ready = &m_ir;  // identical arrays: all equal\n"
+    /* hidden layers: the ReLU of z registered (stage P), for log codes also z and
+     * its leading one (stage N), then the output register (docs/net.md, timing) */
+    file_printf(f, "    wire o_free = !m_valid || m_ready;\n");
+    if (L->last)
+        file_printf(f, "    wire post_ready = o_free;\n");
+    else if (L->post_stages == 2)
+        file_printf(f, "    reg pv, nv;\n    wire n_free = !nv || o_free;\n"
+                       "    wire post_ready = !pv || n_free;\n");
+    else
+        file_printf(f, "    reg pv;\n    wire post_ready = !pv || o_free;\n");
+    file_printf(f, "    assign mac_ready = &m_ir;  // identical arrays: all equal\n"
                    "    wire post = (&m_ov) && post_ready;\n");
     for (int p = 0; p < PE; p++)
         file_printf(f, "    %s_mac u_mac%d (\n        .clk(clk),\n        .rst(rst),\n"
@@ -642,10 +685,25 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
         file_printf(f, "    wire signed [%d:0] z%d = $signed(%s) + $signed(bias[%d:%d]);\n", ZW - 1,
                     p, e, (p + 1) * ZW - 1, p * ZW);
         if (!L->last) {
-            file_printf(f, "    wire [%d:0] zr%d = z%d[%d] ? %d'd0 : z%d[%d:0];  // ReLU\n", ZW - 2,
-                        p, p, ZW - 1, ZW - 1, p, ZW - 2);
-            file_printf(f, "    %s_rq u_rq%d (\n        .z(zr%d),\n        .q(res[%d:%d])\n    );\n",
-                        nm, p, p, (p + 1) * L->ob - 1, p * L->ob);
+            int ZU = ZW - 1, NW = clog2(ZU);
+            file_printf(f, "    wire [%d:0] zr%d = z%d[%d] ? %d'd0 : z%d[%d:0];  // ReLU\n", ZU - 1,
+                        p, p, ZW - 1, ZU, p, ZU - 1);
+            file_printf(f, "    reg [%d:0] pz%d;\n    always @(posedge clk) if (post) pz%d <= zr%d;\n",
+                        ZU - 1, p, p, p);
+            if (L->post_stages == 2) {
+                file_printf(f, "    reg [%d:0] nz%d;\n    reg [%d:0] nn%d;\n    wire [%d:0] pn%d;\n"
+                               "    %s_lod u_lod%d (\n        .z(pz%d),\n        .n(pn%d)\n    );\n"
+                               "    always @(posedge clk) begin\n        if (pv && n_free) begin\n"
+                               "            nz%d <= pz%d;\n            nn%d <= pn%d;\n        end\n"
+                               "    end\n"
+                               "    %s_rqn u_rq%d (\n        .z(nz%d),\n        .n(nn%d),\n"
+                               "        .q(res[%d:%d])\n    );\n",
+                            ZU - 1, p, NW - 1, p, NW - 1, p, nm, p, p, p, p, p, p, p, nm, p, p, p,
+                            (p + 1) * L->ob - 1, p * L->ob);
+            } else {
+                file_printf(f, "    %s_rq u_rq%d (\n        .z(pz%d),\n        .q(res[%d:%d])\n    );\n",
+                            nm, p, p, (p + 1) * L->ob - 1, p * L->ob);
+            }
         } else if (H->relu) {
             file_printf(f, "    assign res[%d:%d] = z%d[%d] ? %d'd0 : z%d;  // ReLU\n",
                         (p + 1) * ZW - 1, p * ZW, p, ZW - 1, ZW, p);
@@ -653,14 +711,32 @@ static void emit_layer(lq_file *f, const net_gen *g, int k)
             file_printf(f, "    assign res[%d:%d] = z%d;\n", (p + 1) * ZW - 1, p * ZW, p);
         }
     }
-    file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
-                   "            m_valid <= 1'b0;\n            ogrp <= %d'd0;\n"
-                   "        end else begin\n            if (m_valid && m_ready)\n"
-                   "                m_valid <= 1'b0;\n            if (post) begin\n"
-                   "                m_valid <= 1'b1;\n"
-                   "                ogrp <= ogrp == %d'd%d ? %d'd0 : ogrp + %d'd1;\n"
-                   "            end\n        end\n    end\n", GCW, GCW, L->ngrp - 1, GCW, GCW);
-    file_printf(f, "    always @(posedge clk) if (post) m_data <= res;\n");
+    {
+        /* the beat that enters the output register: post itself, or the last stage's */
+        const char *ld = L->last ? "post" : L->post_stages == 2 ? "nv && o_free" : "pv && o_free";
+        file_printf(f, "    wire ld = %s;\n", ld);
+        file_printf(f, "    always @(posedge clk) begin\n        if (rst) begin\n"
+                       "            m_valid <= 1'b0;\n            ogrp <= %d'd0;\n", GCW);
+        if (!L->last)
+            file_printf(f, "            pv <= 1'b0;\n");
+        if (L->post_stages == 2)
+            file_printf(f, "            nv <= 1'b0;\n");
+        file_printf(f, "        end else begin\n            if (m_valid && m_ready)\n"
+                       "                m_valid <= 1'b0;\n            if (ld)\n"
+                       "                m_valid <= 1'b1;\n");
+        if (L->post_stages == 2)
+            file_printf(f, "            if (nv && o_free)\n                nv <= 1'b0;\n"
+                           "            if (pv && n_free) begin\n                nv <= 1'b1;\n"
+                           "                pv <= 1'b0;\n            end\n");
+        else if (!L->last)
+            file_printf(f, "            if (pv && o_free)\n                pv <= 1'b0;\n");
+        if (!L->last)
+            file_printf(f, "            if (post)\n                pv <= 1'b1;\n");
+        file_printf(f, "            if (post)\n"
+                       "                ogrp <= ogrp == %d'd%d ? %d'd0 : ogrp + %d'd1;\n"
+                       "        end\n    end\n", GCW, L->ngrp - 1, GCW, GCW);
+    }
+    file_printf(f, "    always @(posedge clk) if (ld) m_data <= res;\n");
     file_printf(f, "endmodule\n/* verilator lint_on DECLFILENAME */\n");
     if (!L->last)
         emit_requant(f, g, k);
@@ -880,11 +956,15 @@ static void emit_header(lq_file *f, const net_gen *g)
                     u, k + 1, g->hw.l[k].lsb, u, k + 1, g->hw.spec.w[k].fsr, u, k + 1,
                     g->hw.spec.a[k].fsr, u, k + 1, L->depth * L->pe * L->simd * L->w_bits);
     }
+    for (int k = 0; k < g->nlayers; k++)
+        file_printf(f, "#define %s_L%d_POST_STAGES %d /* registers between bias and output */\n",
+                    u, k + 1, g->ly[k].post_stages);
     if (g->hw.l[0].is_conv)
         file_printf(f, "/* latency: layer 1's last output beat (docs/net.md, \"Conv layers\") + sum over the\n"
-                       " * other layers of (CYCLES + MAC_LATENCY + 2) + 1; L1_CYCLES: per window */\n");
+                       " * other layers of (CYCLES + MAC_LATENCY + 2 + POST_STAGES) + 1; L1_CYCLES: per window */\n");
     else
-        file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2) */\n");
+        file_printf(f, "/* latency: IMAGE_BEATS + sum over layers of (CYCLES + MAC_LATENCY + 2 + "
+                       "POST_STAGES) */\n");
     file_printf(f, "#define %s_LATENCY %d /* first input beat accepted -> m_valid */\n", u,
                 g->latency);
     file_printf(f, "#define %s_PERIOD %d /* cycles between images: max(%s, CYCLES) */\n", u,
@@ -1136,6 +1216,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
     char wl[128], al[128], msg[400];
     const char *wfs = o->wfsr, *afs = o->afsr;
     hw_spec sp;
+    long rom_blocks = 0;
     g->nlayers = nl;
     if (o->fsr_from) {
         if (o->wfsr || o->afsr) {
@@ -1234,6 +1315,15 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
         a->theta = 0;
         sp.lanes[k] = simd[k];
     }
+    /* Hidden activations are unsigned codes after a ReLU (the re-quantizer takes
+     * z >= 0): a linear hidden layer's negative outputs have no code here. */
+    for (int k = 0; k + 1 < nl; k++)
+        if (!net->l[k].relu) {
+            cli_error("%s: layer %d (%d -> %d) has activation 'linear': gen net's hidden "
+                      "layers must use relu (their outputs are unsigned codes)", o->weights,
+                      k + 1, net->l[k].in, net->l[k].out);
+            return -1;
+        }
     if (hw_build(&g->hw, net, &sp, msg, sizeof msg) != 0) {
         cli_error("%s: %s", o->weights, msg);
         return -1;
@@ -1270,6 +1360,7 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
         L->last = k == nl - 1;
         L->ob = L->last ? L->z_bits : sp.a[k + 1].bits;
         L->cycles = L->depth;
+        L->post_stages = L->last ? 0 : sp.a[k + 1].scheme == LQ_LINEAR ? 1 : 2;
         if (!L->last && sp.a[k + 1].scheme == LQ_LINEAR) {
             int d = (sp.a[k + 1].fsr - sp.a[k + 1].bits) - H->lsb;
             if (d > L->z_bits) {
@@ -1288,16 +1379,32 @@ static int derive(net_gen *g, const nn_net *net, const net_opts *o)
             }
         }
         {
-            long bits = (long)L->depth * L->pe * L->simd * L->w_bits;
-            long blocks = (long)((L->pe * L->simd * L->w_bits + 15) / 16) * ((L->depth + 255) / 256);
+            const net_target *t = g->target;
+            long width = (long)L->pe * L->simd * L->w_bits, bits = L->depth * width;
+            long blocks = net_target_blocks(t, L->depth, width);
             if (strcmp(o->rom, "block") == 0)
                 L->rom_block = 1;
             else if (strcmp(o->rom, "logic") == 0)
                 L->rom_block = 0;
             else
-                L->rom_block = bits * 4 >= blocks * 4096;
+                L->rom_block = bits * 4 >= blocks * t->bram_bits;
+            L->rom_blocks = L->rom_block ? blocks : 0;
+            rom_blocks += L->rom_blocks;
         }
+        if (g->hw.l[k].mode == HW_LINEAR_ENGINE)
+            g->mults += L->simd * L->pe;
     }
+    if (g->target->bram > 0 && rom_blocks > g->target->bram) {
+        char list[200] = "";
+        for (int k = 0; k < nl; k++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%slayer %d: %ld", k ? ", " : "",
+                     k + 1, g->ly[k].rom_blocks);
+        cli_error("--target %s: the block-RAM weight ROMs need %ld %s (%s), the part has %d "
+                  "(--rom logic, or a folding with narrower ROM words)", g->target->name,
+                  rom_blocks, g->target->bram_name, list, g->target->bram);
+        return -1;
+    }
+    g->use_dsp = g->target->dsp > 0 && g->mults <= g->target->dsp;
     g->in_beats = g->ly[0].xbeats;
     g->class_bits = clog2(g->ly[nl - 1].out);
     return 0;
@@ -1319,6 +1426,7 @@ int gen_net(const lq_cmd *c)
         {"sqrt2-frac", required_argument, 0, OPT_SQRT2},
         {"pipeline", required_argument, 0, OPT_PIPE},
         {"rom", required_argument, 0, OPT_ROM},
+        {"target", required_argument, 0, OPT_TARGET},
         {"name", required_argument, 0, OPT_NAME},
         {"vectors", required_argument, 0, OPT_VECTORS},
         NN_DATA_OPTIONS,
@@ -1348,6 +1456,7 @@ int gen_net(const lq_cmd *c)
     g.sqrt2_frac = 16;
     g.pipeline = "product,tree:2";
     o.rom = "auto";
+    g.target = net_target_find("none");
     nn_data_opts_init(&dopt);
     o.stall = 30;
     optind = 1;
@@ -1397,6 +1506,12 @@ int gen_net(const lq_cmd *c)
                 return LQ_EXIT_USAGE;
             }
             o.rom = optarg;
+            break;
+        case OPT_TARGET:
+            if (!(g.target = net_target_find(optarg))) {
+                cli_error("--target '%s' is unknown (%s)", optarg, net_target_names());
+                return LQ_EXIT_USAGE;
+            }
             break;
         case OPT_NAME:
             if (!name_ok(optarg)) {
@@ -1501,19 +1616,22 @@ int gen_net(const lq_cmd *c)
                 files[nf] = names[nf];
                 nf++;
             }
-            g.latency += L->cycles + L->mac_latency + 2;
+            g.latency += L->cycles + L->mac_latency + 2 + L->post_stages;
             if (L->cycles > g.period)
                 g.period = L->cycles;
         }
         if (g.hw.l[0].is_conv) { /* layer 1's part of both from its schedule */
             long t1, per;
-            if (net_conv_timing(&g.hw.l[0], g.ly[0].cycles, g.ly[0].mac_latency, &t1, &per, msg,
+            /* the post stages delay a window's result as the MAC's latency does */
+            if (net_conv_timing(&g.hw.l[0], g.ly[0].cycles,
+                                g.ly[0].mac_latency + g.ly[0].post_stages, &t1, &per, msg,
                                 sizeof msg) != 0) {
                 cli_error("%s: %s", o.weights, msg);
                 rc = LQ_EXIT_USAGE;
                 goto out_fs;
             }
-            g.latency += (int)t1 + 1 - (g.in_beats + g.ly[0].cycles + g.ly[0].mac_latency + 2);
+            g.latency += (int)t1 + 1 - (g.in_beats + g.ly[0].cycles + g.ly[0].mac_latency + 2 +
+                                        g.ly[0].post_stages);
             g.period = (int)per;
             for (int k = 1; k < g.nlayers; k++)
                 if (g.ly[k].cycles > g.period)
@@ -1580,6 +1698,19 @@ int gen_net(const lq_cmd *c)
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;
             }
+            /* the target's decisions and commands, appended to NAME.txt */
+            snprintf(fn, sizeof fn, "%s.txt", g.name);
+            for (int i = 0; i < fs.n; i++)
+                if (strcmp(fs.files[i].name, fn) == 0) {
+                    net_target_use u = {.nlayers = g.nlayers, .mults = g.mults,
+                                        .use_dsp = g.use_dsp};
+                    for (int k = 0; k < g.nlayers; k++) {
+                        u.rom_depth[k] = g.ly[k].depth;
+                        u.rom_width[k] = (long)g.ly[k].pe * g.ly[k].simd * g.ly[k].w_bits;
+                        u.rom_blocks[k] = g.ly[k].rom_blocks;
+                    }
+                    net_target_notes(&fs.files[i], g.target, &u, g.name, files, nf);
+                }
         }
         if (o.vectors) {
             if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0 ||

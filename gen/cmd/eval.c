@@ -336,12 +336,23 @@ static double wide_double(const lq_wide *w)
 {
     __int128 v;
     double s = 0;
+    lq_wide m = *w;
+    int neg = (int)(w->limb[LQ_MAC_LIMBS - 1] >> 63);
     if (wide_i128(w, &v) == 0)
         return (double)v;
-    for (int i = LQ_MAC_LIMBS - 1; i >= 0; i--) /* rare: sum the limbs, top one signed */
-        s = s * 18446744073709551616.0 +
-            (i == LQ_MAC_LIMBS - 1 ? (double)(int64_t)w->limb[i] : (double)w->limb[i]);
-    return s;
+    /* rare (more than 128 bits): the magnitude's limbs, summed. Not the signed limbs:
+     * those of a negative value are mostly all ones, which a double rounds to 2^64,
+     * so -1 * 2^64 + (2^64 - 1) came out 0 and every negative sum near +2^(64k). */
+    if (neg) {
+        lq_wide one;
+        for (int i = 0; i < LQ_MAC_LIMBS; i++)
+            m.limb[i] = ~m.limb[i];
+        lq_wide_from_i64(&one, 1);
+        lq_wide_add(&m, &one);
+    }
+    for (int i = LQ_MAC_LIMBS - 1; i >= 0; i--)
+        s = s * 18446744073709551616.0 + (double)m.limb[i];
+    return neg ? -s : s;
 }
 
 static int fixed_of(const lq_format *f, const qv *q, int frac, int p, int64_t *out)
