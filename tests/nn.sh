@@ -4,14 +4,9 @@
 # message naming file and line), `logq eval --quick` prints a table whose float row is
 # the trained accuracy, and the MAC model's dot products equal an independent exact
 # computation (and a deliberately broken model is caught).
-set -u
-BUILD=${BUILD:-build}
-LOGQ=${LOGQ:-build/logq}
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/evalgen.bash"
 DATA=$BUILD/data/digits.csv
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-ok() { echo "PASS: $1"; }
-bad() { echo "FAIL: $1"; }
 # Documented threshold of the float network's test accuracy (docs/eval.md).
 THRESHOLD=95.00
 
@@ -105,16 +100,7 @@ for q in log2 linear; do
 done
 
 # Malformed weight files: exit 2, nothing on stdout, stderr names file:line and value.
-refused() { # NAME WORDS... ; the file is $tmp/m.txt
-    local name=$1
-    shift
-    "$LOGQ" eval --data "$DATA" --weights "$tmp/m.txt" --quick >"$tmp/m.out" 2>"$tmp/m.err"
-    local rc=$? okk=1
-    [ $rc -eq 2 ] && [ ! -s "$tmp/m.out" ] || okk=0
-    for w in "$@"; do grep -qF -- "$w" "$tmp/m.err" || okk=0; done
-    if [ $okk -eq 1 ]; then ok "malformed weights refused: $name"; else
-        bad "malformed weights: $name (exit $rc)"; cat "$tmp/m.err" | head -3; fi
-}
+refused() { eval_refuses weights "$@"; } # NAME WORDS... ; the file is $tmp/m.txt
 W=$tmp/w.txt
 # line numbers of the file: 2 header comments, then logq-nn, layers, layer, rows...
 sed 's/^logq-nn 1$/logq-nn 2/' "$W" >"$tmp/m.txt"; refused "bad magic" "$tmp/m.txt:3:" "logq-nn 1"

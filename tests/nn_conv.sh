@@ -8,6 +8,7 @@
 # (one check per kind), and so are bad train options. The conv arithmetic itself is
 # tests/unit/test_conv.c (run by tests/unit.sh); the full table: tests/long/nn_conv_full.sh.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/evalgen.bash"
 DATA=$BUILD/data/digits.csv
 # Documented threshold of the conv network's test accuracy (docs/eval.md).
 THRESHOLD=97.00
@@ -153,16 +154,7 @@ done
 # Malformed conv layers: exit 2, nothing on stdout, stderr names file:line and value.
 # The file: 2 header comments, logq-nn (3), layers (4), conv (5), 16 kernels (6-21),
 # biases (22), layer 144 32 relu (23), ...
-refused() { # NAME WORDS... ; the file is $tmp/m.txt
-    local name=$1
-    shift
-    "$LOGQ" eval --data "$DATA" --weights "$tmp/m.txt" --quick >"$tmp/m.out" 2>"$tmp/m.err"
-    local rc=$? okk=1
-    [ $rc -eq 2 ] && [ ! -s "$tmp/m.out" ] || okk=0
-    for w in "$@"; do grep -qF -- "$w" "$tmp/m.err" || okk=0; done
-    if [ $okk -eq 1 ]; then ok "malformed conv refused: $name"; else
-        bad "malformed conv: $name (exit $rc)"; head -3 "$tmp/m.err"; fi
-}
+refused() { eval_refuses conv "$@"; } # NAME WORDS... ; the file is $tmp/m.txt
 C=$tmp/c.txt
 L="conv 1 8 8 16 3 3 relu pool2"
 conv() { sed "s/^$L\$/$1/" "$C" >"$tmp/m.txt"; }

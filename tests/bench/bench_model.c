@@ -117,19 +117,23 @@ NOINLINE static double time_float(const float *x, const float *y, int lanes,
 
 static volatile uint64_t model_sink;
 
-NOINLINE static double time_mac(lq_mac_state *st, const uint32_t *a, const uint32_t *w,
+/* The timed loop of a model stepped with a beat of a and w (m, a, w, lanes, reps and
+ * out in scope): written out once per model, since a step called through a pointer
+ * would add its call to what is measured. */
+#define TIMED_BEATS(STEP, SINK)                                                            \
+    double t0 = now();                                                                     \
+    for (long r = 0; r < reps; r++)                                                        \
+        for (int b = 0; b < DATA_BEATS; b++)                                               \
+            if (STEP(m, a + (size_t)b * lanes, w + (size_t)b * lanes,                      \
+                     (b % VEC_BEATS) == VEC_BEATS - 1, &out))                              \
+                model_sink = (SINK);                                                       \
+    return now() - t0
+
+NOINLINE static double time_mac(lq_mac_state *m, const uint32_t *a, const uint32_t *w,
                                  int lanes, long reps)
 {
     lq_wide out;
-    double t0 = now();
-    for (long r = 0; r < reps; r++) {
-        for (int b = 0; b < DATA_BEATS; b++) {
-            int last = (b % VEC_BEATS) == VEC_BEATS - 1;
-            if (lq_mac_step(st, a + (size_t)b * lanes, w + (size_t)b * lanes, last, &out))
-                model_sink = out.limb[0];
-        }
-    }
-    return now() - t0;
+    TIMED_BEATS(lq_mac_step, out.limb[0]);
 }
 
 /* What one model's timed loop needs: mac, dot, or the SLQ streams (prog: compiled;
@@ -226,21 +230,11 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, in
 /* logdot: the default configuration of `logq gen logdot` (16 lanes of 5-bit signed
  * log2 codes, table correction, F 8, R 16, OF 16, OW 32), random codes; "logdot" is
  * lq_logdot_step as built (the fast path), "logdot-general" its general path. */
-/* Each model has its own timed loop (as time_mac): a step called through a pointer
- * would add its call to what is measured. */
 NOINLINE static double time_logdot(lq_logdot *m, const uint32_t *a, const uint32_t *w,
                                    int lanes, long reps)
 {
     lq_logdot_out out;
-    double t0 = now();
-    for (long r = 0; r < reps; r++) {
-        for (int b = 0; b < DATA_BEATS; b++) {
-            int last = (b % VEC_BEATS) == VEC_BEATS - 1;
-            if (lq_logdot_step(m, a + (size_t)b * lanes, w + (size_t)b * lanes, last, &out))
-                model_sink = (uint64_t)out.result;
-        }
-    }
-    return now() - t0;
+    TIMED_BEATS(lq_logdot_step, (uint64_t)out.result);
 }
 
 static int bench_logdot(int lanes, int runs, long macs, uint64_t seed, int general)
