@@ -158,6 +158,17 @@ static void faults_reset(lq_file *f, const tb_desc *d)
         "                if (!tb_stale) begin  // the vector in flight again, from its first beat\n");
     if (!d->out_per_vector)
         file_printf(f, "                    tb_oi = tb_ostart;\n");
+    /* a block that answered vectors it was not sent whole leaves no resend point
+     * (tb_vend unknown there): a failure, not an X beat index */
+    file_printf(f,
+        "                    if (%s > tb_nv) begin\n"
+        "                        $display(\"FAILED: at the reset of cycle %%0d, %%0d vector(s) have their outputs but %%0d were sent whole; seed %%0d\",\n"
+        "                                 tb_cyc, %s, tb_nv, `VEC_SEED);\n"
+        "                        if (!tb_failed)\n"
+        "                            tb_first_ps = $time * 64'd1000;\n"
+        "                        tb_failed = 1'b1;\n"
+        "                        tb_exit(1);\n"
+        "                    end\n", v, v);
     file_printf(f,
         "                    tb_bi = %s == 0 ? 0 : tb_vend[%s - 1] + 1;\n"
         "                    tb_nv = %s;\n"
