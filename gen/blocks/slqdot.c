@@ -405,11 +405,6 @@ static const char *slqdot_module(const void *state)
 
 enum { SD_VEC_WORDS = 12 * 2 * LQ_SLQ_WORDS_MAX + 4 };
 
-static long rnd(vec_out *v, long n)
-{
-    return (long)lq_rng_below(&v->rng, (uint64_t)n);
-}
-
 typedef struct {
     uint32_t *w;
     unsigned char *last;
@@ -481,14 +476,14 @@ static int slqdot_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_co
     for (int j = 0; j < g->N; j++)
         lq_slqhw_dec_reset(&dec[j], &f, g->fr);
     for (int vi = 0; vi < o->count; vi++) {
-        int k = 1 + (int)rnd(v, 12), corrupt = rnd(v, 5) == 0;
-        f.rounding = rnd(v, 2) ? LQ_FLOOR : LQ_NEAREST;
+        int k = 1 + (int)vec_rnd(v, 12), corrupt = vec_rnd(v, 5) == 0;
+        f.rounding = vec_rnd(v, 2) ? LQ_FLOOR : LQ_NEAREST;
         for (int i = 0; i < k; i++) {
             int64_t x;
-            switch (rnd(v, 8)) {
+            switch (vec_rnd(v, 8)) {
             case 0: x = amax; break;
             case 1: x = -amax - 1; break;
-            case 2: x = rnd(v, 3) - 1; break;
+            case 2: x = vec_rnd(v, 3) - 1; break;
             default: x = (int64_t)lq_rng_below(&v->rng, (uint64_t)(2 * amax + 2)) - amax - 1;
             }
             act[nact] = x;
@@ -497,28 +492,14 @@ static int slqdot_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_co
         for (int j = 0; j < g->N; j++) {
             uint32_t words[SD_VEC_WORDS];
             int nw = 0;
-            double scale = ldexp(1.0, f.fsr - 1 - (int)rnd(v, 3));
+            double scale = ldexp(1.0, f.fsr - 1 - (int)vec_rnd(v, 3));
             for (int i = 0; i < k; i++) {
-                double x = rnd(v, 6) == 0 ? 0.0 : lq_rng_gauss(&v->rng) * scale;
+                double x = vec_rnd(v, 6) == 0 ? 0.0 : lq_rng_gauss(&v->rng) * scale;
                 lq_slq_value val = lq_slq_encode(&f, x);
                 nw += lq_slq_frame_value(&f, g->fr, &val, words + nw);
             }
-            if (corrupt && rnd(v, 2)) {
-                int q = (int)rnd(v, nw);
-                switch (rnd(v, 3)) {
-                case 0: words[q] = (uint32_t)lq_rng_u64(&v->rng) & ((1u << g->SW) - 1u); break;
-                case 1:
-                    memmove(words + q, words + q + 1, (size_t)(nw - q - 1) * sizeof words[0]);
-                    nw--;
-                    break;
-                default:
-                    memmove(words + q + 1, words + q, (size_t)(nw - q) * sizeof words[0]);
-                    nw++;
-                    break;
-                }
-                if (nw == 0)
-                    words[nw++] = 0;
-            }
+            if (corrupt && vec_rnd(v, 2))
+                nw = vec_corrupt_words(v, words, nw, g->SW);
             for (int i = 0; i < nw; i++) {
                 lq_slqhw_beat hb[LQ_SLQHW_BEATS_MAX];
                 int nb = lq_slqhw_dec_step(&dec[j], words[i], i + 1 == nw, hb);

@@ -455,22 +455,8 @@ static int smac_vectors(vec_out *v, const mac_ctx *p, lq_format f, lq_framing fr
                 lq_slq_value val = lq_slq_encode(&f, x);
                 nw += lq_slq_frame_value(&f, fr, &val, words + nw);
             }
-            if (corrupt && vec_rnd(v, 2)) {
-                int q = (int)vec_rnd(v, nw);
-                switch (vec_rnd(v, 3)) {
-                case 0: words[q] = (uint32_t)lq_rng_u64(&v->rng) & ((1u << swidth) - 1u); break;
-                case 1:
-                    memmove(words + q, words + q + 1, (size_t)(nw - q - 1) * sizeof words[0]);
-                    nw--;
-                    break;
-                default:
-                    memmove(words + q + 1, words + q, (size_t)(nw - q) * sizeof words[0]);
-                    nw++;
-                    break;
-                }
-                if (nw == 0)
-                    words[nw++] = 0;
-            }
+            if (corrupt && vec_rnd(v, 2))
+                nw = vec_corrupt_words(v, words, nw, swidth);
             for (int i = 0; i < nw; i++) {
                 lq_slqhw_beat hb[LQ_SLQHW_BEATS_MAX];
                 int nb = lq_slqhw_dec_step(&dec[j], words[i], i + 1 == nw, hb);

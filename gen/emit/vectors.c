@@ -38,6 +38,25 @@ long vec_rnd(vec_out *v, long n)
     return (long)lq_rng_below(&v->rng, (uint64_t)n);
 }
 
+int vec_corrupt_words(vec_out *v, uint32_t *words, int nw, int bits)
+{
+    int q = (int)vec_rnd(v, nw);
+    switch (vec_rnd(v, 3)) {
+    case 0: words[q] = (uint32_t)lq_rng_u64(&v->rng) & ((1u << bits) - 1u); break;
+    case 1:
+        memmove(words + q, words + q + 1, (size_t)(nw - q - 1) * sizeof words[0]);
+        nw--;
+        break;
+    default:
+        memmove(words + q + 1, words + q, (size_t)(nw - q) * sizeof words[0]);
+        nw++;
+        break;
+    }
+    if (nw == 0)
+        words[nw++] = 0;
+    return nw;
+}
+
 void vec_gap(vec_out *v)
 {
     unsigned g = 0;

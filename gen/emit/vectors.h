@@ -38,6 +38,10 @@ typedef struct {
 
 /* A random integer in [0, n), n >= 1, from the vectors' generator. */
 long vec_rnd(vec_out *v, long n);
+/* A malformed SLQ word stream for the decoder benches: one of the nw words (nw >= 1)
+ * replaced by random `bits`-bit word, dropped or repeated (words has room for one
+ * more); a stream left empty becomes one zero word. Returns the new count. */
+int vec_corrupt_words(vec_out *v, uint32_t *words, int nw, int bits);
 
 /* Idle cycles before the next beat (gap.hex). */
 void vec_gap(vec_out *v);
