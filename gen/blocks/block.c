@@ -29,6 +29,7 @@ static const blk_option wrap_options[] = {
              "so ready does not chain through a pipeline of blocks", BO_BOTH),
 };
 enum { WRAP_NOPTS = (int)(sizeof wrap_options / sizeof wrap_options[0]) };
+_Static_assert((int)WRAP_NOPTS <= (int)BLK_WRAP_NOPTS, "blk_wrap_getopt writes at most BLK_WRAP_NOPTS");
 
 /* The wrapper's name for the core: NAME_core. */
 static const char core_suffix[] = "_core";
@@ -392,13 +393,7 @@ static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state
         opts[n++] = (struct option){o->name, o->kind == BO_FLAG ? no_argument : required_argument,
                                     0, BLK_OPT_ID + i};
     }
-    for (int i = 0; i < WRAP_NOPTS; i++) {
-        const blk_option *o = &wrap_options[i];
-        if (o->kind != BO_HEADING && (o->where & where))
-            opts[n++] = (struct option){o->name,
-                                        o->kind == BO_FLAG ? no_argument : required_argument, 0,
-                                        WRAP_OPT_ID + i};
-    }
+    n += blk_wrap_getopt(opts + n, WRAP_OPT_ID);
     for (int i = 0; extra_opts[i].name && n < BLK_OPTIONS_MAX + WRAP_NOPTS + 15; i++)
         opts[n++] = extra_opts[i];
     memset(wo, 0, sizeof *wo);
@@ -421,11 +416,9 @@ static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state
             a->given |= (uint64_t)1 << (ch - BLK_OPT_ID);
             continue;
         }
-        if (ch >= WRAP_OPT_ID && ch < WRAP_OPT_ID + WRAP_NOPTS) {
-            const blk_option *o = &wrap_options[ch - WRAP_OPT_ID];
-            if (set_option(o, wo, optarg) != 0)
+        if ((r = blk_wrap_option(ch - WRAP_OPT_ID, optarg, wo, &reset_given)) != 0) {
+            if (r < 0)
                 return LQ_EXIT_USAGE;
-            reset_given |= strcmp(o->name, "reset") == 0;
             continue;
         }
         r = extra(ch, optarg, ctx);
@@ -441,9 +434,42 @@ static int parse(const lq_block *b, const lq_cmd *c, unsigned where, void *state
         cli_error("%s %s takes no file argument, got '%s'", cmdname, b->name, c->argv[optind]);
         return LQ_EXIT_USAGE;
     }
+    blk_wrap_default_reset(wo, reset_given);
+    return 0;
+}
+
+int blk_wrap_getopt(struct option *o, int id0)
+{
+    int n = 0;
+    for (int i = 0; i < WRAP_NOPTS; i++)
+        if (wrap_options[i].kind != BO_HEADING)
+            o[n++] = (struct option){wrap_options[i].name,
+                                     wrap_options[i].kind == BO_FLAG ? no_argument
+                                                                     : required_argument,
+                                     0, id0 + i};
+    return n;
+}
+
+int blk_wrap_option(int i, const char *arg, wrap_opts *wo, int *reset_given)
+{
+    if (i < 0 || i >= WRAP_NOPTS || wrap_options[i].kind == BO_HEADING)
+        return 0;
+    if (set_option(&wrap_options[i], wo, arg) != 0)
+        return -1;
+    *reset_given |= strcmp(wrap_options[i].name, "reset") == 0;
+    return 1;
+}
+
+void blk_wrap_default_reset(wrap_opts *wo, int reset_given)
+{
     if (!reset_given)
         wo->reset_low = wo->axis; /* AXI4-Stream's ARESETn unless told otherwise */
-    return 0;
+}
+
+void blk_wrap_help(FILE *fp)
+{
+    wrap_opts wd = {0, 0, 0};
+    help_rows(fp, NULL, wrap_options, WRAP_NOPTS, BO_GEN, &wd, 0);
 }
 
 static int check_dir(const char *dir)

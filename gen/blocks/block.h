@@ -20,6 +20,7 @@
 #include "emit/package.h"
 #include "emit/tb_icarus.h"
 #include "emit/vectors.h"
+#include "emit/wrap.h"
 
 /* ---- options ---- */
 
@@ -159,6 +160,18 @@ int blk_ports_handshake(lq_port *p, lq_stream s, int in, const char *valid, cons
 int blk_port_last(lq_port *p, const char *name, const char *desc);
 /* NAME.h's port layout macros (package_port_macros) of b's ports, prefix pfx. */
 void blk_port_macros(lq_file *h, const lq_block *b, const void *state, const char *pfx);
+
+/* The top-interface options of every block (--interface, --reset, --skid;
+ * docs/interfaces.md) for a command with its own parser (gen net), from the table the
+ * blocks use: blk_wrap_getopt writes their getopt_long entries, ids id0 + i (at most
+ * BLK_WRAP_NOPTS), and returns the count; blk_wrap_option applies option id - id0: 1
+ * done, 0 not one of them, -1 bad value (message printed); blk_wrap_default_reset
+ * gives axis aresetn unless --reset was given; blk_wrap_help prints their help rows. */
+enum { BLK_WRAP_NOPTS = 4 };
+int blk_wrap_getopt(struct option *o, int id0);
+int blk_wrap_option(int i, const char *arg, wrap_opts *wo, int *reset_given);
+void blk_wrap_default_reset(wrap_opts *wo, int reset_given);
+void blk_wrap_help(FILE *fp);
 
 /* `logq gen` / `logq vectors`: argv[1] names the block (gen/blocks/blocks.c); --help
  * and errors print usage. run is blk_gen or blk_vectors. Exit status. */

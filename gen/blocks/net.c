@@ -31,11 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocks/block.h"
 #include "blocks/blocks.h"
 #include "blocks/net_conv.h"
 #include "blocks/net_target.h"
 #include "emit/emit.h"
 #include "emit/package.h"
+#include "emit/wrap.h"
 #include "nn/digits.h"
 #include "nn/hw.h"
 #include "nn/netopts.h"
@@ -80,7 +82,9 @@ static const char net_help[] =
     "                     linear engines' multipliers when they all fit; block ROMs\n"
     "                     beyond the part's block RAMs are refused; NAME.txt records\n"
     "                     the synthesis and place-and-route commands\n"
-    "  --name NAME        top module and file prefix (default logq_net)\n"
+    "  --name NAME        top module and file prefix (default logq_net)\n";
+/* then the top-interface options (blk_wrap_help), then these */
+static const char net_help_vectors[] =
     " test vectors (the test set of logq eval: the same data options, loaded, scaled\n"
     " and split as eval does; with --inputs the first layer's input codes are signed\n"
     " when a training input is negative, as eval decides):\n"
@@ -92,13 +96,17 @@ static const char net_help[] =
     "  --fault            test only: the expected outputs of a deliberately wrong model\n"
     "  -o, --out DIR      output directory (required)\n"
     "\n"
+    "With --interface axis, --reset sync-low or --skid, NAME.v and NAME.h are the\n"
+    "wrapper (module NAME, docs/interfaces.md) around the network, whose files are\n"
+    "named with NAME_core for NAME (NAME_core.v holds module NAME_core).\n"
+    "\n"
     "Exit status: 0 success, 1 cannot write, 2 bad option or file (the message names\n"
     "the value; no file is written).\n";
 
 enum {
     OPT_WEIGHTS = 256, OPT_SCHEME, OPT_BITS, OPT_ACT_BITS, OPT_WORDS, OPT_WFSR,
     OPT_AFSR, OPT_FSR_FROM, OPT_SIMD, OPT_PE, OPT_SQRT2, OPT_PIPE, OPT_ROM, OPT_NAME,
-    OPT_VECTORS, OPT_STALL, OPT_FAULT, OPT_TARGET
+    OPT_VECTORS, OPT_STALL, OPT_FAULT, OPT_TARGET, OPT_WRAP /* .. + BLK_WRAP_NOPTS */
 };
 
 typedef struct {
@@ -974,22 +982,54 @@ static void emit_header(lq_file *f, const net_gen *g)
 
 /* ---- vectors and the Icarus bench ---- */
 
-static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, int n,
-                        int stall, int *correct)
+/* What the bench connects to a port of the top (ports as data: the native ones or the
+ * wrapper's, docs/interfaces.md). The bench's own signals keep the native names. */
+static void tb_conn(char *buf, size_t len, const lq_port *p)
 {
+    if (p->role == LQ_ROLE_CLOCK)
+        snprintf(buf, len, "clk");
+    else if (p->role == LQ_ROLE_RESET)
+        snprintf(buf, len, "%srst", p->active_low ? "~" : "");
+    else if (p->role == LQ_ROLE_VALID || p->role == LQ_ROLE_READY)
+        snprintf(buf, len, "%s_%s", p->stream == LQ_STREAM_IN ? "s" : "m",
+                 p->role == LQ_ROLE_VALID ? "valid" : "ready");
+    else if (p->role == LQ_ROLE_LAST)
+        snprintf(buf, len, "%s_last", p->dir == LQ_PORT_IN ? "s" : "m");
+    else if (p->dir == LQ_PORT_IN && p->pad > 0)
+        snprintf(buf, len, "{%d'd0, s_data}", p->pad);
+    else if (p->dir == LQ_PORT_IN)
+        snprintf(buf, len, "s_data");
+    else
+        snprintf(buf, len, "%s", p->name);
+}
+
+static int is_out_data(const lq_port *p)
+{
+    return p->dir == LQ_PORT_OUT && p->stream == LQ_STREAM_OUT && p->role == LQ_ROLE_DATA;
+}
+
+/* The self-checking bench and its vectors; top: the module it tests, whose ports are
+ * tp (the network's own, or its wrapper's: w, NULL without one). */
+static int emit_vectors(lq_fileset *fs, const net_gen *g, const char *top, const lq_port *tp,
+                        int ntp, const wrap_top *w, const nn_data *test, int n, int stall,
+                        int *correct)
+{
+    char got[160], cls_expr[96], conn[96];
+    int s_last = 0, m_last = 0, pad = 0, first = 1, broke = 0;
+    const char *m_word = NULL;
     char fn[3][96];
     lq_file *fi, *fe, *fl, *tb;
     const net_layer *F = &g->ly[0], *Z = &g->ly[g->nlayers - 1];
     int ok_model = 0, EW = g->class_bits + Z->out * Z->z_bits;
-    snprintf(fn[0], sizeof fn[0], "%s_in.hex", g->name);
-    snprintf(fn[1], sizeof fn[1], "%s_expect.hex", g->name);
-    snprintf(fn[2], sizeof fn[2], "%s_labels.hex", g->name);
+    snprintf(fn[0], sizeof fn[0], "%s_in.hex", top);
+    snprintf(fn[1], sizeof fn[1], "%s_expect.hex", top);
+    snprintf(fn[2], sizeof fn[2], "%s_labels.hex", top);
     fi = fileset_add(fs, fn[0]);
     fe = fileset_add(fs, fn[1]);
     fl = fileset_add(fs, fn[2]);
     {
         char t[96];
-        snprintf(t, sizeof t, "%s_tb.v", g->name);
+        snprintf(t, sizeof t, "%s_tb.v", top);
         tb = fileset_add(fs, t);
     }
     if (!fi || !fe || !fl || !tb)
@@ -1034,9 +1074,17 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
     file_printf(tb, "//\n// Self-checking bench of %s: the first %d test examples, %d %% idle input\n"
                     "// cycles and m_ready low; every {class, logits} is compared (!==, so an X\n"
                     "// fails) with the integer model's. Run it in this directory:\n"
-                    "//   iverilog -g2005 -o tb -c %s.icarus.f %s_tb.v && vvp tb\n\n",
-                g->name, n, stall, g->name, g->name);
-    file_printf(tb, "`timescale 1ns / 1ps\n`default_nettype none\n\nmodule %s_tb;\n", g->name);
+                    "//   iverilog -g2005 -o tb -c %s.icarus.f %s_tb.v && vvp tb\n",
+                top, n, stall, top, top);
+    if (w)
+        file_printf(tb, "// %s is the wrapper (docs/interfaces.md): interface %s, reset %s%s.\n"
+                        "// Input TLAST, where there is one, is driven on each image's last beat;\n"
+                        "// the output's TDATA padding must be 0 and its TLAST 1.\n",
+                    top, w->o.axis ? "axis" : "native", w->o.reset_low ? "sync-low (aresetn)"
+                                                                     : "sync-high (rst)",
+                    w->o.skid ? ", a skid buffer on the input" : "");
+    file_printf(tb, "\n");
+    file_printf(tb, "`timescale 1ns / 1ps\n`default_nettype none\n\nmodule %s_tb;\n", top);
     file_printf(tb, "    localparam integer NIMG = %d, BEATS = %d, STALL = %d;\n", n, g->in_beats,
                 stall);
     file_printf(tb, "    reg clk = 1'b0, rst = 1'b1;\n    always #5 clk = ~clk;\n");
@@ -1044,21 +1092,60 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
                     "    reg [%d:0] labmem [0:%d];\n", F->xpar * F->a_bits - 1,
                 n * g->in_beats - 1, EW - 1, n - 1, (g->class_bits > 4 ? g->class_bits : 4) - 1,
                 n - 1);
-    file_printf(tb, "    reg s_valid = 1'b0, m_ready = 1'b0;\n    reg [%d:0] s_data;\n"
-                    "    wire s_ready, m_valid;\n    wire [%d:0] m_class;\n"
-                    "    wire [%d:0] m_logits;\n", F->xpar * F->a_bits - 1, g->class_bits - 1,
-                Z->out * Z->z_bits - 1);
-    file_printf(tb, "    %s dut (\n        .clk(clk), .rst(rst), .s_valid(s_valid), "
-                    ".s_ready(s_ready), .s_data(s_data),\n        .m_valid(m_valid), "
-                    ".m_ready(m_ready), .m_class(m_class), .m_logits(m_logits)\n    );\n",
-                g->name);
+    for (int i = 0; i < ntp; i++) {
+        s_last |= tp[i].role == LQ_ROLE_LAST && tp[i].dir == LQ_PORT_IN;
+        m_last |= tp[i].role == LQ_ROLE_LAST && tp[i].dir == LQ_PORT_OUT;
+    }
+    file_printf(tb, "    reg s_valid = 1'b0, m_ready = 1'b0;\n    reg [%d:0] s_data;\n%s"
+                    "    wire s_ready, m_valid;\n%s", F->xpar * F->a_bits - 1,
+                s_last ? "    reg s_last = 1'b0;\n" : "", m_last ? "    wire m_last;\n" : "");
+    /* the output item: the output stream's data ports, the first in the LSBs */
+    got[0] = '\0';
+    for (int i = ntp - 1; i >= 0; i--) {
+        size_t k = strlen(got);
+        if (!is_out_data(&tp[i]))
+            continue;
+        m_word = tp[i].name;
+        pad = tp[i].pad;
+        if (pad > 0)
+            snprintf(got + k, sizeof got - k, "%s%s[%d:0]", k ? ", " : "{", tp[i].name,
+                     tp[i].width - pad - 1);
+        else
+            snprintf(got + k, sizeof got - k, "%s%s", k ? ", " : "{", tp[i].name);
+    }
+    snprintf(got + strlen(got), sizeof got - strlen(got), "}");
+    for (int i = 0; i < ntp; i++)
+        if (is_out_data(&tp[i]))
+            file_printf(tb, "    wire [%d:0] %s;\n", tp[i].width - 1, tp[i].name);
+    file_printf(tb, "    %s dut (\n        ", top);
+    for (int i = 0; i < ntp; i++) {
+        tb_conn(conn, sizeof conn, &tp[i]);
+        if (!broke && tp[i].stream == LQ_STREAM_OUT) {
+            file_printf(tb, ",\n        ");
+            broke = 1;
+        } else if (!first) {
+            file_printf(tb, ", ");
+        }
+        file_printf(tb, ".%s(%s)", tp[i].name, conn);
+        first = 0;
+    }
+    file_printf(tb, "\n    );\n");
+    /* the class: the low bits of the output item */
+    for (int i = 0; i < ntp; i++)
+        if (is_out_data(&tp[i])) {
+            if (tp[i].width == g->class_bits)
+                snprintf(cls_expr, sizeof cls_expr, "%s", tp[i].name);
+            else
+                snprintf(cls_expr, sizeof cls_expr, "%s[%d:0]", tp[i].name, g->class_bits - 1);
+            break;
+        }
     file_printf(tb, "    integer seed = 1, nin = 0, nout = 0, errors = 0, ok_rtl = 0, ok_model = 0, cyc = 0;\n");
     file_printf(tb, "    initial begin\n"
                     "        $readmemh(\"%s_in.hex\", inmem);\n"
                     "        $readmemh(\"%s_expect.hex\", expmem);\n"
                     "        $readmemh(\"%s_labels.hex\", labmem);\n"
                     "        repeat (3) @(posedge clk);\n        rst <= 1'b0;\n    end\n",
-                g->name, g->name, g->name);
+                top, top, top);
     file_printf(tb, "    always @(posedge clk) begin\n        cyc <= cyc + 1;\n"
                     "        if (cyc > %d) begin\n"
                     "            $display(\"FAILED: timeout after %%0d cycles, %%0d of %%0d images\", cyc, nout, NIMG);\n"
@@ -1067,15 +1154,33 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
                     "            if (s_valid && s_ready)\n                nin = nin + 1;\n"
                     "            if (!s_valid || s_ready) begin\n"
                     "                s_valid <= nin < NIMG * BEATS && ($random(seed) %% 100 + 100) %% 100 >= STALL;\n"
-                    "                s_data <= inmem[nin < NIMG * BEATS ? nin : 0];\n"
+                    "                s_data <= inmem[nin < NIMG * BEATS ? nin : 0];\n%s"
                     "            end\n"
-                    "            m_ready <= ($random(seed) %% 100 + 100) %% 100 >= STALL;\n");
+                    "            m_ready <= ($random(seed) %% 100 + 100) %% 100 >= STALL;\n",
+                s_last ? "                s_last <= nin % BEATS == BEATS - 1;  // the image's last beat\n"
+                       : "");
+    if (m_word && (pad > 0 || m_last)) {
+        /* a wrapper's output: TDATA's padding is zero, TLAST is 1 (one result per image) */
+        char padx[96];
+        if (pad > 0)
+            snprintf(padx, sizeof padx, "%s[%d:%d]", m_word, EW + pad - 1, EW);
+        else
+            snprintf(padx, sizeof padx, "1'b0");
+        file_printf(tb, "            if (m_valid && m_ready && (");
+        if (pad > 0)
+            file_printf(tb, "%s !== %d'd0%s", padx, pad, m_last ? " || " : "");
+        if (m_last)
+            file_printf(tb, "m_last !== 1'b1");
+        file_printf(tb, ")) begin\n                errors = errors + 1;\n"
+                        "                $display(\"MISMATCH image %%0d: TDATA padding %%b (not 0) or TLAST %%b "
+                        "(not 1)\", nout, %s, %s);\n            end\n", padx, m_last ? "m_last" : "1'b1");
+    }
     file_printf(tb, "            if (m_valid && m_ready) begin\n"
-                    "                if ({m_logits, m_class} !== expmem[nout]) begin\n"
+                    "                if (%s !== expmem[nout]) begin\n"
                     "                    errors = errors + 1;\n"
-                    "                    $display(\"MISMATCH image %%0d: expected %%h, got %%h\", nout, expmem[nout], {m_logits, m_class});\n"
+                    "                    $display(\"MISMATCH image %%0d: expected %%h, got %%h\", nout, expmem[nout], %s);\n"
                     "                end\n"
-                    "                if (m_class == labmem[nout])\n                    ok_rtl = ok_rtl + 1;\n"
+                    "                if (%s == labmem[nout])\n                    ok_rtl = ok_rtl + 1;\n"
                     "                if (expmem[nout][%d:0] == labmem[nout])\n                    ok_model = ok_model + 1;\n"
                     "                nout = nout + 1;\n"
                     "                if (nout == NIMG) begin\n"
@@ -1084,7 +1189,7 @@ static int emit_vectors(lq_fileset *fs, const net_gen *g, const nn_data *test, i
                     "                    else\n                        $display(\"FAILED\");\n"
                     "                    $finish;\n                end\n            end\n"
                     "        end\n    end\nendmodule\n\n`default_nettype wire\n",
-                g->class_bits - 1, g->name);
+                got, got, cls_expr, g->class_bits - 1, top);
     *correct = ok_model;
     return 0;
 }
@@ -1433,8 +1538,14 @@ int gen_net(const lq_cmd *c)
         {"stall", required_argument, 0, OPT_STALL},
         {"fault", no_argument, 0, OPT_FAULT},
         {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'}};
+    enum { NOPTS = sizeof opts / sizeof opts[0] };
+    struct option all[NOPTS + BLK_WRAP_NOPTS + 1];
+    wrap_opts wo = {0, 0, 0};
+    wrap_top *w = NULL;
+    int reset_given = 0, nall = NOPTS;
+    char core[64];
+    const char *top;
     net_gen g;
     net_opts o;
     nn_net net;
@@ -1459,11 +1570,23 @@ int gen_net(const lq_cmd *c)
     g.target = net_target_find("none");
     nn_data_opts_init(&dopt);
     o.stall = 30;
+    memcpy(all, opts, sizeof opts);
+    nall += blk_wrap_getopt(all + nall, OPT_WRAP);
+    all[nall] = (struct option){0, 0, 0, 0};
     optind = 1;
     opterr = 1;
-    while ((ch = getopt_long(c->argc, c->argv, "ho:", opts, NULL)) != -1) {
+    while ((ch = getopt_long(c->argc, c->argv, "ho:", all, NULL)) != -1) {
+        if ((r = blk_wrap_option(ch - OPT_WRAP, optarg, &wo, &reset_given)) != 0) {
+            if (r < 0)
+                return LQ_EXIT_USAGE;
+            continue;
+        }
         switch (ch) {
-        case 'h': fputs(net_help, stdout); return LQ_EXIT_OK;
+        case 'h':
+            fputs(net_help, stdout);
+            blk_wrap_help(stdout);
+            fputs(net_help_vectors, stdout);
+            return LQ_EXIT_OK;
         case 'o': o.out = optarg; break;
         case OPT_WEIGHTS: o.weights = optarg; break;
         case OPT_SCHEME:
@@ -1546,6 +1669,13 @@ int gen_net(const lq_cmd *c)
         cli_error("%s is required", !o.weights ? "--weights FILE" : "-o DIR");
         return LQ_EXIT_USAGE;
     }
+    blk_wrap_default_reset(&wo, reset_given);
+    /* under the wrapper the network is generated as with --name NAME_core */
+    top = g.name;
+    if (wrap_active(&wo)) {
+        snprintf(core, sizeof core, "%s_core", g.name);
+        g.name = core;
+    }
     g.act_bits = act_bits < 0 ? g.bits : act_bits;
     if (g.sch->w != LQ_SLQ)
         g.words = 1;
@@ -1587,14 +1717,52 @@ int gen_net(const lq_cmd *c)
     }
     if (derive(&g, &net, &o) != 0)
         goto out;
+    /* the network's ports as data (NAME.txt, the bench, the wrapper) */
+    const net_layer *F0 = &g.ly[0], *Z0 = &g.ly[g.nlayers - 1];
+    const lq_port ports[] = {
+        {.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock", .role = LQ_ROLE_CLOCK},
+        {.name = "rst", .dir = LQ_PORT_IN, .width = 1, .desc = "synchronous reset, active high",
+         .role = LQ_ROLE_RESET},
+        {.name = "s_valid", .dir = LQ_PORT_IN, .width = 1, .desc = "input stream",
+         .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN, .count_framed = 1},
+        {.name = "s_ready", .dir = LQ_PORT_OUT, .width = 1, .role = LQ_ROLE_READY,
+         .stream = LQ_STREAM_IN},
+        {.name = "s_data", .dir = LQ_PORT_IN, .width = F0->xpar * F0->a_bits,
+         .desc = "input codes of one beat", .stream = LQ_STREAM_IN, .lanes = F0->xpar,
+         .lane_bits = F0->a_bits},
+        {.name = "m_valid", .dir = LQ_PORT_OUT, .width = 1,
+         .desc = "output stream, one beat per image", .role = LQ_ROLE_VALID,
+         .stream = LQ_STREAM_OUT},
+        {.name = "m_ready", .dir = LQ_PORT_IN, .width = 1, .role = LQ_ROLE_READY,
+         .stream = LQ_STREAM_OUT},
+        {.name = "m_class", .dir = LQ_PORT_OUT, .width = g.class_bits, .desc = "the first maximum",
+         .stream = LQ_STREAM_OUT},
+        {.name = "m_logits", .dir = LQ_PORT_OUT, .width = Z0->out * Z0->z_bits,
+         .desc = "signed fixed-point logits", .stream = LQ_STREAM_OUT, .is_signed = 1,
+         .lanes = Z0->out, .lane_bits = Z0->z_bits}};
+    const lq_port *tp = ports;
+    int ntp = (int)(sizeof ports / sizeof ports[0]);
+    if (wrap_active(&wo)) {
+        if (!(w = malloc(sizeof *w))) {
+            cli_error("out of memory");
+            rc = LQ_EXIT_FAIL;
+            goto out;
+        }
+        if (wrap_build(w, &wo, ports, ntp) != 0) {
+            rc = LQ_EXIT_FAIL;
+            goto out;
+        }
+        tp = w->top;
+        ntp = w->ntop;
+    }
     /* timing from the folding (docs/net.md, "Timing") */
     g.period = g.in_beats;
     g.latency = g.in_beats;
     fileset_init(&fs);
     {
         char fn[96];
-        const char *files[NN_LAYERS_MAX + 2];
-        char names[NN_LAYERS_MAX + 2][96];
+        const char *files[NN_LAYERS_MAX + 3];
+        char names[NN_LAYERS_MAX + 3][96];
         int nf = 0;
         lq_file *fv, *fw, *fh, *ff;
         for (int k = 0; k < g.nlayers; k++) {
@@ -1649,7 +1817,26 @@ int gen_net(const lq_cmd *c)
         nf++;
         snprintf(fn, sizeof fn, "%s.h", g.name);
         fh = fileset_add(&fs, fn);
-        snprintf(fn, sizeof fn, "%s.f", g.name);
+        if (w) { /* the wrapper: NAME.v around NAME_core, NAME.h */
+            lq_file *wv, *wh;
+            char core_h[100];
+            snprintf(fn, sizeof fn, "%s.v", top);
+            wv = fileset_add(&fs, fn);
+            snprintf(names[nf], sizeof names[nf], "%s", fn);
+            files[nf] = names[nf];
+            nf++;
+            snprintf(fn, sizeof fn, "%s.h", top);
+            wh = fileset_add(&fs, fn);
+            if (!wv || !wh) {
+                cli_error("out of memory");
+                rc = LQ_EXIT_FAIL;
+                goto out_fs;
+            }
+            snprintf(core_h, sizeof core_h, "%s.h", g.name);
+            wrap_write_v(wv, w, top, g.name, c);
+            wrap_write_h(wh, w, top, core_h, c);
+        }
+        snprintf(fn, sizeof fn, "%s.f", top);
         ff = fileset_add(&fs, fn);
         if (!fw || !fv || !fh || !ff) {
             cli_error("out of memory");
@@ -1667,41 +1854,21 @@ int gen_net(const lq_cmd *c)
         for (int i = 0; i < nf; i++)
             file_printf(ff, "%s\n", files[i]);
         {
-            const net_layer *F = &g.ly[0], *Z = &g.ly[g.nlayers - 1];
-            lq_port ports[] = {
-                {.name = "clk", .dir = LQ_PORT_IN, .width = 1, .desc = "clock",
-                 .role = LQ_ROLE_CLOCK},
-                {.name = "rst", .dir = LQ_PORT_IN, .width = 1,
-                 .desc = "synchronous reset, active high", .role = LQ_ROLE_RESET},
-                {.name = "s_valid", .dir = LQ_PORT_IN, .width = 1, .desc = "input stream",
-                 .role = LQ_ROLE_VALID, .stream = LQ_STREAM_IN},
-                {.name = "s_ready", .dir = LQ_PORT_OUT, .width = 1, .role = LQ_ROLE_READY,
-                 .stream = LQ_STREAM_IN},
-                {.name = "s_data", .dir = LQ_PORT_IN, .width = F->xpar * F->a_bits,
-                 .desc = "input codes of one beat", .stream = LQ_STREAM_IN,
-                 .lanes = F->xpar, .lane_bits = F->a_bits},
-                {.name = "m_valid", .dir = LQ_PORT_OUT, .width = 1,
-                 .desc = "output stream, one beat per image", .role = LQ_ROLE_VALID,
-                 .stream = LQ_STREAM_OUT},
-                {.name = "m_ready", .dir = LQ_PORT_IN, .width = 1, .role = LQ_ROLE_READY,
-                 .stream = LQ_STREAM_OUT},
-                {.name = "m_class", .dir = LQ_PORT_OUT, .width = g.class_bits,
-                 .desc = "the first maximum", .stream = LQ_STREAM_OUT},
-                {.name = "m_logits", .dir = LQ_PORT_OUT, .width = Z->out * Z->z_bits,
-                 .desc = "signed fixed-point logits", .stream = LQ_STREAM_OUT,
-                 .is_signed = 1, .lanes = Z->out, .lane_bits = Z->z_bits}};
-            lq_package p = {g.name, g.name,
+            /* the skid buffer's output register adds a cycle */
+            lq_package p = {top, top,
                             g.hw.l[0].is_conv ? "logq conv network accelerator (docs/net.md)"
                                               : "logq dense network accelerator (docs/net.md)",
-                            files, nf, ports, (int)(sizeof ports / sizeof ports[0]), g.latency};
+                            files, nf, tp, ntp, g.latency + wo.skid};
             if (package_add(&fs, &p, c) != 0) {
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;
             }
             /* the target's decisions and commands, appended to NAME.txt */
-            snprintf(fn, sizeof fn, "%s.txt", g.name);
+            snprintf(fn, sizeof fn, "%s.txt", top);
             for (int i = 0; i < fs.n; i++)
                 if (strcmp(fs.files[i].name, fn) == 0) {
+                    if (w)
+                        wrap_write_txt(&fs.files[i], w, g.name);
                     net_target_use u = {.nlayers = g.nlayers, .mults = g.mults,
                                         .use_dsp = g.use_dsp};
                     for (int k = 0; k < g.nlayers; k++) {
@@ -1709,11 +1876,11 @@ int gen_net(const lq_cmd *c)
                         u.rom_width[k] = (long)g.ly[k].pe * g.ly[k].simd * g.ly[k].w_bits;
                         u.rom_blocks[k] = g.ly[k].rom_blocks;
                     }
-                    net_target_notes(&fs.files[i], g.target, &u, g.name, files, nf);
+                    net_target_notes(&fs.files[i], g.target, &u, top, files, nf);
                 }
         }
         if (o.vectors) {
-            if (emit_vectors(&fs, &g, &test, o.vectors, o.stall, &model_ok) != 0 ||
+            if (emit_vectors(&fs, &g, top, tp, ntp, w, &test, o.vectors, o.stall, &model_ok) != 0 ||
                 emit_rq_vectors(&fs, &g) != 0) {
                 cli_error("out of memory");
                 rc = LQ_EXIT_FAIL;
@@ -1725,7 +1892,7 @@ int gen_net(const lq_cmd *c)
             goto out_fs;
         }
     }
-    printf("logq gen net: %s/%s.v (%s, %d layers", o.out, g.name, g.sch->name, g.nlayers);
+    printf("logq gen net: %s/%s.v (%s, %d layers", o.out, top, g.sch->name, g.nlayers);
     for (int k = 0; k < g.nlayers; k++)
         printf("%s%d", k ? "-" : " ", g.hw.l[k].act_in);
     printf("-%d)\n", g.ly[g.nlayers - 1].out);
@@ -1742,11 +1909,15 @@ int gen_net(const lq_cmd *c)
                L->pe * L->simd * L->w_bits, L->rom_block ? "block RAM" : "logic",
                g.hw.spec.w[k].fsr, g.hw.spec.a[k].fsr);
     }
-    printf("  latency %d cycles, one image every %d cycles\n", g.latency, g.period);
+    printf("  latency %d cycles, one image every %d cycles\n", g.latency + wo.skid, g.period);
+    if (w)
+        printf("  wrapper:     %s/%s.v, module %s around %s: interface %s, reset %s%s "
+               "(docs/interfaces.md)\n", o.out, top, top, g.name, wo.axis ? "axis" : "native",
+               wo.reset_low ? "sync-low (aresetn)" : "sync-high", wo.skid ? ", --skid" : "");
     if (o.vectors)
         printf("  vectors: %d test examples, integer model accuracy %.2f %%%s; bench: cd %s && iverilog -g2005 -o tb -c %s.icarus.f "
                "%s_tb.v && vvp tb\n", o.vectors, 100.0 * model_ok / o.vectors,
-               o.fault ? " (--fault: a wrong model)" : "", o.out, g.name, g.name);
+               o.fault ? " (--fault: a wrong model)" : "", o.out, top, top);
     rc = LQ_EXIT_OK;
 out_fs:
     fileset_free(&fs);
@@ -1758,5 +1929,6 @@ out:
     hw_free(&g.hw);
     hw_free(&g.hw_vec);
     nn_free(&net);
+    free(w);
     return rc;
 }

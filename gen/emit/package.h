@@ -51,6 +51,9 @@ typedef struct {
     int pad;               /* zero bits at the top (of each lane) that carry nothing:
                               AXI4-Stream TDATA is whole bytes */
     int active_low;        /* a reset that is active at 0 (aresetn) */
+    int count_framed;      /* an input stream's valid: the block frames the stream by
+                              counting beats and has no last port; under axis the
+                              wrapper takes a TLAST it does not read */
 } lq_port;
 
 /* The layout of a port in words: "16 x 5 bits, lane i at [i*5 +: 5] = {sign,

@@ -172,6 +172,15 @@ static void axis_ports(wrap_top *t, wrap_stream *s)
         p->stream = s->kind;
         p->lanes = L;
         p->lane_bits = L ? 1 : 0;
+    } else if (s->in && t->core[s->valid].count_framed) {
+        /* framed by count: a TLAST for the AXI4-Stream source, not read */
+        s->tlast = t->ntop;
+        lq_port *p = add_port(t, NULL, name,
+                              "AXI4-Stream TLAST: 1 on a frame's last beat; not read (the "
+                              "block frames by count)");
+        p->dir = LQ_PORT_IN;
+        p->width = 1;
+        p->role = LQ_ROLE_LAST; /* stream NONE: not a bit of the beats */
     } else if (!s->in) {
         /* one item per vector: every result is a packet of one transfer */
         s->tlast = t->ntop;
@@ -548,6 +557,11 @@ static void write_stream(lq_file *f, const wrap_top *t, const wrap_stream *s, co
         }
         file_printf(f, "    /* verilator lint_on UNUSED */\n");
     }
+    if (s->in && t->o.axis && s->last < 0 && s->tlast >= 0)
+        file_printf(f, "    /* verilator lint_off UNUSED */\n"
+                       "    wire w_%s_tlast = %s;  // not read: the core frames by count\n"
+                       "    /* verilator lint_on UNUSED */\n",
+                    s->key, t->top[s->tlast].name);
     file_printf(f, "\n");
 }
 
@@ -655,6 +669,9 @@ static void packing_lines(lq_file *f, const wrap_top *t, const char *pfx)
         if (!s->in && s->last < 0)
             file_printf(f, "%s%s = 1 (each result is a packet of one transfer)\n", pfx,
                         t->top[s->tlast].name);
+        else if (s->in && s->last < 0 && s->tlast >= 0)
+            file_printf(f, "%s%s = 1 on a frame's last beat, not read (the block frames by "
+                           "count)\n", pfx, t->top[s->tlast].name);
     }
 }
 
