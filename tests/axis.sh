@@ -38,20 +38,6 @@ combos=(
     "--reset sync-low --skid"
 )
 
-# ready_registered DIR TOP: every input stream's ready of TOP is ~(a flip-flop).
-ready_registered() {
-    local srcs
-    srcs=$(grep -v '^//' "$1/$2.f" | sed "s|^|$1/|" | tr '\n' ' ')
-    local ff='t:$dff t:$sdff t:$sdffe t:$sdffce t:$dffe t:$adff %u %u %u %u %u'
-    yosys -q -p "read_verilog $srcs; hierarchy -top $2; proc; flatten; opt_clean;
-        select -set ready o:*_ready o:*_tready %u;
-        select -assert-min 1 @ready;
-        select -set cone @ready %ci*:-\$dff,\$sdff,\$sdffe,\$sdffce,\$dffe,\$adff;
-        select -assert-none @cone i:* %i;
-        select -assert-none @cone c:* %i t:\$not %d;
-        select -assert-min 1 @cone w:* %i @ready %d %ci1 $ff %i" >"$1.ys.log" 2>&1
-}
-
 n=0
 for b in "${blocks[@]}"; do
     IFS='|' read -r block opts <<<"$b"

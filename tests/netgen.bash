@@ -10,8 +10,10 @@
 #   images with 30 % stalls on both streams and random initial values (every class and
 #   logit equal to the model's; the accuracy equal to WANT, eval --hw's cell, unless
 #   WANT is -), and with no stalls the latency and every interval of NAME.h.
-# net_icarus TAG DIR N: the generated Icarus bench of DIR (gen net --vectors N) passes;
-#   with every bit of the first ROM's word 5 (layer 1) complemented it fails.
+# net_icarus TAG DIR N [WEIGHTS]: the generated Icarus bench of DIR (gen net --vectors N)
+#   passes; with every bit of the first ROM's word 5 (layer 1) complemented it fails.
+#   WEIGHTS: the file of the ROMs (default logq_net_weights.v; a wrapped top's
+#   logq_net_core_weights.v).
 # net_refuse NAME PATTERN ARGS...: `logq gen net ARGS -o DIR` exits 2, writes nothing
 #   and its message matches PATTERN.
 
@@ -56,18 +58,18 @@ net_design() {
 }
 
 net_icarus() {
-    local tag=$1 d=$2 n=$3
+    local tag=$1 d=$2 n=$3 wf=${4:-logq_net_weights.v}
     if (cd "$d" && iverilog -g2005 -o tb -c logq_net.icarus.f logq_net_tb.v && vvp -n tb) >"$d.i" 2>&1 &&
        grep -q '^PASSED' "$d.i" && grep -q "^logq_net_tb: $n images, 0 mismatches" "$d.i"; then
         ok "$tag: icarus: the generated self-checking bench, $n images, 30 % stalls: $(grep -o 'accuracy.*' "$d.i")"
     else bad "$tag: icarus bench"; tail -5 "$d.i"; fi
     awk '/rom\[5\] = / && !done { i = index($0, "h"); h = substr($0, i + 1); sub(/;/, "", h)
         n = ""; for (k = 1; k <= length(h); k++) n = n substr("fedcba9876543210", index("0123456789abcdef", substr(h, k, 1)), 1)
-        $0 = substr($0, 1, i) n ";"; done = 1 } { print }' "$d/logq_net_weights.v" >"$d.wv" &&
-        cp "$d.wv" "$d/logq_net_weights.v"
+        $0 = substr($0, 1, i) n ";"; done = 1 } { print }' "$d/$wf" >"$d.wv" &&
+        cp "$d.wv" "$d/$wf"
     (cd "$d" && iverilog -g2005 -o tb -c logq_net.icarus.f logq_net_tb.v && vvp -n tb) >"$d.ib" 2>&1
     if grep -q '^FAILED' "$d.ib" && grep -q '^MISMATCH image' "$d.ib" && ! grep -q '^PASSED' "$d.ib"; then
-        ok "$tag: icarus: layer 1's ROM word 5 complemented in logq_net_weights.v fails the bench ($(grep -c '^MISMATCH' "$d.ib") of $n images differ)"
+        ok "$tag: icarus: layer 1's ROM word 5 complemented in $wf fails the bench ($(grep -c '^MISMATCH' "$d.ib") of $n images differ)"
     else bad "$tag: icarus: the corrupted weight was not caught"; tail -3 "$d.ib"; fi
 }
 

@@ -8,7 +8,11 @@
 //
 //   OUT/net_tb +vectors=GEN_DIR [+stall=PCT] [+seed=S] [+timing] [+max-errors=N]
 //              [+verilator+rand+reset+2]
-// Built by sim/verilator/net_build.sh.
+// Built by sim/verilator/net_build.sh. A wrapped top (gen net --interface axis,
+// --reset sync-low, --skid; docs/interfaces.md) is driven through its own ports: the
+// network's constants come from NAME_core.h (NET_PREFIX), the wrapper's from NAME.h
+// (NET_TOP); under axis TLAST is driven on each image's last beat, the output's TDATA
+// padding must be 0 and its TLAST 1, and the skid buffer adds a cycle of latency.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -25,6 +29,31 @@
 #define CAT3(a, b) a##_##b
 #define CAT2(a, b) CAT3(a, b)
 #define CFG(x) CAT2(NET_PREFIX, x)
+#define TOP(x) CAT2(NET_TOP, x) // the wrapper's macros: 0 in #if without one
+
+#if TOP(INTERFACE_AXIS)
+#define S_VALID s_axis_tvalid
+#define S_READY s_axis_tready
+#define S_DATA s_axis_tdata
+#define M_VALID m_axis_tvalid
+#define M_READY m_axis_tready
+#else
+#define S_VALID s_valid
+#define S_READY s_ready
+#define S_DATA s_data
+#define M_VALID m_valid
+#define M_READY m_ready
+#endif
+#if TOP(RESET_ACTIVE_LOW)
+#define SET_RESET(t, r) ((t)->aresetn = !(r))
+#else
+#define SET_RESET(t, r) ((t)->rst = (r))
+#endif
+#if TOP(SKID)
+static const int SKID = 1; // the skid buffer's output register
+#else
+static const int SKID = 0;
+#endif
 
 static const int IN_BITS = CFG(IN_BITS);
 static const int CLASS_BITS = CFG(CLASS_BITS);
@@ -126,7 +155,7 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "net_tb: +stall=%d out of 0..90\n", stall);
         return 2;
     }
-    std::string name = CFG(NAME);
+    std::string name = NET_NAME;
     std::vector<std::string> in, ex, lab;
     if (!read_lines(dir + "/" + name + "_in.hex", in) ||
         !read_lines(dir + "/" + name + "_expect.hex", ex) ||
@@ -148,17 +177,18 @@ int main(int argc, char** argv)
 
     auto top = std::make_unique<VTOP>(ctx.get());
     top->clk = 0;
-    top->rst = 1;
-    top->s_valid = 0;
-    top->m_ready = 0;
+    SET_RESET(top, 1);
+    top->S_VALID = 0;
+    top->M_READY = 0;
     for (int i = 0; i < 4; i++) {
         top->clk = 0;
         top->eval();
         top->clk = 1;
         top->eval();
     }
-    top->rst = 0;
-    long cyc = 0, first_in = -1, limit = (long)(nimg + 4) * CFG(LATENCY) * 10 + 10000;
+    SET_RESET(top, 0);
+    const long LATENCY = CFG(LATENCY) + SKID;
+    long cyc = 0, first_in = -1, limit = (long)(nimg + 4) * LATENCY * 10 + 10000;
     long nin = 0;
     int nout = 0, errors = 0, ok_rtl = 0, ok_model = 0, bad_timing = 0;
     std::vector<long> out_cyc;
@@ -170,20 +200,36 @@ int main(int argc, char** argv)
         // until accepted.
         if (!vin && nin < (long)nimg * BEATS && (stall == 0 || rnd100() >= (unsigned)stall)) {
             vin = true;
-            put(top->s_data, parse_hex(in[nin], IN_BITS));
+            put(top->S_DATA, parse_hex(in[nin], IN_BITS));
+#if TOP(INTERFACE_AXIS)
+            top->s_axis_tlast = nin % BEATS == BEATS - 1; // the image's last beat
+#endif
         }
-        top->s_valid = vin;
-        top->m_ready = stall == 0 || rnd100() >= (unsigned)stall;
+        top->S_VALID = vin;
+        top->M_READY = stall == 0 || rnd100() >= (unsigned)stall;
         top->eval();
-        bool in_fire = vin && top->s_ready;
-        if (top->m_valid && top->m_ready) {
+        bool in_fire = vin && top->S_READY;
+        if (top->M_VALID && top->M_READY) {
+#if TOP(INTERFACE_AXIS)
+            // TDATA = {padding, m_logits, m_class}; the padding is 0, TLAST 1
+            words cw = get(top->m_axis_tdata), lw = cw;
+            const int LOGITS_AT = CLASS_BITS, used = CLASS_BITS + CLASSES * LOGIT_BITS;
+            const int pad = TOP(PORT_M_AXIS_TDATA_BITS) - used;
+            bool frame_ok = top->m_axis_tlast == 1 &&
+                            (pad == 0 || field(cw, used, pad, false) == 0);
+#else
             words cw = get(top->m_class), lw = get(top->m_logits);
+            const int LOGITS_AT = 0;
+            bool frame_ok = true;
+#endif
             words ew = parse_hex(ex[nout], CLASS_BITS + CLASSES * LOGIT_BITS);
             int64_t cls = field(cw, 0, CLASS_BITS, false), ecls = field(ew, 0, CLASS_BITS, false);
             std::vector<int64_t> lg, el;
-            bool same = cls == ecls;
+            bool same = cls == ecls && frame_ok;
+            if (!frame_ok) std::printf("MISMATCH at cycle %ld: image %d: TDATA padding not 0 or "
+                                       "TLAST not 1\n", cyc, nout);
             for (int j = 0; j < CLASSES; j++) {
-                lg.push_back(field(lw, j * LOGIT_BITS, LOGIT_BITS, true));
+                lg.push_back(field(lw, LOGITS_AT + j * LOGIT_BITS, LOGIT_BITS, true));
                 el.push_back(field(ew, CLASS_BITS + j * LOGIT_BITS, LOGIT_BITS, true));
                 same = same && lg[j] == el[j];
             }
@@ -220,14 +266,14 @@ int main(int argc, char** argv)
         for (int i = 3; i < nimg; i++)
             if (out_cyc[i] - out_cyc[i - 1] != CFG(PERIOD)) bad_period++;
         std::printf("timing: latency %ld cycles (NAME.h %d), cycles between images %ld (NAME.h "
-                    "%d), %d of %d intervals off\n", lat, CFG(LATENCY),
+                    "%d), %d of %d intervals off\n", lat, (int)LATENCY,
                     nimg > 1 ? out_cyc[nimg - 1] - out_cyc[nimg - 2] : 0L, CFG(PERIOD),
                     bad_period, nimg > 3 ? nimg - 3 : 0);
         if (stall != 0) {
             std::printf("timing: needs +stall=0\n");
             bad_timing = 1;
         }
-        bad_timing |= lat != CFG(LATENCY) || bad_period != 0;
+        bad_timing |= lat != LATENCY || bad_period != 0;
     }
     top->final();
     if (errors || bad_timing) {
