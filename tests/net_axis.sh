@@ -177,7 +177,7 @@ for bad_opt in "--interface axi|'axi'" "--reset async|'async'" "--reset|requires
     if [ $rc -eq 2 ] && grep -q -- "$want" <<<"$out" && [ ! -e "$tmp/refused" ]; then ok "refused: gen net $o ($want)"
     else bad "refused: gen net $o (exit $rc: $out)"; fi
 done
-rows() { "$LOGQ" gen "$1" --help | sed -n '/^ top interface/,/ready does not chain/p'; }
+rows() { "$LOGQ" gen "$1" --help | sed -n '/^ top interface/,/ready does not chain/p' | tr -s ' '; }
 if [ -n "$(rows net)" ] && [ "$(rows net)" = "$(rows mac)" ]; then
     ok "gen net --help: the top-interface rows are the blocks' (one table, gen/blocks/block.c)"
 else bad "gen net --help: top-interface rows"; diff <(rows net) <(rows mac) | head -5; fi

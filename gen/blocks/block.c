@@ -202,18 +202,18 @@ static void option_text(const lq_block *b, const blk_option *o, const void *defa
     (void)b;
 }
 
-/* One help row: label in a column of 20, text wrapped by its own '\n'. */
-static void help_row(FILE *fp, const char *label, const char *text)
+/* One help row: label in a column of col + 2, text wrapped by its own '\n'. */
+static void help_row_at(FILE *fp, const char *label, const char *text, int col)
 {
     const char *line = text;
     int first = 1;
-    if ((int)strlen(label) > 17) {
+    if ((int)strlen(label) > col - 1) {
         fprintf(fp, "  %s\n", label);
         first = 0;
     }
     do {
         size_t n = strcspn(line, "\n");
-        fprintf(fp, "  %-18s%.*s\n", first ? label : "", (int)n, line);
+        fprintf(fp, "  %-*s%.*s\n", col, first ? label : "", (int)n, line);
         first = 0;
         line += n;
         if (*line == '\n')
@@ -221,10 +221,15 @@ static void help_row(FILE *fp, const char *label, const char *text)
     } while (*line);
 }
 
+static void help_row(FILE *fp, const char *label, const char *text)
+{
+    help_row_at(fp, label, text, 18);
+}
+
 /* The options rows of `where`: as help text, or as the rows of a Markdown table.
  * An option without help text shares the next one's row. */
 static void help_rows(FILE *fp, const lq_block *b, const blk_option *opts, int nopts,
-                      unsigned where, const void *defaults, int markdown)
+                      unsigned where, const void *defaults, int markdown, int col)
 {
     char label[160], text[1024];
     label[0] = '\0';
@@ -243,7 +248,7 @@ static void help_rows(FILE *fp, const lq_block *b, const blk_option *opts, int n
             continue;
         option_text(b, o, defaults, text, sizeof text);
         if (!markdown) {
-            help_row(fp, label, text);
+            help_row_at(fp, label, text, col);
         } else {
             fprintf(fp, "| `%s` | ", label);
             for (const char *p = text; *p; p++) {
@@ -265,8 +270,8 @@ static void help_options(FILE *fp, const lq_block *b, unsigned where, const void
                          int markdown)
 {
     wrap_opts wd = {0, 0, 0};
-    help_rows(fp, b, b->opts, b->nopts, where, defaults, markdown);
-    help_rows(fp, b, wrap_options, WRAP_NOPTS, where, &wd, markdown);
+    help_rows(fp, b, b->opts, b->nopts, where, defaults, markdown, 18);
+    help_rows(fp, b, wrap_options, WRAP_NOPTS, where, &wd, markdown, 18);
 }
 
 /* The files of top `name` around the block's module `core` (the same: no wrapper). */
@@ -466,10 +471,10 @@ void blk_wrap_default_reset(wrap_opts *wo, int reset_given)
         wo->reset_low = wo->axis; /* AXI4-Stream's ARESETn unless told otherwise */
 }
 
-void blk_wrap_help(FILE *fp)
+void blk_wrap_help(FILE *fp, int col)
 {
     wrap_opts wd = {0, 0, 0};
-    help_rows(fp, NULL, wrap_options, WRAP_NOPTS, BO_GEN, &wd, 0);
+    help_rows(fp, NULL, wrap_options, WRAP_NOPTS, BO_GEN, &wd, 0, col);
 }
 
 static int check_dir(const char *dir)

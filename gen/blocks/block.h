@@ -171,7 +171,7 @@ enum { BLK_WRAP_NOPTS = 4 };
 int blk_wrap_getopt(struct option *o, int id0);
 int blk_wrap_option(int i, const char *arg, wrap_opts *wo, int *reset_given);
 void blk_wrap_default_reset(wrap_opts *wo, int reset_given);
-void blk_wrap_help(FILE *fp);
+void blk_wrap_help(FILE *fp, int col); /* the text's column: col + 2 */
 
 /* `logq gen` / `logq vectors`: argv[1] names the block (gen/blocks/blocks.c); --help
  * and errors print usage. run is blk_gen or blk_vectors. Exit status. */

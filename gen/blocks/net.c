@@ -1584,7 +1584,7 @@ int gen_net(const lq_cmd *c)
         switch (ch) {
         case 'h':
             fputs(net_help, stdout);
-            blk_wrap_help(stdout);
+            blk_wrap_help(stdout, 19); /* net_help's column */
             fputs(net_help_vectors, stdout);
             return LQ_EXIT_OK;
         case 'o': o.out = optarg; break;
