@@ -2,13 +2,15 @@
  * top, generated unchanged under the name NAME_core, the wrapper NAME
  *   - maps every stream to one AXI4-Stream interface (--interface axis): TVALID,
  *     TREADY, TDATA (the stream's data ports, LSB first, padded with zeros to whole
- *     bytes), TUSER (its side-band flags, when it has any) and TLAST;
+ *     bytes), TUSER (its side-band flags, when it has any) and TLAST (an input the
+ *     block frames by count, lq_port.count_framed: a TLAST it does not read);
  *   - takes the reset at the polarity asked for (--reset sync-low: aresetn);
  *   - puts a skid buffer (NAME_skid) on every input stream (--skid), so that each
  *     input's ready is a register output.
  * Everything is read from the block's ports as data (lq_port), and the wrapper's own
  * ports are data again: NAME.txt, NAME.h, the view, the .core and the bench are
- * written from them by the driver (gen/blocks/block.c). */
+ * written from them by the driver (gen/blocks/block.c) and by gen net
+ * (gen/blocks/net.c). */
 #ifndef LOGQ_WRAP_H
 #define LOGQ_WRAP_H
 
