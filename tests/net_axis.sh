@@ -7,7 +7,7 @@
 #  - the same options give byte-identical files; zero output from verilator
 #    --lint-only -Wall and iverilog -g2005 -gstrict-expr-width -Wall;
 #  - the ports are the wrapper's (s_axis_*/m_axis_*, aresetn) and NAME.h compiles;
-#  - the generated Icarus bench passes on 20 test images with 30 % stalls on both
+#  - the generated Icarus bench passes on 20 (conv: 8) test images with 30 % stalls on both
 #    streams (every class and logit = the integer model of eval --hw; under axis the
 #    input TLAST driven on each image's last beat, the output's padding 0 and TLAST 1);
 #    layer 1's ROM word 5 complemented, or one expected output flipped, fails it;
@@ -41,9 +41,10 @@ if "$LOGQ" train --data "$DATA" -o "$tmp/mlp.txt" >"$tmp/train.log" 2>&1 &&
    "$LOGQ" train --arch conv --data "$DATA" -o "$tmp/conv.txt" >>"$tmp/train.log" 2>&1; then
     ok "net_axis: train the MLP and the conv network, eval --hw the MLP"
 else bad "net_axis: train or eval"; tail -3 "$tmp/train.log" "$tmp/eval.txt"; exit 1; fi
+# name|test images for the Icarus bench (a conv image is 576 cycles)|options
 nets=(
-    "mlp|--weights $tmp/mlp.txt --fsr-from $tmp/eval.txt"
-    "conv|--weights $tmp/conv.txt --afsr 0,2,4"
+    "mlp|20|--weights $tmp/mlp.txt --fsr-from $tmp/eval.txt"
+    "conv|8|--weights $tmp/conv.txt --afsr 0,2,4"
 )
 modes=(
     "native|"
@@ -68,15 +69,15 @@ check_top() {
 }
 
 for nt in "${nets[@]}"; do
-    IFS='|' read -r net nopts <<<"$nt"
+    IFS='|' read -r net nimg nopts <<<"$nt"
     for md in "${modes[@]}"; do
         IFS='|' read -r mode mopts <<<"$md"
         tag="$net $mode"
         d=$tmp/$net-$mode
         mkdir -p "$d/a" "$d/b"
         # shellcheck disable=SC2086
-        if ! (cd "$d/a" && "$LOGQ" gen net $nopts --scheme shift-log2 --bits 5 $mopts --data "$DATA" --vectors 20 -o rtl) >"$d.gen" 2>&1 ||
-           ! (cd "$d/b" && "$LOGQ" gen net $nopts --scheme shift-log2 --bits 5 $mopts --data "$DATA" --vectors 20 -o rtl) >>"$d.gen" 2>&1; then
+        if ! (cd "$d/a" && "$LOGQ" gen net $nopts --scheme shift-log2 --bits 5 $mopts --data "$DATA" --vectors "$nimg" -o rtl) >"$d.gen" 2>&1 ||
+           ! (cd "$d/b" && "$LOGQ" gen net $nopts --scheme shift-log2 --bits 5 $mopts --data "$DATA" --vectors "$nimg" -o rtl) >>"$d.gen" 2>&1; then
             bad "$tag: gen net"; cat "$d.gen"; continue
         fi
         r=$d/a/rtl
@@ -102,7 +103,7 @@ for nt in "${nets[@]}"; do
         if grep -q '^MISMATCH image 2:' "$d.xlog" && grep -q '^FAILED' "$d.xlog"; then
             ok "$tag: icarus: one expected output flipped fails the bench"
         else bad "$tag: a flipped expected output was not caught"; tail -3 "$d.xlog"; fi
-        net_icarus "$tag" "$r" 20 "$wf"  # last: it corrupts a weight in $r
+        net_icarus "$tag" "$r" "$nimg" "$wf"  # last: it corrupts a weight in $r
         case $mode in
         *skid*)
             if ready_registered "$d/b/rtl" logq_net; then ok "$tag: s_axis_tready is a register (Yosys: its cone holds no input and no logic)"
@@ -111,7 +112,7 @@ for nt in "${nets[@]}"; do
         if [ -x "$ALOGQ" ]; then
             mkdir -p "$d/asan"
             # shellcheck disable=SC2086
-            if (cd "$d/asan" && "$ALOGQ" gen net $nopts --scheme shift-log2 --bits 5 $mopts --data "$DATA" --vectors 20 -o rtl) >"$d.asan" 2>&1 &&
+            if (cd "$d/asan" && "$ALOGQ" gen net $nopts --scheme shift-log2 --bits 5 $mopts --data "$DATA" --vectors "$nimg" -o rtl) >"$d.asan" 2>&1 &&
                diff -r "$d/b/rtl" "$d/asan/rtl" >/dev/null; then
                 ok "$tag: ASan+UBSan: the same files, no report"
             else bad "$tag: ASan+UBSan"; tail -5 "$d.asan"; fi
@@ -146,11 +147,11 @@ else bad "mlp axis --skid: verilator build"; cat "$V.build"; fi
 
 # native: the files of the explicit defaults, and of a reference binary (LOGQ_REF)
 for net in mlp conv; do
-    nopts=$(for nt in "${nets[@]}"; do [ "${nt%%|*}" = $net ] && echo "${nt#*|}"; done)
+    for nt in "${nets[@]}"; do [ "${nt%%|*}" = $net ] && IFS='|' read -r _ nimg nopts <<<"$nt"; done
     d=$tmp/$net-native
     mkdir -p "$d/e"
     # shellcheck disable=SC2086
-    (cd "$d/e" && "$LOGQ" gen net $nopts --scheme shift-log2 --bits 5 --interface native --reset sync-high --data "$DATA" --vectors 20 -o rtl) >/dev/null 2>&1
+    (cd "$d/e" && "$LOGQ" gen net $nopts --scheme shift-log2 --bits 5 --interface native --reset sync-high --data "$DATA" --vectors "$nimg" -o rtl) >/dev/null 2>&1
     same=1
     for f in "$d/b/rtl"/*; do
         cmp -s <(grep -v '^\(//\|#\)   logq gen net' "$f") <(grep -v '^\(//\|#\)   logq gen net' "$d/e/rtl/${f##*/}") || same=0
@@ -161,7 +162,7 @@ for net in mlp conv; do
     if [ -n "${LOGQ_REF:-}" ]; then
         mkdir -p "$d/ref"
         # shellcheck disable=SC2086
-        (cd "$d/ref" && "$LOGQ_REF" gen net $nopts --scheme shift-log2 --bits 5 --data "$DATA" --vectors 20 -o rtl) >/dev/null 2>&1
+        (cd "$d/ref" && "$LOGQ_REF" gen net $nopts --scheme shift-log2 --bits 5 --data "$DATA" --vectors "$nimg" -o rtl) >/dev/null 2>&1
         if diff -r "$d/b/rtl" "$d/ref/rtl" >/dev/null; then
             ok "$net: native files byte-identical to $LOGQ_REF's ($(cat "$d/b/rtl"/* | sha256sum | cut -c1-16))"
         else bad "$net: native files differ from $LOGQ_REF's"; diff -r "$d/b/rtl" "$d/ref/rtl" | head -5; fi
