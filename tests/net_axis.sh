@@ -18,7 +18,8 @@
 # random initial values; with no stalls the latency is NAME_core.h's + 1, the skid
 # buffer's register); the native files equal those of `--interface native --reset
 # sync-high` (and, with LOGQ_REF=an older logq, that binary's); bad values exit 2.
-# SEED=N varies the Verilator stalls.
+# LOGQ_LONG=1 adds the conv network's --reset sync-low --skid top in Verilator. SEED=N
+# varies the Verilator stalls.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netgen.bash"
 lq_seed net_axis.sh
@@ -128,22 +129,30 @@ for net in conv mlp; do
     else bad "$net axis without --skid: s_axis_tready passed the register check"; fi
 done
 
-# The MLP axis --skid top in the Verilator co-simulation.
-V=$tmp/vl
-"$LOGQ" gen net --weights "$tmp/mlp.txt" --fsr-from "$tmp/eval.txt" --interface axis --skid --data "$DATA" --vectors 100 -o "$V" >/dev/null 2>&1
-if "$root/sim/verilator/net_build.sh" "$V" "$V/vl" 2>"$V.build"; then
+# A wrapped top in the Verilator co-simulation: 100 images with stalls, then the latency.
+# vl_wrapped TAG DIR GEN-OPTIONS...
+vl_wrapped() {
+    local tag=$1 V=$2 rc lat
+    shift 2
+    "$LOGQ" gen net "$@" --data "$DATA" --vectors 100 -o "$V" >/dev/null 2>&1
+    if ! "$root/sim/verilator/net_build.sh" "$V" "$V/vl" 2>"$V.build"; then
+        bad "$tag: verilator build"; cat "$V.build"; return
+    fi
     "$V/vl/net_tb" +vectors="$V" +stall=30 +seed="$SEED" +verilator+rand+reset+2 >"$V.sim" 2>&1
     rc=$?
     if [ $rc -eq 0 ] && grep -q '^net_tb: 100 images, 0 mismatches' "$V.sim"; then
-        ok "mlp axis --skid: verilator, 100 images, 30 % stalls on both streams (seed $SEED), random initial values: every class and logit = the model"
-    else bad "mlp axis --skid: verilator co-simulation (exit $rc)"; grep -E 'MISMATCH|FAILED|rerun' "$V.sim" | head -4; fi
+        ok "$tag: verilator, 100 images, 30 % stalls on both streams (seed $SEED), random initial values: every class and logit = the model"
+    else bad "$tag: verilator co-simulation (exit $rc)"; grep -E 'MISMATCH|FAILED|rerun' "$V.sim" | head -4; fi
     lat=$(sed -n 's/^#define LOGQ_NET_CORE_LATENCY \([0-9]*\).*/\1/p' "$V/logq_net_core.h")
     "$V/vl/net_tb" +vectors="$V" +stall=0 +timing >"$V.tim" 2>&1
     if [ $? -eq 0 ] && [ -n "$lat" ] && grep -q "^timing: latency $((lat + 1)) cycles (NAME.h $((lat + 1)))" "$V.tim" &&
        grep -q "^latency: $((lat + 1)) cycles" "$V/logq_net.txt"; then
-        ok "mlp axis --skid: no stalls: latency $((lat + 1)) = NAME_core.h's $lat + the skid buffer's register (NAME.txt says so)"
-    else bad "mlp axis --skid: latency (NAME_core.h $lat)"; grep timing "$V.tim"; grep '^latency' "$V/logq_net.txt"; fi
-else bad "mlp axis --skid: verilator build"; cat "$V.build"; fi
+        ok "$tag: no stalls: latency $((lat + 1)) = NAME_core.h's $lat + the skid buffer's register (NAME.txt says so), the period of NAME_core.h"
+    else bad "$tag: latency (NAME_core.h $lat)"; grep timing "$V.tim"; grep '^latency' "$V/logq_net.txt"; fi
+}
+vl_wrapped "mlp axis --skid" "$tmp/vl" --weights "$tmp/mlp.txt" --fsr-from "$tmp/eval.txt" --interface axis --skid
+[ -n "${LOGQ_LONG:-}" ] &&
+    vl_wrapped "conv --reset sync-low --skid" "$tmp/vlc" --weights "$tmp/conv.txt" --afsr 0,2,4 --reset sync-low --skid
 
 # native: the files of the explicit defaults, and of a reference binary (LOGQ_REF)
 for net in mlp conv; do
