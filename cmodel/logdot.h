@@ -63,11 +63,27 @@ typedef struct {
     /* The trees' first level by table, when the terms have at most
      * LQ_LOGDOT_STATES_MAX values (zero, or a sign and an exponent): */
     int nstates;          /* S, 0: no such table */
-    uint16_t *state;      /* per code pair, its term's number s (0 .. S - 1) as the
+    int32_t *state;       /* per code pair, its term's number s (0 .. S - 1) as the
                            * offsets into level0 of a pair's first lane (2 S s) and of
                            * its second (2 s) */
     int32_t *level0;      /* per two lanes' terms (s0 S + s1): both trees' first adder */
+    /* The SIMD path (lq_logdot_step on x86-64 with AVX2 at run time, when the first
+     * level has at most LQ_LOGDOT_IDS_MAX values): the second adder level of both trees
+     * by one lookup per four lanes, the quad table of every two first-level values
+     * (each by its number, its id: a zero's values are one id), the later levels four
+     * adders per SSE instruction. */
+    int simd;             /* 1: lq_logdot_step takes the SIMD path */
+    int nids;             /* K, 0: no quad table */
+    int32_t *qrow;        /* as level0: the id of the first adder's value, times K */
+    int32_t *qcol;        /* as level0: that id */
+    int32_t *qone;        /* per code pair, both trees: the id of the lane's own term
+                           * (a lane alone at the first level: lanes % 4 = 3) */
+    int32_t *quad;        /* per two ids (i K + j): the second level's adder */
+    int32_t run[2];       /* run_live: the running sums {pos, neg} as such numbers (the
+                           * accumulator's are brought up to date at `last`) */
+    int run_live;
 } lq_logdot_fast;
+enum { LQ_LOGDOT_IDS_MAX = 1024 };
 
 typedef struct {
     lq_logdot_cfg cfg;
@@ -94,6 +110,10 @@ int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out);
 /* Test and debugging: make m (initialized) use the general path from now on. */
 void lq_logdot_force_general(lq_logdot *m);
+/* Test and debugging: make m use the scalar fast path (not the SIMD one) from now on. */
+void lq_logdot_force_scalar(lq_logdot *m);
+/* The path lq_logdot_step takes: "simd", "fast" (scalar) or "general". */
+const char *lq_logdot_path(const lq_logdot *m);
 /* The product term of one lane. */
 lq_lterm lq_logdot_term(const lq_logdot *m, uint32_t a, uint32_t w);
 /* L(x) of one log sum (0 for a zero); *sat set to 1 when it saturated. */
