@@ -494,6 +494,8 @@ static int fast_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int las
 /* The SIMD path keeps a vector's running sums in fast.run (its int32 numbers) between
  * beats; run_load takes them from the accumulator, run_sync gives them back (at
  * `last`, and before another path or a reset touches the accumulator). */
+static int finish(const lq_logdot *m, lq_logdot_out *out);
+
 static void run_load(lq_logdot *m)
 {
     m->fast.run[0] = m->acc.acc_pos.zero ? (int32_t)LQ_LOGDOT_FAST_ZERO : (int32_t)m->acc.acc_pos.v;
@@ -591,18 +593,23 @@ SIMD_INLINE void simd_index(const lq_logdot_fast *f, const uint32_t *a, const ui
 
 /* The offset in level0 (and qrow, qcol) of the first adder of lanes with state
  * offsets i0 and i1. */
-SIMD_INLINE uint32_t simd_pair(const int32_t *st, uint32_t i0, uint32_t i1)
+SIMD_INLINE size_t simd_pair(const int32_t *st, uint32_t i0, uint32_t i1)
 {
-    return (uint32_t)(st[i0] + (st + 1)[i1]);
+    size_t o = (uint32_t)(st[i0] + (st + 1)[i1]);
+    __asm__("" : "+r"(o)); /* a scalar: see SIMD_ATTR */
+    return o;
 }
 
 /* The quad table's indices of four lanes' second adder, positive and negative tree. */
-SIMD_INLINE void simd_quad(const lq_logdot_fast *f, const uint32_t *id, uint32_t *ip,
-                           uint32_t *in)
+SIMD_INLINE void simd_quad(const lq_logdot_fast *f, const uint32_t *id, size_t *ip,
+                           size_t *in)
 {
-    uint32_t o0 = simd_pair(f->state, id[0], id[1]), o1 = simd_pair(f->state, id[2], id[3]);
-    *ip = (uint32_t)(f->qrow[o0] + f->qcol[o1]);
-    *in = (uint32_t)((f->qrow + 1)[o0] + (f->qcol + 1)[o1]);
+    size_t o0 = simd_pair(f->state, id[0], id[1]), o1 = simd_pair(f->state, id[2], id[3]);
+    size_t p = (uint32_t)(f->qrow[o0] + f->qcol[o1]);
+    size_t n = (uint32_t)((f->qrow + 1)[o0] + (f->qcol + 1)[o1]);
+    __asm__("" : "+r"(p), "+r"(n));
+    *ip = p;
+    *in = n;
 }
 
 /* The trees' roots {pos, neg} of one beat of n lanes: the first two levels by the quad
@@ -611,23 +618,28 @@ SIMD_INLINE void simd_quad(const lq_logdot_fast *f, const uint32_t *id, uint32_t
 SIMD_INLINE __m128i simd_trees(const lq_logdot_fast *f, fast_k k, int paper,
                                const uint32_t *a, const uint32_t *w, int n)
 {
-    uint32_t idx[LQ_LOGACC_LANES_MAX], ip[LQ_LOGACC_LANES_MAX / 4], in[LQ_LOGACC_LANES_MAX / 4];
+    uint32_t idx[LQ_LOGACC_LANES_MAX];
     int32_t x[LQ_LOGACC_LANES_MAX / 2 + 8];
     const int32_t *qd = f->quad;
     int q = n / 4, c = q;
     simd_index(f, a, w, n, idx);
-    for (int j = 0; j < q; j++)
-        simd_quad(f, idx + 4 * j, &ip[j], &in[j]);
     if (n == 16) { /* the default: levels 3 and 4 of both trees by two adders */
-        __m128i dcut = _mm_set1_epi32((int32_t)k.dcut);
-        __m128i s = _mm_setr_epi32(qd[ip[0]], qd[in[0]], qd[ip[2]], qd[in[2]]);
-        __m128i t = _mm_setr_epi32(qd[ip[1]], qd[in[1]], qd[ip[3]], qd[in[3]]);
-        __m128i r = simd_add(k, paper, 4, dcut, s, t);
+        __m128i dcut = _mm_set1_epi32((int32_t)k.dcut), s, t, r;
+        size_t p0, n0, p1, n1, p2, n2, p3, n3;
+        simd_quad(f, idx, &p0, &n0);
+        simd_quad(f, idx + 4, &p1, &n1);
+        simd_quad(f, idx + 8, &p2, &n2);
+        simd_quad(f, idx + 12, &p3, &n3);
+        s = _mm_setr_epi32(qd[p0], qd[n0], qd[p2], qd[n2]);
+        t = _mm_setr_epi32(qd[p1], qd[n1], qd[p3], qd[n3]);
+        r = simd_add(k, paper, 4, dcut, s, t);
         return simd_add(k, paper, 2, dcut, r, _mm_unpackhi_epi64(r, r));
     }
     for (int j = 0; j < q; j++) {
-        x[2 * j] = qd[ip[j]];
-        x[2 * j + 1] = qd[in[j]];
+        size_t p, g;
+        simd_quad(f, idx + 4 * j, &p, &g);
+        x[2 * j] = qd[p];
+        x[2 * j + 1] = qd[g];
     }
     if (n % 4 != 0) { /* the last value of the second level */
         const uint32_t *id = idx + 4 * q;
@@ -656,7 +668,7 @@ SIMD_INLINE __m128i simd_trees(const lq_logdot_fast *f, fast_k k, int paper,
 
 /* One beat on the SIMD path: the trees, then the running sums, kept in fast.run. */
 SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                            lq_logacc_out *out, int n, int paper)
+                            lq_logdot_out *out, int n, int paper)
 {
     lq_logdot_fast *f = &m->fast;
     fast_k k = fast_consts(m);
@@ -672,15 +684,15 @@ SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, 
     if (!last)
         return 0;
     run_sync(m);
-    out->pos = m->acc.acc_pos;
-    out->neg = m->acc.acc_neg;
+    out->logs.pos = m->acc.acc_pos;
+    out->logs.neg = m->acc.acc_neg;
     lq_logacc_reset(&m->acc);
-    return 1;
+    return finish(m, out);
 }
 
 /* The SIMD path: the default 16 lanes with their count a constant, any other count. */
 SIMD_ATTR static int simd_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                               lq_logacc_out *out)
+                               lq_logdot_out *out)
 {
     int paper = m->acc.cfg.corr == LQ_CORR_PAPER;
     if (m->cfg.lanes == 16)
@@ -696,21 +708,30 @@ static int simd_cpu(void)
 }
 
 static int simd_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                     lq_logacc_out *out)
+                     lq_logdot_out *out)
 {
-    return fast_step(m, a, w, last, out);
+    (void)m, (void)a, (void)w, (void)last, (void)out;
+    return 0; /* never called: simd_cpu() is 0 */
 }
 #endif
 
-int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                   lq_logdot_out *out)
+/* The conversion of both log sums at `last` (every path). */
+static __attribute__((noinline)) int finish(const lq_logdot *m, lq_logdot_out *out)
+{
+    out->sat = 0;
+    out->lin_pos = lq_logdot_lin(m, out->logs.pos, &out->sat);
+    out->lin_neg = lq_logdot_lin(m, out->logs.neg, &out->sat);
+    out->result = out->lin_pos - out->lin_neg;
+    return 1;
+}
+
+/* The scalar fast path and the general one (their frame kept out of the SIMD path's). */
+static __attribute__((noinline)) int step_scalar(lq_logdot *m, const uint32_t *a,
+                                                 const uint32_t *w, int last, lq_logdot_out *out)
 {
     lq_lterm t[LQ_LOGACC_LANES_MAX];
-    if (m->fast.simd && !m->acc.cov) {
-        if (!simd_step(m, a, w, last, &out->logs))
-            return 0;
-    } else if (run_sync(m), 0) {
-    } else if (m->fast.on && !m->acc.cov) {
+    run_sync(m);
+    if (m->fast.on && !m->acc.cov) {
         if (!fast_step(m, a, w, last, &out->logs))
             return 0;
     } else {
@@ -719,9 +740,13 @@ int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
         if (!lq_logacc_step(&m->acc, t, last, &out->logs))
             return 0;
     }
-    out->sat = 0;
-    out->lin_pos = lq_logdot_lin(m, out->logs.pos, &out->sat);
-    out->lin_neg = lq_logdot_lin(m, out->logs.neg, &out->sat);
-    out->result = out->lin_pos - out->lin_neg;
-    return 1;
+    return finish(m, out);
+}
+
+int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                   lq_logdot_out *out)
+{
+    if (m->fast.simd && !m->acc.cov)
+        return simd_step(m, a, w, last, out);
+    return step_scalar(m, a, w, last, out);
 }
