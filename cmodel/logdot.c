@@ -145,6 +145,7 @@ void lq_logdot_force_scalar(lq_logdot *m)
 {
     run_sync(m);
     m->fast.simd = 0;
+    m->fast.step = NULL;
 }
 
 const char *lq_logdot_path(const lq_logdot *m)
@@ -247,6 +248,7 @@ static int32_t quad_id(const int32_t *v, int k, int32_t x)
 }
 
 static int simd_cpu(void);
+static void simd_select(lq_logdot *m);
 
 /* The SIMD path's tables (lq_logdot_fast in logdot.h): the ids of every value a first
  * level can give (the level0 table's and the single terms'), and the quad table of
@@ -294,7 +296,7 @@ static int quad_build(lq_logdot *m, size_t pairs)
             f->quad[i * nk + j] = (int32_t)fast_add(k, v[i], v[j]);
     free(v);
     f->nids = nk;
-    f->simd = 1;
+    simd_select(m);
     return 0;
 }
 
@@ -574,28 +576,29 @@ SIMD_INLINE __m128i simd_levels(fast_k k, int paper, int32_t *x, int c)
     return _mm_loadl_epi64((const __m128i *)x);
 }
 
-/* Twice the code pair indices of the n lanes (as fast_step's): their offsets in state. */
+/* The code pair indices of the n lanes (as fast_step's). */
 SIMD_INLINE void simd_index(const lq_logdot_fast *f, const uint32_t *a, const uint32_t *w,
                             int n, uint32_t *idx)
 {
-    __m256i am = _mm256_set1_epi32((int32_t)f->a_mask), wm = _mm256_set1_epi32((int32_t)f->w_mask);
+    __m128i am = _mm_set1_epi32((int32_t)f->a_mask), wm = _mm_set1_epi32((int32_t)f->w_mask);
     __m128i sh = _mm_cvtsi32_si128(f->w_bits);
     int i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256i va = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(a + i)), am);
-        __m256i vw = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(w + i)), wm);
-        __m256i x = _mm256_or_si256(_mm256_sll_epi32(va, sh), vw);
-        _mm256_storeu_si256((__m256i *)(idx + i), _mm256_add_epi32(x, x));
+#pragma GCC unroll 16
+    for (; i + 4 <= n; i += 4) {
+        __m128i va = _mm_and_si128(_mm_loadu_si128((const __m128i *)(a + i)), am);
+        __m128i vw = _mm_and_si128(_mm_loadu_si128((const __m128i *)(w + i)), wm);
+        _mm_storeu_si128((__m128i *)(idx + i), _mm_or_si128(_mm_sll_epi32(va, sh), vw));
     }
+    __asm__ volatile("" ::: "memory"); /* idx read back by scalar loads, not extracts */
     for (; i < n; i++)
-        idx[i] = 2 * ((a[i] & f->a_mask) << f->w_bits | (w[i] & f->w_mask));
+        idx[i] = (a[i] & f->a_mask) << f->w_bits | (w[i] & f->w_mask);
 }
 
 /* The offset in level0 (and qrow, qcol) of the first adder of lanes with state
  * offsets i0 and i1. */
 SIMD_INLINE size_t simd_pair(const int32_t *st, uint32_t i0, uint32_t i1)
 {
-    size_t o = (uint32_t)(st[i0] + (st + 1)[i1]);
+    size_t o = (uint32_t)(st[2 * (size_t)i0] + st[2 * (size_t)i1 + 1]);
     __asm__("" : "+r"(o)); /* a scalar: see SIMD_ATTR */
     return o;
 }
@@ -647,7 +650,7 @@ SIMD_INLINE __m128i simd_trees(const lq_logdot_fast *f, fast_k k, int paper,
         uint32_t o0 = n % 4 >= 2 ? simd_pair(f->state, id[0], id[1]) : 0;
         switch (n % 4) {
         case 1: /* a lone lane: its term */
-            t = f->term + id[0];
+            t = f->term + 2 * (size_t)id[0];
             x[2 * q] = t[0];
             x[2 * q + 1] = t[1];
             break;
@@ -656,7 +659,7 @@ SIMD_INLINE __m128i simd_trees(const lq_logdot_fast *f, fast_k k, int paper,
             x[2 * q + 1] = f->level0[o0 + 1];
             break;
         default: /* a pair and a lone lane */
-            t = f->qone + id[2];
+            t = f->qone + 2 * (size_t)id[2];
             x[2 * q] = qd[(uint32_t)(f->qrow[o0] + t[0])];
             x[2 * q + 1] = qd[(uint32_t)(f->qrow[o0 + 1] + t[1])];
         }
@@ -690,16 +693,25 @@ SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, 
     return finish(m, out);
 }
 
-/* The SIMD path: the default 16 lanes with their count a constant, any other count. */
-SIMD_ATTR static int simd_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                               lq_logdot_out *out)
+/* The SIMD path's steps: the default 16 lanes with their count a constant, any other
+ * count; each correction. */
+#define SIMD_STEP(NAME, N, PAPER)                                                          \
+    SIMD_ATTR static int NAME(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last, \
+                              lq_logdot_out *out)                                          \
+    {                                                                                      \
+        return simd_step_n(m, a, w, last, out, N, PAPER);                                  \
+    }
+SIMD_STEP(simd_step16_table, 16, 0)
+SIMD_STEP(simd_step16_paper, 16, 1)
+SIMD_STEP(simd_step_table, m->cfg.lanes, 0)
+SIMD_STEP(simd_step_paper, m->cfg.lanes, 1)
+
+static void simd_select(lq_logdot *m)
 {
     int paper = m->acc.cfg.corr == LQ_CORR_PAPER;
-    if (m->cfg.lanes == 16)
-        return paper ? simd_step_n(m, a, w, last, out, 16, 1)
-                     : simd_step_n(m, a, w, last, out, 16, 0);
-    return paper ? simd_step_n(m, a, w, last, out, m->cfg.lanes, 1)
-                 : simd_step_n(m, a, w, last, out, m->cfg.lanes, 0);
+    m->fast.step = m->cfg.lanes == 16 ? (paper ? simd_step16_paper : simd_step16_table)
+                                      : (paper ? simd_step_paper : simd_step_table);
+    m->fast.simd = 1;
 }
 #else
 static int simd_cpu(void)
@@ -707,11 +719,9 @@ static int simd_cpu(void)
     return 0;
 }
 
-static int simd_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                     lq_logdot_out *out)
+static void simd_select(lq_logdot *m)
 {
-    (void)m, (void)a, (void)w, (void)last, (void)out;
-    return 0; /* never called: simd_cpu() is 0 */
+    (void)m; /* never called: simd_cpu() is 0 */
 }
 #endif
 
@@ -747,6 +757,6 @@ int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out)
 {
     if (m->fast.simd && !m->acc.cov)
-        return simd_step(m, a, w, last, out);
+        return m->fast.step(m, a, w, last, out);
     return step_scalar(m, a, w, last, out);
 }

@@ -52,6 +52,7 @@ typedef struct {
  * for wider codes and whenever acc.cov is set; tests/unit/test_logdot_fast.c proves
  * the two equal. */
 enum { LQ_LOGDOT_PAIR_BITS = 12, LQ_LOGDOT_STATES_MAX = 128 };
+struct lq_logdot;
 #define LQ_LOGDOT_FAST_ZERO (-((int64_t)1 << 30))
 
 typedef struct {
@@ -72,7 +73,10 @@ typedef struct {
      * by one lookup per four lanes, the quad table of every two first-level values
      * (each by its number, its id: a zero's values are one id), the later levels four
      * adders per SSE instruction. */
-    int simd;             /* 1: lq_logdot_step takes the SIMD path */
+    int simd;             /* 1: lq_logdot_step takes the SIMD path, the function step
+                           * (specialized on the correction, and on 16 lanes) */
+    int (*step)(struct lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                lq_logdot_out *out);
     int nids;             /* K, 0: no quad table */
     int32_t *qrow;        /* as level0: the id of the first adder's value, times K */
     int32_t *qcol;        /* as level0: that id */
@@ -85,7 +89,7 @@ typedef struct {
 } lq_logdot_fast;
 enum { LQ_LOGDOT_IDS_MAX = 1024 };
 
-typedef struct {
+typedef struct lq_logdot {
     lq_logdot_cfg cfg;
     lq_logacc acc;        /* the accumulator, built from the derived configuration */
     int exp_bits;         /* E: holds every product exponent e_a + e_w */
