@@ -528,6 +528,13 @@ static int simd_cpu(void)
 #define SIMD_ATTR __attribute__((target("avx2"), optimize("no-tree-slp-vectorize")))
 #define SIMD_INLINE static inline __attribute__((always_inline)) SIMD_ATTR
 
+enum { SIMD_AMASK, SIMD_WMASK, SIMD_DCUT, SIMD_VMAX };
+
+SIMD_INLINE __m128i simd_vec(const lq_logdot_fast *f, int i)
+{
+    return _mm_loadu_si128((const __m128i *)f->vec[i]);
+}
+
 /* Adders of fast_add (no saturation) on the SIMD path's int32 numbers, lanes 0 .. n-1
  * of a and b (n = 2 or 4); the correction's lookups are scalar loads (cheaper here than
  * a gather). */
@@ -544,8 +551,8 @@ SIMD_INLINE __m128i simd_add(fast_k k, int paper, int n, __m128i dcut, __m128i a
     }
     d = _mm_min_epu32(d, dcut);
     if (n == 2)
-        c = _mm_setr_epi32(t[(uint32_t)_mm_cvtsi128_si32(d)], t[(uint32_t)_mm_extract_epi32(d, 1)],
-                           0, 0);
+        c = _mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
+                             t[(uint32_t)_mm_extract_epi32(d, 1)], 1);
     else
         c = _mm_setr_epi32(t[(uint32_t)_mm_cvtsi128_si32(d)], t[(uint32_t)_mm_extract_epi32(d, 1)],
                            t[(uint32_t)_mm_extract_epi32(d, 2)], t[(uint32_t)_mm_extract_epi32(d, 3)]);
@@ -555,9 +562,8 @@ SIMD_INLINE __m128i simd_add(fast_k k, int paper, int n, __m128i dcut, __m128i a
 /* The trees' levels from the third on: x[2 j] and x[2 j + 1] the j-th value of the
  * positive and the negative tree (c of each), two pairs of both trees per adder;
  * x holds zeros or earlier values up to x[2 c + 3]. Returns both roots. */
-SIMD_INLINE __m128i simd_levels(fast_k k, int paper, int32_t *x, int c)
+SIMD_INLINE __m128i simd_levels(fast_k k, int paper, __m128i dcut, int32_t *x, int c)
 {
-    __m128i dcut = _mm_set1_epi32((int32_t)k.dcut);
     while (c > 1) {
         int pairs = c / 2;
         for (int j = 0; j < pairs; j += 2) {
@@ -580,7 +586,7 @@ SIMD_INLINE __m128i simd_levels(fast_k k, int paper, int32_t *x, int c)
 SIMD_INLINE void simd_index(const lq_logdot_fast *f, const uint32_t *a, const uint32_t *w,
                             int n, uint32_t *idx)
 {
-    __m128i am = _mm_set1_epi32((int32_t)f->a_mask), wm = _mm_set1_epi32((int32_t)f->w_mask);
+    __m128i am = simd_vec(f, SIMD_AMASK), wm = simd_vec(f, SIMD_WMASK);
     __m128i sh = _mm_cvtsi32_si128(f->w_bits);
     int i = 0;
 #pragma GCC unroll 16
@@ -627,14 +633,17 @@ SIMD_INLINE __m128i simd_trees(const lq_logdot_fast *f, fast_k k, int paper,
     int q = n / 4, c = q;
     simd_index(f, a, w, n, idx);
     if (n == 16) { /* the default: levels 3 and 4 of both trees by two adders */
-        __m128i dcut = _mm_set1_epi32((int32_t)k.dcut), s, t, r;
-        size_t p0, n0, p1, n1, p2, n2, p3, n3;
-        simd_quad(f, idx, &p0, &n0);
-        simd_quad(f, idx + 4, &p1, &n1);
-        simd_quad(f, idx + 8, &p2, &n2);
-        simd_quad(f, idx + 12, &p3, &n3);
-        s = _mm_setr_epi32(qd[p0], qd[n0], qd[p2], qd[n2]);
-        t = _mm_setr_epi32(qd[p1], qd[n1], qd[p3], qd[n3]);
+        __m128i dcut = simd_vec(f, SIMD_DCUT), s, t, r;
+        size_t p, g;
+        /* each quad's two values into their lanes as soon as they are read */
+        simd_quad(f, idx, &p, &g);
+        s = _mm_insert_epi32(_mm_cvtsi32_si128(qd[p]), qd[g], 1);
+        simd_quad(f, idx + 8, &p, &g);
+        s = _mm_insert_epi32(_mm_insert_epi32(s, qd[p], 2), qd[g], 3);
+        simd_quad(f, idx + 4, &p, &g);
+        t = _mm_insert_epi32(_mm_cvtsi32_si128(qd[p]), qd[g], 1);
+        simd_quad(f, idx + 12, &p, &g);
+        t = _mm_insert_epi32(_mm_insert_epi32(t, qd[p], 2), qd[g], 3);
         r = simd_add(k, paper, 4, dcut, s, t);
         return simd_add(k, paper, 2, dcut, r, _mm_unpackhi_epi64(r, r));
     }
@@ -666,7 +675,7 @@ SIMD_INLINE __m128i simd_trees(const lq_logdot_fast *f, fast_k k, int paper,
         c++;
     }
     memset(x + 2 * c, 0, 4 * sizeof *x);
-    return simd_levels(k, paper, x, c);
+    return simd_levels(k, paper, simd_vec(f, SIMD_DCUT), x, c);
 }
 
 /* One beat on the SIMD path: the trees, then the running sums, kept in fast.run. */
@@ -680,9 +689,9 @@ SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, 
     if (!f->run_live)
         run_load(m);
     r = simd_trees(f, k, paper, a, w, n);
-    s = simd_add(k, paper, 2, _mm_set1_epi32((int32_t)k.dcut),
+    s = simd_add(k, paper, 2, simd_vec(f, SIMD_DCUT),
                  _mm_loadl_epi64((const __m128i *)f->run), r);
-    _mm_storel_epi64((__m128i *)f->run, _mm_min_epi32(s, _mm_set1_epi32((int32_t)k.vmax)));
+    _mm_storel_epi64((__m128i *)f->run, _mm_min_epi32(s, simd_vec(f, SIMD_VMAX)));
     m->acc.beats++;
     if (!last)
         return 0;
@@ -711,6 +720,12 @@ static void simd_select(lq_logdot *m)
     int paper = m->acc.cfg.corr == LQ_CORR_PAPER;
     m->fast.step = m->cfg.lanes == 16 ? (paper ? simd_step16_paper : simd_step16_table)
                                       : (paper ? simd_step_paper : simd_step_table);
+    for (int i = 0; i < 4; i++) {
+        m->fast.vec[SIMD_AMASK][i] = (int32_t)m->fast.a_mask;
+        m->fast.vec[SIMD_WMASK][i] = (int32_t)m->fast.w_mask;
+        m->fast.vec[SIMD_DCUT][i] = (int32_t)m->acc.dcut;
+        m->fast.vec[SIMD_VMAX][i] = (int32_t)m->acc.vmax;
+    }
     m->fast.simd = 1;
 }
 #else
@@ -756,7 +771,7 @@ static __attribute__((noinline)) int step_scalar(lq_logdot *m, const uint32_t *a
 int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out)
 {
-    if (m->fast.simd && !m->acc.cov)
+    if (m->fast.step && !m->acc.cov) /* the SIMD path */
         return m->fast.step(m, a, w, last, out);
     return step_scalar(m, a, w, last, out);
 }
