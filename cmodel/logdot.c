@@ -528,7 +528,7 @@ static int simd_cpu(void)
 #define SIMD_ATTR __attribute__((target("avx2"), optimize("no-tree-slp-vectorize")))
 #define SIMD_INLINE static inline __attribute__((always_inline)) SIMD_ATTR
 
-enum { SIMD_AMASK, SIMD_WMASK, SIMD_DCUT, SIMD_VMAX };
+enum { SIMD_AMASK, SIMD_WMASK, SIMD_DCUT, SIMD_VMAX, SIMD_WBITS };
 
 SIMD_INLINE __m128i simd_vec(const lq_logdot_fast *f, int i)
 {
@@ -554,8 +554,11 @@ SIMD_INLINE __m128i simd_add(fast_k k, int paper, int n, __m128i dcut, __m128i a
         c = _mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
                              t[(uint32_t)_mm_extract_epi32(d, 1)], 1);
     else
-        c = _mm_setr_epi32(t[(uint32_t)_mm_cvtsi128_si32(d)], t[(uint32_t)_mm_extract_epi32(d, 1)],
-                           t[(uint32_t)_mm_extract_epi32(d, 2)], t[(uint32_t)_mm_extract_epi32(d, 3)]);
+        c = _mm_insert_epi32(
+            _mm_insert_epi32(_mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
+                                              t[(uint32_t)_mm_extract_epi32(d, 1)], 1),
+                             t[(uint32_t)_mm_extract_epi32(d, 2)], 2),
+            t[(uint32_t)_mm_extract_epi32(d, 3)], 3);
     return _mm_add_epi32(mx, c);
 }
 
@@ -587,7 +590,7 @@ SIMD_INLINE void simd_index(const lq_logdot_fast *f, const uint32_t *a, const ui
                             int n, uint32_t *idx)
 {
     __m128i am = simd_vec(f, SIMD_AMASK), wm = simd_vec(f, SIMD_WMASK);
-    __m128i sh = _mm_cvtsi32_si128(f->w_bits);
+    __m128i sh = simd_vec(f, SIMD_WBITS);
     int i = 0;
 #pragma GCC unroll 16
     for (; i + 4 <= n; i += 4) {
@@ -725,6 +728,7 @@ static void simd_select(lq_logdot *m)
         m->fast.vec[SIMD_WMASK][i] = (int32_t)m->fast.w_mask;
         m->fast.vec[SIMD_DCUT][i] = (int32_t)m->acc.dcut;
         m->fast.vec[SIMD_VMAX][i] = (int32_t)m->acc.vmax;
+        m->fast.vec[SIMD_WBITS][i] = i == 0 ? m->fast.w_bits : 0; /* a shift count */
     }
     m->fast.simd = 1;
 }

@@ -83,8 +83,9 @@ typedef struct {
     int32_t *qone;        /* per code pair, both trees: the id of the lane's own term
                            * (a lane alone at the first level: lanes % 4 = 3) */
     int32_t *quad;        /* per two ids (i K + j): the second level's adder */
-    int32_t vec[4][4];    /* the SIMD path's constants, four times each: a_mask, w_mask,
-                           * the correction's cut (acc.dcut), the largest state (acc.vmax) */
+    int32_t vec[5][4];    /* the SIMD path's constants, four times each: a_mask, w_mask,
+                           * the correction's cut (acc.dcut), the largest state (acc.vmax);
+                           * then w_bits as a shift count (w_bits, 0, 0, 0) */
     int32_t run[2];       /* run_live: the running sums {pos, neg} as such numbers (the
                            * accumulator's are brought up to date at `last`) */
     int run_live;
