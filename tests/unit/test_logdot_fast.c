@@ -287,7 +287,8 @@ static void test_random(void)
 
 /* Every lane count 1 .. 64 (the SIMD path's 16, its odd lanes and quads left over) on
  * random configurations of 2- to 5-bit codes (which the SIMD path takes), 40 beats each
- * in vectors of 1 to 12 beats, a quarter of the lanes zero. */
+ * in vectors of 1 to 12 beats, a quarter of the lanes zero; four configurations per
+ * count, 64 for 16 lanes (its own code). */
 static void test_lanes(void)
 {
     lq_rng r;
@@ -295,7 +296,7 @@ static void test_lanes(void)
     char buf[200];
     lq_rng_seed(&r, seed + 1000);
     for (int lanes = 1; lanes <= LQ_LOGACC_LANES_MAX; lanes++)
-        for (int rep = 0; rep < 4; rep++) {
+        for (int rep = 0; rep < (lanes == 16 ? 64 : 4); rep++) { /* 16: its own code */
             lq_logdot_cfg c = base_cfg(lanes, (int)lq_rng_below(&r, 2),
                                        (lq_logacc_corr)lq_rng_below(&r, 2),
                                        1 + (int)lq_rng_below(&r, LQ_LOGDOT_FRAC_MAX));
@@ -306,7 +307,7 @@ static void test_lanes(void)
             c.wgt.bits = 2 + (int)lq_rng_below(&r, 4);
             c.act.fsr = (int)lq_rng_below(&r, 5) - 2;
             c.wgt.fsr = (int)lq_rng_below(&r, 5) - 2;
-            if (rep == 3) { /* narrow: saturating trees and results */
+            if (rep % 4 == 3) { /* narrow: saturating trees and results */
                 c.out_bits = 6;
                 c.out_frac = 3;
                 c.act.fsr = c.wgt.fsr = 4;
@@ -320,7 +321,7 @@ static void test_lanes(void)
                     w[i] = (uint32_t)lq_rng_below(&r, 1u << c.wgt.bits);
                     if (lq_rng_below(&r, 4) == 0)
                         a[i] = 0;
-                    if (rep == 3 && lq_rng_below(&r, 2) == 0) /* the largest magnitude */
+                    if (rep % 4 == 3 && lq_rng_below(&r, 2) == 0) /* the largest magnitude */
                         a[i] |= (1u << (c.act.bits - 1)) - 1, w[i] |= (1u << (c.wgt.bits - 1)) - 1;
                 }
                 snprintf(buf, sizeof buf, "seed %llu lanes %d rep %d beat %d: ",
