@@ -523,9 +523,13 @@ static int simd_cpu(void)
     return __builtin_cpu_supports("avx2");
 }
 
-/* Not SLP-vectorized: the compiler would move the scalar table lookups' indices
- * through vector registers (an extract and an insert per lookup). */
-#define SIMD_ATTR __attribute__((target("avx2"), optimize("no-tree-slp-vectorize")))
+/* AVX2 (VEX-encoded 128-bit instructions only, so that no 256-bit register is left
+ * dirty for the caller's SSE code, which would run several times slower after it on
+ * some CPUs), and not vectorized by the compiler: it would move the scalar table
+ * lookups' indices through vector registers (an extract and an insert per lookup) or
+ * use 256-bit registers. */
+#define SIMD_ATTR                                                                          \
+    __attribute__((target("avx2"), optimize("no-tree-slp-vectorize", "no-tree-loop-vectorize")))
 #define SIMD_INLINE static inline __attribute__((always_inline)) SIMD_ATTR
 
 enum { SIMD_AMASK, SIMD_WMASK, SIMD_DCUT, SIMD_VMAX, SIMD_WBITS };

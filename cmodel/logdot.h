@@ -69,10 +69,11 @@ typedef struct {
                            * its second (2 s) */
     int32_t *level0;      /* per two lanes' terms (s0 S + s1): both trees' first adder */
     /* The SIMD path (lq_logdot_step on x86-64 with AVX2 at run time, when the first
-     * level has at most LQ_LOGDOT_IDS_MAX values): the second adder level of both trees
-     * by one lookup per four lanes, the quad table of every two first-level values
-     * (each by its number, its id: a zero's values are one id), the later levels four
-     * adders per SSE instruction. */
+     * level has at most LQ_LOGDOT_IDS_MAX distinct values): the code pair indices of
+     * four lanes per instruction; the second adder level of both trees by one lookup
+     * per four lanes and tree in the quad table of every two first-level values (each
+     * by its number, its id: every zero is one id); the later levels and the running
+     * sums four (or two) adders per instruction, the corrections by scalar loads. */
     int simd;             /* 1: lq_logdot_step takes the SIMD path, the function step
                            * (specialized on the correction, and on 16 lanes) */
     int (*step)(struct lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
