@@ -47,10 +47,10 @@ typedef struct {
  * being the number LQ_LOGDOT_FAST_ZERO, far below every state, so that
  * max(zero, b) = b and C(|b - zero|) = 0 give zero + b = b exactly, and zero + zero
  * stays below LQ_LOGDOT_FAST_ZERO / 2 (at most 2^F per adder level, within a beat;
- * the running sums are stored as lq_lval between beats). The first adder level, of
- * lanes (0, 1), (2, 3), ..., is one lookup per two lanes by the two terms' numbers. The general path remains
- * for wider codes and whenever acc.cov is set; tests/unit/test_logdot_fast.c proves
- * the two equal. */
+ * the scalar path stores the running sums as lq_lval between beats). The first adder
+ * level, of lanes (0, 1), (2, 3), ..., is one lookup per two lanes by the two terms'
+ * numbers. The general path remains for wider codes and whenever acc.cov is set;
+ * tests/unit/test_logdot_fast.c proves the paths equal. */
 enum { LQ_LOGDOT_PAIR_BITS = 12, LQ_LOGDOT_STATES_MAX = 128 };
 struct lq_logdot;
 #define LQ_LOGDOT_FAST_ZERO (-((int64_t)1 << 30))
@@ -87,8 +87,9 @@ typedef struct {
     int32_t vec[5][4];    /* the SIMD path's constants, four times each: a_mask, w_mask,
                            * the correction's cut (acc.dcut), the largest state (acc.vmax);
                            * then w_bits as a shift count (w_bits, 0, 0, 0) */
-    int32_t run[2];       /* run_live: the running sums {pos, neg} as such numbers (the
-                           * accumulator's are brought up to date at `last`) */
+    int32_t run[2];       /* run_live: the running sums {pos, neg} as such numbers, which
+                           * the SIMD path keeps between beats (acc's are brought up to
+                           * date at `last` and before another path or a reset) */
     int run_live;
 } lq_logdot_fast;
 enum { LQ_LOGDOT_IDS_MAX = 1024 };
