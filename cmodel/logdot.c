@@ -113,10 +113,16 @@ int64_t lq_logdot_table_entry(int frac, int r, int64_t k, long double *tie_dist)
 
 static void run_sync(lq_logdot *m);
 
+static void run_load(lq_logdot *m);
+static int step_scalar(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                       lq_logdot_out *out);
+
 void lq_logdot_reset(lq_logdot *m)
 {
     lq_logacc_reset(&m->acc);
     m->fast.run_live = 0;
+    if (m->fast.simd)
+        run_load(m);
 }
 
 void lq_logdot_free(lq_logdot *m)
@@ -139,13 +145,14 @@ void lq_logdot_force_general(lq_logdot *m)
     free(m->fast.qone);
     free(m->fast.quad);
     memset(&m->fast, 0, sizeof m->fast);
+    m->fast.step = step_scalar;
 }
 
 void lq_logdot_force_scalar(lq_logdot *m)
 {
     run_sync(m);
     m->fast.simd = 0;
-    m->fast.step = NULL;
+    m->fast.step = step_scalar;
 }
 
 const char *lq_logdot_path(const lq_logdot *m)
@@ -307,6 +314,7 @@ static int fast_build(lq_logdot *m)
     int ab = m->cfg.act.bits, wb = m->cfg.wgt.bits;
     size_t pairs = (size_t)1 << (ab + wb);
     memset(f, 0, sizeof *f);
+    f->step = step_scalar;
     if (ab + wb > LQ_LOGDOT_PAIR_BITS)
         return 0;
     f->term = malloc(2 * pairs * sizeof *f->term);
@@ -493,9 +501,10 @@ static int fast_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int las
     return 1;
 }
 
-/* The SIMD path keeps a vector's running sums in fast.run (its int32 numbers) between
- * beats; run_load takes them from the accumulator, run_sync gives them back (at
- * `last`, and before another path or a reset touches the accumulator). */
+/* The SIMD path keeps the running sums in fast.run (its int32 numbers): whenever
+ * fast.simd is set, fast.run is live between calls (lq_logdot_reset, the SIMD step's
+ * `last` and step_scalar load it); run_sync gives them back to the accumulator (at
+ * `last`, and before another path touches it) and run_load takes them from it. */
 static int finish(const lq_logdot *m, lq_logdot_out *out);
 
 static void run_load(lq_logdot *m)
@@ -631,10 +640,10 @@ SIMD_INLINE void simd_quad(const lq_logdot_fast *f, const uint32_t *id, size_t *
 /* The trees' roots {pos, neg} of one beat of n lanes: the first two levels by the quad
  * table (the lanes left over by the level0 table, their terms, or the quad table with
  * a lone term's id), the later levels by simd_add; 16 lanes in registers. */
-SIMD_INLINE __m128i simd_trees(const lq_logdot_fast *f, fast_k k, int paper,
+SIMD_INLINE __m128i simd_trees(lq_logdot_fast *f, fast_k k, int paper,
                                const uint32_t *a, const uint32_t *w, int n)
 {
-    uint32_t idx[LQ_LOGACC_LANES_MAX];
+    uint32_t *idx = f->idx;
     int32_t x[LQ_LOGACC_LANES_MAX / 2 + 8];
     const int32_t *qd = f->quad;
     int q = n / 4, c = q;
@@ -693,8 +702,6 @@ SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, 
     fast_k k = fast_consts(m);
     __m128i r, s;
     k.paper = paper;
-    if (!f->run_live)
-        run_load(m);
     r = simd_trees(f, k, paper, a, w, n);
     s = simd_add(k, paper, 2, simd_vec(f, SIMD_DCUT),
                  _mm_loadl_epi64((const __m128i *)f->run), r);
@@ -706,6 +713,7 @@ SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, 
     out->logs.pos = m->acc.acc_pos;
     out->logs.neg = m->acc.acc_neg;
     lq_logacc_reset(&m->acc);
+    run_load(m);
     return finish(m, out);
 }
 
@@ -763,23 +771,24 @@ static __attribute__((noinline)) int step_scalar(lq_logdot *m, const uint32_t *a
                                                  const uint32_t *w, int last, lq_logdot_out *out)
 {
     lq_lterm t[LQ_LOGACC_LANES_MAX];
+    int r;
     run_sync(m);
     if (m->fast.on && !m->acc.cov) {
-        if (!fast_step(m, a, w, last, &out->logs))
-            return 0;
+        r = fast_step(m, a, w, last, &out->logs);
     } else {
         for (int i = 0; i < m->cfg.lanes; i++)
             t[i] = lq_logdot_term(m, a[i], w[i]);
-        if (!lq_logacc_step(&m->acc, t, last, &out->logs))
-            return 0;
+        r = lq_logacc_step(&m->acc, t, last, &out->logs);
     }
-    return finish(m, out);
+    if (m->fast.simd) /* a SIMD model with the coverage counters on: back to fast.run */
+        run_load(m);
+    return r ? finish(m, out) : 0;
 }
 
 int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out)
 {
-    if (m->fast.step && !m->acc.cov) /* the SIMD path */
-        return m->fast.step(m, a, w, last, out);
-    return step_scalar(m, a, w, last, out);
+    if (m->acc.cov) /* the coverage counters: the general path */
+        return step_scalar(m, a, w, last, out);
+    return m->fast.step(m, a, w, last, out); /* a SIMD step, or step_scalar */
 }

@@ -74,10 +74,11 @@ typedef struct {
      * per four lanes and tree in the quad table of every two first-level values (each
      * by its number, its id: every zero is one id); the later levels and the running
      * sums four (or two) adders per instruction, the corrections by scalar loads. */
-    int simd;             /* 1: lq_logdot_step takes the SIMD path, the function step
-                           * (specialized on the correction, and on 16 lanes) */
+    int simd;             /* 1: lq_logdot_step takes the SIMD path */
     int (*step)(struct lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                lq_logdot_out *out);
+                lq_logdot_out *out); /* lq_logdot_step's path (with acc.cov off): the
+                           * SIMD step (specialized on the correction, and on 16 lanes)
+                           * or the scalar and general paths' */
     int nids;             /* K, 0: no quad table */
     int32_t *qrow;        /* as level0: the id of the first adder's value, times K */
     int32_t *qcol;        /* as level0: that id */
@@ -91,6 +92,7 @@ typedef struct {
                            * the SIMD path keeps between beats (acc's are brought up to
                            * date at `last` and before another path or a reset) */
     int run_live;
+    uint32_t idx[LQ_LOGACC_LANES_MAX]; /* the SIMD path's code pair indices of a beat */
 } lq_logdot_fast;
 enum { LQ_LOGDOT_IDS_MAX = 1024 };
 

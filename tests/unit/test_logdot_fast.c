@@ -337,6 +337,50 @@ static void test_lanes(void)
            beats, simd, bad);
 }
 
+/* The path changing within a vector: the coverage counters switched on and off at
+ * random beats (the general path for those beats; the SIMD path keeps its running sums
+ * apart between beats and must hand them over both ways), then the model forced to the
+ * scalar path in the middle of a vector; 16 and 7 lanes, both corrections. */
+static void test_switch(void)
+{
+    lq_rng r;
+    long beats = 0, bad = 0, switches = 0;
+    uint64_t cov[1 << 14];
+    char buf[200];
+    lq_rng_seed(&r, seed + 2000);
+    for (int run = 0; run < 8; run++) {
+        lq_logdot_cfg c = base_cfg(run & 1 ? 7 : 16, 0, (lq_logacc_corr)((run >> 1) & 1), 8);
+        dot_pair p;
+        uint32_t a[16], w[16];
+        if (pair_init(&p, &c) != 0)
+            continue;
+        CHECK((int)(c.frac + 4) << c.frac < (int)(sizeof cov / sizeof cov[0]), "cov size");
+        for (int b = 0; b < 400; b++) {
+            int last = lq_rng_below(&r, 20) == 0;
+            if (lq_rng_below(&r, 5) == 0) { /* coverage on or off for this beat */
+                p.f.acc.cov = p.f.acc.cov ? NULL : cov;
+                switches++;
+            }
+            if (run >= 4 && b == 200) { /* forced to the scalar path mid-vector */
+                lq_logdot_force_scalar(&p.f);
+                switches++;
+            }
+            for (int i = 0; i < c.lanes; i++) {
+                a[i] = (uint32_t)lq_rng_below(&r, 32);
+                w[i] = (uint32_t)lq_rng_below(&r, 32);
+            }
+            snprintf(buf, sizeof buf, "seed %llu switch run %d beat %d (cov %s, %s path)",
+                     (unsigned long long)seed, run, b, p.f.acc.cov ? "on" : "off",
+                     lq_logdot_path(&p.f));
+            bad += !beat(&p, a, w, last, buf);
+            beats++;
+        }
+        pair_free(&p);
+    }
+    printf("  path switches within vectors: %ld beats, %ld switches, %ld differ\n", beats,
+           switches, bad);
+}
+
 /* Log sums that reach the largest state, every F, both corrections and bases; counts
  * the beats after which the general path's running sum or result is saturated.
  * trees 0: 64 lanes of products up to 2^7 (exponents 3..7: a 4-bit field, so the state
@@ -465,6 +509,7 @@ int main(int argc, char **argv)
         RUN(test_saturation);
         RUN(test_random);
         RUN(test_lanes);
+        RUN(test_switch);
         printf("  %ld configurations on the SIMD path\n", simd_configs - before);
         if (scalar)
             CHECK(simd_configs == before, "the scalar pass took the SIMD path");
