@@ -261,7 +261,8 @@ static void simd_select(lq_logdot *m);
  * level can give (the level0 table's and the single terms'), and the quad table of
  * the second level's adder for every two of them. Any zero is one id: a zero operand
  * gives the other one exactly whatever its number near LQ_LOGDOT_FAST_ZERO, and zeros
- * stay zeros. None when there are more than LQ_LOGDOT_IDS_MAX values. */
+ * stay zeros. None when there are more than LQ_LOGDOT_IDS_MAX values or the CPU has no
+ * AVX2 (the scalar fast path then). */
 static int quad_build(lq_logdot *m, size_t pairs)
 {
     lq_logdot_fast *f = &m->fast;
