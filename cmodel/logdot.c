@@ -19,6 +19,10 @@
 
 #include "quant.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 static int sbits(int lo, int hi)
 {
     int w = 1;
@@ -107,9 +111,18 @@ int64_t lq_logdot_table_entry(int frac, int r, int64_t k, long double *tie_dist)
     return (int64_t)floorl(y + 0.5L);
 }
 
+static void run_sync(lq_logdot *m);
+
+static void run_load(lq_logdot *m);
+static int step_scalar(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                       lq_logdot_out *out);
+
 void lq_logdot_reset(lq_logdot *m)
 {
     lq_logacc_reset(&m->acc);
+    m->fast.run_live = 0;
+    if (m->fast.simd)
+        run_load(m);
 }
 
 void lq_logdot_free(lq_logdot *m)
@@ -122,11 +135,29 @@ void lq_logdot_free(lq_logdot *m)
 
 void lq_logdot_force_general(lq_logdot *m)
 {
+    run_sync(m);
     free(m->fast.term);
     free(m->fast.corr);
     free(m->fast.state);
     free(m->fast.level0);
+    free(m->fast.qrow);
+    free(m->fast.qcol);
+    free(m->fast.qone);
+    free(m->fast.quad);
     memset(&m->fast, 0, sizeof m->fast);
+    m->fast.step = step_scalar;
+}
+
+void lq_logdot_force_scalar(lq_logdot *m)
+{
+    run_sync(m);
+    m->fast.simd = 0;
+    m->fast.step = step_scalar;
+}
+
+const char *lq_logdot_path(const lq_logdot *m)
+{
+    return m->fast.simd ? "simd" : m->fast.on ? "fast" : "general";
 }
 
 /* A tree input of the fast path: the term's value in the tree of that sign. */
@@ -188,8 +219,8 @@ static int level0_build(lq_logdot *m, size_t pairs)
     for (size_t i = 0; i < pairs; i++) {
         lq_lterm t = lq_logdot_term(m, (uint32_t)(i >> f->w_bits), (uint32_t)i & f->w_mask);
         int st = t.zero ? 0 : 1 + 2 * (t.exp - m->pmin) + t.sign;
-        f->state[2 * i] = (uint16_t)(2 * ns * st); /* a pair's first lane: the row */
-        f->state[2 * i + 1] = (uint16_t)(2 * st);  /* its second lane: the column */
+        f->state[2 * i] = 2 * ns * st; /* a pair's first lane: the row */
+        f->state[2 * i + 1] = 2 * st;  /* its second lane: the column */
     }
     for (int s0 = 0; s0 < ns; s0++)
         for (int s1 = 0; s1 < ns; s1++)
@@ -200,6 +231,83 @@ static int level0_build(lq_logdot *m, size_t pairs)
     return 0;
 }
 
+static int cmp_i32(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* The id of a first-level value x: its index in the sorted distinct values v[0 .. k-1],
+ * every zero (below LQ_LOGDOT_FAST_ZERO / 2) being LQ_LOGDOT_FAST_ZERO, the first. */
+static int32_t quad_id(const int32_t *v, int k, int32_t x)
+{
+    int lo = 0, hi = k - 1;
+    if (x < LQ_LOGDOT_FAST_ZERO / 2)
+        x = (int32_t)LQ_LOGDOT_FAST_ZERO;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (v[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int simd_cpu(void);
+static void simd_select(lq_logdot *m);
+
+/* The SIMD path's tables (lq_logdot_fast in logdot.h): the ids of every value a first
+ * level can give (the level0 table's and the single terms'), and the quad table of
+ * the second level's adder for every two of them. Any zero is one id: a zero operand
+ * gives the other one exactly whatever its number near LQ_LOGDOT_FAST_ZERO, and zeros
+ * stay zeros. None when there are more than LQ_LOGDOT_IDS_MAX values or the CPU has no
+ * AVX2 (the scalar fast path then). */
+static int quad_build(lq_logdot *m, size_t pairs)
+{
+    lq_logdot_fast *f = &m->fast;
+    size_t nl = 2 * (size_t)f->nstates * (size_t)f->nstates, nv = nl + 2 * pairs;
+    int32_t *v = malloc(nv * sizeof *v);
+    fast_k k = fast_consts(m);
+    int nk = 0;
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < nv; i++) {
+        int32_t x = i < nl ? f->level0[i] : f->term[i - nl];
+        v[i] = x < LQ_LOGDOT_FAST_ZERO / 2 ? (int32_t)LQ_LOGDOT_FAST_ZERO : x;
+    }
+    qsort(v, nv, sizeof *v, cmp_i32);
+    for (size_t i = 0; i < nv; i++)
+        if (nk == 0 || v[i] != v[nk - 1])
+            v[nk++] = v[i];
+    if (nk > LQ_LOGDOT_IDS_MAX || !simd_cpu()) {
+        free(v);
+        return 0;
+    }
+    f->qrow = malloc(nl * sizeof *f->qrow);
+    f->qcol = malloc(nl * sizeof *f->qcol);
+    f->qone = malloc(2 * pairs * sizeof *f->qone);
+    f->quad = malloc((size_t)nk * (size_t)nk * sizeof *f->quad);
+    if (!f->qrow || !f->qcol || !f->qone || !f->quad) {
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        f->qcol[i] = quad_id(v, nk, f->level0[i]);
+        f->qrow[i] = f->qcol[i] * nk;
+    }
+    for (size_t i = 0; i < 2 * pairs; i++)
+        f->qone[i] = quad_id(v, nk, f->term[i]);
+    k.sat = 0; /* as in the trees (fast_trees_any) */
+    for (int i = 0; i < nk; i++)
+        for (int j = 0; j < nk; j++)
+            f->quad[i * nk + j] = (int32_t)fast_add(k, v[i], v[j]);
+    free(v);
+    f->nids = nk;
+    simd_select(m);
+    return 0;
+}
+
 /* Build the fast path's tables (lq_logdot_fast in logdot.h), or leave it off. */
 static int fast_build(lq_logdot *m)
 {
@@ -207,6 +315,7 @@ static int fast_build(lq_logdot *m)
     int ab = m->cfg.act.bits, wb = m->cfg.wgt.bits;
     size_t pairs = (size_t)1 << (ab + wb);
     memset(f, 0, sizeof *f);
+    f->step = step_scalar;
     if (ab + wb > LQ_LOGDOT_PAIR_BITS)
         return 0;
     f->term = malloc(2 * pairs * sizeof *f->term);
@@ -229,7 +338,9 @@ static int fast_build(lq_logdot *m)
         f->corr[d] = m->acc.tab[d];
     f->corr[m->acc.dcut] = 0;
     f->on = 1;
-    return level0_build(m, pairs);
+    if (level0_build(m, pairs) != 0)
+        return -1;
+    return f->nstates ? quad_build(m, pairs) : 0;
 }
 
 int lq_logdot_init(lq_logdot *m, const lq_logdot_cfg *cfg, char *msg, size_t msglen)
@@ -391,22 +502,294 @@ static int fast_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int las
     return 1;
 }
 
-int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                   lq_logdot_out *out)
+/* The SIMD path keeps the running sums in fast.run (its int32 numbers): whenever
+ * fast.simd is set, fast.run is live between calls (lq_logdot_reset, the SIMD step's
+ * `last` and step_scalar load it); run_sync gives them back to the accumulator (at
+ * `last`, and before another path touches it) and run_load takes them from it. */
+static int finish(const lq_logdot *m, lq_logdot_out *out);
+
+static void run_load(lq_logdot *m)
 {
-    lq_lterm t[LQ_LOGACC_LANES_MAX];
-    if (m->fast.on && !m->acc.cov) {
-        if (!fast_step(m, a, w, last, &out->logs))
-            return 0;
-    } else {
-        for (int i = 0; i < m->cfg.lanes; i++)
-            t[i] = lq_logdot_term(m, a[i], w[i]);
-        if (!lq_logacc_step(&m->acc, t, last, &out->logs))
-            return 0;
+    m->fast.run[0] = m->acc.acc_pos.zero ? (int32_t)LQ_LOGDOT_FAST_ZERO : (int32_t)m->acc.acc_pos.v;
+    m->fast.run[1] = m->acc.acc_neg.zero ? (int32_t)LQ_LOGDOT_FAST_ZERO : (int32_t)m->acc.acc_neg.v;
+    m->fast.run_live = 1;
+}
+
+static void run_sync(lq_logdot *m)
+{
+    lq_lval *s[2] = {&m->acc.acc_pos, &m->acc.acc_neg};
+    if (!m->fast.run_live)
+        return;
+    for (int g = 0; g < 2; g++) {
+        s[g]->zero = m->fast.run[g] < LQ_LOGDOT_FAST_ZERO / 2;
+        s[g]->v = s[g]->zero ? 0 : m->fast.run[g];
     }
+    m->fast.run_live = 0;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+static int simd_cpu(void)
+{
+    return __builtin_cpu_supports("avx2");
+}
+
+/* AVX2 (VEX-encoded 128-bit instructions only, so that no 256-bit register is left
+ * dirty for the caller's SSE code, which would run several times slower after it on
+ * some CPUs), and not vectorized by the compiler: it would move the scalar table
+ * lookups' indices through vector registers (an extract and an insert per lookup) or
+ * use 256-bit registers. */
+#define SIMD_ATTR                                                                          \
+    __attribute__((target("avx2"), optimize("no-tree-slp-vectorize", "no-tree-loop-vectorize")))
+#define SIMD_INLINE static inline __attribute__((always_inline)) SIMD_ATTR
+
+enum { SIMD_AMASK, SIMD_WMASK, SIMD_DCUT, SIMD_VMAX, SIMD_WBITS };
+
+SIMD_INLINE __m128i simd_vec(const lq_logdot_fast *f, int i)
+{
+    return _mm_loadu_si128((const __m128i *)f->vec[i]);
+}
+
+/* Adders of fast_add (no saturation) on the SIMD path's int32 numbers, lanes 0 .. n-1
+ * of a and b (n = 2 or 4); the correction's lookups are scalar loads (cheaper here than
+ * a gather). */
+SIMD_INLINE __m128i simd_add(fast_k k, int paper, int n, __m128i dcut, __m128i a, __m128i b)
+{
+    __m128i mx = _mm_max_epi32(a, b), d, c;
+    const int32_t *t = k.corr;
+    if (paper) {
+        __m128i f = _mm_cvtsi32_si128(k.frac), fm = _mm_sra_epi32(mx, f);
+        d = _mm_sub_epi32(_mm_sub_epi32(_mm_add_epi32(fm, fm), _mm_sra_epi32(a, f)),
+                          _mm_sra_epi32(b, f));
+    } else {
+        d = _mm_abs_epi32(_mm_sub_epi32(a, b));
+    }
+    d = _mm_min_epu32(d, dcut);
+    if (n == 2)
+        c = _mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
+                             t[(uint32_t)_mm_extract_epi32(d, 1)], 1);
+    else
+        c = _mm_insert_epi32(
+            _mm_insert_epi32(_mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
+                                              t[(uint32_t)_mm_extract_epi32(d, 1)], 1),
+                             t[(uint32_t)_mm_extract_epi32(d, 2)], 2),
+            t[(uint32_t)_mm_extract_epi32(d, 3)], 3);
+    return _mm_add_epi32(mx, c);
+}
+
+/* The trees' levels from the third on: x[2 j] and x[2 j + 1] the j-th value of the
+ * positive and the negative tree (c of each), two pairs of both trees per adder;
+ * x holds zeros or earlier values up to x[2 c + 3]. Returns both roots. */
+SIMD_INLINE __m128i simd_levels(fast_k k, int paper, __m128i dcut, int32_t *x, int c)
+{
+    while (c > 1) {
+        int pairs = c / 2;
+        for (int j = 0; j < pairs; j += 2) {
+            __m128i p = _mm_loadu_si128((const __m128i *)(x + 4 * j));
+            __m128i q = _mm_loadu_si128((const __m128i *)(x + 4 * j + 4));
+            _mm_storeu_si128((__m128i *)(x + 2 * j),
+                             simd_add(k, paper, 4, dcut, _mm_unpacklo_epi64(p, q),
+                                      _mm_unpackhi_epi64(p, q)));
+        }
+        if (c & 1) { /* the odd value passes, at x[2 (c - 1)] = x[4 pairs] */
+            x[2 * pairs] = x[4 * pairs];
+            x[2 * pairs + 1] = x[4 * pairs + 1];
+        }
+        c = pairs + (c & 1);
+    }
+    return _mm_loadl_epi64((const __m128i *)x);
+}
+
+/* The code pair indices of the n lanes (as fast_step's). */
+SIMD_INLINE void simd_index(const lq_logdot_fast *f, const uint32_t *a, const uint32_t *w,
+                            int n, uint32_t *idx)
+{
+    __m128i am = simd_vec(f, SIMD_AMASK), wm = simd_vec(f, SIMD_WMASK);
+    __m128i sh = simd_vec(f, SIMD_WBITS);
+    int i = 0;
+#pragma GCC unroll 16
+    for (; i + 4 <= n; i += 4) {
+        __m128i va = _mm_and_si128(_mm_loadu_si128((const __m128i *)(a + i)), am);
+        __m128i vw = _mm_and_si128(_mm_loadu_si128((const __m128i *)(w + i)), wm);
+        _mm_storeu_si128((__m128i *)(idx + i), _mm_or_si128(_mm_sll_epi32(va, sh), vw));
+    }
+    __asm__ volatile("" ::: "memory"); /* idx read back by scalar loads, not extracts */
+    for (; i < n; i++)
+        idx[i] = (a[i] & f->a_mask) << f->w_bits | (w[i] & f->w_mask);
+}
+
+/* The offset in level0 (and qrow, qcol) of the first adder of lanes with state
+ * offsets i0 and i1. */
+SIMD_INLINE size_t simd_pair(const int32_t *st, uint32_t i0, uint32_t i1)
+{
+    size_t o = (uint32_t)(st[2 * (size_t)i0] + st[2 * (size_t)i1 + 1]);
+    __asm__("" : "+r"(o)); /* a scalar: see SIMD_ATTR */
+    return o;
+}
+
+/* The quad table's indices of four lanes' second adder, positive and negative tree. */
+SIMD_INLINE void simd_quad(const lq_logdot_fast *f, const uint32_t *id, size_t *ip,
+                           size_t *in)
+{
+    size_t o0 = simd_pair(f->state, id[0], id[1]), o1 = simd_pair(f->state, id[2], id[3]);
+    size_t p = (uint32_t)(f->qrow[o0] + f->qcol[o1]);
+    size_t n = (uint32_t)((f->qrow + 1)[o0] + (f->qcol + 1)[o1]);
+    __asm__("" : "+r"(p), "+r"(n));
+    *ip = p;
+    *in = n;
+}
+
+/* The trees' roots {pos, neg} of one beat of n lanes: the first two levels by the quad
+ * table (the lanes left over by the level0 table, their terms, or the quad table with
+ * a lone term's id), the later levels by simd_add; 16 lanes in registers. */
+SIMD_INLINE __m128i simd_trees(lq_logdot_fast *f, fast_k k, int paper,
+                               const uint32_t *a, const uint32_t *w, int n)
+{
+    uint32_t *idx = f->idx;
+    int32_t x[LQ_LOGACC_LANES_MAX / 2 + 8];
+    const int32_t *qd = f->quad;
+    int q = n / 4, c = q;
+    simd_index(f, a, w, n, idx);
+    if (n == 16) { /* the default: levels 3 and 4 of both trees by two adders */
+        __m128i dcut = simd_vec(f, SIMD_DCUT), s, t, r;
+        size_t p, g;
+        /* each quad's two values into their lanes as soon as they are read */
+        simd_quad(f, idx, &p, &g);
+        s = _mm_insert_epi32(_mm_cvtsi32_si128(qd[p]), qd[g], 1);
+        simd_quad(f, idx + 8, &p, &g);
+        s = _mm_insert_epi32(_mm_insert_epi32(s, qd[p], 2), qd[g], 3);
+        simd_quad(f, idx + 4, &p, &g);
+        t = _mm_insert_epi32(_mm_cvtsi32_si128(qd[p]), qd[g], 1);
+        simd_quad(f, idx + 12, &p, &g);
+        t = _mm_insert_epi32(_mm_insert_epi32(t, qd[p], 2), qd[g], 3);
+        r = simd_add(k, paper, 4, dcut, s, t);
+        return simd_add(k, paper, 2, dcut, r, _mm_unpackhi_epi64(r, r));
+    }
+    for (int j = 0; j < q; j++) {
+        size_t p, g;
+        simd_quad(f, idx + 4 * j, &p, &g);
+        x[2 * j] = qd[p];
+        x[2 * j + 1] = qd[g];
+    }
+    if (n % 4 != 0) { /* the last value of the second level */
+        const uint32_t *id = idx + 4 * q;
+        const int32_t *t;
+        uint32_t o0 = n % 4 >= 2 ? simd_pair(f->state, id[0], id[1]) : 0;
+        switch (n % 4) {
+        case 1: /* a lone lane: its term */
+            t = f->term + 2 * (size_t)id[0];
+            x[2 * q] = t[0];
+            x[2 * q + 1] = t[1];
+            break;
+        case 2: /* a lone pair: its first adder */
+            x[2 * q] = f->level0[o0];
+            x[2 * q + 1] = f->level0[o0 + 1];
+            break;
+        default: /* a pair and a lone lane */
+            t = f->qone + 2 * (size_t)id[2];
+            x[2 * q] = qd[(uint32_t)(f->qrow[o0] + t[0])];
+            x[2 * q + 1] = qd[(uint32_t)(f->qrow[o0 + 1] + t[1])];
+        }
+        c++;
+    }
+    memset(x + 2 * c, 0, 4 * sizeof *x);
+    return simd_levels(k, paper, simd_vec(f, SIMD_DCUT), x, c);
+}
+
+/* One beat on the SIMD path: the trees, then the running sums, kept in fast.run. */
+SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                            lq_logdot_out *out, int n, int paper)
+{
+    lq_logdot_fast *f = &m->fast;
+    fast_k k = fast_consts(m);
+    __m128i r, s;
+    k.paper = paper;
+    r = simd_trees(f, k, paper, a, w, n);
+    s = simd_add(k, paper, 2, simd_vec(f, SIMD_DCUT),
+                 _mm_loadl_epi64((const __m128i *)f->run), r);
+    _mm_storel_epi64((__m128i *)f->run, _mm_min_epi32(s, simd_vec(f, SIMD_VMAX)));
+    m->acc.beats++;
+    if (!last)
+        return 0;
+    run_sync(m);
+    out->logs.pos = m->acc.acc_pos;
+    out->logs.neg = m->acc.acc_neg;
+    lq_logacc_reset(&m->acc);
+    run_load(m);
+    return finish(m, out);
+}
+
+/* The SIMD path's steps: the default 16 lanes with their count a constant, any other
+ * count; each correction. */
+#define SIMD_STEP(NAME, N, PAPER)                                                          \
+    SIMD_ATTR static int NAME(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last, \
+                              lq_logdot_out *out)                                          \
+    {                                                                                      \
+        return simd_step_n(m, a, w, last, out, N, PAPER);                                  \
+    }
+SIMD_STEP(simd_step16_table, 16, 0)
+SIMD_STEP(simd_step16_paper, 16, 1)
+SIMD_STEP(simd_step_table, m->cfg.lanes, 0)
+SIMD_STEP(simd_step_paper, m->cfg.lanes, 1)
+
+static void simd_select(lq_logdot *m)
+{
+    int paper = m->acc.cfg.corr == LQ_CORR_PAPER;
+    m->fast.step = m->cfg.lanes == 16 ? (paper ? simd_step16_paper : simd_step16_table)
+                                      : (paper ? simd_step_paper : simd_step_table);
+    for (int i = 0; i < 4; i++) {
+        m->fast.vec[SIMD_AMASK][i] = (int32_t)m->fast.a_mask;
+        m->fast.vec[SIMD_WMASK][i] = (int32_t)m->fast.w_mask;
+        m->fast.vec[SIMD_DCUT][i] = (int32_t)m->acc.dcut;
+        m->fast.vec[SIMD_VMAX][i] = (int32_t)m->acc.vmax;
+        m->fast.vec[SIMD_WBITS][i] = i == 0 ? m->fast.w_bits : 0; /* a shift count */
+    }
+    m->fast.simd = 1;
+}
+#else
+static int simd_cpu(void)
+{
+    return 0;
+}
+
+static void simd_select(lq_logdot *m)
+{
+    (void)m; /* never called: simd_cpu() is 0 */
+}
+#endif
+
+/* The conversion of both log sums at `last` (every path). */
+static __attribute__((noinline)) int finish(const lq_logdot *m, lq_logdot_out *out)
+{
     out->sat = 0;
     out->lin_pos = lq_logdot_lin(m, out->logs.pos, &out->sat);
     out->lin_neg = lq_logdot_lin(m, out->logs.neg, &out->sat);
     out->result = out->lin_pos - out->lin_neg;
     return 1;
+}
+
+/* The scalar fast path and the general one (their frame kept out of the SIMD path's). */
+static __attribute__((noinline)) int step_scalar(lq_logdot *m, const uint32_t *a,
+                                                 const uint32_t *w, int last, lq_logdot_out *out)
+{
+    lq_lterm t[LQ_LOGACC_LANES_MAX];
+    int r;
+    run_sync(m);
+    if (m->fast.on && !m->acc.cov) {
+        r = fast_step(m, a, w, last, &out->logs);
+    } else {
+        for (int i = 0; i < m->cfg.lanes; i++)
+            t[i] = lq_logdot_term(m, a[i], w[i]);
+        r = lq_logacc_step(&m->acc, t, last, &out->logs);
+    }
+    if (m->fast.simd) /* a SIMD model with the coverage counters on: back to fast.run */
+        run_load(m);
+    return r ? finish(m, out) : 0;
+}
+
+int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                   lq_logdot_out *out)
+{
+    if (m->acc.cov) /* the coverage counters: the general path */
+        return step_scalar(m, a, w, last, out);
+    return m->fast.step(m, a, w, last, out); /* a SIMD step, or step_scalar */
 }

@@ -47,11 +47,12 @@ typedef struct {
  * being the number LQ_LOGDOT_FAST_ZERO, far below every state, so that
  * max(zero, b) = b and C(|b - zero|) = 0 give zero + b = b exactly, and zero + zero
  * stays below LQ_LOGDOT_FAST_ZERO / 2 (at most 2^F per adder level, within a beat;
- * the running sums are stored as lq_lval between beats). The first adder level, of
- * lanes (0, 1), (2, 3), ..., is one lookup per two lanes by the two terms' numbers. The general path remains
- * for wider codes and whenever acc.cov is set; tests/unit/test_logdot_fast.c proves
- * the two equal. */
+ * the scalar path stores the running sums as lq_lval between beats). The first adder
+ * level, of lanes (0, 1), (2, 3), ..., is one lookup per two lanes by the two terms'
+ * numbers. The general path remains for wider codes and whenever acc.cov is set;
+ * tests/unit/test_logdot_fast.c proves the paths equal. */
 enum { LQ_LOGDOT_PAIR_BITS = 12, LQ_LOGDOT_STATES_MAX = 128 };
+struct lq_logdot;
 #define LQ_LOGDOT_FAST_ZERO (-((int64_t)1 << 30))
 
 typedef struct {
@@ -63,13 +64,39 @@ typedef struct {
     /* The trees' first level by table, when the terms have at most
      * LQ_LOGDOT_STATES_MAX values (zero, or a sign and an exponent): */
     int nstates;          /* S, 0: no such table */
-    uint16_t *state;      /* per code pair, its term's number s (0 .. S - 1) as the
+    int32_t *state;       /* per code pair, its term's number s (0 .. S - 1) as the
                            * offsets into level0 of a pair's first lane (2 S s) and of
                            * its second (2 s) */
     int32_t *level0;      /* per two lanes' terms (s0 S + s1): both trees' first adder */
+    /* The SIMD path (lq_logdot_step on x86-64 with AVX2 at run time, when the first
+     * level has at most LQ_LOGDOT_IDS_MAX distinct values): the code pair indices of
+     * four lanes per instruction; the second adder level of both trees by one lookup
+     * per four lanes and tree in the quad table of every two first-level values (each
+     * by its number, its id: every zero is one id); the later levels and the running
+     * sums four (or two) adders per instruction, the corrections by scalar loads. */
+    int simd;             /* 1: lq_logdot_step takes the SIMD path */
+    int (*step)(struct lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
+                lq_logdot_out *out); /* lq_logdot_step's path (with acc.cov off): the
+                           * SIMD step (specialized on the correction, and on 16 lanes)
+                           * or the scalar and general paths' */
+    int nids;             /* K, 0: no quad table */
+    int32_t *qrow;        /* as level0: the id of the first adder's value, times K */
+    int32_t *qcol;        /* as level0: that id */
+    int32_t *qone;        /* per code pair, both trees: the id of the lane's own term
+                           * (a lane alone at the first level: lanes % 4 = 3) */
+    int32_t *quad;        /* per two ids (i K + j): the second level's adder */
+    int32_t vec[5][4];    /* the SIMD path's constants, four times each: a_mask, w_mask,
+                           * the correction's cut (acc.dcut), the largest state (acc.vmax);
+                           * then w_bits as a shift count (w_bits, 0, 0, 0) */
+    int32_t run[2];       /* run_live: the running sums {pos, neg} as such numbers, which
+                           * the SIMD path keeps between beats (acc's are brought up to
+                           * date at `last` and before another path or a reset) */
+    int run_live;
+    uint32_t idx[LQ_LOGACC_LANES_MAX]; /* the SIMD path's code pair indices of a beat */
 } lq_logdot_fast;
+enum { LQ_LOGDOT_IDS_MAX = 1024 };
 
-typedef struct {
+typedef struct lq_logdot {
     lq_logdot_cfg cfg;
     lq_logacc acc;        /* the accumulator, built from the derived configuration */
     int exp_bits;         /* E: holds every product exponent e_a + e_w */
@@ -94,6 +121,10 @@ int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out);
 /* Test and debugging: make m (initialized) use the general path from now on. */
 void lq_logdot_force_general(lq_logdot *m);
+/* Test and debugging: make m use the scalar fast path (not the SIMD one) from now on. */
+void lq_logdot_force_scalar(lq_logdot *m);
+/* The path lq_logdot_step takes: "simd", "fast" (scalar) or "general". */
+const char *lq_logdot_path(const lq_logdot *m);
 /* The product term of one lane. */
 lq_lterm lq_logdot_term(const lq_logdot *m, uint32_t a, uint32_t w);
 /* L(x) of one log sum (0 for a zero); *sat set to 1 when it saturated. */

@@ -398,8 +398,9 @@ fi
 # ---- C model ----
 # The items of bench_model (tests/bench/bench_model.c): every MAC mode and base in its
 # default configuration, the log-domain dot product and the SLQ successive MAC (each
-# as built, and on its general path: the -general items).
-model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-general slq slq-general"
+# as built, and on its general path: the -general items; logdot-scalar: logdot's scalar
+# fast path, where it is built on its SIMD path; the note names the path).
+model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-scalar logdot-general slq slq-general"
 macs=$([ -n "$quick" ] && echo 200000 || echo 20000000)
 note "C model: $runs run(s) of $macs lane-MACs per model, each followed by the float dot product"
 "$model_bin" model --runs "$runs" --macs "$macs" --seed "$seed" >"$out/model.log" 2>&1

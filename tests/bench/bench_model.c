@@ -3,8 +3,9 @@
  *   bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]
  *       Lane-MACs per second of the MAC models (lq_mac_step; shift, loglog, mult, base
  *       2 and sqrt(2), the default configuration of each) and of
- *       the log-domain dot product of `logq gen logdot` (logdot: as built, the fast
- *       path; logdot-general: lq_logdot_force_general), the SLQ successive MAC on
+ *       the log-domain dot product of `logq gen logdot` (logdot: as built, the SIMD
+ *       path where the CPU has AVX2; logdot-scalar: lq_logdot_force_scalar, the scalar
+ *       fast path; logdot-general: lq_logdot_force_general), the SLQ successive MAC on
  *       pre-decoded words (slq: lq_slqmac_step_fast on the
  *       compiled streams; slq-general: lq_slqmac_step), each paired, run
  *       by run, with a plain float dot product of the same length and the same number
@@ -229,7 +230,8 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, in
 
 /* logdot: the default configuration of `logq gen logdot` (16 lanes of 5-bit signed
  * log2 codes, table correction, F 8, R 16, OF 16, OW 32), random codes; "logdot" is
- * lq_logdot_step as built (the fast path), "logdot-general" its general path. */
+ * lq_logdot_step as built (the SIMD path on a CPU with AVX2), "logdot-scalar" its scalar
+ * fast path, "logdot-general" its general path (the note names the path taken). */
 NOINLINE static double time_logdot(lq_logdot *m, const uint32_t *a, const uint32_t *w,
                                    int lanes, long reps)
 {
@@ -237,9 +239,8 @@ NOINLINE static double time_logdot(lq_logdot *m, const uint32_t *a, const uint32
     TIMED_BEATS(lq_logdot_step, (uint64_t)out.result);
 }
 
-static int bench_logdot(int lanes, int runs, long macs, uint64_t seed, int general)
+static int bench_logdot(const char *item, int lanes, int runs, long macs, uint64_t seed)
 {
-    const char *item = general ? "logdot-general" : "logdot";
     lq_logdot_cfg cfg;
     lq_logdot m;
     model_run mr = {0};
@@ -265,8 +266,10 @@ static int bench_logdot(int lanes, int runs, long macs, uint64_t seed, int gener
         fprintf(stderr, "bench_model: %s\n", msg);
         return -1;
     }
-    if (general)
+    if (strcmp(item, "logdot-general") == 0)
         lq_logdot_force_general(&m);
+    if (strcmp(item, "logdot-scalar") == 0)
+        lq_logdot_force_scalar(&m);
     random_data(seed, n, cfg.act.bits, cfg.wgt.bits, a, w, fa, fw);
     mr.dot = &m;
     mr.a = a;
@@ -277,7 +280,7 @@ static int bench_logdot(int lanes, int runs, long macs, uint64_t seed, int gener
         run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
         printf("RUN %s %.6g %.6g %d lanes, 5-bit log2 codes, table correction F 8, %d-beat "
                "vectors, %s path\n", item, rm, rf, lanes, VEC_BEATS,
-               m.fast.on ? "fast" : "general");
+               lq_logdot_path(&m));
         fflush(stdout);
     }
     lq_logdot_free(&m);
@@ -523,7 +526,7 @@ static int want(const char *only, const char *item) { return !only || !strcmp(on
 
 static const char usage[] =
     "usage: bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]\n"
-    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-general|slq|slq-general]\n"
+    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-scalar|logdot-general|slq|slq-general]\n"
     "       bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR\n";
 
 int main(int argc, char **argv)
@@ -573,10 +576,11 @@ int main(int argc, char **argv)
                 bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half, n, r, macs,
                           s) != 0)
                 return 1;
-        if (want(only, "logdot") && bench_logdot(nl, r, macs, s, 0) != 0)
-            return 1;
-        if (want(only, "logdot-general") && bench_logdot(nl, r, macs, s, 1) != 0)
-            return 1;
+        for (int i = 0; i < 3; i++) {
+            const char *item = (const char *[]){"logdot", "logdot-scalar", "logdot-general"}[i];
+            if (want(only, item) && bench_logdot(item, nl, r, macs, s) != 0)
+                return 1;
+        }
         if (want(only, "slq") && bench_slq(ns, r, macs, s, 0) != 0)
             return 1;
         if (want(only, "slq-general") && bench_slq(ns, r, macs, s, 1) != 0)

@@ -1,5 +1,6 @@
-/* The log-domain dot product's fast path (lq_logdot_fast in cmodel/logdot.h) against
- * its general path (lq_logdot_force_general), which stays the reference
+/* The log-domain dot product's fast paths (lq_logdot_fast in cmodel/logdot.h), the SIMD
+ * one (as built, on a CPU with AVX2) and the scalar one (lq_logdot_force_scalar), each
+ * against the general path (lq_logdot_force_general), which stays the reference
  * (test_logdot.c and test_logacc.c check it against exact values). Every beat must
  * give the same return value and the same output (both log sums, both conversions,
  * the saturation flag, the result). Exhaustive: every code pair of one lane (codes of
@@ -7,7 +8,9 @@
  * three and four lanes (2-bit codes), as one-beat vectors, and every two-beat vector of
  * one lane (3-bit codes), over a grid
  * of bases, corrections, F and output formats; then seeded random configurations (1 to
- * 64 lanes, vectors of 1 to 300 beats, biased towards zeros, one sign, saturation).
+ * 64 lanes, vectors of 1 to 300 beats, biased towards zeros, one sign, saturation), and
+ * every lane count 1 to 64 on configurations the SIMD path takes. All of it twice: the
+ * SIMD path, then the scalar fast path.
  *
  *   SEED=N build/tests/test_logdot_fast     (default seed 1) */
 #include <stdlib.h>
@@ -19,6 +22,8 @@
 
 static uint64_t seed = 1;
 static long compared;
+static int scalar; /* 1: the models under test are forced to the scalar fast path */
+static long simd_configs; /* configurations whose model under test took the SIMD path */
 
 typedef struct {
     lq_logdot f, g;
@@ -35,6 +40,9 @@ static int pair_init(dot_pair *p, const lq_logdot_cfg *c)
         return -1;
     }
     lq_logdot_force_general(&p->g);
+    if (scalar)
+        lq_logdot_force_scalar(&p->f);
+    simd_configs += p->f.fast.simd;
     return 0;
 }
 
@@ -277,6 +285,102 @@ static void test_random(void)
     CHECK(fast > configs / 4, "only %ld of %ld configurations on the fast path", fast, configs);
 }
 
+/* Every lane count 1 .. 64 (the SIMD path's 16, its odd lanes and quads left over) on
+ * random configurations of 2- to 5-bit codes (which the SIMD path takes), 40 beats each
+ * in vectors of 1 to 12 beats, a quarter of the lanes zero; four configurations per
+ * count, 64 for 16 lanes (its own code). */
+static void test_lanes(void)
+{
+    lq_rng r;
+    long beats = 0, bad = 0, simd = 0;
+    char buf[200];
+    lq_rng_seed(&r, seed + 1000);
+    for (int lanes = 1; lanes <= LQ_LOGACC_LANES_MAX; lanes++)
+        for (int rep = 0; rep < (lanes == 16 ? 64 : 4); rep++) { /* 16: its own code */
+            lq_logdot_cfg c = base_cfg(lanes, (int)lq_rng_below(&r, 2),
+                                       (lq_logacc_corr)lq_rng_below(&r, 2),
+                                       1 + (int)lq_rng_below(&r, LQ_LOGDOT_FRAC_MAX));
+            dot_pair p;
+            uint32_t a[LQ_LOGACC_LANES_MAX], w[LQ_LOGACC_LANES_MAX];
+            int ok = 1, len = 1 + (int)lq_rng_below(&r, 12);
+            c.act.bits = 2 + (int)lq_rng_below(&r, 4);
+            c.wgt.bits = 2 + (int)lq_rng_below(&r, 4);
+            c.act.fsr = (int)lq_rng_below(&r, 5) - 2;
+            c.wgt.fsr = (int)lq_rng_below(&r, 5) - 2;
+            if (rep % 4 == 3) { /* narrow: saturating trees and results */
+                c.out_bits = 6;
+                c.out_frac = 3;
+                c.act.fsr = c.wgt.fsr = 4;
+            }
+            if (pair_init(&p, &c) != 0)
+                continue;
+            simd += p.f.fast.simd;
+            for (int b = 0; b < 40 && ok; b++) {
+                for (int i = 0; i < lanes; i++) {
+                    a[i] = (uint32_t)lq_rng_below(&r, 1u << c.act.bits);
+                    w[i] = (uint32_t)lq_rng_below(&r, 1u << c.wgt.bits);
+                    if (lq_rng_below(&r, 4) == 0)
+                        a[i] = 0;
+                    if (rep % 4 == 3 && lq_rng_below(&r, 2) == 0) /* the largest magnitude */
+                        a[i] |= (1u << (c.act.bits - 1)) - 1, w[i] |= (1u << (c.wgt.bits - 1)) - 1;
+                }
+                snprintf(buf, sizeof buf, "seed %llu lanes %d rep %d beat %d: ",
+                         (unsigned long long)seed, lanes, rep, b);
+                cfg_str(&c, buf + strlen(buf), sizeof buf - strlen(buf));
+                ok = beat(&p, a, w, b % len == len - 1 || b == 39, buf);
+                beats++;
+            }
+            bad += !ok;
+            pair_free(&p);
+        }
+    printf("  every lane count: %ld beats (%ld configurations on the SIMD path), %ld differ\n",
+           beats, simd, bad);
+}
+
+/* The path changing within a vector: the coverage counters switched on and off at
+ * random beats (the general path for those beats; the SIMD path keeps its running sums
+ * apart between beats and must hand them over both ways), then the model forced to the
+ * scalar path in the middle of a vector; 16 and 7 lanes, both corrections. */
+static void test_switch(void)
+{
+    lq_rng r;
+    long beats = 0, bad = 0, switches = 0;
+    uint64_t cov[1 << 14];
+    char buf[200];
+    lq_rng_seed(&r, seed + 2000);
+    for (int run = 0; run < 8; run++) {
+        lq_logdot_cfg c = base_cfg(run & 1 ? 7 : 16, 0, (lq_logacc_corr)((run >> 1) & 1), 8);
+        dot_pair p;
+        uint32_t a[16], w[16];
+        if (pair_init(&p, &c) != 0)
+            continue;
+        CHECK((int)(c.frac + 4) << c.frac < (int)(sizeof cov / sizeof cov[0]), "cov size");
+        for (int b = 0; b < 400; b++) {
+            int last = lq_rng_below(&r, 20) == 0;
+            if (lq_rng_below(&r, 5) == 0) { /* coverage on or off for this beat */
+                p.f.acc.cov = p.f.acc.cov ? NULL : cov;
+                switches++;
+            }
+            if (run >= 4 && b == 200) { /* forced to the scalar path mid-vector */
+                lq_logdot_force_scalar(&p.f);
+                switches++;
+            }
+            for (int i = 0; i < c.lanes; i++) {
+                a[i] = (uint32_t)lq_rng_below(&r, 32);
+                w[i] = (uint32_t)lq_rng_below(&r, 32);
+            }
+            snprintf(buf, sizeof buf, "seed %llu switch run %d beat %d (cov %s, %s path)",
+                     (unsigned long long)seed, run, b, p.f.acc.cov ? "on" : "off",
+                     lq_logdot_path(&p.f));
+            bad += !beat(&p, a, w, last, buf);
+            beats++;
+        }
+        pair_free(&p);
+    }
+    printf("  path switches within vectors: %ld beats, %ld switches, %ld differ\n", beats,
+           switches, bad);
+}
+
 /* Log sums that reach the largest state, every F, both corrections and bases; counts
  * the beats after which the general path's running sum or result is saturated.
  * trees 0: 64 lanes of products up to 2^7 (exponents 3..7: a 4-bit field, so the state
@@ -336,13 +440,36 @@ static void test_saturation(void)
 
 /* The default configuration of gen logdot takes the fast path; the general path is
  * used when the coverage counters are on (lq_logacc's cov) and for wide codes. */
+/* Whether this CPU runs the SIMD path (AVX2 on x86-64). */
+static int cpu_simd(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
 static void test_paths(void)
 {
     lq_logdot m;
     lq_logdot_cfg c = base_cfg(16, 0, LQ_CORR_TABLE, 8);
     char msg[256];
     CHECK(lq_logdot_init(&m, &c, msg, sizeof msg) == 0 && m.fast.on, "default: fast path");
+    CHECK(strcmp(lq_logdot_path(&m), cpu_simd() ? "simd" : "fast") == 0,
+          "default: the %s path", lq_logdot_path(&m));
+    lq_logdot_force_scalar(&m);
+    CHECK(strcmp(lq_logdot_path(&m), "fast") == 0, "forced scalar: %s", lq_logdot_path(&m));
+    lq_logdot_force_general(&m);
+    CHECK(strcmp(lq_logdot_path(&m), "general") == 0, "forced general: %s", lq_logdot_path(&m));
     lq_logdot_free(&m);
+    c.act.bits = c.wgt.bits = 6; /* base sqrt(2), F 10: more first-level values than ids */
+    c.wgt.scheme = c.act.scheme = LQ_LOGSQRT2;
+    c.frac = 10;
+    CHECK(lq_logdot_init(&m, &c, msg, sizeof msg) == 0 && m.fast.on && m.fast.nstates &&
+          !m.fast.nids && !m.fast.simd, "6 + 6 bits, sqrt2, F 10: scalar fast path");
+    lq_logdot_free(&m);
+    c = base_cfg(16, 0, LQ_CORR_TABLE, 8);
     c.act.bits = 7;
     c.wgt.bits = 6;
     CHECK(lq_logdot_init(&m, &c, msg, sizeof msg) == 0 && !m.fast.on, "7 + 6 bits: general");
@@ -372,9 +499,24 @@ int main(int argc, char **argv)
     seed = check_seed(1);
     printf("test_logdot_fast: seed %llu\n", (unsigned long long)seed);
     RUN(test_paths);
-    RUN(test_exhaustive);
-    RUN(test_saturation);
-    RUN(test_random);
+    if (!cpu_simd())
+        printf("  NOTE: this CPU has no AVX2: the SIMD path cannot run here, and both passes "
+               "below test the scalar fast path\n");
+    for (scalar = 0; scalar <= 1; scalar++) {
+        long before = simd_configs;
+        printf("  the %s path:\n", scalar ? "scalar fast" : "SIMD");
+        RUN(test_exhaustive);
+        RUN(test_saturation);
+        RUN(test_random);
+        RUN(test_lanes);
+        RUN(test_switch);
+        printf("  %ld configurations on the SIMD path\n", simd_configs - before);
+        if (scalar)
+            CHECK(simd_configs == before, "the scalar pass took the SIMD path");
+        else
+            CHECK(!cpu_simd() || simd_configs - before > 1000,
+                  "only %ld configurations on the SIMD path", simd_configs - before);
+    }
     printf("  %ld beats compared\n", compared);
     return check_done();
 }
