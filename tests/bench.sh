@@ -72,7 +72,7 @@ fi
 want "generated Icarus bench cycles/s" "^icarus,icarus 4 lanes: generated RTL \+ generated bench,cycles/s,$num,"
 want "Verilator/Icarus ratio (generated bench)" \
     "^icarus,verilator vs icarus 4 lanes \(generated bench\),cycles/s,$num,.*,$num,$num,$num,"
-for m in shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-general slq slq-general; do
+for m in shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-scalar logdot-general slq slq-general; do
     want "C model $m vs float" "^model,C model $m \(-O2\),lane-MACs/s,$num,.*float dot product.*,$num,$num,$num,"
     want "C model $m -O0 vs -O2" "^model,C model $m built -O0 vs -O2,lane-MACs/s,$num,"
 done
