@@ -54,25 +54,6 @@ module logq_mac #(
     wire en;
     assign s_ready = en;
 
-    // logq_mac_prod: the product of one lane, in the output's fixed point
-    // (15 fraction bits, exact). See docs/mac.md.
-    function signed [22:0] logq_mac_prod;
-        input [7:0] a;  // linear activation
-        input [4:0] w;  // log weight
-        reg signed [8:0] a_n;
-        /* verilator lint_off UNUSED */
-        reg signed [23:0] mag;
-        /* verilator lint_on UNUSED */
-        begin
-            // exponent e = -15 + m - 1; aligned shift = e + 15 = m - 1
-            // a_n: the activation with the weight's sign and zero code (m = 0), before
-            // the shift
-            a_n = ~|w[3:0] ? 9'sd0 : (w[4] ? -$signed({{1{a[7]}}, a}) : $signed({{1{a[7]}}, a}));
-            // the barrel shifter: a_n * 2^(m - 1) = (a_n * 2^m) / 2, exact for m >= 1
-            mag = $signed({{15{a_n[8]}}, a_n}) <<< w[3:0];
-            logq_mac_prod = mag[23:1];
-        end
-    endfunction
 
     // Stage 1: the products, one register per lane.
     reg signed [22:0] t0_0;
@@ -91,24 +72,30 @@ module logq_mac #(
     reg signed [22:0] t0_13;
     reg signed [22:0] t0_14;
     reg signed [22:0] t0_15;
+    // a_n (the activation with the weight's sign and zero code) sign-extended
+    // and shifted by m: a_n * 2^(m - 1) = (a_n * 2^m) / 2, exact for m >= 1;
+    // logq_mac_drop takes the bits below the product's LSB (never read: no logic).
+    /* verilator lint_off UNUSED */
+    reg [0:0] logq_mac_drop;
+    /* verilator lint_on UNUSED */
     always @(posedge clk) begin
         if (en) begin
-            t0_0 <= logq_mac_prod(s_a[7:0], s_w[4:0]);
-            t0_1 <= logq_mac_prod(s_a[15:8], s_w[9:5]);
-            t0_2 <= logq_mac_prod(s_a[23:16], s_w[14:10]);
-            t0_3 <= logq_mac_prod(s_a[31:24], s_w[19:15]);
-            t0_4 <= logq_mac_prod(s_a[39:32], s_w[24:20]);
-            t0_5 <= logq_mac_prod(s_a[47:40], s_w[29:25]);
-            t0_6 <= logq_mac_prod(s_a[55:48], s_w[34:30]);
-            t0_7 <= logq_mac_prod(s_a[63:56], s_w[39:35]);
-            t0_8 <= logq_mac_prod(s_a[71:64], s_w[44:40]);
-            t0_9 <= logq_mac_prod(s_a[79:72], s_w[49:45]);
-            t0_10 <= logq_mac_prod(s_a[87:80], s_w[54:50]);
-            t0_11 <= logq_mac_prod(s_a[95:88], s_w[59:55]);
-            t0_12 <= logq_mac_prod(s_a[103:96], s_w[64:60]);
-            t0_13 <= logq_mac_prod(s_a[111:104], s_w[69:65]);
-            t0_14 <= logq_mac_prod(s_a[119:112], s_w[74:70]);
-            t0_15 <= logq_mac_prod(s_a[127:120], s_w[79:75]);
+            {t0_0, logq_mac_drop} <= ($signed({~|s_w[3:0] ? 9'sd0 : (s_w[4] ? -($signed({s_a[7:0], 1'd0}) >>> 1) : ($signed({s_a[7:0], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[3:0];
+            {t0_1, logq_mac_drop} <= ($signed({~|s_w[8:5] ? 9'sd0 : (s_w[9] ? -($signed({s_a[15:8], 1'd0}) >>> 1) : ($signed({s_a[15:8], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[8:5];
+            {t0_2, logq_mac_drop} <= ($signed({~|s_w[13:10] ? 9'sd0 : (s_w[14] ? -($signed({s_a[23:16], 1'd0}) >>> 1) : ($signed({s_a[23:16], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[13:10];
+            {t0_3, logq_mac_drop} <= ($signed({~|s_w[18:15] ? 9'sd0 : (s_w[19] ? -($signed({s_a[31:24], 1'd0}) >>> 1) : ($signed({s_a[31:24], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[18:15];
+            {t0_4, logq_mac_drop} <= ($signed({~|s_w[23:20] ? 9'sd0 : (s_w[24] ? -($signed({s_a[39:32], 1'd0}) >>> 1) : ($signed({s_a[39:32], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[23:20];
+            {t0_5, logq_mac_drop} <= ($signed({~|s_w[28:25] ? 9'sd0 : (s_w[29] ? -($signed({s_a[47:40], 1'd0}) >>> 1) : ($signed({s_a[47:40], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[28:25];
+            {t0_6, logq_mac_drop} <= ($signed({~|s_w[33:30] ? 9'sd0 : (s_w[34] ? -($signed({s_a[55:48], 1'd0}) >>> 1) : ($signed({s_a[55:48], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[33:30];
+            {t0_7, logq_mac_drop} <= ($signed({~|s_w[38:35] ? 9'sd0 : (s_w[39] ? -($signed({s_a[63:56], 1'd0}) >>> 1) : ($signed({s_a[63:56], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[38:35];
+            {t0_8, logq_mac_drop} <= ($signed({~|s_w[43:40] ? 9'sd0 : (s_w[44] ? -($signed({s_a[71:64], 1'd0}) >>> 1) : ($signed({s_a[71:64], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[43:40];
+            {t0_9, logq_mac_drop} <= ($signed({~|s_w[48:45] ? 9'sd0 : (s_w[49] ? -($signed({s_a[79:72], 1'd0}) >>> 1) : ($signed({s_a[79:72], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[48:45];
+            {t0_10, logq_mac_drop} <= ($signed({~|s_w[53:50] ? 9'sd0 : (s_w[54] ? -($signed({s_a[87:80], 1'd0}) >>> 1) : ($signed({s_a[87:80], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[53:50];
+            {t0_11, logq_mac_drop} <= ($signed({~|s_w[58:55] ? 9'sd0 : (s_w[59] ? -($signed({s_a[95:88], 1'd0}) >>> 1) : ($signed({s_a[95:88], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[58:55];
+            {t0_12, logq_mac_drop} <= ($signed({~|s_w[63:60] ? 9'sd0 : (s_w[64] ? -($signed({s_a[103:96], 1'd0}) >>> 1) : ($signed({s_a[103:96], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[63:60];
+            {t0_13, logq_mac_drop} <= ($signed({~|s_w[68:65] ? 9'sd0 : (s_w[69] ? -($signed({s_a[111:104], 1'd0}) >>> 1) : ($signed({s_a[111:104], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[68:65];
+            {t0_14, logq_mac_drop} <= ($signed({~|s_w[73:70] ? 9'sd0 : (s_w[74] ? -($signed({s_a[119:112], 1'd0}) >>> 1) : ($signed({s_a[119:112], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[73:70];
+            {t0_15, logq_mac_drop} <= ($signed({~|s_w[78:75] ? 9'sd0 : (s_w[79] ? -($signed({s_a[127:120], 1'd0}) >>> 1) : ($signed({s_a[127:120], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[78:75];
         end
     end
 
@@ -190,9 +177,7 @@ module logq_mac #(
     wire take = tv && (!tl || out_free);
     assign en = !tv || take;
     wire signed [TREE_BITS-1:0] tsum = t4_0;
-    wire signed [36:0] tsum_x = $signed({{10{tsum[26]}}, tsum});
     reg signed [36:0] acc;
-    wire signed [36:0] acc_next = acc + tsum_x;
     always @(posedge clk) begin
         if (rst) begin
             acc <= 37'sd0;
@@ -203,11 +188,11 @@ module logq_mac #(
                 m_valid <= 1'b0;
             if (take) begin
                 if (tl) begin
-                    m_sum <= acc_next;
+                    m_sum <= acc + ($signed({tsum, 10'd0}) >>> 10);
                     m_valid <= 1'b1;
                     acc <= 37'sd0;
                 end else begin
-                    acc <= acc_next;
+                    acc <= acc + ($signed({tsum, 10'd0}) >>> 10);
                 end
             end
         end

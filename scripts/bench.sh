@@ -348,6 +348,9 @@ else
     na icarus "icarus $ilanes lanes: generated RTL + generated bench" "no build or no vectors: see $log"
 fi
 
+# ---- the network accelerator of gen net (scripts/bench-net.bash) ----
+. "$root/scripts/bench-net.bash"
+
 # ---- SystemC harness against the Verilator C++ harness ----
 # Both check every output against the C model, at full rate. sim/systemc/build.sh
 # builds -O1 with --x-assign/--x-initial unique; the C++ harness is paired both with

@@ -72,6 +72,12 @@ fi
 want "generated Icarus bench cycles/s" "^icarus,icarus 4 lanes: generated RTL \+ generated bench,cycles/s,$num,"
 want "Verilator/Icarus ratio (generated bench)" \
     "^icarus,verilator vs icarus 4 lanes \(generated bench\),cycles/s,$num,.*,$num,$num,$num,"
+want "net: Verilator build" "^build,verilator build net \(gen net default\),s,$num,"
+want "net: Verilator images/s vs the C model" \
+    "^net,verilator net: images/s vs the C model,images/s,$num,.*C model.*,$num,$num,$num,"
+want "net: Verilator/Icarus ratio" "^net,verilator vs icarus net: images/s,images/s,$num,.*icarus.*,$num,$num,$num,"
+want "net: Icarus images/s vs the C model" \
+    "^net,icarus net: images/s vs the C model,images/s,$num,.*C model.*,$num,$num,$num,"
 for m in shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-scalar logdot-general slq slq-general; do
     want "C model $m vs float" "^model,C model $m \(-O2\),lane-MACs/s,$num,.*float dot product.*,$num,$num,$num,"
     want "C model $m -O0 vs -O2" "^model,C model $m built -O0 vs -O2,lane-MACs/s,$num,"

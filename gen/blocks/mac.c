@@ -168,6 +168,52 @@ static void emit_b2_shift(vw *v, const mac_gen *g, const char *fname, const char
     }
 }
 
+/* Shift mode, base 2, with a product stage: each lane's product is written out in the
+ * stage's clocked block, not called as NAME_prod. The same logic as the function
+ * (a_n of AN bits, sign-extended, shifted by m; the same Yosys netlist), in one
+ * expression whose every operand is read once: Icarus runs a function call as a
+ * thread of its own with its arguments and locals stored and loaded (about 12 k
+ * instructions per lane and clock edge), the expression in about 4 k (docs/bench.md).
+ * $signed({x, K'd0}) >>> K sign-extends x by K bits from one read of x, and the bits
+ * of mag below the product's LSB go to the register NAME_drop, which nothing reads
+ * (no logic). */
+static int b2_inline(const mac_gen *g)
+{
+    return g->cfg.mode == LQ_MAC_SHIFT && !g->wd.half && g->reg_level[0];
+}
+
+/* The width of NAME_drop: mag's bits below the product (mag[WP:k], k of them). */
+static int b2_drop_bits(const mac_gen *g)
+{
+    return g->wd.prod_bits + 1 - g->wd.prod_out_bits;
+}
+
+/* The expression {t0_i, NAME_drop} takes: a_n from activation a and weight w (slices of
+ * the input buses, or with --pipeline operand a_n and m themselves, an = 1). */
+static void b2_inline_expr(char *out, size_t n, const mac_gen *g, const char *a, const char *w_m,
+                           const char *w_sign, int an)
+{
+    const lq_mac_config *c = &g->cfg;
+    int A = c->a.bits, AN = b2_an_bits(g), WM = g->wd.prod_bits + 1;
+    char ia[160], opnd[480], l1[32];
+    if (an)
+        snprintf(opnd, sizeof opnd, "%s", a);
+    else {
+        if (!c->a.is_signed)
+            snprintf(ia, sizeof ia, "$signed({%s, %s})", vw_lit(l1, AN - A, 0, 0), a);
+        else if (AN > A)
+            snprintf(ia, sizeof ia, "($signed({%s, %d'd0}) >>> %d)", a, AN - A, AN - A);
+        else
+            snprintf(ia, sizeof ia, "$signed(%s)", a);
+        if (c->w.is_signed)
+            snprintf(opnd, sizeof opnd, "~|%s ? %s : (%s ? -%s : %s)", w_m, vw_lit(l1, AN, 1, 0),
+                     w_sign, ia, ia);
+        else
+            snprintf(opnd, sizeof opnd, "~|%s ? %s : %s", w_m, vw_lit(l1, AN, 1, 0), ia);
+    }
+    snprintf(out, n, "($signed({%s, %d'd0}) >>> %d) <<< %s", opnd, WM - AN, WM - AN, w_m);
+}
+
 /* Mult mode: dst (width wd) = ia * (+-2^sh), the weight decoded to a power of two
  * (sh, w_zero, w_neg, a_s declared) and a real multiplier. */
 static void emit_mult_pow2(vw *v, const mac_gen *g, const char *dst, int wd)
@@ -407,6 +453,8 @@ static void emit_prod(vw *v, const mac_gen *g)
         vw_line(v, "// magnitude field and the activation with the weight's sign and zero code.");
         snprintf(ret, sizeof ret, "[%d:0]", AN + BM - 1);
         emit_function(v, g, ret, "opnd", ins, 2, opnd_body);
+        if (b2_inline(g))
+            return; /* the product: b2_inline_expr */
         vw_blank(v);
         snprintf(in_a, sizeof in_a, "input signed [%d:0] a_n;  // from %s_opnd", AN - 1, g->name);
         snprintf(in_w, sizeof in_w, "input [%d:0] w_m;", BM - 1);
@@ -419,6 +467,8 @@ static void emit_prod(vw *v, const mac_gen *g)
         emit_function(v, g, ret, "prod", ins, 2, split_body);
         return;
     }
+    if (b2_inline(g))
+        return; /* the product: b2_inline_expr */
     vw_line(v, "// %s_prod: the product of one lane, in the output's fixed point", g->name);
     vw_line(v, "// (%d fraction bits%s). See docs/mac.md.", w->frac,
             w->trunc ? ", truncated by floor" : ", exact");
@@ -433,7 +483,9 @@ static void emit_prod(vw *v, const mac_gen *g)
  * registered level registers every tree's nodes in one stage, its sums computed in
  * the stage's clocked block; a level between registers is one always @(*) block.
  * (Few processes and nets: Icarus evaluates a level per clock edge, not a net per
- * changed input; the logic is the same.) */
+ * changed input; the logic is the same.) The operands are sign-extended as {x[msb], x}
+ * (two reads of x in Icarus, but $signed({x, 1'b0}) >>> 1 costs Verilator more:
+ * docs/bench.md). */
 static void emit_adder_tree(vw *v, const mac_gen *g, int *stage, const char *const *pfx,
                             int ntrees, int wl)
 {
@@ -511,13 +563,19 @@ static void emit_split_sum(vw *v, const mac_gen *g)
             w->tree_bits - 1);
 }
 
-/* The accumulator (one adder of OUT_BITS) and the output register. */
+/* The accumulator (one adder of OUT_BITS) and the output register. The sum is written
+ * out in the clocked block (Icarus evaluates a net adder bit by bit, and a replication
+ * as one net per bit; the same adder, shared by Yosys: the same netlist), tsum
+ * sign-extended as $signed({tsum, K'd0}) >>> K (one read of tsum). */
 static void emit_acc(vw *v, const mac_gen *g)
 {
-    int WO = g->wd.out_bits;
-    char l1[32];
+    int WO = g->wd.out_bits, K = WO - g->wd.tree_bits;
+    char l1[32], next[96];
+    if (K > 0)
+        snprintf(next, sizeof next, "acc + ($signed({tsum, %d'd0}) >>> %d)", K, K);
+    else
+        snprintf(next, sizeof next, "acc + tsum");
     vw_reg(v, 1, WO, "acc");
-    vw_wire(v, 1, WO, "acc_next", "acc + tsum_x");
     vw_open(v, "always @(posedge clk) begin");
     vw_open(v, "if (rst) begin");
     vw_line(v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
@@ -529,12 +587,12 @@ static void emit_acc(vw *v, const mac_gen *g)
     vw_line(v, "    m_valid <= 1'b0;");
     vw_open(v, "if (take) begin");
     vw_open(v, "if (tl) begin");
-    vw_line(v, "m_sum <= acc_next;");
+    vw_line(v, "m_sum <= %s;", next);
     vw_line(v, "m_valid <= 1'b1;");
     vw_line(v, "acc <= %s;", vw_lit(l1, WO, 1, 0));
     v->indent--;
     vw_open(v, "end else begin");
-    vw_line(v, "acc <= acc_next;");
+    vw_line(v, "acc <= %s;", next);
     vw_close(v, "end");
     vw_close(v, "end");
     vw_close(v, "end");
@@ -778,11 +836,24 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     }
     /* the products t0_i: registered (computed in the clocked block) or wires */
     {
-        static char dst[LQ_MAC_LANES_MAX][16], expr[LQ_MAC_LANES_MAX][96];
+        static char dst[LQ_MAC_LANES_MAX][64], expr[LQ_MAC_LANES_MAX][560];
         const char *dp[LQ_MAC_LANES_MAX], *ep[LQ_MAC_LANES_MAX];
         for (int i = 0; i < N; i++) {
             snprintf(dst[i], sizeof dst[i], "t0_%d", i);
-            if (g->opnd)
+            if (b2_inline(g)) {
+                char a[48], wm[48], ws[48] = "";
+                int AN = b2_an_bits(g), BM = w->w_mag;
+                snprintf(dst[i], sizeof dst[i], "{t0_%d, %s_drop}", i, g->name);
+                if (g->opnd) {
+                    snprintf(a, sizeof a, "o_%d[%d:0]", i, AN - 1);
+                    snprintf(wm, sizeof wm, "o_%d[%d:%d]", i, AN + BM - 1, AN);
+                } else {
+                    snprintf(a, sizeof a, "%s[%d:%d]", src_a, (i + 1) * A - 1, i * A);
+                    snprintf(wm, sizeof wm, "%s[%d:%d]", src_w, i * B + BM - 1, i * B);
+                    snprintf(ws, sizeof ws, "%s[%d]", src_w, (i + 1) * B - 1);
+                }
+                b2_inline_expr(expr[i], sizeof expr[i], g, a, wm, ws, g->opnd);
+            } else if (g->opnd)
                 snprintf(expr[i], sizeof expr[i], "%s_prod(o_%d[%d:0], o_%d[%d:%d])", g->name, i,
                          b2_an_bits(g) - 1, i, b2_an_bits(g) + w->w_mag - 1, b2_an_bits(g));
             else
@@ -794,8 +865,22 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         if (g->reg_level[0]) {
             stage++;
             vw_line(&v, "// Stage %d: the products, one register per lane.", stage);
-            for (int i = 0; i < N; i++)
-                vw_reg(&v, !split_mode(g), WL, dst[i]);
+            for (int i = 0; i < N; i++) {
+                char t[16];
+                snprintf(t, sizeof t, "t0_%d", i);
+                vw_reg(&v, !split_mode(g), WL, t);
+            }
+            if (b2_inline(g)) {
+                char nm[64];
+                vw_line(&v, "// a_n (the activation with the weight's sign and zero code) sign-extended");
+                vw_line(&v, "// and shifted by m: a_n * 2^(m - 1) = (a_n * 2^m) / 2, exact for m >= 1;");
+                vw_line(&v, "// %s_drop takes the bits below the product's LSB (never read: no logic).",
+                        g->name);
+                snprintf(nm, sizeof nm, "%s_drop", g->name);
+                vw_decl(&v, "/* verilator lint_off UNUSED */");
+                vw_reg(&v, 0, b2_drop_bits(g), nm);
+                vw_decl(&v, "/* verilator lint_on UNUSED */");
+            }
             vw_stage(&v, "en", dp, ep, N);
         } else {
             vw_line(&v, "// The products, one per lane.");
@@ -862,10 +947,10 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         emit_split_sum(&v, g);
     else
         vw_line(&v, "wire signed [TREE_BITS-1:0] tsum = t%d_0;", D);
-    vw_sext(&v, "tsum_x", "tsum", WT, WO);
-    if (g->carry)
+    if (g->carry) {
+        vw_sext(&v, "tsum_x", "tsum", WT, WO);
         emit_acc_carry(&v, g);
-    else
+    } else
         emit_acc(&v, g);
     file_printf(f, "\nendmodule\n\n`default_nettype wire\n`resetall\n");
 }

@@ -102,7 +102,7 @@ static void faults_decl(lq_file *f, const tb_desc *d)
     file_printf(f,
         "    integer tb_hold, tb_holdin, tb_hleft, tb_hinleft, tb_rleft, tb_fseed;\n"
         "    integer tb_nreset, tb_nreset_mid, tb_nhold, tb_nholdin, tb_reset_oi;\n"
-        "    reg tb_midreset, tb_stale, tb_hin;\n");
+        "    reg tb_midreset, tb_stale, tb_hin, tb_holds;  // tb_holds: +hold or +holdin\n");
     if (!tb_can_midreset(d))
         return;
     if (!d->out_per_vector)
@@ -121,6 +121,7 @@ static void faults_init(lq_file *f, const tb_desc *d)
         "        tb_midreset = $test$plusargs(\"midreset\") != 0;\n"
         "        tb_stale = $test$plusargs(\"stale-model\") != 0;\n"
         "        tb_fseed = `VEC_SEED;\n"
+        "        tb_holds = tb_hold > 0 || tb_holdin > 0;\n        tb_hin = 1'b0;\n"
         "        tb_hleft = 0;\n        tb_hinleft = 0;\n        tb_rleft = 0;\n        tb_reset_oi = -1;\n"
         "        tb_nreset = 0;\n        tb_nreset_mid = 0;\n        tb_nhold = 0;\n        tb_nholdin = 0;\n");
     if (!tb_can_midreset(d)) {
@@ -150,8 +151,12 @@ static void faults_reset(lq_file *f, const tb_desc *d)
     const char *v = resend_vector(d);
     if (!tb_can_midreset(d))
         return;
+    /* all of it under one test of tb_midreset: Icarus evaluates every operand of a
+     * condition, and loads a variable at every reference (docs/bench.md) */
     file_printf(f,
-        "        if (tb_rleft > 0) begin\n"
+        "        if (!tb_midreset) begin\n"
+        "            // no resets: tb_rleft stays 0\n"
+        "        end else if (tb_rleft > 0) begin\n"
         "            tb_rleft = tb_rleft - 1;\n"
         "            if (tb_rleft == 0) begin\n"
         "                rst <= 1'b0;\n"
@@ -183,8 +188,9 @@ static void faults_reset(lq_file *f, const tb_desc *d)
     file_printf(f,
         "                end\n"
         "                tb_idle = 0;\n"
+        "                tb_drive = 1'b1;\n"
         "            end\n"
-        "        end else if (tb_midreset && !tb_done && tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi) begin\n"
+        "        end else if (!tb_done && tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi) begin\n"
         "            // $random only here: Icarus evaluates both operands of &&\n"
         "            if ({$random(tb_fseed)} %% 400 == 0) begin\n"
         "                rst <= 1'b1;\n"
@@ -194,6 +200,7 @@ static void faults_reset(lq_file *f, const tb_desc *d)
         file_printf(f, "                %s <= %d'd0;\n", d->side_valid, d->nsides);
     file_printf(f,
         "                tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
+        "                tb_drive = 1'b0;\n"
         "                tb_nreset = tb_nreset + 1;\n"
         "                tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
         "                if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
@@ -219,18 +226,20 @@ static void faults_out(lq_file *f, const tb_desc *d)
 static void faults_hold(lq_file *f, const tb_desc *d)
 {
     file_printf(f,
-        "            if (tb_hold > 0 && tb_hleft == 0) begin  // $random only when +hold is on\n"
-        "                if ({$random(tb_fseed)} %% 200 == 0) begin\n"
-        "                    tb_hleft = tb_hold;\n"
-        "                    tb_nhold = tb_nhold + 1;\n"
+        "            if (tb_holds) begin  // +hold, +holdin (without them tb_hin stays 0)\n"
+        "                if (tb_hold > 0 && tb_hleft == 0) begin  // $random only when +hold is on\n"
+        "                    if ({$random(tb_fseed)} %% 200 == 0) begin\n"
+        "                        tb_hleft = tb_hold;\n"
+        "                        tb_nhold = tb_nhold + 1;\n"
+        "                    end\n"
         "                end\n"
-        "            end\n"
-        "            tb_hin = tb_hinleft > 0;  // +holdin: a hold goes on, or one starts\n"
-        "            if (tb_holdin > 0 && !tb_hin)\n"
-        "                tb_hin = {$random(tb_fseed)} %% 200 == 0;\n"
-        "            if (tb_hleft > 0) begin\n"
-        "                tb_hleft = tb_hleft - 1;\n"
-        "                %s <= 1'b0;\n"
+        "                tb_hin = tb_hinleft > 0;  // +holdin: a hold goes on, or one starts\n"
+        "                if (tb_holdin > 0 && !tb_hin)\n"
+        "                    tb_hin = {$random(tb_fseed)} %% 200 == 0;\n"
+        "                if (tb_hleft > 0) begin\n"
+        "                    tb_hleft = tb_hleft - 1;\n"
+        "                    %s <= 1'b0;\n"
+        "                end\n"
         "            end\n", d->out_ready);
 }
 
@@ -245,7 +254,7 @@ static void faults_report(lq_file *f, const char *m)
 
 int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
 {
-    char fn[96];
+    char fn[96], lastbit[80];
     lq_file *f;
     int IW = tb_in_bits(d), OW = tb_out_bits(d);
     const char *m = d->module;
@@ -329,7 +338,8 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    reg [8*1024-1:0] tb_fn;\n"
         "    integer tb_cyc, tb_bi, tb_gapn, tb_oi, tb_nv, tb_err, tb_max_err, tb_idle;\n"
         "    integer tb_fd, tb_last_bi;\n    reg [63:0] tb_first_ps;  // time of the first error\n    reg tb_failed;\n"
-        "    reg tb_done;\n");
+        "    reg tb_done;\n"
+        "    reg tb_drive;  // after the reset, not done, no reset in progress: the bench drives\n");
     if (d->nsides > 0)
         file_printf(f,
             "    localparam NS = %d;  // lanes of the side streams\n"
@@ -371,7 +381,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     file_printf(f,
         "        tb_cyc = 0;\n        tb_bi = 0;\n        tb_oi = 0;\n        tb_nv = 0;\n"
         "        tb_err = 0;\n        tb_idle = 0;\n        tb_first_ps = 64'd0;\n        tb_failed = 1'b0;\n"
-        "        tb_done = 1'b0;\n        tb_last_bi = -1;\n"
+        "        tb_done = 1'b0;\n        tb_drive = 1'b0;\n        tb_last_bi = -1;\n"
         "        if (!$value$plusargs(\"vectors=%%s\", tb_dir))\n"
         "            tb_dir = \".\";\n"
         "        if (!$value$plusargs(\"rtl=%%s\", tb_rtl))\n"
@@ -519,11 +529,15 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     file_printf(f,
         "    always @(posedge clk) begin\n"
         "        tb_cyc = tb_cyc + 1;\n"
-        "        if (tb_cyc == RST_CYCLES)\n"
-        "            rst <= 1'b0;\n");
+        "        if (tb_cyc == RST_CYCLES) begin\n"
+        "            rst <= 1'b0;\n"
+        "            tb_drive = 1'b1;\n"
+        "        end\n");
     faults_reset(f, d);
     file_printf(f,
-        "        if (tb_cyc > RST_CYCLES && !tb_done && tb_rleft == 0 && rst !== 1'b1) begin\n"
+        "        // checks: as tb_drive, and not in the cycle the reset ends (RST_CYCLES, or\n"
+        "        // the last of a +midreset reset; rst is still high)\n"
+        "        if (tb_drive && rst !== 1'b1) begin\n"
         "            // every output is known after the reset\n"
         "            if (^{%s, %s%s%s} === 1'bx%s) begin\n"
         "                $display(\"X/Z at cycle %%0d: %s=%%b %s=%%b %s=%%h\", tb_cyc, %s, %s, tb_out);\n"
@@ -547,11 +561,20 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
             "                        tb_tgn[tb_k] = {24'd0, tb_tg[tb_toff[tb_k] + tb_ti[tb_k]]};\n"
             "                end\n"
             "            end\n", d->side_valid, d->side_ready);
+    {
+        /* the beat's MSB (its last flag) from the port that holds it: the port carries
+         * tb_in[tb_bi] while valid is high (one bit read, not the whole beat) */
+        const tb_port *lp = &d->in[d->nin - 1];
+        if (lp->width == 1 && lp->pad == 0)
+            snprintf(lastbit, sizeof lastbit, "%s", lp->name);
+        else
+            snprintf(lastbit, sizeof lastbit, "%s[%d]", lp->name, lp->width - 1);
+    }
     file_printf(f,
         "            if (%s && %s === 1'b1) begin\n"
         "                tb_idle = 0;\n"
         "                tb_last_bi = tb_bi;\n"
-        "                if (tb_in[tb_bi][IW-1] === 1'b1) begin  // last: a vector is complete\n"
+        "                if (%s === 1'b1) begin  // last (tb_in[tb_bi][IW-1]): a vector is complete\n"
         "                    if (tb_nv < NOUT)\n"
         "                        tb_vend[tb_nv] = tb_bi;\n"
         "                    tb_nv = tb_nv + 1;\n"
@@ -560,7 +583,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                if (tb_bi < NIN)\n"
         "                    tb_gapn = {24'd0, tb_gap[tb_bi]};\n"
         "            end\n",
-        d->in_valid, d->in_ready);
+        d->in_valid, d->in_ready, lastbit);
     file_printf(f,
         "            if (%s === 1'b1 && %s) begin\n"
         "                tb_idle = 0;\n",
@@ -608,8 +631,11 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                    tb_exit(1);\n"
         "                end\n"
         "            end\n"
-        "            if (tb_bi >= NIN && tb_oi >= NOUT) begin\n"
+        "            if (tb_oi < NOUT) begin\n"
+        "                // not done (one read: Icarus evaluates every operand of &&)\n"
+        "            end else if (tb_bi >= NIN) begin\n"
         "                tb_done = 1'b1;\n"
+        "                tb_drive = 1'b0;\n"
         "                if (tb_oi != tb_count[1] || (%d && tb_nv != tb_count[1])) begin\n"
         "                    $display(\"FAILED: checked %%0d outputs of %%0d vectors, count.hex says %%0d\", tb_oi,\n"
         "                             tb_nv, tb_count[1]);\n"
@@ -631,14 +657,14 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     (void)0;
     /* drive the next cycle's inputs */
     file_printf(f,
-        "        if (tb_cyc >= RST_CYCLES && !tb_done && tb_rleft == 0) begin\n"
+        "        if (tb_drive) begin\n"
         "            %s <= tb_rdy[tb_cyc %% NRDY];\n", d->out_ready);
     faults_hold(f, d);
     file_printf(f,
         "            if (tb_bi >= NIN) begin\n"
         "                %s <= 1'b0;\n"
-        "            end else if (%s && !(%s === 1'b1) && tb_cyc > RST_CYCLES) begin\n"
-        "                %s <= 1'b1;  // held until accepted\n"
+        "            end else if (%s && !(%s === 1'b1)) begin\n"
+        "                %s <= 1'b1;  // held until accepted (valid is low at and after a reset)\n"
         "            end else if (tb_hin) begin\n"
         "                if (tb_hinleft == 0) begin  // +holdin: valid low for a while\n"
         "                    tb_hinleft = tb_holdin;\n"
