@@ -10,7 +10,8 @@
 #   scripts/net-synth.sh --table OUT_DIR   (only the table of the finished points)
 #   (make net-synth; NET_SYNTH_SEEDS=N seeds per device, default 3;
 #    NET_SYNTH_SCHEMES="scheme:bits ..." the rows; NET_SYNTH_TARGETS="ice40-up5k ..."
-#    the targets; NET_SYNTH_FOLD="--simd S --pe P" the folding, default gen net's)
+#    the targets; NET_SYNTH_FOLD="--simd S --pe P" the folding, default gen net's;
+#    NET_SYNTH_PNR_FLAGS="--placer sa" extra nextpnr options, recorded with the tool)
 # Every point (scheme, target) is cached: scripts/synth.sh --reuse keys each synthesis
 # and each seed by tool version, command and input contents, and a point's row
 # (OUT/TARGET/SCHEME-BITS-FOLDING/row.tsv: tab-separated, as no field holds a tab) is
@@ -70,6 +71,7 @@ seeds=${NET_SYNTH_SEEDS:-3}
 schemes=${NET_SYNTH_SCHEMES:-"shift-log2:5 shift-logsqrt2:5 loglog:5 loglog-sqrt2:5 slq:5 linear:8"}
 targets=${NET_SYNTH_TARGETS:-"ice40-up5k ice40-hx8k ecp5-25k"}
 fold=${NET_SYNTH_FOLD:-}
+pnrx=${NET_SYNTH_PNR_FLAGS:-}
 read -r -a foldv <<<"$fold"
 fold=${foldv[*]} # one space between the words: a row's field holds no tab
 tsv() { local IFS=$'\t'; printf '%s\n' "$*"; } # one row of row.tsv
@@ -121,17 +123,18 @@ for sb in $schemes; do
         # the families and device the generator recorded for this target
         read -r fam dev < <(sed -n 's/^  scripts\/synth.sh --families \([^ ]*\) --devices \([^ ]*\) .*/\1 \2/p' \
             "$d/rtl/logq_net.txt")
-        k=$( { echo "row 3: $seeds $fam $dev $acc $fold"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
+        k=$( { echo "row 3: $seeds $fam $dev $acc $fold $pnrx"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
         if [ -s "$d/row.tsv" ] && [ "$(cat "$d/row.key" 2>/dev/null)" = "$k" ]; then
             exec 8>&-
             continue
         fi
         echo "net-synth: $s $b bits, $t: synthesis, place and route ($seeds seeds)" >&2
         nice "$root/scripts/synth.sh" --reuse --families "$fam" --devices "$dev" --seeds "$seeds" \
-            --label "$s-$b-$t" --out "$d/synth" "$d/rtl" logq_net >"$d/synth.log" 2>&1 ||
+            --pnr-flags "$pnrx" --label "$s-$b-$t" --out "$d/synth" "$d/rtl" logq_net >"$d/synth.log" 2>&1 ||
             { echo "net-synth: synth $s $b $t failed (log $d/synth.log)" >&2; tail -5 "$d/synth.log" >&2; exit 1; }
         IFS=, read -r _ _ _ luts ffs _ dsp _ ram _ _ yv cmd < <(tail -n +2 "$d/synth/synth.csv" | head -1)
         IFS=, read -r _ _ _ _ lcs tot pdsp med mn mx ns st _ _ tool _ < <(tail -n +2 "$d/synth/pnr.csv" | head -1)
+        tool+=${pnrx:+ $pnrx}
         per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
         lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
         ips=-
