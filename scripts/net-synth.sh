@@ -14,12 +14,13 @@
 #    NET_SYNTH_PNR_FLAGS="--placer sa" extra nextpnr options, recorded with the tool)
 # Every point (scheme, target) is cached: scripts/synth.sh --reuse keys each synthesis
 # and each seed by tool version, command and input contents, and a point's row
-# (OUT/TARGET/SCHEME-BITS-FOLDING/row.tsv: tab-separated, as no field holds a tab) is
-# kept with the key of its inputs, so an interrupted run resumes and two runs on
-# disjoint NET_SYNTH_TARGETS or foldings may go side by side. The table lists every
-# finished point of every folding: OUT/net-synth.md and OUT/net-synth.csv (RFC 4180:
-# a field with a comma or a quote, such as the folding "--simd 9,8,8 --pe 1", is
-# quoted; tests/net_synth_table.sh reads it with Python's csv module).
+# (OUT/TARGET/SCHEME-BITS-FOLDING/row.tsv: the CSV's columns, tab-separated, as no
+# field holds a tab) is kept with the key of its inputs, so an interrupted run
+# resumes and two runs on disjoint NET_SYNTH_TARGETS or foldings may go side by side.
+# The table lists every finished point of every folding: OUT/net-synth.md and
+# OUT/net-synth.csv (RFC 4180: a field with a comma or a quote, such as the folding
+# "--simd 9,8,8 --pe 1", is quoted; tests/net_synth_table.sh reads it with Python's
+# csv module). BRAM: block RAMs (iCE40 EBRs, ECP5 DP16KD), not ECP5's LUT RAMs.
 set -euo pipefail
 usage="usage: scripts/net-synth.sh WEIGHTS EVAL_HW_OUTPUT OUT_DIR | --table OUT_DIR"
 
@@ -123,7 +124,7 @@ for sb in $schemes; do
         # the families and device the generator recorded for this target
         read -r fam dev < <(sed -n 's/^  scripts\/synth.sh --families \([^ ]*\) --devices \([^ ]*\) .*/\1 \2/p' \
             "$d/rtl/logq_net.txt")
-        k=$( { echo "row 3: $seeds $fam $dev $acc $fold $pnrx"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
+        k=$( { echo "row 4: $seeds $fam $dev $acc $fold $pnrx"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
         if [ -s "$d/row.tsv" ] && [ "$(cat "$d/row.key" 2>/dev/null)" = "$k" ]; then
             exec 8>&-
             continue
@@ -132,7 +133,10 @@ for sb in $schemes; do
         nice "$root/scripts/synth.sh" --reuse --families "$fam" --devices "$dev" --seeds "$seeds" \
             --pnr-flags "$pnrx" --label "$s-$b-$t" --out "$d/synth" "$d/rtl" logq_net >"$d/synth.log" 2>&1 ||
             { echo "net-synth: synth $s $b $t failed (log $d/synth.log)" >&2; tail -5 "$d/synth.log" >&2; exit 1; }
-        IFS=, read -r _ _ _ luts ffs _ dsp _ ram _ _ yv cmd < <(tail -n +2 "$d/synth/synth.csv" | head -1)
+        IFS=, read -r _ _ _ luts ffs _ dsp _ _ _ _ yv cmd < <(tail -n +2 "$d/synth/synth.csv" | head -1)
+        # block RAMs only (synth.csv's ram column also counts ECP5's LUT RAMs)
+        ram=$(jq -r '[(.design // (.modules | to_entries[0].value)).num_cells_by_type // {} | to_entries[] |
+            select(.key | test("^(SB_RAM40_4K|DP16KD|PDPW16KD)$")) | .value] | add // 0' "$d/synth/stat-$fam.json")
         IFS=, read -r _ _ _ _ lcs tot pdsp med mn mx ns st _ _ tool _ < <(tail -n +2 "$d/synth/pnr.csv" | head -1)
         tool+=${pnrx:+ $pnrx}
         per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
