@@ -6,8 +6,9 @@
 #  - the table alone (`net-synth.sh --table OUT`, seconds): rows of three points in
 #    the format the script writes (OUT/TARGET/POINT/row.tsv), two foldings of one
 #    scheme among them, in the order of the default lists;
-#  - LOGQ_LONG=1: the whole flow on a tiny random network (64-4-10, --simd 2,2, one
-#    seed on the UP5K): gen net, Verilator co-simulation, Yosys, nextpnr, the row.
+#  - LOGQ_LONG=1 (about 2 minutes): the whole flow on a tiny random network (64-4-10,
+#    --simd 4,4 --pe 2,1, one seed on the UP5K): gen net, Verilator co-simulation,
+#    Yosys, nextpnr, the row.
 . "$(dirname "$0")/lib.sh"
 NS=$root/scripts/net-synth.sh
 command -v python3 >/dev/null || { bad "python3 is not installed (make deps)"; exit 1; }
@@ -94,11 +95,11 @@ if [ -n "${LOGQ_LONG:-}" ]; then
     if ! "$LOGQ" eval --data "$DATA" --weights "$tmp/tiny.txt" --quick --bits 5 --hw >"$tmp/tiny-hw.txt" 2>"$tmp/tiny-eval.err"; then
         bad "eval --hw of the tiny network"; cat "$tmp/tiny-eval.err"
     elif ! BUILD=$BUILD LOGQ=$LOGQ NET_SYNTH_SEEDS=1 NET_SYNTH_SCHEMES=shift-log2:5 NET_SYNTH_TARGETS=ice40-up5k \
-            NET_SYNTH_FOLD="--simd 2,2" "$NS" "$tmp/tiny.txt" "$tmp/tiny-hw.txt" "$tmp/tiny" >"$tmp/tiny.out" 2>&1; then
+            NET_SYNTH_FOLD="--simd 4,4 --pe 2,1" "$NS" "$tmp/tiny.txt" "$tmp/tiny-hw.txt" "$tmp/tiny" >"$tmp/tiny.out" 2>&1; then
         bad "net-synth.sh on the tiny network"; tail -20 "$tmp/tiny.out"
-    elif check_tables "$tmp/tiny" "--simd 2,2" >"$tmp/check.out" 2>&1 &&
-            grep -qE '^\| shift-log2 5b \| ice40-up5k \| --simd 2,2 \| [0-9.]+ % \| [0-9]+ \|.* \| ok \|' <(sed 's/[0-9.]* \[[0-9.]*\.\.[0-9.]*\]/ok/' "$tmp/tiny/net-synth.md"); then
-        ok "net-synth.sh: the tiny network placed on the UP5K, its row with the folding --simd 2,2 ($(cat "$tmp/check.out"))"
+    elif check_tables "$tmp/tiny" "--simd 4,4 --pe 2,1" >"$tmp/check.out" 2>&1 &&
+            grep -qE '^\| shift-log2 5b \| ice40-up5k \| --simd 4,4 --pe 2,1 \| [0-9.]+ % \|.* \| [0-9.]+ \[[0-9.]+\.\.[0-9.]+\] \| 1 \|' "$tmp/tiny/net-synth.md"; then
+        ok "net-synth.sh: the tiny network placed on the UP5K, its row with the folding --simd 4,4 --pe 2,1 ($(cat "$tmp/check.out"))"
     else
         bad "net-synth.sh on the tiny network: the table"; cat "$tmp/check.out" "$tmp/tiny/net-synth.md"
     fi
