@@ -85,6 +85,7 @@ dir=$(cd "$dir" && pwd)
 [[ $eqv_seed =~ ^[0-9]+$ ]] || die "--eqv-seed '$eqv_seed' is not a non-negative integer"
 [[ $eqv_inject =~ ^-?[0-9]+$ ]] || die "--eqv-inject '$eqv_inject' is not an integer"
 [[ $flags =~ ^[-A-Za-z0-9_.=\ ]*$ ]] || die "--flags '$flags': only options, letters, digits, '-_.=' and blanks"
+[[ $pnrx =~ ^[-A-Za-z0-9_.=\ ]*$ ]] || die "--pnr-flags '$pnrx': only options, letters, digits, '-_.=' and blanks"
 base_fams=ice40,ice40-dsp,ecp5,ecp5-nodsp,xilinx,xilinx-nodsp
 [ "$families" = base ] && families=$base_fams
 [ "$families" = all ] && families=$base_fams,${base_fams//,/-abc9,}-abc9

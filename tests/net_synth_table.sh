@@ -6,9 +6,10 @@
 #  - the table alone (`net-synth.sh --table OUT`, seconds): rows of three points in
 #    the format the script writes (OUT/TARGET/POINT/row.tsv), two foldings of one
 #    scheme among them, in the order of the default lists;
+#  - scripts/synth.sh refuses a --pnr-flags with a comma (it would split pnr.csv);
 #  - LOGQ_LONG=1 (about 2 minutes): the whole flow on a tiny random network (64-4-10,
-#    --simd 4,4 --pe 2,1, one seed on the UP5K): gen net, Verilator co-simulation,
-#    Yosys, nextpnr, the row.
+#    --simd 4,4 --pe 2,1, one seed on the UP5K, NET_SYNTH_PNR_FLAGS="--placer sa"):
+#    gen net, Verilator co-simulation, Yosys, nextpnr, the row with its placer.
 . "$(dirname "$0")/lib.sh"
 NS=$root/scripts/net-synth.sh
 command -v python3 >/dev/null || { bad "python3 is not installed (make deps)"; exit 1; }
@@ -81,6 +82,14 @@ else
     bad "net-synth.sh --table on a missing directory: exit $rc"; cat "$tmp/none.out"
 fi
 
+"$root/scripts/synth.sh" --pnr-flags "--placer,sa" "$tmp" >"$tmp/pf.out" 2>&1
+rc=$?
+if [ $rc -eq 2 ] && grep -q "pnr-flags '--placer,sa'" "$tmp/pf.out"; then
+    ok "synth.sh refuses --pnr-flags with a comma (exit 2)"
+else
+    bad "synth.sh --pnr-flags '--placer,sa': exit $rc"; cat "$tmp/pf.out"
+fi
+
 # ---- the whole flow on a tiny network (LOGQ_LONG=1) ----
 if [ -n "${LOGQ_LONG:-}" ]; then
     DATA=$BUILD/data/digits.csv
@@ -95,11 +104,13 @@ if [ -n "${LOGQ_LONG:-}" ]; then
     if ! "$LOGQ" eval --data "$DATA" --weights "$tmp/tiny.txt" --quick --bits 5 --hw >"$tmp/tiny-hw.txt" 2>"$tmp/tiny-eval.err"; then
         bad "eval --hw of the tiny network"; cat "$tmp/tiny-eval.err"
     elif ! BUILD=$BUILD LOGQ=$LOGQ NET_SYNTH_SEEDS=1 NET_SYNTH_SCHEMES=shift-log2:5 NET_SYNTH_TARGETS=ice40-up5k \
-            NET_SYNTH_FOLD="--simd 4,4 --pe 2,1" "$NS" "$tmp/tiny.txt" "$tmp/tiny-hw.txt" "$tmp/tiny" >"$tmp/tiny.out" 2>&1; then
+            NET_SYNTH_PNR_FLAGS="--placer sa" NET_SYNTH_FOLD="--simd 4,4 --pe 2,1" "$NS" "$tmp/tiny.txt" "$tmp/tiny-hw.txt" "$tmp/tiny" >"$tmp/tiny.out" 2>&1; then
         bad "net-synth.sh on the tiny network"; tail -20 "$tmp/tiny.out"
     elif check_tables "$tmp/tiny" "--simd 4,4 --pe 2,1" >"$tmp/check.out" 2>&1 &&
-            grep -qE '^\| shift-log2 5b \| ice40-up5k \| --simd 4,4 --pe 2,1 \| [0-9.]+ % \|.* \| [0-9.]+ \[[0-9.]+\.\.[0-9.]+\] \| 1 \|' "$tmp/tiny/net-synth.md"; then
-        ok "net-synth.sh: the tiny network placed on the UP5K, its row with the folding --simd 4,4 --pe 2,1 ($(cat "$tmp/check.out"))"
+            grep -qE '^\| shift-log2 5b \| ice40-up5k \| --simd 4,4 --pe 2,1 \| [0-9.]+ % \|.* \| [0-9.]+ \[[0-9.]+\.\.[0-9.]+\] \| 1 \|' "$tmp/tiny/net-synth.md" &&
+            grep -q -- 'nextpnr-ice40 [^ ]* --placer sa\.$' "$tmp/tiny/net-synth.md" &&
+            grep -q -- '--timing-allow-fail --placer sa$' "$tmp/tiny/ice40-up5k/"*/synth/pnr.csv; then
+        ok "net-synth.sh: the tiny network placed on the UP5K, its row with the folding --simd 4,4 --pe 2,1, placed by --placer sa ($(cat "$tmp/check.out"))"
     else
         bad "net-synth.sh on the tiny network: the table"; cat "$tmp/check.out" "$tmp/tiny/net-synth.md"
     fi
