@@ -359,7 +359,9 @@ for d in "${devs[@]}"; do
             read -r dspu _ < <(util "$plog" "$dsp_cell") || true
             dspu=${dspu:-0}
             echo "$k" >"$plog.key"
-        elif grep -q -E 'no BELs remaining|Unable to place|Failed to expand region|exceeds|too many|not enough' "$plog"; then
+        # (nextpnr-ice40 0.4's analytic placer can also give up on a nearly full part
+        # after its cell count fit: "Unable to find legal placement ... utilisation limit")
+        elif grep -q -E 'no BELs remaining|Unable to place|Failed to expand region|exceeds|too many|not enough|utilisation limit' "$plog"; then
             status="does not fit"
             read -r lcs total < <(util "$plog" "$lc_cell") || true
             echo "$k" >"$plog.key"

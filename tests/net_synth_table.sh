@@ -6,7 +6,10 @@
 #  - the table alone (`net-synth.sh --table OUT`, seconds): rows of three points in
 #    the format the script writes (OUT/TARGET/POINT/row.tsv), two foldings of one
 #    scheme among them, in the order of the default lists;
-#  - scripts/synth.sh refuses a --pnr-flags with a comma (it would split pnr.csv);
+#  - scripts/synth.sh refuses a --pnr-flags with a comma (it would split pnr.csv), and
+#    reports a placer that gives up at the utilisation limit (nextpnr-ice40 0.4's
+#    analytic placer did on the conv network at 91 % of an HX8K) as "does not fit":
+#    a stand-in nextpnr-ecp5 (NEXTPNR_ECP5) that writes that error, on a register;
 #  - LOGQ_LONG=1 (about 2 minutes): the whole flow on a tiny random network (64-4-10,
 #    --simd 4,4 --pe 2,1, one seed on the UP5K, NET_SYNTH_PNR_FLAGS="--placer sa"):
 #    gen net, Verilator co-simulation, Yosys, nextpnr, the row with its placer.
@@ -88,6 +91,30 @@ if [ $rc -eq 2 ] && grep -q "pnr-flags '--placer,sa'" "$tmp/pf.out"; then
     ok "synth.sh refuses --pnr-flags with a comma (exit 2)"
 else
     bad "synth.sh --pnr-flags '--placer,sa': exit $rc"; cat "$tmp/pf.out"
+fi
+
+mkdir -p "$tmp/reg"
+printf '%s\n' '`default_nettype none' 'module reg8 (input wire clk, input wire [7:0] d, output reg [7:0] q);' \
+    '    always @(posedge clk) q <= d;' 'endmodule' >"$tmp/reg/reg8.v"
+cat >"$tmp/fake-nextpnr" <<'EOF'
+#!/bin/sh
+# a nextpnr-ecp5 that fits the cells and then fails to legalise them
+[ "$1" = --version ] && { echo "nextpnr-ecp5 -- Next Generation Place and Route (Version test)"; exit 0; }
+while [ $# -gt 0 ]; do [ "$1" = -l ] && log=$2; shift; done
+printf '%s\n' "Info:         TRELLIS_COMB:    20000/  24288    82%" \
+    "ERROR: Unable to find legal placement for all cells, design is probably at utilisation limit." >"$log"
+exit 255
+EOF
+chmod +x "$tmp/fake-nextpnr"
+NEXTPNR_ECP5=$tmp/fake-nextpnr "$root/scripts/synth.sh" --families none --devices ecp5-25k --seeds 1 \
+    --out "$tmp/lim" "$tmp/reg" reg8 >"$tmp/lim.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && python3 -c 'import csv, sys
+r = list(csv.DictReader(open(sys.argv[1])))
+sys.exit(not (len(r) == 1 and r[0]["status"] == "does not fit" and r[0]["logic_cells"] == "20000"))' "$tmp/lim/pnr.csv"; then
+    ok "synth.sh: a placer at the utilisation limit is 'does not fit' (20000 cells), not a tool error"
+else
+    bad "synth.sh on a placer at the utilisation limit: exit $rc"; cat "$tmp/lim.out" "$tmp/lim/pnr.csv"
 fi
 
 # ---- the whole flow on a tiny network (LOGQ_LONG=1) ----
