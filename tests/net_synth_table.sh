@@ -11,8 +11,10 @@
 #    analytic placer did on the conv network at 91 % of an HX8K) as "does not fit":
 #    a stand-in nextpnr-ecp5 (NEXTPNR_ECP5) that writes that error, on a register;
 #  - LOGQ_LONG=1 (about 2 minutes): the whole flow on a tiny random network (64-4-10,
-#    --simd 4,4 --pe 2,1, one seed on the UP5K, NET_SYNTH_PNR_FLAGS="--placer sa"):
-#    gen net, Verilator co-simulation, Yosys, nextpnr, the row with its placer.
+#    --simd 4,4 --pe 2,1, one seed on the UP5K, NET_SYNTH_PNR_FLAGS="--placer heap":
+#    the default placer by name, as --placer sa stalls in its initial placement on
+#    nextpnr-ice40 0.4, even at 61 % of a UP5K): gen net, Verilator co-simulation,
+#    Yosys, nextpnr, the row with its placer.
 . "$(dirname "$0")/lib.sh"
 NS=$root/scripts/net-synth.sh
 command -v python3 >/dev/null || { bad "python3 is not installed (make deps)"; exit 1; }
@@ -131,13 +133,13 @@ if [ -n "${LOGQ_LONG:-}" ]; then
     if ! "$LOGQ" eval --data "$DATA" --weights "$tmp/tiny.txt" --quick --bits 5 --hw >"$tmp/tiny-hw.txt" 2>"$tmp/tiny-eval.err"; then
         bad "eval --hw of the tiny network"; cat "$tmp/tiny-eval.err"
     elif ! BUILD=$BUILD LOGQ=$LOGQ NET_SYNTH_SEEDS=1 NET_SYNTH_SCHEMES=shift-log2:5 NET_SYNTH_TARGETS=ice40-up5k \
-            NET_SYNTH_PNR_FLAGS="--placer sa" NET_SYNTH_FOLD="--simd 4,4 --pe 2,1" "$NS" "$tmp/tiny.txt" "$tmp/tiny-hw.txt" "$tmp/tiny" >"$tmp/tiny.out" 2>&1; then
+            NET_SYNTH_PNR_FLAGS="--placer heap" NET_SYNTH_FOLD="--simd 4,4 --pe 2,1" "$NS" "$tmp/tiny.txt" "$tmp/tiny-hw.txt" "$tmp/tiny" >"$tmp/tiny.out" 2>&1; then
         bad "net-synth.sh on the tiny network"; tail -20 "$tmp/tiny.out"
     elif check_tables "$tmp/tiny" "--simd 4,4 --pe 2,1" >"$tmp/check.out" 2>&1 &&
             grep -qE '^\| shift-log2 5b \| ice40-up5k \| --simd 4,4 --pe 2,1 \| [0-9.]+ % \|.* \| [0-9.]+ \[[0-9.]+\.\.[0-9.]+\] \| 1 \|' "$tmp/tiny/net-synth.md" &&
-            grep -q -- 'nextpnr-ice40 [^ ]* --placer sa\.$' "$tmp/tiny/net-synth.md" &&
-            grep -q -- '--timing-allow-fail --placer sa$' "$tmp/tiny/ice40-up5k/"*/synth/pnr.csv; then
-        ok "net-synth.sh: the tiny network placed on the UP5K, its row with the folding --simd 4,4 --pe 2,1, placed by --placer sa ($(cat "$tmp/check.out"))"
+            grep -q -- 'nextpnr-ice40 [^ ]* --placer heap\.$' "$tmp/tiny/net-synth.md" &&
+            grep -q -- '--timing-allow-fail --placer heap$' "$tmp/tiny/ice40-up5k/"*/synth/pnr.csv; then
+        ok "net-synth.sh: the tiny network placed on the UP5K, its row with the folding --simd 4,4 --pe 2,1, placed by --placer heap ($(cat "$tmp/check.out"))"
     else
         bad "net-synth.sh on the tiny network: the table"; cat "$tmp/check.out" "$tmp/tiny/net-synth.md"
     fi
