@@ -23,13 +23,15 @@ TEST_PREREQS += $(NETCONV_TEST) $(NETCONV_TEST_ASAN)
 
 # The FPGA rows of the conv network in docs/net.md: scripts/net-synth.sh on the
 # digits conv network (logq train --arch conv) with eval --quick's FSRs.
-#help net-conv-synth  the conv digits network on iCE40 HX8K and UP5K (docs/net.md, "Conv layers")
+#help net-conv-synth  the conv digits network on ECP5-25F and iCE40 HX8K (docs/net.md, "Conv layers")
 NETCONV_DIR := $(BUILD)/netconv
 NETCONV_WEIGHTS := $(NETCONV_DIR)/digits-conv.txt
 NETCONV_EVAL := $(NETCONV_DIR)/eval-hw.txt
 NET_CONV_SYNTH_FOLD ?= --simd 9,8,8 --pe 1
-NET_CONV_SYNTH_SCHEMES ?= shift-log2:5 linear:8
-NET_CONV_SYNTH_SEEDS ?= 1
+NET_CONV_SYNTH_SCHEMES ?= shift-log2:5 shift-logsqrt2:5 linear:8
+NET_CONV_SYNTH_SEEDS ?= 3
+NET_CONV_SYNTH_TARGETS ?= ecp5-25k ice40-hx8k
+NET_CONV_SYNTH_PNR_FLAGS ?=
 
 $(NETCONV_WEIGHTS): $(LOGQ) $(BUILD)/data/digits.csv
 	@mkdir -p $(NETCONV_DIR)
@@ -39,7 +41,8 @@ $(NETCONV_EVAL): $(LOGQ) $(NETCONV_WEIGHTS)
 	$(LOGQ) eval --data $(BUILD)/data/digits.csv --weights $(NETCONV_WEIGHTS) --quick --bits 5,8 --hw >$@.tmp && mv $@.tmp $@
 
 .PHONY: net-conv-synth
-net-conv-synth: $(NETCONV_EVAL) | $(BUILD)/.deps-FPGA
+net-conv-synth: $(NETCONV_EVAL) | $(BUILD)/.deps-FPGA $(BUILD)/.deps-SIM nextpnr-ecp5
 	@BUILD=$(BUILD) LOGQ=$(LOGQ) NET_SYNTH_FOLD="$(NET_CONV_SYNTH_FOLD)" \
 	    NET_SYNTH_SCHEMES="$(NET_CONV_SYNTH_SCHEMES)" NET_SYNTH_SEEDS=$(NET_CONV_SYNTH_SEEDS) \
+	    NET_SYNTH_TARGETS="$(NET_CONV_SYNTH_TARGETS)" NET_SYNTH_PNR_FLAGS="$(NET_CONV_SYNTH_PNR_FLAGS)" \
 	    scripts/net-synth.sh $(NETCONV_WEIGHTS) $(NETCONV_EVAL) $(NETCONV_DIR)/synth

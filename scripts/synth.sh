@@ -21,6 +21,9 @@
 #                    YoWASP nextpnr-ecp5, netlist ecp5); :FAMILY picks another
 #                    netlist of the same vendor, e.g. hx8k:ice40-abc9; or none
 #                    (default hx8k,up5k)
+#   --pnr-flags STR  extra options for every nextpnr run, in its cache key and
+#                    the pnr_command column (e.g. "--placer sa": nextpnr-ice40's
+#                    default analytic placer is slow on a nearly full HX8K)
 #   --seeds N        placement seeds per device; fmax is the median, with min and
 #                    max (default 5)
 #   --eqv N          simulate the iCE40 netlist against the RTL in Icarus for N
@@ -53,7 +56,7 @@ fail=0
 failmsg() { echo "synth: FAIL: $*" >&2; fail=1; }
 
 families=all devices=hx8k,up5k seeds=5 eqv=0 eqv_seed=1 eqv_inject=-1 label='' out=''
-flags='' reuse=0
+flags='' pnrx='' reuse=0
 args=()
 while [ $# -gt 0 ]; do
     case $1 in
@@ -66,6 +69,7 @@ while [ $# -gt 0 ]; do
         --label) label=${2:?}; shift 2 ;;
         --out) out=${2:?}; shift 2 ;;
         --flags) flags=${2?}; shift 2 ;;
+        --pnr-flags) pnrx=${2?}; shift 2 ;;
         --reuse) reuse=1; shift ;;
         -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
         -*) die "unknown option '$1'" ;;
@@ -81,6 +85,7 @@ dir=$(cd "$dir" && pwd)
 [[ $eqv_seed =~ ^[0-9]+$ ]] || die "--eqv-seed '$eqv_seed' is not a non-negative integer"
 [[ $eqv_inject =~ ^-?[0-9]+$ ]] || die "--eqv-inject '$eqv_inject' is not an integer"
 [[ $flags =~ ^[-A-Za-z0-9_.=\ ]*$ ]] || die "--flags '$flags': only options, letters, digits, '-_.=' and blanks"
+[[ $pnrx =~ ^[-A-Za-z0-9_.=\ ]*$ ]] || die "--pnr-flags '$pnrx': only options, letters, digits, '-_.=' and blanks"
 base_fams=ice40,ice40-dsp,ecp5,ecp5-nodsp,xilinx,xilinx-nodsp
 [ "$families" = base ] && families=$base_fams
 [ "$families" = all ] && families=$base_fams,${base_fams//,/-abc9,}-abc9
@@ -289,22 +294,24 @@ done
 
 # pnr_run DEVICE JSON SEED LOG: one place-and-route run; exit status of the tool.
 pnr_run() {
+    local x
+    read -r -a x <<<"$pnrx"
     case $1 in
         hx8k) nextpnr-ice40 --hx8k --package ct256 --json "$2" --pcf-allow-unconstrained \
-                  --seed "$3" --timing-allow-fail -q -l "$4" ;;
+                  --seed "$3" --timing-allow-fail "${x[@]}" -q -l "$4" ;;
         up5k) nextpnr-ice40 --up5k --package sg48 --json "$2" --pcf-allow-unconstrained \
-                  --seed "$3" --timing-allow-fail -q -l "$4" ;;
+                  --seed "$3" --timing-allow-fail "${x[@]}" -q -l "$4" ;;
         # YoWASP's sandbox maps /tmp to a private directory: relative paths from $out.
         ecp5-25k) (cd "$out" && "$ecp5_tool" --25k --package CABGA256 --speed 6 \
                   --json "${2#"$out"/}" --lpf-allow-unconstrained --seed "$3" \
-                  --timing-allow-fail -q -l "${4#"$out"/}") ;;
+                  --timing-allow-fail "${x[@]}" -q -l "${4#"$out"/}") ;;
     esac
 }
 pnr_flags() {
     case $1 in
-        hx8k) echo "--hx8k --package ct256 --pcf-allow-unconstrained --timing-allow-fail" ;;
-        up5k) echo "--up5k --package sg48 --pcf-allow-unconstrained --timing-allow-fail" ;;
-        ecp5-25k) echo "--25k --package CABGA256 --speed 6 --lpf-allow-unconstrained --timing-allow-fail" ;;
+        hx8k) echo "--hx8k --package ct256 --pcf-allow-unconstrained --timing-allow-fail${pnrx:+ $pnrx}" ;;
+        up5k) echo "--up5k --package sg48 --pcf-allow-unconstrained --timing-allow-fail${pnrx:+ $pnrx}" ;;
+        ecp5-25k) echo "--25k --package CABGA256 --speed 6 --lpf-allow-unconstrained --timing-allow-fail${pnrx:+ $pnrx}" ;;
     esac
 }
 # util LOG CELLTYPE: "used total" from nextpnr's device utilisation table.
@@ -352,7 +359,9 @@ for d in "${devs[@]}"; do
             read -r dspu _ < <(util "$plog" "$dsp_cell") || true
             dspu=${dspu:-0}
             echo "$k" >"$plog.key"
-        elif grep -q -E 'no BELs remaining|Unable to place|Failed to expand region|exceeds|too many|not enough' "$plog"; then
+        # (nextpnr-ice40 0.4's analytic placer can also give up on a nearly full part
+        # after its cell count fit: "Unable to find legal placement ... utilisation limit")
+        elif grep -q -E 'no BELs remaining|Unable to place|Failed to expand region|exceeds|too many|not enough|utilisation limit' "$plog"; then
             status="does not fit"
             read -r lcs total < <(util "$plog" "$lc_cell") || true
             echo "$k" >"$plog.key"
