@@ -45,13 +45,17 @@ MODES_RE='shift|loglog|mult|linear|int'
 ALL_MODES='shift loglog mult linear int'
 # families_of MODE, devices_of MODE: the point's families and devices.
 nodsp() { [[ " $NODSP_MODES " == *" $1 "* ]]; }
-# The integer baselines leave out xilinx-abc9: Yosys 0.23's synth_xilinx -abc9 on their
-# DSP48E1 cascades (16 lanes, w8) leaves hundreds of wires undriven ("is used but has
-# no driver", from xilinx_dsp_cascade) and maps 8 DSPs for 16 multipliers: a wrong
-# netlist, which synth.sh rightly fails on.
+# The modes with a multiplier (mult and the integer baselines) leave out xilinx-abc9:
+# Yosys 0.23's synth_xilinx -abc9 on their DSP48E1 cascades (linear 16 lanes w8, mult 4
+# lanes w8) leaves wires undriven ("is used but has no driver", from
+# xilinx_dsp_cascade) and maps 8 DSPs for 16 multipliers: a wrong netlist, which
+# synth.sh rightly fails on.
+multiplier() { [[ " mult linear int " == *" $1 "* ]]; }
+no_xabc9() { sed 's/,xilinx-abc9,/,/; s/,xilinx-abc9$//; s/^xilinx-abc9,//'; }
 families_of() {
-    if nodsp "$1"; then echo "$FAMILIES,ecp5-nodsp,xilinx-nodsp" | sed 's/,xilinx-abc9,/,/; s/,xilinx-abc9$//'
-    else echo "$FAMILIES"; fi
+    local f=$FAMILIES
+    nodsp "$1" && f="$f,ecp5-nodsp,xilinx-nodsp"
+    if multiplier "$1"; then echo "$f" | no_xabc9; else echo "$f"; fi
 }
 # (the no-DSP ECP5 placement only when ECP5 is placed at all)
 devices_of() {
@@ -158,8 +162,8 @@ report() {
         echo "the baseline is linear: a linear weight of b bits is at least as accurate as a base-2"
         echo "log weight of b bits (5 bits: 98.22 % vs 97.11 %; 3 bits: 96.44 vs 95.11) and as a"
         echo "base-sqrt(2) one (5 bits: 98.22 = 98.22); int is the wider baseline readers expect."
-        echo "linear and int leave out synth_xilinx -abc9, whose Yosys 0.23 netlist of their DSP48E1"
-        echo "cascades has undriven wires (docs/fpga.md)."
+        echo "mult, linear and int leave out synth_xilinx -abc9, whose Yosys 0.23 netlist of their"
+        echo "DSP48E1 cascades has undriven wires (docs/fpga.md)."
         echo "Synthesis of the block alone (no I/O buffers); fmax with the block inside the"
         echo "register-to-register wrapper, median of the seeds [min..max]. -nodsp targets (DSP"
         echo "inference off: \`synth_ecp5 -nodsp\`, \`synth_xilinx -nodsp\`) run for the modes with a"
