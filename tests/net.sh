@@ -147,6 +147,15 @@ net_refuse "--target ice40-lp1k" "--target 'ice40-lp1k' is unknown" --weights "$
 net_refuse "--target ice40-up5k with block ROMs of 50 EBRs" \
     "--target ice40-up5k: the block-RAM weight ROMs need 50 EBR (SB_RAM40_4K) (layer 1: 40, layer 2: 10), the part has 30" \
     --weights "$W" --afsr 1,2 --target ice40-up5k --rom block --simd 64,32 --pe 2,1
+# one lane has no adder tree: the default pipeline's tree:2 is clipped (as for gen mac),
+# a tree:2 the user writes is refused
+net_refuse "--simd 1 --pipeline tree:2" "--pipeline tree:2: 1 lane gives 0 adder-tree levels" \
+    --weights "$W" --afsr 1,2 --simd 1,1 --pipeline tree:2
+if "$LOGQ" gen net --weights "$W" --afsr 1,2 --simd 1,1 -o "$tmp/s1d" >/dev/null 2>&1 &&
+   "$LOGQ" gen net --weights "$W" --afsr 1,2 --simd 1,1 --pipeline product -o "$tmp/s1p" >/dev/null 2>&1 &&
+   [ -z "$(diff -r -I 'logq gen net' -I "Pipeline '" "$tmp/s1d" "$tmp/s1p")" ]; then
+    ok "--simd 1 with the default pipeline: the files of --pipeline product (but its name)"
+else bad "--simd 1 with the default pipeline differs from --pipeline product (or failed)"; fi
 
 # ---- --target: what the part decides (ROM style, DSPs, the commands in NAME.txt) ----
 # target S BITS TARGET FOLDING... -> the directory

@@ -31,9 +31,11 @@ const blk_entry *blk_entry_find(const char *name);
 const blk_entry *blk_entry_at(int i); /* NULL past the last */
 
 /* The MAC array of cfg as module `name`, the text `logq gen mac` writes to NAME.v,
- * and its latency (gen/blocks/mac.c), for gen net. 0, or -1 (message printed). */
+ * and its latency (gen/blocks/mac.c), for gen net. given: the pipeline was written by
+ * the user (a tree:k beyond the array's levels is refused; the default's is clipped,
+ * as for gen mac). 0, or -1 (message printed). */
 int mac_emit_module(lq_file *f, const lq_mac_config *cfg, const char *name,
-                    const char *pipeline, const lq_cmd *c, int *latency);
+                    const char *pipeline, int given, const lq_cmd *c, int *latency);
 /* `logq gen net` (gen/blocks/net.c): a whole network, dispatched by gen/cmd/gen.c. */
 int gen_net(const lq_cmd *c);
 

@@ -1539,7 +1539,7 @@ void tb_desc_mac(tb_desc *d, const char *name, const lq_mac_config *cfg, const l
  * writes as NAME.v for cfg and pipeline, into f, and its latency. 0, or -1 (message
  * printed). */
 int mac_emit_module(lq_file *f, const lq_mac_config *cfg, const char *name,
-                    const char *pipeline, const lq_cmd *c, int *latency)
+                    const char *pipeline, int given, const lq_cmd *c, int *latency)
 {
     mac_gen g;
     char msg[256];
@@ -1551,7 +1551,7 @@ int mac_emit_module(lq_file *f, const lq_mac_config *cfg, const char *name,
         cli_error("%s", msg);
         return -1;
     }
-    if (mac_settle(&g, 1) != 0)
+    if (mac_settle(&g, given) != 0)
         return -1;
     emit_top(f, &g, c);
     *latency = g.latency;

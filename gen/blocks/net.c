@@ -74,7 +74,8 @@ static const char net_help[] =
     "                     (default 1)\n"
     "  --sqrt2-frac P     fraction bits of the sqrt(2) constant, 1-30 (default 16)\n"
     "  --pipeline P       the MAC arrays' register stages (logq gen mac --pipeline;\n"
-    "                     default product,tree:2)\n"
+    "                     default product,tree:2, its tree levels clipped to the\n"
+    "                     array's)\n"
     "  --rom auto|block|logic   weight ROM style (default auto: block RAM when the ROM\n"
     "                     fills at least a quarter of the target's blocks it needs)\n"
     "  --target T         ice40-up5k, ice40-hx8k, ecp5-25k or none (default): the\n"
@@ -149,6 +150,7 @@ typedef struct {
     const net_scheme *sch;
     int bits, act_bits, words, sqrt2_frac, nlayers;
     const char *pipeline;
+    int pipeline_given; /* --pipeline on the command line (else the default) */
     net_layer ly[NN_LAYERS_MAX];
     hw_net hw;          /* the integer network the RTL is built from */
     hw_net hw_vec;      /* the one the vectors come from: hw, or with --fault a
@@ -1621,7 +1623,7 @@ int gen_net(const lq_cmd *c)
             if (cli_int("--sqrt2-frac", optarg, 1, LQ_MAC_SQRT2_FRAC_MAX, &g.sqrt2_frac) != 0)
                 return LQ_EXIT_USAGE;
             break;
-        case OPT_PIPE: g.pipeline = optarg; break;
+        case OPT_PIPE: g.pipeline = optarg; g.pipeline_given = 1; break;
         case OPT_ROM:
             if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "block") != 0 &&
                 strcmp(optarg, "logic") != 0) {
@@ -1776,7 +1778,8 @@ int gen_net(const lq_cmd *c)
                 snprintf(fn, sizeof fn, "%s_l%d_mac.v", g.name, k + 1);
                 snprintf(mn, sizeof mn, "%s_l%d_mac", g.name, k + 1);
                 fm = fileset_add(&fs, fn);
-                if (!fm || mac_emit_module(fm, &H->mac, mn, g.pipeline, c, &L->mac_latency) != 0) {
+                if (!fm || mac_emit_module(fm, &H->mac, mn, g.pipeline, g.pipeline_given, c,
+                                           &L->mac_latency) != 0) {
                     rc = fm ? LQ_EXIT_USAGE : LQ_EXIT_FAIL;
                     goto out_fs;
                 }
