@@ -149,6 +149,8 @@ net_refuse "--target ice40-up5k with block ROMs of 50 EBRs" \
     --weights "$W" --afsr 1,2 --target ice40-up5k --rom block --simd 64,32 --pe 2,1
 # one lane has no adder tree: the default pipeline's tree:2 is clipped (as for gen mac),
 # a tree:2 the user writes is refused
+net_refuse "--pipeline for the int8 engine" "--pipeline 'product': --scheme linear's engine has fixed" \
+    --weights "$W" --afsr 1,2 --scheme linear --bits 8 --pipeline product
 net_refuse "--simd 1 --pipeline tree:2" "--pipeline tree:2: 1 lane gives 0 adder-tree levels" \
     --weights "$W" --afsr 1,2 --simd 1,1 --pipeline tree:2
 if "$LOGQ" gen net --weights "$W" --afsr 1,2 --simd 1,1 -o "$tmp/s1d" >/dev/null 2>&1 &&

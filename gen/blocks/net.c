@@ -1689,6 +1689,13 @@ int gen_net(const lq_cmd *c)
         cli_error("--act-bits %d: log codes have at most %d bits", g.act_bits, LQ_LOG_BITS_MAX);
         return LQ_EXIT_USAGE;
     }
+    if (g.sch->w == LQ_LINEAR && g.pipeline_given) {
+        /* its own engine (emit_linear_mac): taking the option and ignoring it would
+         * leave the user believing the stages are there */
+        cli_error("--pipeline '%s': --scheme linear's engine has fixed product registers "
+                  "(latency 2); --pipeline sets the log schemes' MAC arrays", g.pipeline);
+        return LQ_EXIT_USAGE;
+    }
     for (size_t i = 0; g.name[i] && i + 1 < sizeof g.upper; i++)
         g.upper[i] = (char)toupper((unsigned char)g.name[i]);
     if (nn_load_conv(o.weights, &net, msg, sizeof msg) != 0) {
