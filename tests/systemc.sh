@@ -33,18 +33,21 @@ if BUILD=$BUILD "$root/sim/systemc/build.sh" "$tmp/rtl" "$tmp/scw" trace 2>"$tmp
     if [ $rc -eq 0 ] && "$LOGQ" wavediff "$tmp/w.fst" "$tmp/w.fst" >/dev/null; then
         ok "systemc WAVES: the FST is complete and readable"
     else bad "systemc WAVES: traced run (exit $rc)"; tail -5 "$tmp/out"; fi
-    "$tmp/scw/mac_sc" +seed="$seed" +beats=100000000 +trace="$tmp/i.fst" >"$tmp/out" 2>&1 &
+    # its own output file: the traced run above wrote "tracing to" into $tmp/out, and a
+    # grep that ran before the child truncated it sent SIGINT before the handler was
+    # installed (a background job of a script ignores SIGINT until it execs): a hang
+    "$tmp/scw/mac_sc" +seed="$seed" +beats=100000000 +trace="$tmp/i.fst" >"$tmp/iout" 2>&1 &
     pid=$!
     # SIGINT once the run is under way with its dump open (it printed "tracing to");
     # the wait ends on that state or on the process's end, never on a time.
-    while kill -0 $pid 2>/dev/null && ! grep -q 'tracing to' "$tmp/out"; do sleep 0.05; done
+    while kill -0 $pid 2>/dev/null && ! grep -q 'tracing to' "$tmp/iout" 2>/dev/null; do sleep 0.05; done
     kill -INT $pid
     wait $pid
     rc=$?
-    if [ $rc -eq 130 ] && grep -q '^INTERRUPTED' "$tmp/out" &&
+    if [ $rc -eq 130 ] && grep -q '^INTERRUPTED' "$tmp/iout" &&
         "$LOGQ" wavediff "$tmp/i.fst" "$tmp/i.fst" >/dev/null; then
         ok "systemc WAVES: SIGINT closes the dump (exit 130, FST readable)"
-    else bad "systemc WAVES: SIGINT (exit $rc)"; tail -5 "$tmp/out"; fi
+    else bad "systemc WAVES: SIGINT (exit $rc)"; tail -5 "$tmp/iout"; fi
 else
     bad "systemc traced harness builds"; tail -20 "$tmp/err"
 fi
