@@ -11,7 +11,8 @@
 #   (make net-synth; NET_SYNTH_SEEDS=N seeds per device, default 3;
 #    NET_SYNTH_SCHEMES="scheme:bits ..." the rows; NET_SYNTH_TARGETS="ice40-up5k ..."
 #    the targets; NET_SYNTH_FOLD="--simd S --pe P" the folding, default gen net's;
-#    NET_SYNTH_PNR_FLAGS="--placer sa" extra nextpnr options, recorded with the tool)
+#    NET_SYNTH_PNR_FLAGS="--placer sa" extra nextpnr options, recorded with the tool;
+#    NET_SYNTH_FOLD may add any gen net option, e.g. "--interface axis --skid")
 # Every point (scheme, target) is cached: scripts/synth.sh --reuse keys each synthesis
 # and each seed by tool version, command and input contents, and a point's row
 # (OUT/TARGET/SCHEME-BITS-FOLDING/row.tsv: the CSV's columns, tab-separated, as no
@@ -124,7 +125,7 @@ for sb in $schemes; do
         # the families and device the generator recorded for this target
         read -r fam dev < <(sed -n 's/^  scripts\/synth.sh --families \([^ ]*\) --devices \([^ ]*\) .*/\1 \2/p' \
             "$d/rtl/logq_net.txt")
-        k=$( { echo "row 4: $seeds $fam $dev $acc $fold $pnrx"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
+        k=$( { echo "row 5: $seeds $fam $dev $acc $fold $pnrx"; cat "$d"/rtl/*.v; } | sha256sum | cut -c1-64)
         if [ -s "$d/row.tsv" ] && [ "$(cat "$d/row.key" 2>/dev/null)" = "$k" ]; then
             exec 8>&-
             continue
@@ -139,8 +140,17 @@ for sb in $schemes; do
             select(.key | test("^(SB_RAM40_4K|DP16KD|PDPW16KD)$")) | .value] | add // 0' "$d/synth/stat-$fam.json")
         IFS=, read -r _ _ _ _ lcs tot pdsp med mn mx ns st _ _ tool _ < <(tail -n +2 "$d/synth/pnr.csv" | head -1)
         tool+=${pnrx:+ $pnrx}
-        per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
-        lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
+        # a wrapped top (--interface, --reset, --skid in NET_SYNTH_FOLD): the period is
+        # the core's, the latency the top's (docs/interfaces.md)
+        if [ -f "$d/rtl/logq_net_core.h" ]; then
+            per=$(sed -n 's/^#define LOGQ_NET_CORE_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net_core.h")
+            lat=$(sed -n 's/^#define LOGQ_NET_TOP_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
+        else
+            per=$(sed -n 's/^#define LOGQ_NET_PERIOD \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
+            lat=$(sed -n 's/^#define LOGQ_NET_LATENCY \([0-9]*\).*/\1/p' "$d/rtl/logq_net.h")
+        fi
+        [ -n "$per" ] && [ -n "$lat" ] ||
+            { echo "net-synth: no period or latency in $d/rtl's headers" >&2; exit 1; }
         ips=-
         [ "$st" = ok ] && ips=$(awk -v f="$med" -v p="$per" 'BEGIN { printf "%.0f", f * 1e6 / p }')
         rm -f "$d/row.csv" # the format before row 3 (no folding, commas)

@@ -73,6 +73,16 @@ for b in "${blocks[@]}"; do
         if ! gcc -std=c11 -Wall -Wextra -Werror -I "$d/rtl" -o "$d/h" "$d/h.c" 2>"$d/h.log"; then
             bad "$what: $top.h"; cat "$d/h.log"; continue
         fi
+        # NAME.h's latency is the top's, NAME.txt's (none when data dependent): the
+        # core's, + 1 with --skid
+        up=$(tr a-z A-Z <<<"$top")
+        tl=$(sed -n 's/^latency: \([0-9]*\) cycles*$/\1/p' "$d/rtl/$top.txt")
+        hl=$(sed -n "s/^#define ${up}_TOP_LATENCY \([0-9]*\) .*/\1/p" "$d/rtl/$top.h")
+        cl=$(sed -n "s/^#define ${up}_CORE_LATENCY \([0-9]*\).*/\1/p" "$d/rtl/${top}_core.h" 2>/dev/null)
+        sk=0; case $c in *--skid*) sk=1 ;; esac
+        if [ "$tl" != "$hl" ] || { [ -n "$cl" ] && [ "$hl" != $((cl + sk)) ]; }; then
+            bad "$what: $top.h's latency '$hl' (NAME.txt '$tl', NAME_core.h '$cl', skid $sk)"; continue
+        fi
         case $c in
         *axis*)
             if ! grep -q "^AXI4-Stream packing" "$d/rtl/$top.txt" || ! grep -q "_PORT_S_AXIS_.*TDATA_BITS" "$d/rtl/$top.h" ||

@@ -146,8 +146,9 @@ vl_wrapped() {
     lat=$(sed -n 's/^#define LOGQ_NET_CORE_LATENCY \([0-9]*\).*/\1/p' "$V/logq_net_core.h")
     "$V/vl/net_tb" +vectors="$V" +stall=0 +timing >"$V.tim" 2>&1
     if [ $? -eq 0 ] && [ -n "$lat" ] && grep -q "^timing: latency $((lat + 1)) cycles (NAME.h $((lat + 1)))" "$V.tim" &&
-       grep -q "^latency: $((lat + 1)) cycles" "$V/logq_net.txt"; then
-        ok "$tag: no stalls: latency $((lat + 1)) = NAME_core.h's $lat + the skid buffer's register (NAME.txt says so), the period of NAME_core.h"
+       grep -q "^latency: $((lat + 1)) cycles" "$V/logq_net.txt" &&
+       grep -q "^#define LOGQ_NET_TOP_LATENCY $((lat + 1)) " "$V/logq_net.h"; then
+        ok "$tag: no stalls: latency $((lat + 1)) = NAME_core.h's $lat + the skid buffer's register (NAME.txt and NAME.h's LOGQ_NET_TOP_LATENCY say so), the period of NAME_core.h"
     else bad "$tag: latency (NAME_core.h $lat)"; grep timing "$V.tim"; grep '^latency' "$V/logq_net.txt"; fi
 }
 vl_wrapped "mlp axis --skid" "$tmp/vl" --weights "$tmp/mlp.txt" --fsr-from "$tmp/eval.txt" --interface axis --skid

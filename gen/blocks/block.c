@@ -763,7 +763,7 @@ static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, c
         snprintf(core_h, sizeof core_h, "%s.h", t->core);
         if (!(f = add_file(fs, fn)))
             return -1;
-        wrap_write_h(f, t->w, name, has_h ? core_h : NULL, c);
+        wrap_write_h(f, t->w, name, has_h ? core_h : NULL, latency_of(b, state), c);
     }
     snprintf(fn, sizeof fn, "%s.f", name);
     if (!(f = add_file(fs, fn)))
@@ -784,9 +784,7 @@ static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, c
         vnames[i] = vf.files[i].name;
     snprintf(bench, sizeof bench, "%s_tb.v", name);
     {
-        int lat = latency_of(b, state);
-        if (t->w && t->w->o.skid && lat >= 0)
-            lat++; /* the skid buffer's output register */
+        int lat = t->w ? wrap_latency(t->w, latency_of(b, state)) : latency_of(b, state);
         lq_package pk = {name, name, b->summary, vlist, nv, t->p, t->np, lat};
         if (package_add_bench(fs, &pk, tb ? bench : NULL, vnames, vf.n, c) != 0) {
             fileset_free(&vf);

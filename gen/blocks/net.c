@@ -1844,7 +1844,7 @@ int gen_net(const lq_cmd *c)
             }
             snprintf(core_h, sizeof core_h, "%s.h", g.name);
             wrap_write_v(wv, w, top, g.name, c);
-            wrap_write_h(wh, w, top, core_h, c);
+            wrap_write_h(wh, w, top, core_h, g.latency, c);
         }
         snprintf(fn, sizeof fn, "%s.f", top);
         ff = fileset_add(&fs, fn);
@@ -1864,11 +1864,10 @@ int gen_net(const lq_cmd *c)
         for (int i = 0; i < nf; i++)
             file_printf(ff, "%s\n", files[i]);
         {
-            /* the skid buffer's output register adds a cycle */
             lq_package p = {top, top,
                             g.hw.l[0].is_conv ? "logq conv network accelerator (docs/net.md)"
                                               : "logq dense network accelerator (docs/net.md)",
-                            files, nf, tp, ntp, g.latency + wo.skid};
+                            files, nf, tp, ntp, w ? wrap_latency(w, g.latency) : g.latency};
             if (package_add(&fs, &p, c) != 0) {
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;
@@ -1919,7 +1918,8 @@ int gen_net(const lq_cmd *c)
                L->pe * L->simd * L->w_bits, L->rom_block ? "block RAM" : "logic",
                g.hw.spec.w[k].fsr, g.hw.spec.a[k].fsr);
     }
-    printf("  latency %d cycles, one image every %d cycles\n", g.latency + wo.skid, g.period);
+    printf("  latency %d cycles, one image every %d cycles\n",
+           w ? wrap_latency(w, g.latency) : g.latency, g.period);
     if (w)
         printf("  wrapper:     %s/%s.v, module %s around %s: interface %s, reset %s%s "
                "(docs/interfaces.md)\n", o.out, top, top, g.name, wo.axis ? "axis" : "native",

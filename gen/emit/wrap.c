@@ -683,9 +683,15 @@ static void options_line(lq_file *f, const wrap_top *t, const char *pfx)
                           : "no skid buffer");
 }
 
-void wrap_write_h(lq_file *f, const wrap_top *t, const char *top, const char *core_h,
-                  const lq_cmd *c)
+int wrap_latency(const wrap_top *t, int core_latency)
 {
+    return core_latency >= 0 && t->o.skid ? core_latency + 1 : core_latency;
+}
+
+void wrap_write_h(lq_file *f, const wrap_top *t, const char *top, const char *core_h,
+                  int core_latency, const lq_cmd *c)
+{
+    int lat = wrap_latency(t, core_latency);
     char up[80];
     size_t i = 0;
     for (; top[i] && i + 1 < sizeof up; i++)
@@ -702,6 +708,10 @@ void wrap_write_h(lq_file *f, const wrap_top *t, const char *top, const char *co
     }
     file_printf(f, " */\n#define %s_INTERFACE_AXIS %d\n#define %s_RESET_ACTIVE_LOW %d\n"
                    "#define %s_SKID %d\n", up, t->o.axis, up, t->o.reset_low, up, t->o.skid);
+    if (lat >= 0)
+        file_printf(f, "#define %s_TOP_LATENCY %d /* cycles from an accepted input to its "
+                       "output, the top's%s */\n", up, lat, t->o.skid ? " (the core's + 1: the skid "
+                       "register)" : "");
     package_port_macros(f, up, t->top, t->ntop);
     file_printf(f, "\n#endif\n");
 }

@@ -61,10 +61,15 @@ int wrap_build(wrap_top *t, const wrap_opts *o, const lq_port *core, int ncore);
 /* NAME.v: NAME_skid (with --skid) and the wrapper `top` around module `core`. */
 void wrap_write_v(lq_file *f, const wrap_top *t, const char *top, const char *core,
                   const lq_cmd *c);
-/* NAME.h: includes core_h (the block's parameters), then the wrapper's options and
- * its ports' layout macros (prefix: NAME in upper case). */
+/* The top's latency from the core's (cycles; < 0: data dependent, returned as is):
+ * the skid buffer's output register adds one cycle. */
+int wrap_latency(const wrap_top *t, int core_latency);
+/* NAME.h: includes core_h (the block's parameters), then the wrapper's options, its
+ * latency (NAME_TOP_LATENCY, wrap_latency of core_latency; left out when data
+ * dependent; _TOP_ as some cores' headers have a fixed prefix, QUANT_LATENCY)
+ * and its ports' layout macros (prefix: NAME in upper case). */
 void wrap_write_h(lq_file *f, const wrap_top *t, const char *top, const char *core_h,
-                  const lq_cmd *c);
+                  int core_latency, const lq_cmd *c);
 /* The lines NAME.txt adds after its port table: the options and, under axis, which
  * bits of each TDATA and TUSER hold which of the block's ports (their own layout). */
 void wrap_write_txt(lq_file *f, const wrap_top *t, const char *core);

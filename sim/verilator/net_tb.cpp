@@ -11,8 +11,9 @@
 // Built by sim/verilator/net_build.sh. A wrapped top (gen net --interface axis,
 // --reset sync-low, --skid; docs/interfaces.md) is driven through its own ports: the
 // network's constants come from NAME_core.h (NET_PREFIX), the wrapper's from NAME.h
-// (NET_TOP); under axis TLAST is driven on each image's last beat, the output's TDATA
-// padding must be 0 and its TLAST 1, and the skid buffer adds a cycle of latency.
+// (NET_TOP), the latency too (NAME_TOP_LATENCY: the skid buffer adds a cycle); under axis
+// TLAST is driven on each image's last beat, the output's TDATA padding must be 0 and
+// its TLAST 1.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -48,11 +49,6 @@
 #define SET_RESET(t, r) ((t)->aresetn = !(r))
 #else
 #define SET_RESET(t, r) ((t)->rst = (r))
-#endif
-#if TOP(SKID)
-static const int SKID = 1; // the skid buffer's output register
-#else
-static const int SKID = 0;
 #endif
 
 static const int IN_BITS = CFG(IN_BITS);
@@ -187,7 +183,11 @@ int main(int argc, char** argv)
         top->eval();
     }
     SET_RESET(top, 0);
-    const long LATENCY = CFG(LATENCY) + SKID;
+#if TOP(INTERFACE_AXIS) || TOP(RESET_ACTIVE_LOW) || TOP(SKID)
+    const long LATENCY = TOP(TOP_LATENCY); // a wrapper's: the core's + its skid register
+#else
+    const long LATENCY = CFG(LATENCY);
+#endif
     long cyc = 0, first_in = -1, limit = (long)(nimg + 4) * LATENCY * 10 + 10000;
     long nin = 0;
     int nout = 0, errors = 0, ok_rtl = 0, ok_model = 0, bad_timing = 0;
