@@ -621,10 +621,17 @@ SIMD_INLINE __m128i simd_add(fast_k k, int paper, int n, __m128i dcut, __m128i a
         d = _mm_abs_epi32(_mm_sub_epi32(a, b));
     }
     d = _mm_min_epu32(d, dcut);
-    x = (uint64_t)_mm_cvtsi128_si64(_mm_packus_epi32(d, d)); /* d < 2^16: one extract */
-    c = _mm_insert_epi32(_mm_cvtsi32_si128(t[x & 0xffff]), t[(x >> 16) & 0xffff], 1);
-    if (n == 4)
-        c = _mm_insert_epi32(_mm_insert_epi32(c, t[(x >> 32) & 0xffff], 2), t[x >> 48], 3);
+    if (n == 2) { /* two extracts */
+        c = _mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
+                             t[(uint32_t)_mm_extract_epi32(d, 1)], 1);
+    } else { /* d < 2^16: one extract of the four */
+        x = (uint64_t)_mm_cvtsi128_si64(_mm_packus_epi32(d, d));
+        c = _mm_insert_epi32(
+            _mm_insert_epi32(
+                _mm_insert_epi32(_mm_cvtsi32_si128(t[x & 0xffff]), t[(x >> 16) & 0xffff], 1),
+                t[(x >> 32) & 0xffff], 2),
+            t[x >> 48], 3);
+    }
     return _mm_add_epi32(mx, c);
 }
 
