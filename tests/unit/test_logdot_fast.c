@@ -9,8 +9,11 @@
  * one lane (3-bit codes), over a grid
  * of bases, corrections, F and output formats; then seeded random configurations (1 to
  * 64 lanes, vectors of 1 to 300 beats, biased towards zeros, one sign, saturation), and
- * every lane count 1 to 64 on configurations the SIMD path takes. All of it twice: the
- * SIMD path, then the scalar fast path.
+ * every lane count 1 to 64 on configurations the SIMD path takes; lq_logdot_steps on
+ * streams cut into calls at every position and at random (`last` anywhere, lengths
+ * not a multiple of the byte states' two beats), on every code pair in every lane of
+ * 16, and with the path switched between calls. All of it twice: the SIMD path, then
+ * the scalar fast path.
  *
  *   SEED=N build/tests/test_logdot_fast     (default seed 1) */
 #include <stdlib.h>
