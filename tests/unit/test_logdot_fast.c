@@ -473,6 +473,8 @@ static int steps_vs_general(dot_pair *p, const uint32_t *a, const uint32_t *w,
     for (long b = 0; b < nb; b++)
         ng += lq_logdot_step(&p->g, a + (size_t)b * n, w + (size_t)b * n, last && last[b],
                              og + ng);
+    CHECK(p->f.acc.beats == p->g.acc.beats, "%s: %ld beats since the last output (steps) vs "
+          "%ld", what, p->f.acc.beats, p->g.acc.beats);
     for (int i = 0; i < n; i++)
         one[i] = 1;
     nf += lq_logdot_steps(&p->f, one, one, &l1, 1, of + nf);
