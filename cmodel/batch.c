@@ -163,6 +163,8 @@ size_t lq_sizeof_logdot_cfg(void)
     return sizeof(lq_logdot_cfg);
 }
 
+enum { LOGDOT_CHUNK = 256 }; /* beats per lq_logdot_steps call of lq_logdot_run */
+
 int lq_logdot_run(const lq_logdot_cfg *cfg, const uint32_t *a, const uint32_t *w,
                   const uint8_t *last, long nbeats, int64_t *result, uint8_t *sat, long *nout,
                   char *msg, size_t len)
@@ -180,11 +182,13 @@ int lq_logdot_run(const lq_logdot_cfg *cfg, const uint32_t *a, const uint32_t *w
                 return -1;
     if (lq_logdot_init(&m, cfg, msg, len) != 0)
         return -1;
-    for (long b = 0; b < nbeats; b++) {
-        lq_logdot_out o;
-        if (lq_logdot_step(&m, a + (size_t)b * N, w + (size_t)b * N, last[b] != 0, &o)) {
-            result[*nout] = o.result;
-            sat[*nout] = (uint8_t)o.sat;
+    for (long b = 0; b < nbeats; b += LOGDOT_CHUNK) { /* many beats per call (faster) */
+        lq_logdot_out o[LOGDOT_CHUNK];
+        long nb = nbeats - b < LOGDOT_CHUNK ? nbeats - b : LOGDOT_CHUNK;
+        long k = lq_logdot_steps(&m, a + (size_t)b * N, w + (size_t)b * N, last + b, nb, o);
+        for (long i = 0; i < k; i++) {
+            result[*nout] = o[i].result;
+            sat[*nout] = (uint8_t)o[i].sat;
             (*nout)++;
         }
     }

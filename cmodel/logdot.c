@@ -116,6 +116,8 @@ static void run_sync(lq_logdot *m);
 static void run_load(lq_logdot *m);
 static int step_scalar(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                        lq_logdot_out *out);
+static long steps_scalar(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                         const uint8_t *last, long nb, lq_logdot_out *out);
 
 void lq_logdot_reset(lq_logdot *m)
 {
@@ -144,15 +146,20 @@ void lq_logdot_force_general(lq_logdot *m)
     free(m->fast.qcol);
     free(m->fast.qone);
     free(m->fast.quad);
+    free(m->fast.qpr);
+    free(m->fast.qpc);
     memset(&m->fast, 0, sizeof m->fast);
     m->fast.step = step_scalar;
+    m->fast.steps = steps_scalar;
 }
 
 void lq_logdot_force_scalar(lq_logdot *m)
 {
     run_sync(m);
     m->fast.simd = 0;
+    m->fast.bytes = 0;
     m->fast.step = step_scalar;
+    m->fast.steps = steps_scalar;
 }
 
 const char *lq_logdot_path(const lq_logdot *m)
@@ -257,6 +264,46 @@ static int32_t quad_id(const int32_t *v, int k, int32_t x)
 static int simd_cpu(void);
 static void simd_select(lq_logdot *m);
 
+/* A code's part of the byte states (lq_logdot_fast.btab): 0x80 for a zero, else
+ * 2 (e - e_min) + sign, so that two non-zero codes' parts x and y give the state
+ * 1 + 2 (e_a + e_w - pmin) + (s_a ^ s_w) = 1 + x + y - 2 (x & y & 1). */
+static uint8_t bytes_part(const lq_format *f, uint32_t code)
+{
+    lq_logfields x = lq_log_fields(f, code);
+    return x.zero ? 0x80 : (uint8_t)(2 * (x.exp - lq_exp_min(f)) + x.sign);
+}
+
+/* The byte states' tables (16 lanes, codes of at most 5 bits, at most 256 ids: each
+ * packed quad index within 16 bits), or none; checked against the state table. */
+static int bytes_build(lq_logdot *m, size_t npairs)
+{
+    lq_logdot_fast *f = &m->fast;
+    const lq_logdot_cfg *c = &m->cfg;
+    if (c->lanes != 16 || c->act.bits > 5 || c->wgt.bits > 5 || f->nids > 256)
+        return 0;
+    for (uint32_t x = 0; x < 32; x++) {
+        f->btab[x >> 4][x & 15] = x <= f->a_mask ? bytes_part(&c->act, x) : 0;
+        f->btab[2 + (x >> 4)][x & 15] = x <= f->w_mask ? bytes_part(&c->wgt, x) : 0;
+    }
+    for (uint32_t a = 0; a <= f->a_mask; a++)
+        for (uint32_t w = 0; w <= f->w_mask; w++) {
+            int x = f->btab[a >> 4][a & 15], y = f->btab[2 + (w >> 4)][w & 15];
+            int st = (x | y) & 0x80 ? 0 : 1 + x + y - 2 * (x & y & 1);
+            if (2 * f->nstates * st != f->state[2 * (a << f->w_bits | w)])
+                return 0; /* not the numbering of level0_build: no byte states */
+        }
+    f->qpr = malloc(npairs * sizeof *f->qpr);
+    f->qpc = malloc(npairs * sizeof *f->qpc);
+    if (!f->qpr || !f->qpc)
+        return -1;
+    for (size_t i = 0; i < npairs; i++) {
+        f->qpr[i] = (uint32_t)f->qrow[2 * i] | (uint32_t)f->qrow[2 * i + 1] << 16;
+        f->qpc[i] = (uint32_t)f->qcol[2 * i] | (uint32_t)f->qcol[2 * i + 1] << 16;
+    }
+    f->bytes = 1;
+    return 0;
+}
+
 /* The SIMD path's tables (lq_logdot_fast in logdot.h): the ids of every value a first
  * level can give (the level0 table's and the single terms'), and the quad table of
  * the second level's adder for every two of them. Any zero is one id: a zero operand
@@ -280,7 +327,7 @@ static int quad_build(lq_logdot *m, size_t pairs)
     for (size_t i = 0; i < nv; i++)
         if (nk == 0 || v[i] != v[nk - 1])
             v[nk++] = v[i];
-    if (nk > LQ_LOGDOT_IDS_MAX || !simd_cpu()) {
+    if (nk > LQ_LOGDOT_IDS_MAX || m->acc.dcut > 0xffff || !simd_cpu()) { /* simd_add: d < 2^16 */
         free(v);
         return 0;
     }
@@ -304,6 +351,8 @@ static int quad_build(lq_logdot *m, size_t pairs)
             f->quad[i * nk + j] = (int32_t)fast_add(k, v[i], v[j]);
     free(v);
     f->nids = nk;
+    if (bytes_build(m, nl / 2) != 0)
+        return -1;
     simd_select(m);
     return 0;
 }
@@ -316,6 +365,7 @@ static int fast_build(lq_logdot *m)
     size_t pairs = (size_t)1 << (ab + wb);
     memset(f, 0, sizeof *f);
     f->step = step_scalar;
+    f->steps = steps_scalar;
     if (ab + wb > LQ_LOGDOT_PAIR_BITS)
         return 0;
     f->term = malloc(2 * pairs * sizeof *f->term);
@@ -548,7 +598,7 @@ static int simd_cpu(void)
 #endif
 #define SIMD_INLINE static inline __attribute__((always_inline)) SIMD_ATTR
 
-enum { SIMD_AMASK, SIMD_WMASK, SIMD_DCUT, SIMD_VMAX, SIMD_WBITS };
+enum { SIMD_AMASK, SIMD_WMASK, SIMD_DCUT, SIMD_VMAX, SIMD_WBITS, SIMD_SMUL };
 
 SIMD_INLINE __m128i simd_vec(const lq_logdot_fast *f, int i)
 {
@@ -562,6 +612,7 @@ SIMD_INLINE __m128i simd_add(fast_k k, int paper, int n, __m128i dcut, __m128i a
 {
     __m128i mx = _mm_max_epi32(a, b), d, c;
     const int32_t *t = k.corr;
+    uint64_t x;
     if (paper) {
         __m128i f = _mm_cvtsi32_si128(k.frac), fm = _mm_sra_epi32(mx, f);
         d = _mm_sub_epi32(_mm_sub_epi32(_mm_add_epi32(fm, fm), _mm_sra_epi32(a, f)),
@@ -570,15 +621,17 @@ SIMD_INLINE __m128i simd_add(fast_k k, int paper, int n, __m128i dcut, __m128i a
         d = _mm_abs_epi32(_mm_sub_epi32(a, b));
     }
     d = _mm_min_epu32(d, dcut);
-    if (n == 2)
+    if (n == 2) { /* two extracts */
         c = _mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
                              t[(uint32_t)_mm_extract_epi32(d, 1)], 1);
-    else
+    } else { /* d < 2^16: one extract of the four */
+        x = (uint64_t)_mm_cvtsi128_si64(_mm_packus_epi32(d, d));
         c = _mm_insert_epi32(
-            _mm_insert_epi32(_mm_insert_epi32(_mm_cvtsi32_si128(t[(uint32_t)_mm_cvtsi128_si32(d)]),
-                                              t[(uint32_t)_mm_extract_epi32(d, 1)], 1),
-                             t[(uint32_t)_mm_extract_epi32(d, 2)], 2),
-            t[(uint32_t)_mm_extract_epi32(d, 3)], 3);
+            _mm_insert_epi32(
+                _mm_insert_epi32(_mm_cvtsi32_si128(t[x & 0xffff]), t[(x >> 16) & 0xffff], 1),
+                t[(x >> 32) & 0xffff], 2),
+            t[x >> 48], 3);
+    }
     return _mm_add_epi32(mx, c);
 }
 
@@ -701,53 +754,210 @@ SIMD_INLINE __m128i simd_trees(lq_logdot_fast *f, fast_k k, int paper,
     return simd_levels(k, paper, simd_vec(f, SIMD_DCUT), x, c);
 }
 
-/* One beat on the SIMD path: the trees, then the running sums, kept in fast.run. */
+/* 16 codes as bytes: each masked (at most 5 bits), then packed. */
+SIMD_INLINE __m128i simd_codes16(const uint32_t *c, __m128i mask)
+{
+    __m128i x[4];
+#pragma GCC unroll 4
+    for (int i = 0; i < 4; i++)
+        x[i] = _mm_and_si128(_mm_loadu_si128((const __m128i *)(c + 4 * i)), mask);
+    return _mm_packus_epi16(_mm_packus_epi32(x[0], x[1]), _mm_packus_epi32(x[2], x[3]));
+}
+
+/* The byte table t (codes 0-15, then 16-31) of 16 codes c (bytes below 32): a shuffle
+ * gives 0 where its index has bit 7 set. */
+SIMD_INLINE __m128i simd_part16(const uint8_t t[2][16], __m128i c)
+{
+    __m128i lo = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)t[0]),
+                                  _mm_adds_epu8(c, _mm_set1_epi8(0x70)));
+    __m128i hi = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)t[1]),
+                                  _mm_sub_epi8(c, _mm_set1_epi8(0x10)));
+    return _mm_or_si128(lo, hi);
+}
+
+/* The second adder level of a 16-lane beat by the byte states: the lanes' states
+ * (bytes_part), the eight pairs' level0 indices s0 S + s1 (one multiply-add), then per
+ * four lanes both trees' quad indices by one addition of the packed tables. v[0] gets
+ * quads 0 and 2 {pos, neg, pos, neg}, v[1] quads 1 and 3 (levels 3 and 4: simd_add). */
+SIMD_INLINE void simd_quads16(const lq_logdot_fast *f, const uint32_t *a, const uint32_t *w,
+                              __m128i *v)
+{
+    const int32_t *qd = f->quad;
+    const char *qpr = (const char *)f->qpr, *qpc = (const char *)f->qpc;
+    __m128i one = _mm_set1_epi8(1), x, y, st;
+    uint64_t pq[2];
+    x = simd_part16(f->btab, simd_codes16(a, simd_vec(f, SIMD_AMASK)));
+    y = simd_part16(f->btab + 2, simd_codes16(w, simd_vec(f, SIMD_WMASK)));
+    st = _mm_sub_epi8(_mm_add_epi8(_mm_add_epi8(x, y), one),
+                      _mm_slli_epi16(_mm_and_si128(_mm_and_si128(x, y), one), 1));
+    st = _mm_andnot_si128(_mm_cmpgt_epi8(_mm_setzero_si128(), _mm_or_si128(x, y)), st);
+    st = _mm_maddubs_epi16(st, simd_vec(f, SIMD_SMUL));
+    pq[0] = (uint64_t)_mm_cvtsi128_si64(st); /* to scalars by two extracts (a store and */
+    pq[1] = (uint64_t)_mm_extract_epi64(st, 1); /* 16-bit loads do not forward) */
+#pragma GCC unroll 4
+    for (int j = 0; j < 4; j++) {
+        uint32_t h = (uint32_t)(pq[j >> 1] >> (32 * (j & 1)));
+        size_t o0 = h & 0xffff, o1 = h >> 16;
+        uint32_t z;
+        __asm__("" : "+r"(o0), "+r"(o1)); /* scalars: see SIMD_ATTR */
+        z = *(const uint32_t *)(qpr + 4 * o0) + *(const uint32_t *)(qpc + 4 * o1);
+        if (j < 2)
+            v[j] = _mm_insert_epi32(_mm_cvtsi32_si128(qd[z & 0xffff]), qd[z >> 16], 1);
+        else
+            v[j - 2] = _mm_insert_epi32(_mm_insert_epi32(v[j - 2], qd[z & 0xffff], 2),
+                                        qd[z >> 16], 3);
+    }
+}
+
+/* A `last` beat of the SIMD path (its running sums in fast.run): the output, and the
+ * sums restarted. */
+static __attribute__((noinline)) void simd_last(lq_logdot *m, lq_logdot_out *out)
+{
+    run_sync(m);
+    out->logs.pos = m->acc.acc_pos;
+    out->logs.neg = m->acc.acc_neg;
+    lq_logacc_reset(&m->acc);
+    run_load(m);
+    finish(m, out);
+}
+
+/* The trees' roots {pos, neg} of one beat on the SIMD path. */
+SIMD_INLINE __m128i simd_beat(lq_logdot_fast *f, fast_k k, int paper, const uint32_t *a,
+                              const uint32_t *w, int n, int bytes)
+{
+    __m128i u[2], r, dcut = simd_vec(f, SIMD_DCUT);
+    if (!bytes)
+        return simd_trees(f, k, paper, a, w, n);
+    simd_quads16(f, a, w, u);
+    r = simd_add(k, paper, 4, dcut, u[0], u[1]);
+    return simd_add(k, paper, 2, dcut, r, _mm_unpackhi_epi64(r, r));
+}
+
+/* One beat on the SIMD path, lq_logdot_step's: the trees, then the running sums, kept
+ * in fast.run. */
 SIMD_INLINE int simd_step_n(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                            lq_logdot_out *out, int n, int paper)
+                            lq_logdot_out *out, int n, int paper, int bytes)
 {
     lq_logdot_fast *f = &m->fast;
     fast_k k = fast_consts(m);
     __m128i r, s;
     k.paper = paper;
-    r = simd_trees(f, k, paper, a, w, n);
+    r = simd_beat(f, k, paper, a, w, n, bytes);
     s = simd_add(k, paper, 2, simd_vec(f, SIMD_DCUT),
                  _mm_loadl_epi64((const __m128i *)f->run), r);
     _mm_storel_epi64((__m128i *)f->run, _mm_min_epi32(s, simd_vec(f, SIMD_VMAX)));
     m->acc.beats++;
     if (!last)
         return 0;
-    run_sync(m);
-    out->logs.pos = m->acc.acc_pos;
-    out->logs.neg = m->acc.acc_neg;
-    lq_logacc_reset(&m->acc);
-    run_load(m);
-    return finish(m, out);
+    simd_last(m, out);
+    return 1;
 }
 
-/* The SIMD path's steps: the default 16 lanes with their count a constant, any other
- * count; each correction. */
-#define SIMD_STEP(NAME, N, PAPER)                                                          \
-    SIMD_ATTR static int NAME(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last, \
-                              lq_logdot_out *out)                                          \
-    {                                                                                      \
-        return simd_step_n(m, a, w, last, out, N, PAPER);                                  \
+/* A running sum's step on the SIMD path: the beat's roots r {pos, neg} added, and at a
+ * `last` beat the output (the running sums in fast.run meanwhile). */
+SIMD_INLINE __m128i simd_run(lq_logdot *m, fast_k k, int paper, __m128i run, __m128i r,
+                             int last, long beats, lq_logdot_out *out, long *nout)
+{
+    lq_logdot_fast *f = &m->fast;
+    run = _mm_min_epi32(simd_add(k, paper, 2, simd_vec(f, SIMD_DCUT), run, r),
+                        simd_vec(f, SIMD_VMAX));
+    if (!last)
+        return run;
+    _mm_storel_epi64((__m128i *)f->run, run);
+    m->acc.beats += beats;
+    simd_last(m, out + (*nout)++);
+    return _mm_loadl_epi64((const __m128i *)f->run);
+}
+
+/* nb beats on the SIMD path: each beat's trees, then the running sums, which stay in a
+ * register from beat to beat (the only dependence between beats); the byte states take
+ * two beats at a time, their trees interleaved and the fourth level of both by one
+ * four-wide adder. fast.run holds the running sums between calls. */
+SIMD_INLINE long simd_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                              const uint8_t *last, long nb, lq_logdot_out *out, int n,
+                              int paper, int bytes)
+{
+    lq_logdot_fast *f = &m->fast;
+    fast_k k = fast_consts(m);
+    __m128i run = _mm_loadl_epi64((const __m128i *)f->run);
+    __m128i dcut = simd_vec(f, SIMD_DCUT);
+    long nout = 0, b0 = 0, b = 0;
+    k.paper = paper;
+    if (bytes && nb >= 2) { /* software-pipelined: a pair's quads, then the pair before's adders */
+        __m128i q[4], z = _mm_setzero_si128(), p[4] = {z, z, z, z};
+        simd_quads16(f, a, w, q);
+        simd_quads16(f, a + 16, w + 16, q + 2);
+        for (; b + 2 <= nb; b += 2) {
+            __m128i r0, r1, r;
+            int l0 = last && last[b], l1 = last && last[b + 1];
+            if (b + 4 <= nb) {
+                simd_quads16(f, a + (size_t)b * 16 + 32, w + (size_t)b * 16 + 32, p);
+                simd_quads16(f, a + (size_t)b * 16 + 48, w + (size_t)b * 16 + 48, p + 2);
+            }
+            r0 = simd_add(k, paper, 4, dcut, q[0], q[1]);
+            r1 = simd_add(k, paper, 4, dcut, q[2], q[3]);
+            r = simd_add(k, paper, 4, dcut, _mm_unpacklo_epi64(r0, r1), _mm_unpackhi_epi64(r0, r1));
+            run = simd_run(m, k, paper, run, r, l0, b + 1 - b0, out, &nout);
+            b0 = l0 ? b + 1 : b0;
+            run = simd_run(m, k, paper, run, _mm_unpackhi_epi64(r, r), l1, b + 2 - b0, out, &nout);
+            b0 = l1 ? b + 2 : b0;
+            for (int i = 0; i < 4; i++)
+                q[i] = p[i];
+        }
     }
-SIMD_STEP(simd_step16_table, 16, 0)
-SIMD_STEP(simd_step16_paper, 16, 1)
-SIMD_STEP(simd_step_table, m->cfg.lanes, 0)
-SIMD_STEP(simd_step_paper, m->cfg.lanes, 1)
+    for (; b < nb; b++) {
+        int l = last && last[b];
+        __m128i r = simd_beat(f, k, paper, a + (size_t)b * n, w + (size_t)b * n, n, bytes);
+        run = simd_run(m, k, paper, run, r, l, b + 1 - b0, out, &nout);
+        b0 = l ? b + 1 : b0;
+    }
+    _mm_storel_epi64((__m128i *)f->run, run);
+    m->acc.beats += nb - b0;
+    return nout;
+}
+
+/* The SIMD path's entry points, lq_logdot_step's and lq_logdot_steps's: the default 16
+ * lanes with their count a constant (by the byte states or not), any other count; each
+ * correction. */
+#define SIMD_PATH(NAME, N, PAPER, BYTES)                                                   \
+    SIMD_ATTR static int NAME##_step(lq_logdot *m, const uint32_t *a, const uint32_t *w,   \
+                                     int last, lq_logdot_out *out)                         \
+    {                                                                                      \
+        return simd_step_n(m, a, w, last, out, N, PAPER, BYTES);                           \
+    }                                                                                      \
+    SIMD_ATTR static long NAME##_steps(lq_logdot *m, const uint32_t *a, const uint32_t *w, \
+                                       const uint8_t *last, long nb, lq_logdot_out *out)   \
+    {                                                                                      \
+        return simd_steps_n(m, a, w, last, nb, out, N, PAPER, BYTES);                      \
+    }
+SIMD_PATH(simd16b_table, 16, 0, 1)
+SIMD_PATH(simd16b_paper, 16, 1, 1)
+SIMD_PATH(simd16_table, 16, 0, 0)
+SIMD_PATH(simd16_paper, 16, 1, 0)
+SIMD_PATH(simdn_table, m->cfg.lanes, 0, 0)
+SIMD_PATH(simdn_paper, m->cfg.lanes, 1, 0)
 
 static void simd_select(lq_logdot *m)
 {
     int paper = m->acc.cfg.corr == LQ_CORR_PAPER;
-    m->fast.step = m->cfg.lanes == 16 ? (paper ? simd_step16_paper : simd_step16_table)
-                                      : (paper ? simd_step_paper : simd_step_table);
+    int k = (m->fast.bytes ? 0 : m->cfg.lanes == 16 ? 2 : 4) + (paper ? 1 : 0);
+    static int (*const step[6])(lq_logdot *, const uint32_t *, const uint32_t *, int,
+                                lq_logdot_out *) = {
+        simd16b_table_step, simd16b_paper_step, simd16_table_step,
+        simd16_paper_step,  simdn_table_step,   simdn_paper_step};
+    static long (*const steps[6])(lq_logdot *, const uint32_t *, const uint32_t *,
+                                  const uint8_t *, long, lq_logdot_out *) = {
+        simd16b_table_steps, simd16b_paper_steps, simd16_table_steps,
+        simd16_paper_steps,  simdn_table_steps,   simdn_paper_steps};
+    m->fast.step = step[k];
+    m->fast.steps = steps[k];
     for (int i = 0; i < 4; i++) {
         m->fast.vec[SIMD_AMASK][i] = (int32_t)m->fast.a_mask;
         m->fast.vec[SIMD_WMASK][i] = (int32_t)m->fast.w_mask;
         m->fast.vec[SIMD_DCUT][i] = (int32_t)m->acc.dcut;
         m->fast.vec[SIMD_VMAX][i] = (int32_t)m->acc.vmax;
         m->fast.vec[SIMD_WBITS][i] = i == 0 ? m->fast.w_bits : 0; /* a shift count */
+        m->fast.vec[SIMD_SMUL][i] = (int32_t)((uint32_t)m->fast.nstates * 0x10001u + 0x1000100u);
     }
     m->fast.simd = 1;
 }
@@ -790,6 +1000,26 @@ static __attribute__((noinline)) int step_scalar(lq_logdot *m, const uint32_t *a
     if (m->fast.simd) /* a SIMD model with the coverage counters on: back to fast.run */
         run_load(m);
     return r ? finish(m, out) : 0;
+}
+
+/* nb beats on the scalar fast path or the general one. */
+static long steps_scalar(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                         const uint8_t *last, long nb, lq_logdot_out *out)
+{
+    long nout = 0;
+    int n = m->cfg.lanes;
+    for (long b = 0; b < nb; b++)
+        nout += step_scalar(m, a + (size_t)b * n, w + (size_t)b * n, last && last[b],
+                            out + nout);
+    return nout;
+}
+
+long lq_logdot_steps(lq_logdot *m, const uint32_t *a, const uint32_t *w, const uint8_t *last,
+                     long nbeats, lq_logdot_out *out)
+{
+    if (m->acc.cov) /* the coverage counters: the general path */
+        return steps_scalar(m, a, w, last, nbeats, out);
+    return m->fast.steps(m, a, w, last, nbeats, out); /* the SIMD path, or steps_scalar */
 }
 
 int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,

@@ -68,26 +68,41 @@ typedef struct {
                            * offsets into level0 of a pair's first lane (2 S s) and of
                            * its second (2 s) */
     int32_t *level0;      /* per two lanes' terms (s0 S + s1): both trees' first adder */
-    /* The SIMD path (lq_logdot_step on x86-64 with AVX2 at run time, when the first
-     * level has at most LQ_LOGDOT_IDS_MAX distinct values): the code pair indices of
-     * four lanes per instruction; the second adder level of both trees by one lookup
-     * per four lanes and tree in the quad table of every two first-level values (each
-     * by its number, its id: every zero is one id); the later levels and the running
-     * sums four (or two) adders per instruction, the corrections by scalar loads. */
+    /* The SIMD path (lq_logdot_step and lq_logdot_steps on x86-64 with AVX2 at run
+     * time, when the first level has at most LQ_LOGDOT_IDS_MAX distinct values): the
+     * code pair indices of four lanes per instruction (or the byte states, below); the
+     * second adder level of both trees by one lookup per four lanes and tree in the
+     * quad table of every two first-level values (each by its number, its id: every
+     * zero is one id); the later levels and the running sums four (or two) adders per
+     * instruction, the corrections by scalar loads. lq_logdot_steps keeps the running
+     * sums in a register, and on the byte states takes two beats at a time, software-
+     * pipelined (a pair's quads beside the pair before's later levels). */
     int simd;             /* 1: lq_logdot_step takes the SIMD path */
     int (*step)(struct lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
-                lq_logdot_out *out); /* lq_logdot_step's path (with acc.cov off): the
-                           * SIMD step (specialized on the correction, and on 16 lanes)
-                           * or the scalar and general paths' */
+                lq_logdot_out *out);
+    long (*steps)(struct lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                  const uint8_t *last, long nbeats, lq_logdot_out *out);
+                          /* lq_logdot_step's and lq_logdot_steps's path (with acc.cov
+                           * off): the SIMD ones (specialized on the correction, on 16
+                           * lanes and the byte states) or the scalar and general paths' */
     int nids;             /* K, 0: no quad table */
     int32_t *qrow;        /* as level0: the id of the first adder's value, times K */
     int32_t *qcol;        /* as level0: that id */
     int32_t *qone;        /* per code pair, both trees: the id of the lane's own term
                            * (a lane alone at the first level: lanes % 4 = 3) */
     int32_t *quad;        /* per two ids (i K + j): the second level's adder */
-    int32_t vec[5][4];    /* the SIMD path's constants, four times each: a_mask, w_mask,
+    /* The byte states (a SIMD step of 16 lanes, codes of at most 5 bits, K <= 256):
+     * the 16 lanes' states as bytes from per-code numbers (btab), the pairs' level0
+     * indices by one multiply-add, and both trees' quad indices of two pairs by one
+     * 32-bit addition, qpr[i] + qpc[j] (16 bits each: i's ids times K, j's ids). */
+    int bytes;            /* 1: the SIMD path takes the byte states */
+    uint8_t btab[4][16];  /* per activation code (0-15, 16-31), then per weight code: its
+                           * part of the state, 2 (e - e_min) + sign, or 0x80 for zero */
+    uint32_t *qpr, *qpc;  /* per level0 index (s0 S + s1): {pos, neg} ids times K, ids */
+    int32_t vec[6][4];    /* the SIMD path's constants, four times each: a_mask, w_mask,
                            * the correction's cut (acc.dcut), the largest state (acc.vmax);
-                           * then w_bits as a shift count (w_bits, 0, 0, 0) */
+                           * then w_bits as a shift count (w_bits, 0, 0, 0); the bytes
+                           * {S, 1} eight times (the byte states' level0 index) */
     int32_t run[2];       /* run_live: the running sums {pos, neg} as such numbers, which
                            * the SIMD path keeps between beats (acc's are brought up to
                            * date at `last` and before another path or a reset) */
@@ -119,6 +134,14 @@ lq_logacc_cfg lq_logdot_acc_cfg(const lq_logdot_cfg *cfg, int exp_bits);
  * *out on a `last` beat, else 0. */
 int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                    lq_logdot_out *out);
+/* nbeats beats in one call, the same as lq_logdot_step on each in turn: beat b has
+ * lane i's codes a[b * lanes + i] and w[b * lanes + i], and `last` when last[b] != 0
+ * (last NULL: no beat is); the k-th `last` beat's output goes to out[k] (room for as
+ * many outputs as `last` beats; out is not written without one, but must be a valid
+ * pointer). Returns the number of outputs. On the SIMD path about 1.35x as fast as a
+ * call per beat (docs/bench.md): the beats' trees overlap. */
+long lq_logdot_steps(lq_logdot *m, const uint32_t *a, const uint32_t *w, const uint8_t *last,
+                     long nbeats, lq_logdot_out *out);
 /* Test and debugging: make m (initialized) use the general path from now on. */
 void lq_logdot_force_general(lq_logdot *m);
 /* Test and debugging: make m use the scalar fast path (not the SIMD one) from now on. */

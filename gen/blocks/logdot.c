@@ -517,37 +517,45 @@ static uint32_t ld_code(vec_out *v, const lq_format *f, int mode, uint32_t base)
     }
 }
 
-static void ld_vector(vec_out *v, lq_logdot *m)
+enum { LD_BEATS_MAX = 299 }; /* the longest vector of ld_vector */
+
+/* One vector: its beats written as they are drawn, then the model over all of them in
+ * one call (lq_logdot_steps), a and w room for LD_BEATS_MAX beats. */
+static void ld_vector(vec_out *v, lq_logdot *m, uint32_t *a, uint32_t *w)
 {
     static bitword b;
+    static const uint8_t last_beat[1] = {1};
     const lq_logdot_cfg *c = &m->cfg;
-    uint32_t a[LQ_LOGACC_LANES_MAX], w[LQ_LOGACC_LANES_MAX];
+    lq_logdot_out o;
     long len, r = rnd(v, 100);
     int mode = (int)rnd(v, 5), allzero = rnd(v, 25) == 0, N = c->lanes;
     uint32_t ba = (uint32_t)lq_rng_u64(&v->rng) & ((1u << c->act.bits) - 1);
     uint32_t bw = (uint32_t)lq_rng_u64(&v->rng) & ((1u << c->wgt.bits) - 1);
     len = r < 40 ? 1 + rnd(v, 3) : r < 90 ? 1 + rnd(v, 24) : 25 + rnd(v, 275);
     for (long k = 0; k < len; k++) {
-        lq_logdot_out o;
+        uint32_t *ak = a + (size_t)k * N, *wk = w + (size_t)k * N;
         for (int i = 0; i < N; i++) {
-            a[i] = allzero ? 0 : ld_code(v, &c->act, mode, ba);
-            w[i] = ld_code(v, &c->wgt, mode, bw);
+            ak[i] = allzero ? 0 : ld_code(v, &c->act, mode, ba);
+            wk[i] = ld_code(v, &c->wgt, mode, bw);
         }
         b.n = 0;
         for (int i = 0; i < N; i++)
-            bw_put(&b, a[i], c->act.bits);
+            bw_put(&b, ak[i], c->act.bits);
         for (int i = 0; i < N; i++)
-            bw_put(&b, w[i], c->wgt.bits);
+            bw_put(&b, wk[i], c->wgt.bits);
         bw_put(&b, (uint64_t)(k + 1 == len), 1);
         bw_hex(v->in, &b);
         vec_gap(v);
         v->nin++;
-        if (lq_logdot_step(m, a, w, k + 1 == len, &o)) {
-            b.n = 0;
-            bw_put(&b, (uint64_t)o.result, c->out_bits);
-            bw_put(&b, (uint64_t)o.sat, 1);
-            vec_item(v, &b);
-        }
+    }
+    /* every beat but the last, then the last (`last` set) */
+    lq_logdot_steps(m, a, w, NULL, len - 1, &o);
+    if (lq_logdot_steps(m, a + (size_t)(len - 1) * N, w + (size_t)(len - 1) * N, last_beat, 1,
+                        &o)) {
+        b.n = 0;
+        bw_put(&b, (uint64_t)o.result, c->out_bits);
+        bw_put(&b, (uint64_t)o.sat, 1);
+        vec_item(v, &b);
     }
 }
 
@@ -555,11 +563,21 @@ static int logdot_stimulus(vec_out *v, lq_fileset *fs, void *state, const vec_co
                            const lq_cmd *c)
 {
     logdot_gen *g = state;
+    size_t n = (size_t)LD_BEATS_MAX * (size_t)g->m.cfg.lanes;
+    uint32_t *a = malloc(n * sizeof *a), *w = malloc(n * sizeof *w);
     (void)fs;
     (void)c;
+    if (!a || !w) {
+        free(a);
+        free(w);
+        cli_error("out of memory");
+        return LQ_EXIT_FAIL;
+    }
     lq_logdot_reset(&g->m);
     for (int i = 0; i < o->count; i++)
-        ld_vector(v, &g->m);
+        ld_vector(v, &g->m, a, w);
+    free(a);
+    free(w);
     return LQ_EXIT_OK;
 }
 

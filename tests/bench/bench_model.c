@@ -3,9 +3,11 @@
  *   bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]
  *       Lane-MACs per second of the MAC models (lq_mac_step; shift, loglog, mult, base
  *       2 and sqrt(2), the default configuration of each) and of
- *       the log-domain dot product of `logq gen logdot` (logdot: as built, the SIMD
- *       path where the CPU has AVX2; logdot-scalar: lq_logdot_force_scalar, the scalar
- *       fast path; logdot-general: lq_logdot_force_general), the SLQ successive MAC on
+ *       the log-domain dot product of `logq gen logdot` (logdot: lq_logdot_steps, one
+ *       call per vector, as built, the SIMD path where the CPU has AVX2; logdot-step:
+ *       the same with lq_logdot_step, a call per beat; logdot-scalar:
+ *       lq_logdot_force_scalar, the scalar fast path; logdot-general:
+ *       lq_logdot_force_general), the SLQ successive MAC on
  *       pre-decoded words (slq: lq_slqmac_step_fast on the
  *       compiled streams; slq-general: lq_slqmac_step), each paired, run
  *       by run, with a plain float dot product of the same length and the same number
@@ -142,6 +144,7 @@ NOINLINE static double time_mac(lq_mac_state *m, const uint32_t *a, const uint32
 typedef struct {
     lq_mac_state *mac;
     lq_logdot *dot;
+    int dot_step; /* 1: dot stepped by lq_logdot_step, a call per beat */
     lq_slqmac_prog *prog;
     const uint32_t *a, *w;
     const int64_t *x;
@@ -230,10 +233,27 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, in
 
 /* logdot: the default configuration of `logq gen logdot` (16 lanes of 5-bit signed
  * log2 codes, table correction, F 8, R 16, OF 16, OW 32), random codes; "logdot" is
- * lq_logdot_step as built (the SIMD path on a CPU with AVX2), "logdot-scalar" its scalar
- * fast path, "logdot-general" its general path (the note names the path taken). */
+ * lq_logdot_steps, one call per 64-beat vector (as gen logdot's vectors and lq_logdot_run
+ * call it), as built (the SIMD path on a CPU with AVX2), "logdot-step" lq_logdot_step
+ * beat by beat, "logdot-scalar" lq_logdot_steps on the scalar fast path,
+ * "logdot-general" on the general path (the note names the function and the path). */
 NOINLINE static double time_logdot(lq_logdot *m, const uint32_t *a, const uint32_t *w,
                                    int lanes, long reps)
+{
+    static const uint8_t last[VEC_BEATS] = {[VEC_BEATS - 1] = 1};
+    lq_logdot_out out;
+    double t0 = now();
+    for (long r = 0; r < reps; r++)
+        for (int v = 0; v < DATA_BEATS / VEC_BEATS; v++) {
+            size_t o = (size_t)v * VEC_BEATS * lanes;
+            if (lq_logdot_steps(m, a + o, w + o, last, VEC_BEATS, &out))
+                model_sink = (uint64_t)out.result;
+        }
+    return now() - t0;
+}
+
+NOINLINE static double time_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                                        int lanes, long reps)
 {
     lq_logdot_out out;
     TIMED_BEATS(lq_logdot_step, (uint64_t)out.result);
@@ -272,6 +292,7 @@ static int bench_logdot(const char *item, int lanes, int runs, long macs, uint64
         lq_logdot_force_scalar(&m);
     random_data(seed, n, cfg.act.bits, cfg.wgt.bits, a, w, fa, fw);
     mr.dot = &m;
+    mr.dot_step = strcmp(item, "logdot-step") == 0;
     mr.a = a;
     mr.w = w;
     mr.lanes = lanes;
@@ -279,8 +300,8 @@ static int bench_logdot(const char *item, int lanes, int runs, long macs, uint64
         double rm, rf;
         run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
         printf("RUN %s %.6g %.6g %d lanes, 5-bit log2 codes, table correction F 8, %d-beat "
-               "vectors, %s path\n", item, rm, rf, lanes, VEC_BEATS,
-               lq_logdot_path(&m));
+               "vectors, %s path, %s\n", item, rm, rf, lanes, VEC_BEATS, lq_logdot_path(&m),
+               mr.dot_step ? "lq_logdot_step per beat" : "lq_logdot_steps per vector");
         fflush(stdout);
     }
     lq_logdot_free(&m);
@@ -340,7 +361,7 @@ static double time_model(const model_run *r, long reps)
     if (r->mac)
         return time_mac(r->mac, r->a, r->w, r->lanes, reps);
     if (r->dot)
-        return time_logdot(r->dot, r->a, r->w, r->lanes, reps);
+        return (r->dot_step ? time_logdot_step : time_logdot)(r->dot, r->a, r->w, r->lanes, reps);
     if (r->prog)
         return time_slq_fast(r->lanes, reps, r->x, r->prog);
     return time_slq(r->lanes, reps, r->x, r->beats, r->nb);
@@ -526,7 +547,7 @@ static int want(const char *only, const char *item) { return !only || !strcmp(on
 
 static const char usage[] =
     "usage: bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]\n"
-    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-scalar|logdot-general|slq|slq-general]\n"
+    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-step|logdot-scalar|logdot-general|slq|slq-general]\n"
     "       bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR\n";
 
 int main(int argc, char **argv)
@@ -576,8 +597,9 @@ int main(int argc, char **argv)
                 bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half, n, r, macs,
                           s) != 0)
                 return 1;
-        for (int i = 0; i < 3; i++) {
-            const char *item = (const char *[]){"logdot", "logdot-scalar", "logdot-general"}[i];
+        for (int i = 0; i < 4; i++) {
+            const char *item =
+                (const char *[]){"logdot", "logdot-step", "logdot-scalar", "logdot-general"}[i];
             if (want(only, item) && bench_logdot(item, nl, r, macs, s) != 0)
                 return 1;
         }

@@ -9,8 +9,11 @@
  * one lane (3-bit codes), over a grid
  * of bases, corrections, F and output formats; then seeded random configurations (1 to
  * 64 lanes, vectors of 1 to 300 beats, biased towards zeros, one sign, saturation), and
- * every lane count 1 to 64 on configurations the SIMD path takes. All of it twice: the
- * SIMD path, then the scalar fast path.
+ * every lane count 1 to 64 on configurations the SIMD path takes; lq_logdot_steps on
+ * streams cut into calls at every position and at random (`last` anywhere, lengths
+ * not a multiple of the byte states' two beats), on every code pair in every lane of
+ * 16, and with the path switched between calls. All of it twice: the SIMD path, then
+ * the scalar fast path.
  *
  *   SEED=N build/tests/test_logdot_fast     (default seed 1) */
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include "check.h"
 
 static uint64_t seed = 1;
+static int cpu_simd(void);
 static long compared;
 static int scalar; /* 1: the models under test are forced to the scalar fast path */
 static long simd_configs; /* configurations whose model under test took the SIMD path */
@@ -67,6 +71,21 @@ static int same_val(lq_lval x, lq_lval y)
     return x.zero == y.zero && x.v == y.v;
 }
 
+/* 1 when two outputs agree (the k-th of a stream). */
+static int same_out(const lq_logdot_out *of, const lq_logdot_out *og, const char *what, long k)
+{
+    if (same_val(of->logs.pos, og->logs.pos) && same_val(of->logs.neg, og->logs.neg) &&
+        of->lin_pos == og->lin_pos && of->lin_neg == og->lin_neg && of->sat == og->sat &&
+        of->result == og->result)
+        return 1;
+    CHECK(0, "%s: output %ld: fast pos %d/%lld neg %d/%lld result %lld sat %d; general pos "
+          "%d/%lld neg %d/%lld result %lld sat %d", what, k, of->logs.pos.zero,
+          (long long)of->logs.pos.v, of->logs.neg.zero, (long long)of->logs.neg.v,
+          (long long)of->result, of->sat, og->logs.pos.zero, (long long)og->logs.pos.v,
+          og->logs.neg.zero, (long long)og->logs.neg.v, (long long)og->result, og->sat);
+    return 0;
+}
+
 /* One beat on both; 1 when they agree. */
 static int beat(dot_pair *p, const uint32_t *a, const uint32_t *w, int last, const char *what)
 {
@@ -78,17 +97,7 @@ static int beat(dot_pair *p, const uint32_t *a, const uint32_t *w, int last, con
         CHECK(0, "%s: returned %d (fast) vs %d", what, rf, rg);
         return 0;
     }
-    if (rf && (!same_val(of.logs.pos, og.logs.pos) || !same_val(of.logs.neg, og.logs.neg) ||
-               of.lin_pos != og.lin_pos || of.lin_neg != og.lin_neg || of.sat != og.sat ||
-               of.result != og.result)) {
-        CHECK(0, "%s: fast pos %d/%lld neg %d/%lld result %lld sat %d; general pos %d/%lld "
-              "neg %d/%lld result %lld sat %d", what, of.logs.pos.zero,
-              (long long)of.logs.pos.v, of.logs.neg.zero, (long long)of.logs.neg.v,
-              (long long)of.result, of.sat, og.logs.pos.zero, (long long)og.logs.pos.v,
-              og.logs.neg.zero, (long long)og.logs.neg.v, (long long)og.result, og.sat);
-        return 0;
-    }
-    return 1;
+    return !rf || same_out(&of, &og, what, 0);
 }
 
 static lq_logdot_cfg base_cfg(int lanes, int half, lq_logacc_corr corr, int frac)
@@ -438,6 +447,249 @@ static void test_saturation(void)
     CHECK(tsats > truns / 2, "only %ld of %ld one-beat vectors saturated", tsats, truns);
 }
 
+/* ---- lq_logdot_steps: many beats per call ---- */
+
+/* The beats of a stream, cut into calls of lq_logdot_steps on the model under test
+ * (pieces [cut[i], cut[i + 1]), cut[0] = 0, cut[ncut] = nb, empty pieces allowed),
+ * against lq_logdot_step beat by beat on the general model; then one more `last` beat
+ * of code 1 everywhere on both (the running sums that the stream left). 1 when every
+ * output agrees. */
+static int steps_vs_general(dot_pair *p, const uint32_t *a, const uint32_t *w,
+                            const uint8_t *last, long nb, const long *cut, int ncut,
+                            const char *what)
+{
+    enum { MAXB = 20000 };
+    static lq_logdot_out of[MAXB], og[MAXB];
+    uint32_t one[LQ_LOGACC_LANES_MAX];
+    uint8_t l1 = 1;
+    long nf = 0, ng = 0;
+    int n = p->f.cfg.lanes;
+    CHECK(nb + 1 <= MAXB, "%s: %ld beats", what, nb);
+    for (int i = 0; i < ncut; i++) {
+        long r = lq_logdot_steps(&p->f, a + (size_t)cut[i] * n, w + (size_t)cut[i] * n,
+                                 last ? last + cut[i] : NULL, cut[i + 1] - cut[i], of + nf);
+        nf += r;
+    }
+    for (long b = 0; b < nb; b++)
+        ng += lq_logdot_step(&p->g, a + (size_t)b * n, w + (size_t)b * n, last && last[b],
+                             og + ng);
+    CHECK(p->f.acc.beats == p->g.acc.beats, "%s: %ld beats since the last output (steps) vs "
+          "%ld", what, p->f.acc.beats, p->g.acc.beats);
+    for (int i = 0; i < n; i++)
+        one[i] = 1;
+    nf += lq_logdot_steps(&p->f, one, one, &l1, 1, of + nf);
+    ng += lq_logdot_step(&p->g, one, one, 1, og + ng);
+    compared += nb + 1;
+    if (nf != ng) {
+        CHECK(0, "%s: %ld outputs (steps) vs %ld", what, nf, ng);
+        return 0;
+    }
+    for (long k = 0; k < nf; k++)
+        if (!same_out(&of[k], &og[k], what, k))
+            return 0;
+    return 1;
+}
+
+/* Random codes for beat b of a stream (a quarter of the lanes zero, stray high bits). */
+static void stream_codes(lq_rng *r, const lq_logdot_cfg *c, uint32_t *a, uint32_t *w)
+{
+    for (int i = 0; i < c->lanes; i++) {
+        a[i] = (uint32_t)lq_rng_below(r, 1u << c->act.bits);
+        w[i] = (uint32_t)lq_rng_below(r, 1u << c->wgt.bits);
+        if (lq_rng_below(r, 4) == 0)
+            a[i] = 0;
+        if (lq_rng_below(r, 16) == 0)
+            a[i] |= 0x40000000u;
+    }
+}
+
+/* A configuration of test_steps: k picks the lanes and code widths (mostly the byte
+ * states' 16 lanes of 2- to 5-bit codes; 6-bit codes; 7, 1 and 64 lanes). */
+static lq_logdot_cfg steps_cfg(lq_rng *r, int k)
+{
+    static const int lanes[8] = {16, 16, 16, 16, 16, 7, 1, 64};
+    int half = (int)lq_rng_below(r, 2), corr = (int)lq_rng_below(r, 2); /* in this order */
+    lq_logdot_cfg c = base_cfg(lanes[k % 8], half, (lq_logacc_corr)corr,
+                               1 + (int)lq_rng_below(r, LQ_LOGDOT_FRAC_MAX));
+    c.act.bits = k % 8 == 4 ? 6 : 2 + (int)lq_rng_below(r, 4);
+    c.wgt.bits = k % 8 == 4 ? 5 : 2 + (int)lq_rng_below(r, 4);
+    c.act.is_signed = lq_rng_below(r, 4) != 0;
+    c.wgt.is_signed = lq_rng_below(r, 4) != 0 || c.wgt.bits < 2;
+    c.act.fsr = (int)lq_rng_below(r, 5) - 2;
+    c.wgt.fsr = (int)lq_rng_below(r, 5) - 2;
+    if (k % 3 == 2) { /* narrow: saturating results */
+        c.out_bits = 6;
+        c.out_frac = 3;
+        c.act.fsr = c.wgt.fsr = 4;
+    }
+    return c;
+}
+
+/* lq_logdot_steps against lq_logdot_step on the general path: streams of 37 beats
+ * (odd: not a multiple of the two beats the byte states take at a time) with `last` at
+ * random beats and in the middle, cut into two calls at every position, into random
+ * pieces of 0 to 9 beats, and passed whole with last = NULL; on 48 configurations. */
+static void test_steps(void)
+{
+    enum { L = 37 };
+    lq_rng r;
+    long runs = 0, bad = 0, bytes = 0;
+    char buf[240];
+    lq_rng_seed(&r, seed + 3000);
+    for (int k = 0; k < 48; k++) {
+        lq_logdot_cfg c = steps_cfg(&r, k);
+        dot_pair p;
+        static uint32_t a[L * LQ_LOGACC_LANES_MAX], w[L * LQ_LOGACC_LANES_MAX];
+        uint8_t last[L];
+        long cut[L + 2];
+        if (pair_init(&p, &c) != 0)
+            continue;
+        bytes += p.f.fast.bytes;
+        for (int b = 0; b < L; b++) {
+            stream_codes(&r, &c, a + (size_t)b * c.lanes, w + (size_t)b * c.lanes);
+            last[b] = lq_rng_below(&r, 5) == 0 || b == L / 2;
+        }
+        snprintf(buf, sizeof buf, "seed %llu steps config %d (%s path): ",
+                 (unsigned long long)seed, k, lq_logdot_path(&p.f));
+        cfg_str(&c, buf + strlen(buf), sizeof buf - strlen(buf));
+        for (long s = 0; s <= L; s++) { /* two calls, cut at s */
+            long two[3] = {0, s, L};
+            bad += !steps_vs_general(&p, a, w, last, L, two, 2, buf);
+            runs++;
+        }
+        for (int t = 0; t < 20; t++) { /* random pieces */
+            int n = 0;
+            cut[0] = 0;
+            while (cut[n] < L) {
+                long next = cut[n] + (long)lq_rng_below(&r, 10);
+                cut[++n] = next < L ? next : L;
+            }
+            bad += !steps_vs_general(&p, a, w, last, L, cut, n, buf);
+            runs++;
+        }
+        {
+            long whole[2] = {0, L};
+            bad += !steps_vs_general(&p, a, w, NULL, L, whole, 1, buf);
+            runs++;
+        }
+        pair_free(&p);
+    }
+    printf("  lq_logdot_steps: %ld streams of %d beats (%ld of 48 configurations on the "
+           "byte states), %ld differ\n", runs, L, bytes, bad);
+    CHECK(scalar || !cpu_simd() || bytes >= 20, "only %ld configurations on the byte states",
+          bytes);
+}
+
+/* The byte states' numbers of every code: every code pair in every lane of 16 (the
+ * other lanes random), in streams of lq_logdot_steps calls of 1 to 64 beats with
+ * `last` on every seventh beat, both bases and corrections, F 1, 8 and 10, signed and
+ * unsigned codes of 2 to 5 bits. */
+static void test_steps_codes(void)
+{
+    enum { MAXS = 16 * 1024 };
+    static uint32_t a[MAXS * 16], w[MAXS * 16];
+    static uint8_t last[MAXS];
+    static long cut[MAXS + 1];
+    static const int fracs[3] = {1, 8, 10};
+    lq_rng r;
+    long beats = 0, bad = 0, configs = 0, nbytes = 0;
+    char buf[240];
+    lq_rng_seed(&r, seed + 4000);
+    for (int k = 0; k < 24; k++) {
+        lq_logdot_cfg c = base_cfg(16, k & 1, (lq_logacc_corr)((k >> 1) & 1), fracs[k % 3]);
+        dot_pair p;
+        long nb = 0;
+        int n = 0;
+        c.act.bits = 2 + (k / 3) % 4;
+        c.wgt.bits = 5 - (k / 6) % 4;
+        c.act.is_signed = c.wgt.is_signed = (k / 12) == 0;
+        c.wgt.fsr = -1;
+        if (pair_init(&p, &c) != 0)
+            continue;
+        configs++;
+        for (int lane = 0; lane < 16; lane++)
+            for (uint32_t x = 0; x < 1u << c.act.bits; x++)
+                for (uint32_t y = 0; y < 1u << c.wgt.bits; y++, nb++) {
+                    stream_codes(&r, &c, a + (size_t)nb * 16, w + (size_t)nb * 16);
+                    a[(size_t)nb * 16 + lane] = x;
+                    w[(size_t)nb * 16 + lane] = y;
+                    last[nb] = nb % 7 == 6;
+                }
+        cut[0] = 0;
+        while (cut[n] < nb) {
+            long next = cut[n] + 1 + (long)lq_rng_below(&r, 64);
+            cut[++n] = next < nb ? next : nb;
+        }
+        snprintf(buf, sizeof buf, "seed %llu every code config %d (%s path%s): ",
+                 (unsigned long long)seed, k, lq_logdot_path(&p.f),
+                 p.f.fast.bytes ? ", byte states" : "");
+        cfg_str(&c, buf + strlen(buf), sizeof buf - strlen(buf));
+        CHECK(scalar || !cpu_simd() || p.f.fast.bytes || p.f.fast.nids > 256,
+              "%s: not on the byte states (%d ids)", buf, p.f.fast.nids);
+        nbytes += p.f.fast.bytes;
+        bad += !steps_vs_general(&p, a, w, last, nb, cut, n, buf);
+        beats += nb;
+        pair_free(&p);
+    }
+    printf("  every code pair in every lane: %ld configurations (%ld on the byte states), %ld "
+           "beats, %ld differ\n", configs, nbytes, beats, bad);
+    CHECK(scalar || !cpu_simd() || nbytes >= 18, "only %ld on the byte states", nbytes);
+}
+
+/* The path changing between calls of lq_logdot_steps within vectors: the coverage
+ * counters on or off for a call (the general path for it), and forced to the scalar
+ * path halfway; pieces of 0 to 9 beats, 16 lanes, both corrections. */
+static void test_steps_switch(void)
+{
+    enum { NB = 400 };
+    static uint32_t a[NB * 16], w[NB * 16];
+    uint8_t last[NB];
+    uint64_t cov[1 << 14];
+    lq_rng r;
+    long bad = 0, switches = 0, pieces = 0;
+    char buf[200];
+    lq_rng_seed(&r, seed + 5000);
+    for (int run = 0; run < 4; run++) {
+        lq_logdot_cfg c = base_cfg(16, 0, (lq_logacc_corr)(run & 1), 8);
+        dot_pair p;
+        long b = 0;
+        if (pair_init(&p, &c) != 0)
+            continue;
+        for (int i = 0; i < NB; i++) {
+            stream_codes(&r, &c, a + (size_t)i * 16, w + (size_t)i * 16);
+            last[i] = lq_rng_below(&r, 20) == 0;
+        }
+        while (b < NB) {
+            lq_logdot_out of[10], og[10];
+            long nb = (long)lq_rng_below(&r, 10), nf, ng = 0;
+            nb = b + nb < NB ? nb : NB - b;
+            if (lq_rng_below(&r, 4) == 0) {
+                p.f.acc.cov = p.f.acc.cov ? NULL : cov;
+                switches++;
+            }
+            if (run >= 2 && b >= NB / 2 && p.f.fast.simd) {
+                lq_logdot_force_scalar(&p.f);
+                switches++;
+            }
+            snprintf(buf, sizeof buf, "seed %llu steps switch run %d beat %ld (cov %s, %s path)",
+                     (unsigned long long)seed, run, b, p.f.acc.cov ? "on" : "off",
+                     lq_logdot_path(&p.f));
+            nf = lq_logdot_steps(&p.f, a + (size_t)b * 16, w + (size_t)b * 16, last + b, nb, of);
+            for (long i = b; i < b + nb; i++)
+                ng += lq_logdot_step(&p.g, a + (size_t)i * 16, w + (size_t)i * 16, last[i], og + ng);
+            CHECK(nf == ng, "%s: %ld outputs vs %ld", buf, nf, ng);
+            for (long k = 0; k < nf && k < ng; k++)
+                bad += !same_out(&of[k], &og[k], buf, k);
+            compared += nb;
+            pieces++;
+            b += nb;
+        }
+        pair_free(&p);
+    }
+    printf("  path switches between lq_logdot_steps calls: %ld calls, %ld switches, %ld differ\n",
+           pieces, switches, bad);
+}
+
 /* The default configuration of gen logdot takes the fast path; the general path is
  * used when the coverage counters are on (lq_logacc's cov) and for wide codes. */
 /* Whether this CPU runs the SIMD path (AVX2 on x86-64). */
@@ -510,6 +762,9 @@ int main(int argc, char **argv)
         RUN(test_random);
         RUN(test_lanes);
         RUN(test_switch);
+        RUN(test_steps);
+        RUN(test_steps_codes);
+        RUN(test_steps_switch);
         printf("  %ld configurations on the SIMD path\n", simd_configs - before);
         if (scalar)
             CHECK(simd_configs == before, "the scalar pass took the SIMD path");
