@@ -55,70 +55,34 @@ module logq_mac #(
     assign s_ready = en;
 
 
-    // Stage 1: the products, one register per lane.
-    reg signed [22:0] t0_0;
-    reg signed [22:0] t0_1;
-    reg signed [22:0] t0_2;
-    reg signed [22:0] t0_3;
-    reg signed [22:0] t0_4;
-    reg signed [22:0] t0_5;
-    reg signed [22:0] t0_6;
-    reg signed [22:0] t0_7;
-    reg signed [22:0] t0_8;
-    reg signed [22:0] t0_9;
-    reg signed [22:0] t0_10;
-    reg signed [22:0] t0_11;
-    reg signed [22:0] t0_12;
-    reg signed [22:0] t0_13;
-    reg signed [22:0] t0_14;
-    reg signed [22:0] t0_15;
-    // a_n (the activation with the weight's sign and zero code) sign-extended
-    // and shifted by m: a_n * 2^(m - 1) = (a_n * 2^m) / 2, exact for m >= 1;
-    // logq_mac_drop takes the bits below the product's LSB (never read: no logic).
-    /* verilator lint_off UNUSED */
-    reg [0:0] logq_mac_drop;
-    /* verilator lint_on UNUSED */
+    // Stage 1: the products, one register per lane (t0[i]).
+    reg signed [22:0] t0 [0:15];
+    // a_n (the activation with the weight's sign and zero code) times 2^(m - 1)
+    // (floored): a_n * 2^14 >>> (15 - m), and 15 - m = ~m (m of 4 bits).
     always @(posedge clk) begin
         if (en) begin
-            {t0_0, logq_mac_drop} <= ($signed({~|s_w[3:0] ? 9'sd0 : (s_w[4] ? -($signed({s_a[7:0], 1'd0}) >>> 1) : ($signed({s_a[7:0], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[3:0];
-            {t0_1, logq_mac_drop} <= ($signed({~|s_w[8:5] ? 9'sd0 : (s_w[9] ? -($signed({s_a[15:8], 1'd0}) >>> 1) : ($signed({s_a[15:8], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[8:5];
-            {t0_2, logq_mac_drop} <= ($signed({~|s_w[13:10] ? 9'sd0 : (s_w[14] ? -($signed({s_a[23:16], 1'd0}) >>> 1) : ($signed({s_a[23:16], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[13:10];
-            {t0_3, logq_mac_drop} <= ($signed({~|s_w[18:15] ? 9'sd0 : (s_w[19] ? -($signed({s_a[31:24], 1'd0}) >>> 1) : ($signed({s_a[31:24], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[18:15];
-            {t0_4, logq_mac_drop} <= ($signed({~|s_w[23:20] ? 9'sd0 : (s_w[24] ? -($signed({s_a[39:32], 1'd0}) >>> 1) : ($signed({s_a[39:32], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[23:20];
-            {t0_5, logq_mac_drop} <= ($signed({~|s_w[28:25] ? 9'sd0 : (s_w[29] ? -($signed({s_a[47:40], 1'd0}) >>> 1) : ($signed({s_a[47:40], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[28:25];
-            {t0_6, logq_mac_drop} <= ($signed({~|s_w[33:30] ? 9'sd0 : (s_w[34] ? -($signed({s_a[55:48], 1'd0}) >>> 1) : ($signed({s_a[55:48], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[33:30];
-            {t0_7, logq_mac_drop} <= ($signed({~|s_w[38:35] ? 9'sd0 : (s_w[39] ? -($signed({s_a[63:56], 1'd0}) >>> 1) : ($signed({s_a[63:56], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[38:35];
-            {t0_8, logq_mac_drop} <= ($signed({~|s_w[43:40] ? 9'sd0 : (s_w[44] ? -($signed({s_a[71:64], 1'd0}) >>> 1) : ($signed({s_a[71:64], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[43:40];
-            {t0_9, logq_mac_drop} <= ($signed({~|s_w[48:45] ? 9'sd0 : (s_w[49] ? -($signed({s_a[79:72], 1'd0}) >>> 1) : ($signed({s_a[79:72], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[48:45];
-            {t0_10, logq_mac_drop} <= ($signed({~|s_w[53:50] ? 9'sd0 : (s_w[54] ? -($signed({s_a[87:80], 1'd0}) >>> 1) : ($signed({s_a[87:80], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[53:50];
-            {t0_11, logq_mac_drop} <= ($signed({~|s_w[58:55] ? 9'sd0 : (s_w[59] ? -($signed({s_a[95:88], 1'd0}) >>> 1) : ($signed({s_a[95:88], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[58:55];
-            {t0_12, logq_mac_drop} <= ($signed({~|s_w[63:60] ? 9'sd0 : (s_w[64] ? -($signed({s_a[103:96], 1'd0}) >>> 1) : ($signed({s_a[103:96], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[63:60];
-            {t0_13, logq_mac_drop} <= ($signed({~|s_w[68:65] ? 9'sd0 : (s_w[69] ? -($signed({s_a[111:104], 1'd0}) >>> 1) : ($signed({s_a[111:104], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[68:65];
-            {t0_14, logq_mac_drop} <= ($signed({~|s_w[73:70] ? 9'sd0 : (s_w[74] ? -($signed({s_a[119:112], 1'd0}) >>> 1) : ($signed({s_a[119:112], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[73:70];
-            {t0_15, logq_mac_drop} <= ($signed({~|s_w[78:75] ? 9'sd0 : (s_w[79] ? -($signed({s_a[127:120], 1'd0}) >>> 1) : ($signed({s_a[127:120], 1'd0}) >>> 1)), 15'd0}) >>> 15) <<< s_w[78:75];
+            t0[0] <= $signed({~|s_w[3:0] ? 9'sd0 : (s_w[4] ? -($signed({s_a[7:0], 1'd0}) >>> 1) : ($signed({s_a[7:0], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[3:0];
+            t0[1] <= $signed({~|s_w[8:5] ? 9'sd0 : (s_w[9] ? -($signed({s_a[15:8], 1'd0}) >>> 1) : ($signed({s_a[15:8], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[8:5];
+            t0[2] <= $signed({~|s_w[13:10] ? 9'sd0 : (s_w[14] ? -($signed({s_a[23:16], 1'd0}) >>> 1) : ($signed({s_a[23:16], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[13:10];
+            t0[3] <= $signed({~|s_w[18:15] ? 9'sd0 : (s_w[19] ? -($signed({s_a[31:24], 1'd0}) >>> 1) : ($signed({s_a[31:24], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[18:15];
+            t0[4] <= $signed({~|s_w[23:20] ? 9'sd0 : (s_w[24] ? -($signed({s_a[39:32], 1'd0}) >>> 1) : ($signed({s_a[39:32], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[23:20];
+            t0[5] <= $signed({~|s_w[28:25] ? 9'sd0 : (s_w[29] ? -($signed({s_a[47:40], 1'd0}) >>> 1) : ($signed({s_a[47:40], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[28:25];
+            t0[6] <= $signed({~|s_w[33:30] ? 9'sd0 : (s_w[34] ? -($signed({s_a[55:48], 1'd0}) >>> 1) : ($signed({s_a[55:48], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[33:30];
+            t0[7] <= $signed({~|s_w[38:35] ? 9'sd0 : (s_w[39] ? -($signed({s_a[63:56], 1'd0}) >>> 1) : ($signed({s_a[63:56], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[38:35];
+            t0[8] <= $signed({~|s_w[43:40] ? 9'sd0 : (s_w[44] ? -($signed({s_a[71:64], 1'd0}) >>> 1) : ($signed({s_a[71:64], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[43:40];
+            t0[9] <= $signed({~|s_w[48:45] ? 9'sd0 : (s_w[49] ? -($signed({s_a[79:72], 1'd0}) >>> 1) : ($signed({s_a[79:72], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[48:45];
+            t0[10] <= $signed({~|s_w[53:50] ? 9'sd0 : (s_w[54] ? -($signed({s_a[87:80], 1'd0}) >>> 1) : ($signed({s_a[87:80], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[53:50];
+            t0[11] <= $signed({~|s_w[58:55] ? 9'sd0 : (s_w[59] ? -($signed({s_a[95:88], 1'd0}) >>> 1) : ($signed({s_a[95:88], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[58:55];
+            t0[12] <= $signed({~|s_w[63:60] ? 9'sd0 : (s_w[64] ? -($signed({s_a[103:96], 1'd0}) >>> 1) : ($signed({s_a[103:96], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[63:60];
+            t0[13] <= $signed({~|s_w[68:65] ? 9'sd0 : (s_w[69] ? -($signed({s_a[111:104], 1'd0}) >>> 1) : ($signed({s_a[111:104], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[68:65];
+            t0[14] <= $signed({~|s_w[73:70] ? 9'sd0 : (s_w[74] ? -($signed({s_a[119:112], 1'd0}) >>> 1) : ($signed({s_a[119:112], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[73:70];
+            t0[15] <= $signed({~|s_w[78:75] ? 9'sd0 : (s_w[79] ? -($signed({s_a[127:120], 1'd0}) >>> 1) : ($signed({s_a[127:120], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[78:75];
         end
     end
 
-    // Adder tree: level j adds pairs of level j-1, one bit wider per level.
-    // level 1: 8 node(s), 24 bits
-    reg signed [23:0] t1_0;
-    reg signed [23:0] t1_1;
-    reg signed [23:0] t1_2;
-    reg signed [23:0] t1_3;
-    reg signed [23:0] t1_4;
-    reg signed [23:0] t1_5;
-    reg signed [23:0] t1_6;
-    reg signed [23:0] t1_7;
-    always @(*) begin
-        t1_0 = $signed({t0_0[22], t0_0}) + $signed({t0_1[22], t0_1});
-        t1_1 = $signed({t0_2[22], t0_2}) + $signed({t0_3[22], t0_3});
-        t1_2 = $signed({t0_4[22], t0_4}) + $signed({t0_5[22], t0_5});
-        t1_3 = $signed({t0_6[22], t0_6}) + $signed({t0_7[22], t0_7});
-        t1_4 = $signed({t0_8[22], t0_8}) + $signed({t0_9[22], t0_9});
-        t1_5 = $signed({t0_10[22], t0_10}) + $signed({t0_11[22], t0_11});
-        t1_6 = $signed({t0_12[22], t0_12}) + $signed({t0_13[22], t0_13});
-        t1_7 = $signed({t0_14[22], t0_14}) + $signed({t0_15[22], t0_15});
-    end
+    // Adder tree: level j adds pairs of level j-1, one bit wider per level; the
+    // levels between registers are written out in the next register's sum.
+    // level 1: 8 node(s), 24 bits, in the sums of level 2
     // level 2: 4 node(s), 25 bits, registered
     reg signed [24:0] t2_0;
     reg signed [24:0] t2_1;
@@ -127,25 +91,19 @@ module logq_mac #(
     // Stage 2: tree level 2 registers.
     always @(posedge clk) begin
         if (en) begin
-            t2_0 <= $signed({t1_0[23], t1_0}) + $signed({t1_1[23], t1_1});
-            t2_1 <= $signed({t1_2[23], t1_2}) + $signed({t1_3[23], t1_3});
-            t2_2 <= $signed({t1_4[23], t1_4}) + $signed({t1_5[23], t1_5});
-            t2_3 <= $signed({t1_6[23], t1_6}) + $signed({t1_7[23], t1_7});
+            t2_0 <= (($signed({t0[0], 2'd0}) >>> 2) + ($signed({t0[1], 2'd0}) >>> 2)) + (($signed({t0[2], 2'd0}) >>> 2) + ($signed({t0[3], 2'd0}) >>> 2));
+            t2_1 <= (($signed({t0[4], 2'd0}) >>> 2) + ($signed({t0[5], 2'd0}) >>> 2)) + (($signed({t0[6], 2'd0}) >>> 2) + ($signed({t0[7], 2'd0}) >>> 2));
+            t2_2 <= (($signed({t0[8], 2'd0}) >>> 2) + ($signed({t0[9], 2'd0}) >>> 2)) + (($signed({t0[10], 2'd0}) >>> 2) + ($signed({t0[11], 2'd0}) >>> 2));
+            t2_3 <= (($signed({t0[12], 2'd0}) >>> 2) + ($signed({t0[13], 2'd0}) >>> 2)) + (($signed({t0[14], 2'd0}) >>> 2) + ($signed({t0[15], 2'd0}) >>> 2));
         end
     end
-    // level 3: 2 node(s), 26 bits
-    reg signed [25:0] t3_0;
-    reg signed [25:0] t3_1;
-    always @(*) begin
-        t3_0 = $signed({t2_0[24], t2_0}) + $signed({t2_1[24], t2_1});
-        t3_1 = $signed({t2_2[24], t2_2}) + $signed({t2_3[24], t2_3});
-    end
+    // level 3: 2 node(s), 26 bits, in the sums of level 4
     // level 4: 1 node(s), 27 bits, registered
     reg signed [26:0] t4_0;
     // Stage 3: tree level 4 registers.
     always @(posedge clk) begin
         if (en) begin
-            t4_0 <= $signed({t3_0[25], t3_0}) + $signed({t3_1[25], t3_1});
+            t4_0 <= (($signed({t2_0, 2'd0}) >>> 2) + ($signed({t2_1, 2'd0}) >>> 2)) + (($signed({t2_2, 2'd0}) >>> 2) + ($signed({t2_3, 2'd0}) >>> 2));
         end
     end
 

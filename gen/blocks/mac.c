@@ -10,7 +10,9 @@
  * function NAME_prod is one lane's product; NAME.h: parameters, derived constants and
  * the port layout), its view, its report and its stimulus with the model's expected
  * outputs. */
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,12 +176,22 @@ static void emit_b2_shift(vw *v, const mac_gen *g, const char *fname, const char
  * expression whose every operand is read once: Icarus runs a function call as a
  * thread of its own with its arguments and locals stored and loaded (about 12 k
  * instructions per lane and clock edge), the expression in about 4 k (docs/bench.md).
- * $signed({x, K'd0}) >>> K sign-extends x by K bits from one read of x, and the bits
- * of mag below the product's LSB go to the register NAME_drop, which nothing reads
- * (no logic). */
+ * $signed({x, K'd0}) >>> K sign-extends x by K bits from one read of x. The shift by
+ * m and the drop of the bits below the product's LSB are one arithmetic right shift
+ * by ~m = MAX - m of a_n placed MAX - D bits up (D the dropped bits; b2_rshift), where
+ * the product fits; else the bits of mag below the product's LSB go to the register
+ * NAME_drop, which nothing reads (no logic; Icarus pays one more assignment a lane). */
 static int b2_inline(const mac_gen *g)
 {
     return g->cfg.mode == LQ_MAC_SHIFT && !g->wd.half && g->reg_level[0];
+}
+
+/* The right-shift form applies: mag is a_n shifted by at most MAX = 2^BM - 1 bits
+ * (its width AN + MAX) and the product register holds a_n at its top (WPT >= AN). */
+static int b2_rshift(const mac_gen *g)
+{
+    int AN = b2_an_bits(g), MAX = (1 << g->wd.w_mag) - 1;
+    return g->wd.prod_bits + 1 == AN + MAX && g->wd.prod_out_bits >= AN;
 }
 
 /* The width of NAME_drop: mag's bits below the product (mag[WP:k], k of them). */
@@ -211,7 +223,12 @@ static void b2_inline_expr(char *out, size_t n, const mac_gen *g, const char *a,
         else
             snprintf(opnd, sizeof opnd, "~|%s ? %s : %s", w_m, vw_lit(l1, AN, 1, 0), ia);
     }
-    snprintf(out, n, "($signed({%s, %d'd0}) >>> %d) <<< %s", opnd, WM - AN, WM - AN, w_m);
+    if (b2_rshift(g) && g->wd.prod_out_bits > AN)
+        snprintf(out, n, "$signed({%s, %d'd0}) >>> ~%s", opnd, g->wd.prod_out_bits - AN, w_m);
+    else if (b2_rshift(g))
+        snprintf(out, n, "$signed(%s) >>> ~%s", opnd, w_m);
+    else
+        snprintf(out, n, "($signed({%s, %d'd0}) >>> %d) <<< %s", opnd, WM - AN, WM - AN, w_m);
 }
 
 /* Mult mode: dst (width wd) = ia * (+-2^sh), the weight decoded to a power of two
@@ -479,56 +496,155 @@ static void emit_prod(vw *v, const mac_gen *g)
 /* ---- NAME.v ---- */
 
 /* The adder tree(s) above the leaves P0_0 .. P0_{N-1} for each prefix P of pfx (one
- * tree, "t", or the split structure's two, "e" and "o"), leaves of width wl. A
- * registered level registers every tree's nodes in one stage, its sums computed in
- * the stage's clocked block; a level between registers is one always @(*) block.
- * (Few processes and nets: Icarus evaluates a level per clock edge, not a net per
- * changed input; the logic is the same.) The operands are sign-extended as {x[msb], x}
- * (two reads of x in Icarus, but $signed({x, 1'b0}) >>> 1 costs Verilator more:
- * docs/bench.md). */
+ * tree, "t", or the split structure's two, "e" and "o"), leaves of width wl. Only the
+ * registered levels and the root are variables: a registered level's nodes are summed
+ * in its stage's clocked block, and the levels between two registers (or between the
+ * last register and the root) are folded into that sum's expression, each operand a
+ * variable read once and sign-extended to the sum's width as $signed({x, K'd0}) >>> K
+ * (the same adders: Yosys gives the same netlist). An unregistered root is one
+ * always @(*) block. Icarus pays per variable read, per process and per assignment
+ * (docs/bench.md, "Icarus"), so the tree costs it one read a leaf. */
+/* An unregistered root of the one tree is summed in the accumulator's expression
+ * (no variable, no process of its own). */
+static int root_in_acc(const mac_gen *g)
+{
+    int D = g->wd.tree_levels;
+    return !split_mode(g) && !g->carry && D > 0 && !g->reg_level[D];
+}
+
+/* The products in the memory t0[0:N-1]: Icarus reads a memory word at a constant index
+ * in about a quarter of a variable's cost (no dynamic_cast of the net), Yosys maps it
+ * to the same registers (the same netlist), Verilator to an array (slightly cheaper
+ * than N variables). Only where clocked blocks read t0 (iverilog -Wall warns of an
+ * always @(*) that reads a memory). The lanes' operands as memory words too (copied
+ * from the buses) would save Icarus about 9 k instructions a cycle at 8 lanes but cost
+ * Verilator about 90 instructions a beat at 16 lanes (docs/bench.md). */
+static int b2_arrays(const mac_gen *g)
+{
+    if (!b2_inline(g) || !b2_rshift(g))
+        return 0;
+    for (int j = 1; j <= g->wd.tree_levels; j++)
+        if (g->reg_level[j])
+            return 1;
+    return root_in_acc(g) || g->wd.tree_levels == 0;
+}
+
+typedef struct {
+    char *s;
+    size_t len, cap;
+    int failed; /* out of memory: the file is marked failed */
+} mac_buf;
+
+static void buf_add(mac_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    if (b->failed)
+        return;
+    if (b->len + 200 > b->cap) { /* every piece is shorter than 200 characters */
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->failed = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    va_start(ap, fmt);
+    n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        b->len += (size_t)n;
+}
+
+/* Node k of level j of tree P, in an expression of width W: a variable at a registered
+ * level (or a leaf, level 0) at or below `top`, else the sum of its children. nodes[j]
+ * is the node count of level j. */
+static void tree_expr(mac_buf *b, const mac_gen *g, const char *P, int j, int k, int top,
+                      int wl, int W, const int *nodes)
+{
+    if (j == 0 || (j < top && g->reg_level[j])) {
+        int ws = wl + j;
+        char x[32];
+        snprintf(x, sizeof x, j == 0 && b2_arrays(g) ? "%s%d[%d]" : "%s%d_%d", P, j, k);
+        if (ws == W)
+            buf_add(b, "%s", x);
+        else
+            buf_add(b, "($signed({%s, %d'd0}) >>> %d)", x, W - ws, W - ws);
+        return;
+    }
+    if (2 * k + 1 < nodes[j - 1]) {
+        int paren = j < top;
+        buf_add(b, paren ? "(" : "");
+        tree_expr(b, g, P, j - 1, 2 * k, top, wl, W, nodes);
+        buf_add(b, " + ");
+        tree_expr(b, g, P, j - 1, 2 * k + 1, top, wl, W, nodes);
+        buf_add(b, paren ? ")" : "");
+    } else {
+        tree_expr(b, g, P, j - 1, 2 * k, top, wl, W, nodes);
+    }
+}
+
+static void tree_nodes(const mac_gen *g, int *nodes)
+{
+    nodes[0] = g->cfg.lanes;
+    for (int j = 1; j <= g->wd.tree_levels; j++)
+        nodes[j] = (nodes[j - 1] + 1) / 2;
+}
+
 static void emit_adder_tree(vw *v, const mac_gen *g, int *stage, const char *const *pfx,
                             int ntrees, int wl)
 {
-    int N = g->cfg.lanes, D = g->wd.tree_levels, n = N;
-    enum { NODES = 2 * (LQ_MAC_LANES_MAX / 2 + 1) }; /* the widest level, two trees */
-    static char dst[NODES][16], expr[NODES][128];
-    const char *dp[NODES], *ep[NODES];
+    int D = g->wd.tree_levels;
+    int nodes[MAC_MAX_STAGES];
+    mac_buf b = {0};
+    tree_nodes(g, nodes);
     vw_blank(v);
-    vw_line(v, "// Adder tree%s: level j adds pairs of level j-1, one bit wider per level.",
+    vw_line(v, "// Adder tree%s: level j adds pairs of level j-1, one bit wider per level; the",
             ntrees > 1 ? "s" : "");
+    vw_line(v, "// levels between registers are written out in the next register's sum.");
     for (int j = 1; j <= D; j++) {
-        int wi = wl + j - 1, m = (n + 1) / 2, reg = g->reg_level[j], nr = 0;
-        vw_line(v, "// level %d: %d node(s)%s, %d bits%s", j, m, ntrees > 1 ? " per tree" : "",
-                wi + 1, reg ? ", registered" : "");
-        for (int t = 0; t < ntrees; t++) {
-            const char *P = pfx[t];
-            for (int k = 0; k < m; k++, nr++) {
-                snprintf(dst[nr], sizeof dst[nr], "%s%d_%d", P, j, k);
-                if (2 * k + 1 < n)
-                    snprintf(expr[nr], sizeof expr[nr],
-                             "$signed({%s%d_%d[%d], %s%d_%d}) + $signed({%s%d_%d[%d], %s%d_%d})", P,
-                             j - 1, 2 * k, wi - 1, P, j - 1, 2 * k, P, j - 1, 2 * k + 1, wi - 1, P,
-                             j - 1, 2 * k + 1);
-                else
-                    snprintf(expr[nr], sizeof expr[nr], "$signed({%s%d_%d[%d], %s%d_%d})", P, j - 1,
-                             2 * k, wi - 1, P, j - 1, 2 * k);
-                dp[nr] = dst[nr];
-                ep[nr] = expr[nr];
-                vw_reg(v, 1, wi + 1, dst[nr]);
-            }
+        int reg = g->reg_level[j], W = wl + j;
+        if (!reg && j < D) {
+            vw_line(v, "// level %d: %d node(s)%s, %d bits, in the sums of level %d", j, nodes[j],
+                    ntrees > 1 ? " per tree" : "", W, j + 1);
+            continue;
         }
+        if (j == D && root_in_acc(g)) {
+            vw_line(v, "// level %d: 1 node, %d bits, in the accumulator's sum", j, W);
+            continue;
+        }
+        vw_line(v, "// level %d: %d node(s)%s, %d bits%s", j, nodes[j], ntrees > 1 ? " per tree" : "",
+                W, reg ? ", registered" : "");
+        for (int t = 0; t < ntrees; t++)
+            for (int k = 0; k < nodes[j]; k++) {
+                char nm[16];
+                snprintf(nm, sizeof nm, "%s%d_%d", pfx[t], j, k);
+                vw_reg(v, 1, W, nm);
+            }
         if (reg) {
             (*stage)++;
             vw_line(v, "// Stage %d: tree level %d registers.", *stage, j);
-            vw_stage(v, "en", dp, ep, nr);
+            vw_open(v, "always @(posedge clk) begin");
+            vw_open(v, "if (en) begin");
         } else {
             vw_open(v, "always @(*) begin");
-            for (int k = 0; k < nr; k++)
-                vw_line(v, "%s = %s;", dp[k], ep[k]);
-            vw_close(v, "end");
         }
-        n = m;
+        for (int t = 0; t < ntrees; t++)
+            for (int k = 0; k < nodes[j]; k++) {
+                b.len = 0;
+                tree_expr(&b, g, pfx[t], j, k, j, wl, W, nodes);
+                if (b.failed)
+                    v->f->failed = 1;
+                else
+                    vw_line(v, "%s%d_%d %s %s;", pfx[t], j, k, reg ? "<=" : "=", b.s);
+            }
+        if (reg)
+            vw_close(v, "end");
+        vw_close(v, "end");
     }
+    free(b.s);
 }
 
 /* The split structure's beat sum: the even tree's sum E times 2^P plus the odd tree's
@@ -570,11 +686,26 @@ static void emit_split_sum(vw *v, const mac_gen *g)
 static void emit_acc(vw *v, const mac_gen *g)
 {
     int WO = g->wd.out_bits, K = WO - g->wd.tree_bits;
-    char l1[32], next[96];
-    if (K > 0)
-        snprintf(next, sizeof next, "acc + ($signed({tsum, %d'd0}) >>> %d)", K, K);
-    else
-        snprintf(next, sizeof next, "acc + tsum");
+    char l1[32];
+    mac_buf b = {0};
+    if (root_in_acc(g)) { /* the tree's last levels, at the accumulator's width */
+        int nodes[MAC_MAX_STAGES];
+        tree_nodes(g, nodes);
+        buf_add(&b, "acc + (");
+        tree_expr(&b, g, "t", g->wd.tree_levels, 0, g->wd.tree_levels, g->wd.prod_out_bits, WO,
+                  nodes);
+        buf_add(&b, ")");
+    } else if (K > 0) {
+        buf_add(&b, "acc + ($signed({tsum, %d'd0}) >>> %d)", K, K);
+    } else {
+        buf_add(&b, "acc + tsum");
+    }
+    if (b.failed) {
+        v->f->failed = 1;
+        free(b.s);
+        return;
+    }
+    const char *next = b.s;
     vw_reg(v, 1, WO, "acc");
     vw_open(v, "always @(posedge clk) begin");
     vw_open(v, "if (rst) begin");
@@ -597,6 +728,7 @@ static void emit_acc(vw *v, const mac_gen *g)
     vw_close(v, "end");
     vw_close(v, "end");
     vw_close(v, "end");
+    free(b.s);
 }
 
 /* --pipeline carry: the accumulator in K parts of at most ACC_PART_BITS bits, each
@@ -839,11 +971,12 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         static char dst[LQ_MAC_LANES_MAX][64], expr[LQ_MAC_LANES_MAX][560];
         const char *dp[LQ_MAC_LANES_MAX], *ep[LQ_MAC_LANES_MAX];
         for (int i = 0; i < N; i++) {
-            snprintf(dst[i], sizeof dst[i], "t0_%d", i);
+            snprintf(dst[i], sizeof dst[i], b2_arrays(g) ? "t0[%d]" : "t0_%d", i);
             if (b2_inline(g)) {
                 char a[48], wm[48], ws[48] = "";
                 int AN = b2_an_bits(g), BM = w->w_mag;
-                snprintf(dst[i], sizeof dst[i], "{t0_%d, %s_drop}", i, g->name);
+                if (!b2_rshift(g))
+                    snprintf(dst[i], sizeof dst[i], "{t0_%d, %s_drop}", i, g->name);
                 if (g->opnd) {
                     snprintf(a, sizeof a, "o_%d[%d:0]", i, AN - 1);
                     snprintf(wm, sizeof wm, "o_%d[%d:%d]", i, AN + BM - 1, AN);
@@ -864,13 +997,24 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         }
         if (g->reg_level[0]) {
             stage++;
-            vw_line(&v, "// Stage %d: the products, one register per lane.", stage);
-            for (int i = 0; i < N; i++) {
-                char t[16];
-                snprintf(t, sizeof t, "t0_%d", i);
-                vw_reg(&v, !split_mode(g), WL, t);
+            vw_line(&v, "// Stage %d: the products, one register per lane%s.", stage,
+                    b2_arrays(g) ? " (t0[i])" : "");
+            if (b2_arrays(g)) {
+                vw_line(&v, "reg signed [%d:0] t0 [0:%d];", WL - 1, N - 1);
+            } else {
+                for (int i = 0; i < N; i++) {
+                    char t[16];
+                    snprintf(t, sizeof t, "t0_%d", i);
+                    vw_reg(&v, !split_mode(g), WL, t);
+                }
             }
-            if (b2_inline(g)) {
+            if (b2_inline(g) && b2_rshift(g)) {
+                int drop = w->prod_bits + 1 - WPT, mx = (1 << w->w_mag) - 1;
+                vw_line(&v, "// a_n (the activation with the weight's sign and zero code) times 2^(m - %d)",
+                        drop);
+                vw_line(&v, "// (floored): a_n * 2^%d >>> (%d - m), and %d - m = ~m (m of %d bits).",
+                        mx - drop, mx, mx, w->w_mag);
+            } else if (b2_inline(g)) {
                 char nm[64];
                 vw_line(&v, "// a_n (the activation with the weight's sign and zero code) sign-extended");
                 vw_line(&v, "// and shifted by m: a_n * 2^(m - 1) = (a_n * 2^m) / 2, exact for m >= 1;");
@@ -945,8 +1089,9 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
         vw_assign(&v, "en", "!tv || take");
     if (split_mode(g))
         emit_split_sum(&v, g);
-    else
-        vw_line(&v, "wire signed [TREE_BITS-1:0] tsum = t%d_0;", D);
+    else if (!root_in_acc(g))
+        vw_line(&v, "wire signed [TREE_BITS-1:0] tsum = t%d%s;", D,
+                D == 0 && b2_arrays(g) ? "[0]" : "_0");
     if (g->carry) {
         vw_sext(&v, "tsum_x", "tsum", WT, WO);
         emit_acc_carry(&v, g);

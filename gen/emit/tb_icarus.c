@@ -102,7 +102,8 @@ static void faults_decl(lq_file *f, const tb_desc *d)
     file_printf(f,
         "    integer tb_hold, tb_holdin, tb_hleft, tb_hinleft, tb_rleft, tb_fseed;\n"
         "    integer tb_nreset, tb_nreset_mid, tb_nhold, tb_nholdin, tb_reset_oi;\n"
-        "    reg tb_midreset, tb_stale, tb_hin, tb_holds;  // tb_holds: +hold or +holdin\n");
+        "    reg tb_midreset, tb_stale, tb_hin;\n"
+        "    reg tb_faults;  // +hold, +holdin or +midreset\n");
     if (!tb_can_midreset(d))
         return;
     if (!d->out_per_vector)
@@ -121,7 +122,7 @@ static void faults_init(lq_file *f, const tb_desc *d)
         "        tb_midreset = $test$plusargs(\"midreset\") != 0;\n"
         "        tb_stale = $test$plusargs(\"stale-model\") != 0;\n"
         "        tb_fseed = `VEC_SEED;\n"
-        "        tb_holds = tb_hold > 0 || tb_holdin > 0;\n        tb_hin = 1'b0;\n"
+        "        tb_faults = tb_hold > 0 || tb_holdin > 0 || tb_midreset;\n        tb_hin = 1'b0;\n"
         "        tb_hleft = 0;\n        tb_hinleft = 0;\n        tb_rleft = 0;\n        tb_reset_oi = -1;\n"
         "        tb_nreset = 0;\n        tb_nreset_mid = 0;\n        tb_nhold = 0;\n        tb_nholdin = 0;\n");
     if (!tb_can_midreset(d)) {
@@ -144,19 +145,15 @@ static void faults_init(lq_file *f, const tb_desc *d)
             "        end\n");
 }
 
-/* At the start of a cycle: a reset in progress or starting now. While it lasts the
- * bench neither checks nor drives; after it, the vector in flight is sent again. */
-static void faults_reset(lq_file *f, const tb_desc *d)
+/* The cold part of a cycle (the bench does not drive): a +midreset reset in progress;
+ * at its end the vector in flight is sent again. */
+static void faults_release(lq_file *f, const tb_desc *d)
 {
     const char *v = resend_vector(d);
     if (!tb_can_midreset(d))
         return;
-    /* all of it under one test of tb_midreset: Icarus evaluates every operand of a
-     * condition, and loads a variable at every reference (docs/bench.md) */
     file_printf(f,
-        "        if (!tb_midreset) begin\n"
-        "            // no resets: tb_rleft stays 0\n"
-        "        end else if (tb_rleft > 0) begin\n"
+        "        end else if (tb_rleft > 0) begin  // a +midreset reset\n"
         "            tb_rleft = tb_rleft - 1;\n"
         "            if (tb_rleft == 0) begin\n"
         "                rst <= 1'b0;\n"
@@ -189,24 +186,7 @@ static void faults_reset(lq_file *f, const tb_desc *d)
         "                end\n"
         "                tb_idle = 0;\n"
         "                tb_drive = 1'b1;\n"
-        "            end\n"
-        "        end else if (!tb_done && tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi) begin\n"
-        "            // $random only here: Icarus evaluates both operands of &&\n"
-        "            if ({$random(tb_fseed)} %% 400 == 0) begin\n"
-        "                rst <= 1'b1;\n"
-        "                %s <= 1'b0;\n"
-        "                %s <= 1'b0;\n", d->in_valid, d->out_ready);
-    if (d->nsides > 0)
-        file_printf(f, "                %s <= %d'd0;\n", d->side_valid, d->nsides);
-    file_printf(f,
-        "                tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
-        "                tb_drive = 1'b0;\n"
-        "                tb_nreset = tb_nreset + 1;\n"
-        "                tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
-        "                if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
-        "                    tb_nreset_mid = tb_nreset_mid + 1;\n"
-        "            end\n"
-        "        end\n");
+        "            end\n");
 }
 
 /* After an output item is checked: with out_last, the item that ends a vector (as the
@@ -222,25 +202,52 @@ static void faults_out(lq_file *f, const tb_desc *d)
         "                end\n", d->out_last_bit, d->out_last);
 }
 
-/* The drive part: the output's ready held low for +hold cycles at random moments. */
-static void faults_hold(lq_file *f, const tb_desc *d)
+/* The last of the drive part, under one test of tb_faults (Icarus evaluates every
+ * operand of a condition and loads a variable at every reference: docs/bench.md):
+ * +hold holds the output's ready low for tb_hold cycles from random moments; +holdin
+ * decides whether the input's valid stays low in the next cycle (a hold goes on, or
+ * one starts); +midreset starts a reset at random moments (its assignments after the
+ * drive's: the last nonblocking assignment wins). */
+static void faults_cycle(lq_file *f, const tb_desc *d)
 {
     file_printf(f,
-        "            if (tb_holds) begin  // +hold, +holdin (without them tb_hin stays 0)\n"
+        "            if (tb_faults) begin  // +hold, +holdin, +midreset\n"
         "                if (tb_hold > 0 && tb_hleft == 0) begin  // $random only when +hold is on\n"
         "                    if ({$random(tb_fseed)} %% 200 == 0) begin\n"
         "                        tb_hleft = tb_hold;\n"
         "                        tb_nhold = tb_nhold + 1;\n"
         "                    end\n"
         "                end\n"
-        "                tb_hin = tb_hinleft > 0;  // +holdin: a hold goes on, or one starts\n"
+        "                tb_hin = tb_hinleft > 0;  // +holdin, for the next cycle\n"
         "                if (tb_holdin > 0 && !tb_hin)\n"
         "                    tb_hin = {$random(tb_fseed)} %% 200 == 0;\n"
         "                if (tb_hleft > 0) begin\n"
         "                    tb_hleft = tb_hleft - 1;\n"
         "                    %s <= 1'b0;\n"
-        "                end\n"
-        "            end\n", d->out_ready);
+        "                end\n", d->out_ready);
+    if (tb_can_midreset(d)) {
+        file_printf(f,
+            "                if (!tb_midreset) begin\n"
+            "                    // no resets\n"
+            "                end else if (tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi) begin\n"
+            "                    // $random only here: Icarus evaluates both operands of &&\n"
+            "                    if ({$random(tb_fseed)} %% 400 == 0) begin\n"
+            "                        rst <= 1'b1;\n"
+            "                        %s <= 1'b0;\n"
+            "                        %s <= 1'b0;\n", d->in_valid, d->out_ready);
+        if (d->nsides > 0)
+            file_printf(f, "                        %s <= %d'd0;\n", d->side_valid, d->nsides);
+        file_printf(f,
+            "                        tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
+            "                        tb_drive = 1'b0;\n"
+            "                        tb_nreset = tb_nreset + 1;\n"
+            "                        tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
+            "                        if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
+            "                            tb_nreset_mid = tb_nreset_mid + 1;\n"
+            "                    end\n"
+            "                end\n");
+    }
+    file_printf(f, "            end\n");
 }
 
 static void faults_report(lq_file *f, const char *m)
@@ -250,6 +257,39 @@ static void faults_report(lq_file *f, const char *m)
         "                    $display(\"%s_tb: faults: %%0d resets (%%0d mid-vector)%%0s; %%0d ready holds of %%0d cycles, %%0d valid holds of %%0d cycles\",\n"
         "                             tb_nreset, tb_nreset_mid, tb_stale ? \" (STALE MODEL: test)\" : \"\", tb_nhold, tb_hold,\n"
         "                             tb_nholdin, tb_holdin);\n", m);
+}
+
+/* The input stream's next cycle after no beat or an accepted one: done, a +holdin
+ * hold, a gap, or beat tb_bi. low: valid is low already (no assignment of it). */
+static void next_beat(lq_file *f, const tb_desc *d, int low)
+{
+    const char *v = d->in_valid;
+    file_printf(f, "                if (tb_bi >= NIN) begin\n");
+    if (low)
+        file_printf(f, "                    // every beat sent\n");
+    else
+        file_printf(f, "                    %s <= 1'b0;\n", v);
+    file_printf(f,
+        "                end else if (tb_hin) begin\n"
+        "                    if (tb_hinleft == 0) begin  // +holdin: valid low for a while\n"
+        "                        tb_hinleft = tb_holdin;\n"
+        "                        tb_nholdin = tb_nholdin + 1;\n"
+        "                    end\n"
+        "                    tb_hinleft = tb_hinleft - 1;\n");
+    if (!low)
+        file_printf(f, "                    %s <= 1'b0;\n", v);
+    file_printf(f,
+        "                end else if (tb_gapn > 0) begin\n"
+        "                    tb_gapn = tb_gapn - 1;\n");
+    if (!low)
+        file_printf(f, "                    %s <= 1'b0;\n", v);
+    file_printf(f,
+        "                end else begin\n"
+        "                    %s <= 1'b1;\n"
+        "                    ", v);
+    concat(f, d->in, d->nin);
+    file_printf(f, " <= tb_in[tb_bi];\n"
+                   "                end\n");
 }
 
 int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
@@ -337,7 +377,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    reg [8*1024-1:0] tb_rtl;\n"
         "    reg [8*1024-1:0] tb_fn;\n"
         "    integer tb_cyc, tb_bi, tb_gapn, tb_oi, tb_nv, tb_err, tb_max_err, tb_idle;\n"
-        "    integer tb_fd, tb_last_bi;\n    reg [63:0] tb_first_ps;  // time of the first error\n    reg tb_failed;\n"
+        "    integer tb_fd;\n    reg [63:0] tb_first_ps;  // time of the first error\n    reg tb_failed;\n"
         "    reg tb_done;\n"
         "    reg tb_drive;  // after the reset, not done, no reset in progress: the bench drives\n");
     if (d->nsides > 0)
@@ -381,7 +421,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     file_printf(f,
         "        tb_cyc = 0;\n        tb_bi = 0;\n        tb_oi = 0;\n        tb_nv = 0;\n"
         "        tb_err = 0;\n        tb_idle = 0;\n        tb_first_ps = 64'd0;\n        tb_failed = 1'b0;\n"
-        "        tb_done = 1'b0;\n        tb_drive = 1'b0;\n        tb_last_bi = -1;\n"
+        "        tb_done = 1'b0;\n        tb_drive = 1'b0;\n"
         "        if (!$value$plusargs(\"vectors=%%s\", tb_dir))\n"
         "            tb_dir = \".\";\n"
         "        if (!$value$plusargs(\"rtl=%%s\", tb_rtl))\n"
@@ -524,27 +564,58 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "            end\n"
         "        end\n"
         "    endtask\n\n");
-    file_printf(f, "    always #5 clk = ~clk;\n\n");
+    /* Icarus pays for every variable read, process and condition (docs/bench.md,
+     * "Icarus"): the clock stores constants; the deadlock watchdog is a process of
+     * its own every 64 cycles, not a count in every cycle; a cycle tests tb_drive
+     * twice (the checks, then the drive part) and reads each handshake signal once. */
+    file_printf(f,
+        "    always begin  // the clock (stores, no read of clk)\n"
+        "        #5 clk = 1'b1;\n"
+        "        #5 clk = 1'b0;\n"
+        "    end\n\n");
+    file_printf(f,
+        "    // The deadlock watchdog, every 64 cycles (a process of its own, at a falling edge):\n"
+        "    // fails after more than TIMEOUT cycles without an accepted beat or output item\n"
+        "    // while an output is due and the bench drives.\n"
+        "    integer tb_wbi, tb_woi;  // tb_bi and tb_oi at the last look\n"
+        "    initial begin\n"
+        "        tb_wbi = -1;\n"
+        "        tb_woi = -1;\n"
+        "    end\n"
+        "    always begin\n"
+        "        #640;\n"
+        "        if (!tb_drive || tb_oi >= NOUT) begin\n"
+        "            // not driving, or every output is out\n"
+        "        end else if (tb_bi != tb_wbi || tb_oi != tb_woi) begin\n"
+        "            tb_wbi = tb_bi;\n"
+        "            tb_woi = tb_oi;\n"
+        "            tb_idle = 0;\n"
+        "        end else begin\n"
+        "            tb_idle = tb_idle + 64;\n"
+        "            if (tb_idle > TIMEOUT) begin\n"
+        "                $display(\"FAILED: no output for %%0d cycles at cycle %%0d with %%0d due (deadlock?); seed %%0d\",\n"
+        "                         tb_idle, tb_cyc, tb_nv - tb_oi, `VEC_SEED);\n"
+        "                if (!tb_failed)\n"
+        "                    tb_first_ps = $time * 64'd1000;\n"
+        "                tb_failed = 1'b1;\n"
+        "                tb_exit(1);\n"
+        "            end\n"
+        "        end\n"
+        "    end\n\n");
     /* the cycle */
     file_printf(f,
         "    always @(posedge clk) begin\n"
         "        tb_cyc = tb_cyc + 1;\n"
-        "        if (tb_cyc == RST_CYCLES) begin\n"
-        "            rst <= 1'b0;\n"
-        "            tb_drive = 1'b1;\n"
-        "        end\n");
-    faults_reset(f, d);
-    file_printf(f,
-        "        // checks: as tb_drive, and not in the cycle the reset ends (RST_CYCLES, or\n"
-        "        // the last of a +midreset reset; rst is still high)\n"
-        "        if (tb_drive && rst !== 1'b1) begin\n"
+        "        // checks: while the bench drives (tb_drive is still 0 in the cycle the reset\n"
+        "        // ends, RST_CYCLES or the last of a +midreset reset: rst is still high)\n"
+        "        if (tb_drive) begin\n"
         "            // every output is known after the reset\n"
-        "            if (^{%s, %s%s%s} === 1'bx%s) begin\n"
+        "            if (^{%s, %s%s%s%s} === 1'bx) begin\n"
         "                $display(\"X/Z at cycle %%0d: %s=%%b %s=%%b %s=%%h\", tb_cyc, %s, %s, tb_out);\n"
         "                tb_error;\n"
         "            end\n",
         d->in_ready, d->out_valid, d->nsides > 0 ? ", " : "", d->nsides > 0 ? d->side_ready : "",
-        d->out_data_reset ? " || ^tb_out === 1'bx" : "",
+        d->out_data_reset ? ", tb_out" : "",
         d->in_ready, d->out_valid, "out", d->in_ready, d->out_valid);
     if (!d->out_data_reset)
         file_printf(f,
@@ -571,22 +642,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
             snprintf(lastbit, sizeof lastbit, "%s[%d]", lp->name, lp->width - 1);
     }
     file_printf(f,
-        "            if (%s && %s === 1'b1) begin\n"
-        "                tb_idle = 0;\n"
-        "                tb_last_bi = tb_bi;\n"
-        "                if (%s === 1'b1) begin  // last (tb_in[tb_bi][IW-1]): a vector is complete\n"
-        "                    if (tb_nv < NOUT)\n"
-        "                        tb_vend[tb_nv] = tb_bi;\n"
-        "                    tb_nv = tb_nv + 1;\n"
-        "                end\n"
-        "                tb_bi = tb_bi + 1;\n"
-        "                if (tb_bi < NIN)\n"
-        "                    tb_gapn = {24'd0, tb_gap[tb_bi]};\n"
-        "            end\n",
-        d->in_valid, d->in_ready, lastbit);
-    file_printf(f,
-        "            if (%s === 1'b1 && %s) begin\n"
-        "                tb_idle = 0;\n",
+        "            if (%s === 1'b1 && %s) begin\n",
         d->out_valid, d->out_ready);
     if (d->out_one)
         file_printf(f,
@@ -608,9 +664,9 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         d->out_per_vector);
     show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_vend[tb_oi]]");
     file_printf(f,
-        "                    end else if (tb_last_bi >= 0) begin\n"
-        "                        $display(\"  inputs: beat %%0d, the last accepted:\", tb_last_bi);\n");
-    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_last_bi]");
+        "                    end else if (tb_bi > 0) begin\n"
+        "                        $display(\"  inputs: beat %%0d, the one before the next to send:\", tb_bi - 1);\n");
+    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_bi - 1]");
     file_printf(f, "                    end\n");
     show_fields(f, "                    ", "expected", d->out, d->nout, "tb_exp[tb_oi]");
     show_fields(f, "                    ", "actual  ", d->out, d->nout, "tb_out");
@@ -620,16 +676,6 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     faults_out(f, d);
     file_printf(f,
         "                tb_oi = tb_oi + 1;\n"
-        "            end else if (tb_oi < NOUT) begin\n"
-        "                tb_idle = tb_idle + 1;\n"
-        "                if (tb_idle > TIMEOUT) begin\n"
-        "                    $display(\"FAILED: no output for %%0d cycles at cycle %%0d with %%0d due (deadlock?); seed %%0d\",\n"
-        "                             tb_idle, tb_cyc, tb_nv - tb_oi, `VEC_SEED);\n"
-        "                    if (!tb_failed)\n"
-        "                        tb_first_ps = $time * 64'd1000;\n"
-        "                    tb_failed = 1'b1;\n"
-        "                    tb_exit(1);\n"
-        "                end\n"
         "            end\n"
         "            if (tb_oi < NOUT) begin\n"
         "                // not done (one read: Icarus evaluates every operand of &&)\n"
@@ -652,36 +698,33 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                $display(\"PASSED: every output matches the model\");\n"
         "                tb_exit(0);\n"
         "            end\n"
-        "        end\n");
-    /* record the vector ends (a separate pass: needs the beat before the increment) */
-    (void)0;
+        "        end else if (tb_cyc == RST_CYCLES) begin\n"
+        "            rst <= 1'b0;\n"
+        "            tb_drive = 1'b1;\n");
+    faults_release(f, d);
+    file_printf(f, "        end\n");
     /* drive the next cycle's inputs */
     file_printf(f,
         "        if (tb_drive) begin\n"
         "            %s <= tb_rdy[tb_cyc %% NRDY];\n", d->out_ready);
-    faults_hold(f, d);
+    /* the input stream: an accepted beat is counted here (the drive part runs in the
+     * cycle a reset ends too, with valid low) */
+    file_printf(f, "            if (!%s) begin\n", d->in_valid);
+    next_beat(f, d, 1);
     file_printf(f,
-        "            if (tb_bi >= NIN) begin\n"
-        "                %s <= 1'b0;\n"
-        "            end else if (%s && !(%s === 1'b1)) begin\n"
-        "                %s <= 1'b1;  // held until accepted (valid is low at and after a reset)\n"
-        "            end else if (tb_hin) begin\n"
-        "                if (tb_hinleft == 0) begin  // +holdin: valid low for a while\n"
-        "                    tb_hinleft = tb_holdin;\n"
-        "                    tb_nholdin = tb_nholdin + 1;\n"
+        "            end else if (%s === 1'b1) begin  // accepted\n"
+        "                if (%s === 1'b1) begin  // last (tb_in[tb_bi][IW-1]): a vector is complete\n"
+        "                    if (tb_nv < NOUT)\n"
+        "                        tb_vend[tb_nv] = tb_bi;\n"
+        "                    tb_nv = tb_nv + 1;\n"
         "                end\n"
-        "                tb_hinleft = tb_hinleft - 1;\n"
-        "                %s <= 1'b0;\n"
-        "            end else if (tb_gapn > 0) begin\n"
-        "                tb_gapn = tb_gapn - 1;\n"
-        "                %s <= 1'b0;\n"
-        "            end else begin\n"
-        "                %s <= 1'b1;\n"
-        "                ",
-        d->in_valid, d->in_valid, d->in_ready, d->in_valid, d->in_valid, d->in_valid, d->in_valid);
-    concat(f, d->in, d->nin);
-    file_printf(f, " <= tb_in[tb_bi];\n"
-                   "            end\n");
+        "                tb_bi = tb_bi + 1;\n"
+        "                tb_gapn = {24'd0, tb_gap[tb_bi]};  // X after the last beat: not read then\n",
+        d->in_ready, lastbit);
+    next_beat(f, d, 0);
+    file_printf(f,
+        "            end\n"
+        "            // else valid is held until accepted (it is low at and after a reset)\n");
     if (d->nsides > 0) {
         file_printf(f,
             "            for (tb_k = 0; tb_k < NS; tb_k = tb_k + 1) begin\n"
@@ -709,6 +752,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
                        "                end\n"
                        "            end\n");
     }
+    faults_cycle(f, d);
     file_printf(f, "        end\n"
                    "    end\n\n");
     file_printf(f, "endmodule\n\n`default_nettype wire\n`resetall\n");
