@@ -56,7 +56,7 @@ module logq_mac #(
 
 
     // Stage 1: the products, one register per lane (t0[i]).
-    reg signed [22:0] t0 [0:15];
+    (* mem2reg *) reg signed [22:0] t0 [0:15];
     // a_n (the activation with the weight's sign and zero code) times 2^(m - 1)
     // (floored): a_n * 2^14 >>> (15 - m), and 15 - m = ~m (m of 4 bits).
     always @(posedge clk) begin

@@ -514,7 +514,8 @@ static int root_in_acc(const mac_gen *g)
 
 /* The products in the memory t0[0:N-1]: Icarus reads a memory word at a constant index
  * in about a quarter of a variable's cost (no dynamic_cast of the net), Yosys maps it
- * to the same registers (the same netlist), Verilator to an array (slightly cheaper
+ * to the same registers (the same netlist; the mem2reg attribute says so, so it does
+ * not warn), Verilator to an array (slightly cheaper
  * than N variables). Only where clocked blocks read t0 (iverilog -Wall warns of an
  * always @(*) that reads a memory). The lanes' operands as memory words too (copied
  * from the buses) would save Icarus about 9 k instructions a cycle at 8 lanes but cost
@@ -1000,7 +1001,9 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
             vw_line(&v, "// Stage %d: the products, one register per lane%s.", stage,
                     b2_arrays(g) ? " (t0[i])" : "");
             if (b2_arrays(g)) {
-                vw_line(&v, "reg signed [%d:0] t0 [0:%d];", WL - 1, N - 1);
+                /* mem2reg: Yosys takes it as registers from the start (otherwise it
+                 * warns that it replaces the memory by a list of registers) */
+                vw_line(&v, "(* mem2reg *) reg signed [%d:0] t0 [0:%d];", WL - 1, N - 1);
             } else {
                 for (int i = 0; i < N; i++) {
                     char t[16];
