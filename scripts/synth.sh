@@ -359,6 +359,13 @@ for d in "${devs[@]}"; do
             read -r dspu _ < <(util "$plog" "$dsp_cell") || true
             dspu=${dspu:-0}
             echo "$k" >"$plog.key"
+        # more logic cells than the part has, whatever the placer's message (nextpnr-ecp5
+        # 0.11 places for minutes at 119 % and ends with "Unable to find legal placement
+        # ... check constraints and utilisation")
+        elif read -r lcs total < <(util "$plog" "$lc_cell") && [ -n "$lcs" ] && [ "$lcs" -gt "$total" ]; then
+            status="does not fit"
+            echo "$k" >"$plog.key"
+            break
         # (nextpnr-ice40 0.4's analytic placer can also give up on a nearly full part
         # after its cell count fit: "Unable to find legal placement ... utilisation limit")
         elif grep -q -E 'no BELs remaining|Unable to place|Failed to expand region|exceeds|too many|not enough|utilisation limit' "$plog"; then
