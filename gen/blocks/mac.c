@@ -542,8 +542,17 @@ static void buf_add(mac_buf *b, const char *fmt, ...)
     int n;
     if (b->failed)
         return;
-    if (b->len + 200 > b->cap) { /* every piece is shorter than 200 characters */
-        size_t cap = b->cap ? 2 * b->cap : 4096;
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->failed = 1;
+        return;
+    }
+    if (b->len + (size_t)n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (b->len + (size_t)n + 1 > cap)
+            cap *= 2;
         char *s = realloc(b->s, cap);
         if (!s) {
             b->failed = 1;
@@ -553,10 +562,9 @@ static void buf_add(mac_buf *b, const char *fmt, ...)
         b->cap = cap;
     }
     va_start(ap, fmt);
-    n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
     va_end(ap);
-    if (n > 0)
-        b->len += (size_t)n;
+    b->len += (size_t)n;
 }
 
 /* Node k of level j of tree P, in an expression of width W: a variable at a registered
