@@ -361,14 +361,11 @@ for d in "${devs[@]}"; do
             echo "$k" >"$plog.key"
         # more logic cells than the part has, whatever the placer's message (nextpnr-ecp5
         # 0.11 places for minutes at 119 % and ends with "Unable to find legal placement
-        # ... check constraints and utilisation")
-        elif read -r lcs total < <(util "$plog" "$lc_cell") && [ -n "$lcs" ] && [ "$lcs" -gt "$total" ]; then
-            status="does not fit"
-            echo "$k" >"$plog.key"
-            break
+        # ... check constraints and utilisation"), or a placer's "does not fit" message
         # (nextpnr-ice40 0.4's analytic placer can also give up on a nearly full part
         # after its cell count fit: "Unable to find legal placement ... utilisation limit")
-        elif grep -q -E 'no BELs remaining|Unable to place|Failed to expand region|exceeds|too many|not enough|utilisation limit' "$plog"; then
+        elif { read -r lcs total < <(util "$plog" "$lc_cell") && [ -n "$lcs" ] && [ "$lcs" -gt "$total" ]; } ||
+             grep -q -E 'no BELs remaining|Unable to place|Failed to expand region|exceeds|too many|not enough|utilisation limit' "$plog"; then
             status="does not fit"
             read -r lcs total < <(util "$plog" "$lc_cell") || true
             echo "$k" >"$plog.key"

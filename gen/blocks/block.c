@@ -784,7 +784,7 @@ static int build_files(const lq_block *b, void *state, int tb, lq_fileset *fs, c
         vnames[i] = vf.files[i].name;
     snprintf(bench, sizeof bench, "%s_tb.v", name);
     {
-        int lat = t->w ? wrap_latency(t->w, latency_of(b, state)) : latency_of(b, state);
+        int lat = wrap_latency(t->w, latency_of(b, state));
         lq_package pk = {name, name, b->summary, vlist, nv, t->p, t->np, lat};
         if (package_add_bench(fs, &pk, tb ? bench : NULL, vnames, vf.n, c) != 0) {
             fileset_free(&vf);

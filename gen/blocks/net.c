@@ -1867,7 +1867,7 @@ int gen_net(const lq_cmd *c)
             lq_package p = {top, top,
                             g.hw.l[0].is_conv ? "logq conv network accelerator (docs/net.md)"
                                               : "logq dense network accelerator (docs/net.md)",
-                            files, nf, tp, ntp, w ? wrap_latency(w, g.latency) : g.latency};
+                            files, nf, tp, ntp, wrap_latency(w, g.latency)};
             if (package_add(&fs, &p, c) != 0) {
                 rc = LQ_EXIT_FAIL;
                 goto out_fs;
@@ -1919,7 +1919,7 @@ int gen_net(const lq_cmd *c)
                g.hw.spec.w[k].fsr, g.hw.spec.a[k].fsr);
     }
     printf("  latency %d cycles, one image every %d cycles\n",
-           w ? wrap_latency(w, g.latency) : g.latency, g.period);
+           wrap_latency(w, g.latency), g.period);
     if (w)
         printf("  wrapper:     %s/%s.v, module %s around %s: interface %s, reset %s%s "
                "(docs/interfaces.md)\n", o.out, top, top, g.name, wo.axis ? "axis" : "native",

@@ -685,7 +685,7 @@ static void options_line(lq_file *f, const wrap_top *t, const char *pfx)
 
 int wrap_latency(const wrap_top *t, int core_latency)
 {
-    return core_latency >= 0 && t->o.skid ? core_latency + 1 : core_latency;
+    return core_latency >= 0 && t && t->o.skid ? core_latency + 1 : core_latency;
 }
 
 void wrap_write_h(lq_file *f, const wrap_top *t, const char *top, const char *core_h,

@@ -62,7 +62,7 @@ int wrap_build(wrap_top *t, const wrap_opts *o, const lq_port *core, int ncore);
 void wrap_write_v(lq_file *f, const wrap_top *t, const char *top, const char *core,
                   const lq_cmd *c);
 /* The top's latency from the core's (cycles; < 0: data dependent, returned as is):
- * the skid buffer's output register adds one cycle. */
+ * the skid buffer's output register adds one cycle; t NULL (no wrapper): the core's. */
 int wrap_latency(const wrap_top *t, int core_latency);
 /* NAME.h: includes core_h (the block's parameters), then the wrapper's options, its
  * latency (NAME_TOP_LATENCY, wrap_latency of core_latency; left out when data
