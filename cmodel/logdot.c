@@ -114,6 +114,7 @@ int64_t lq_logdot_table_entry(int frac, int r, int64_t k, long double *tie_dist)
 static void run_sync(lq_logdot *m);
 
 static void run_load(lq_logdot *m);
+static void simd_select(lq_logdot *m);
 static int step_scalar(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
                        lq_logdot_out *out);
 static long steps_scalar(lq_logdot *m, const uint32_t *a, const uint32_t *w,
@@ -153,18 +154,27 @@ void lq_logdot_force_general(lq_logdot *m)
     m->fast.steps = steps_scalar;
 }
 
+void lq_logdot_force_avx2(lq_logdot *m)
+{
+    if (m->fast.wide) {
+        m->fast.wide = 0;
+        simd_select(m);
+    }
+}
+
 void lq_logdot_force_scalar(lq_logdot *m)
 {
     run_sync(m);
     m->fast.simd = 0;
     m->fast.bytes = 0;
+    m->fast.wide = 0;
     m->fast.step = step_scalar;
     m->fast.steps = steps_scalar;
 }
 
 const char *lq_logdot_path(const lq_logdot *m)
 {
-    return m->fast.simd ? "simd" : m->fast.on ? "fast" : "general";
+    return m->fast.simd ? (m->fast.wide ? "simd512" : "simd") : m->fast.on ? "fast" : "general";
 }
 
 /* A tree input of the fast path: the term's value in the tree of that sign. */
@@ -262,7 +272,7 @@ static int32_t quad_id(const int32_t *v, int k, int32_t x)
 }
 
 static int simd_cpu(void);
-static void simd_select(lq_logdot *m);
+static int wide_cpu(void);
 
 /* A code's part of the byte states (lq_logdot_fast.btab): 0x80 for a zero, else
  * 2 (e - e_min) + sign, so that two non-zero codes' parts x and y give the state
@@ -302,6 +312,158 @@ static int bytes_build(lq_logdot *m, size_t npairs)
     }
     f->bytes = 1;
     return 0;
+}
+
+/* A code's part of the wide path's sums (lq_logdot_fast.wpart): 0x80 for a zero, else
+ * (e - e_min) + 32 sign, so that two non-zero parts add to the product's number
+ * e_a + e_w - pmin in bits 0-4 (at most 30: no carry) and its sign in bit 5. */
+static uint8_t wide_part(const lq_format *f, uint32_t code)
+{
+    lq_logfields x = lq_log_fields(f, code);
+    return x.zero ? 0x80 : (uint8_t)((x.exp - lq_exp_min(f)) + 32 * x.sign);
+}
+
+/* The wide path's first adder of two tree inputs, as its SIMD code computes it. */
+static int64_t wide_add1(const lq_logdot *m, int64_t a, int64_t b)
+{
+    const lq_logdot_fast *f = &m->fast;
+    int fr = m->acc.cfg.frac;
+    int64_t mx = a > b ? a : b;
+    int64_t d = m->acc.cfg.corr == LQ_CORR_PAPER ? 2 * (mx >> fr) - (a >> fr) - (b >> fr)
+                                                 : (a > b ? a - b : b - a);
+    uint32_t k = (uint32_t)d >> f->wshift;
+    return mx + f->wc1[k < 31 ? k : 31];
+}
+
+/* The wide path's correction of one difference d <= dcut as its SIMD code computes it
+ * (wide_corr): the same single-precision operations (fused multiply-adds), rounded to
+ * the nearest integer, ties to even, and not below 0. */
+static int64_t wide_corr1(const lq_logdot_fast *f, int paper, int frac, uint32_t d)
+{
+    float t, y, fl;
+    const int deg = LQ_LOGDOT_WDEG;
+    uint32_t sg = d >> f->wlog2;
+    if (paper)
+        return (int64_t)(((uint32_t)1 << frac) >> (d < 31 ? d : 31));
+    if (sg > 31)
+        return -1;
+    t = fmaf((float)(d & ((1u << f->wlog2) - 1)), f->wscale, f->woff);
+    y = f->wcoef[deg][sg];
+    for (int j = deg - 1; j >= 0; j--)
+        y = fmaf(y, t, f->wcoef[j][sg]);
+    fl = floorf(y);
+    if (y - fl > 0.5f || (y - fl == 0.5f && fmodf(fl, 2.0f) != 0.0f))
+        fl += 1.0f;
+    return fl < 0.0f ? 0 : (int64_t)fl;
+}
+
+/* Fit the table correction's polynomials: per segment, the interpolation of
+ * 2^F log2(1 + 2^(-d / 2^F)) at the Chebyshev points of degree LQ_LOGDOT_WDEG + 1 in
+ * t (long double), its coefficients rounded to single precision. The segments: the
+ * fewest that number at most 32 (2^wlog2 differences each, covering 0 .. dcut). */
+static void wide_fit(lq_logdot *m)
+{
+    lq_logdot_fast *f = &m->fast;
+    enum { N = LQ_LOGDOT_WDEG + 1 };
+    long double sc = ldexpl(1.0L, m->acc.cfg.frac), h;
+    int lg = 0;
+    while ((m->acc.dcut >> lg) > 31)
+        lg++;
+    f->wlog2 = lg;
+    h = lg ? ldexpl(1.0L, lg - 1) : 0.5L; /* t = (x - (2^lg - 1) / 2) / h */
+    f->wscale = (float)(1.0L / h);
+    f->woff = (float)(-(ldexpl(1.0L, lg) - 1.0L) / 2.0L / h);
+    for (int sg = 0; sg < 32; sg++) {
+        long double a[N][N + 1];
+        for (int i = 0; i < N; i++) { /* the Vandermonde system at the Chebyshev points */
+            long double t = cosl(3.14159265358979323846264338327950288L * (i + 0.5L) / N);
+            long double d = sg * ldexpl(1.0L, lg) + (ldexpl(1.0L, lg) - 1.0L) / 2.0L + h * t;
+            long double p = 1.0L;
+            for (int j = 0; j < N; j++, p *= t)
+                a[i][j] = p;
+            a[i][N] = log1pl(exp2l(-d / sc)) / logl(2.0L) * sc;
+        }
+        for (int c = 0; c < N; c++) { /* Gauss-Jordan, partial pivoting */
+            int pv = c;
+            for (int r = c + 1; r < N; r++)
+                if (fabsl(a[r][c]) > fabsl(a[pv][c]))
+                    pv = r;
+            for (int j = 0; j <= N; j++) {
+                long double x = a[c][j];
+                a[c][j] = a[pv][j];
+                a[pv][j] = x;
+            }
+            for (int r = 0; r < N; r++)
+                if (r != c) {
+                    long double q = a[r][c] / a[c][c];
+                    for (int j = c; j <= N; j++)
+                        a[r][j] -= q * a[c][j];
+                }
+        }
+        for (int j = 0; j < N; j++)
+            f->wcoef[j][sg] = (float)(a[j][N] / a[j][j]);
+    }
+}
+
+/* The wide path's tables (lq_logdot_fast.wide in logdot.h), or none: on the byte
+ * states' configurations whose product numbers e_a + e_w - pmin fit 0-30 and whose
+ * first level the 32-entry correction gives exactly, on a CPU with AVX-512 VBMI.
+ * Checked here against the terms for every code pair (both trees) and against the
+ * level0 table for every two terms. */
+static void wide_build(lq_logdot *m)
+{
+    /* the pair of lanes (2 p, 2 p + 1) of each first adder, in wide_level1's order:
+     * per beat {pos P0 P4, neg P0 P4, pos P2 P6, neg P2 P6} then the same of P1 P5,
+     * P3 P7, so that the second level adds the two halves, the third the quarters */
+    static const uint8_t pair[16] = {0, 4, 0, 4, 2, 6, 2, 6, 1, 5, 1, 5, 3, 7, 3, 7};
+    lq_logdot_fast *f = &m->fast;
+    const lq_logdot_cfg *c = &m->cfg;
+    int unit = m->acc.cfg.frac - m->acc.cfg.half, ns = f->nstates;
+    int paper = m->acc.cfg.corr == LQ_CORR_PAPER;
+    fast_k k = fast_consts(m);
+    f->wide = 0;
+    if (!f->bytes || !wide_cpu() || m->pmax - m->pmin > 30)
+        return;
+    f->wshift = paper ? 0 : unit;
+    if (!paper)
+        wide_fit(m);
+    for (int64_t d = 0; d <= m->acc.dcut; d++)
+        if (wide_corr1(f, paper, m->acc.cfg.frac, (uint32_t)d) != f->corr[d])
+            return; /* not every correction: no wide path */
+    for (int i = 0; i < 32; i++) {
+        int64_t d = paper ? i : (int64_t)i << unit;
+        f->wc1[i] = f->corr[d < m->acc.dcut ? d : m->acc.dcut];
+        f->wval[i] = i <= m->pmax - m->pmin ? (int32_t)((m->pmin + i) * ((int64_t)1 << unit))
+                                            : (int32_t)LQ_LOGDOT_FAST_ZERO;
+    }
+    for (int x = 0; x < 64; x++) {
+        f->wpart[0][x] = wide_part(&c->act, (uint32_t)x & f->a_mask);
+        f->wpart[1][x] = wide_part(&c->wgt, (uint32_t)x & f->w_mask);
+        f->wtree[0][x] = x == 63 || x & 32 ? 31 : (uint8_t)(x & 31);
+        f->wtree[1][x] = x == 63 || !(x & 32) ? 31 : (uint8_t)(x & 31);
+    }
+    for (int b = 0; b < 2; b++)
+        for (int o = 0; o < 2; o++)
+            for (int j = 0; j < 16; j++)
+                f->wsel[32 * b + 16 * o + j] = (uint8_t)(64 * b + 4 * (2 * pair[j] + o));
+    for (uint32_t a = 0; a <= f->a_mask; a++)
+        for (uint32_t w = 0; w <= f->w_mask; w++) {
+            int xa = f->wpart[0][a], xw = f->wpart[1][w];
+            int x = (xa | xw) & 0x80 ? 63 : (xa + xw) & 63;
+            for (int g = 0; g < 2; g++)
+                if (f->wval[f->wtree[g][x]] != f->term[2 * (a << f->w_bits | w) + g])
+                    return;
+        }
+    for (int s0 = 0; s0 < ns; s0++)
+        for (int s1 = 0; s1 < ns; s1++)
+            for (int g = 0; g < 2; g++) {
+                lq_lterm t0 = {s0 == 0, (s0 - 1) & 1, m->pmin + (s0 - 1) / 2};
+                lq_lterm t1 = {s1 == 0, (s1 - 1) & 1, m->pmin + (s1 - 1) / 2};
+                int64_t r = wide_add1(m, fast_input(m, t0, g), fast_input(m, t1, g));
+                if ((r < k.vmax ? r : k.vmax) != f->level0[2 * (s0 * ns + s1) + g])
+                    return;
+            }
+    f->wide = 1;
 }
 
 /* The SIMD path's tables (lq_logdot_fast in logdot.h): the ids of every value a first
@@ -353,6 +515,7 @@ static int quad_build(lq_logdot *m, size_t pairs)
     f->nids = nk;
     if (bytes_build(m, nl / 2) != 0)
         return -1;
+    wide_build(m);
     simd_select(m);
     return 0;
 }
@@ -916,6 +1079,176 @@ SIMD_INLINE long simd_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
     return nout;
 }
 
+/* The wide path (lq_logdot_fast.wide): AVX-512 with VBMI's byte permutes. */
+static int wide_cpu(void)
+{
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
+}
+
+#define WIDE_TARGET "avx2,avx512f,avx512bw,avx512vl,avx512vbmi"
+#if defined(__clang__)
+#define WIDE_ATTR __attribute__((target(WIDE_TARGET)))
+#else
+#define WIDE_ATTR                                                                          \
+    __attribute__((target(WIDE_TARGET), optimize("no-tree-slp-vectorize", "no-tree-loop-vectorize")))
+#endif
+#define WIDE_INLINE static inline __attribute__((always_inline)) WIDE_ATTR
+
+/* The difference of 16 adders' operands a, b (mx = max(a, b)), as fast_add's: |a - b|,
+ * or with the paper correction 2 floor(mx) - floor(a) - floor(b) in whole units. */
+WIDE_INLINE __m512i wide_diff(int paper, int frac, __m512i mx, __m512i a, __m512i b)
+{
+    __m128i fr = _mm_cvtsi32_si128(frac);
+    __m512i fm = _mm512_sra_epi32(mx, fr);
+    if (!paper)
+        return _mm512_abs_epi32(_mm512_sub_epi32(a, b));
+    return _mm512_sub_epi32(_mm512_sub_epi32(_mm512_add_epi32(fm, fm), _mm512_sra_epi32(a, fr)),
+                            _mm512_sra_epi32(b, fr));
+}
+
+/* A beat's first adder level, both trees, from its lanes' numbers: e the first lanes'
+ * and o the second lanes' of the 16 adders (bytes, in wide_build's order). */
+WIDE_INLINE __m512i wide_add1v(const lq_logdot_fast *f, int paper, int frac, __m128i e, __m128i o)
+{
+    __m512i v0 = _mm512_loadu_si512(f->wval), v1 = _mm512_loadu_si512(f->wval + 16);
+    __m512i x = _mm512_permutex2var_epi32(v0, _mm512_cvtepu8_epi32(e), v1);
+    __m512i y = _mm512_permutex2var_epi32(v0, _mm512_cvtepu8_epi32(o), v1);
+    __m512i mx = _mm512_max_epi32(x, y), d = wide_diff(paper, frac, mx, x, y);
+    d = _mm512_min_epu32(_mm512_srl_epi32(d, _mm_cvtsi32_si128(f->wshift)), _mm512_set1_epi32(31));
+    return _mm512_add_epi32(mx, _mm512_permutex2var_epi32(_mm512_loadu_si512(f->wc1), d,
+                                                          _mm512_loadu_si512(f->wc1 + 16)));
+}
+
+/* Two beats' first adder level (a and w: 32 lanes' codes, beat after beat): the codes'
+ * bytes in the adders' order (one two-source permute), their parts, the sums (63 for a
+ * zero), each tree's number (positions 2, 3 of every four: the negative tree's). */
+WIDE_INLINE void wide_level1(const lq_logdot_fast *f, int paper, int frac, const uint32_t *a,
+                             const uint32_t *w, __m512i *l1)
+{
+    __m512i sel = _mm512_loadu_si512(f->wsel);
+    __m512i ca = _mm512_permutex2var_epi8(_mm512_loadu_si512(a), sel, _mm512_loadu_si512(a + 16));
+    __m512i cw = _mm512_permutex2var_epi8(_mm512_loadu_si512(w), sel, _mm512_loadu_si512(w + 16));
+    __m512i xa = _mm512_permutexvar_epi8(ca, _mm512_loadu_si512(f->wpart[0]));
+    __m512i xw = _mm512_permutexvar_epi8(cw, _mm512_loadu_si512(f->wpart[1]));
+    __mmask64 z = _mm512_test_epi8_mask(_mm512_or_si512(xa, xw), _mm512_set1_epi8((char)0x80));
+    __m512i s = _mm512_mask_mov_epi8(_mm512_add_epi8(xa, xw), z, _mm512_set1_epi8(63));
+    __m512i t = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(s, _mm512_loadu_si512(f->wtree[0])),
+                                             (__mmask64)0xccccccccccccccccULL, s,
+                                             _mm512_loadu_si512(f->wtree[1]));
+    l1[0] = wide_add1v(f, paper, frac, _mm512_castsi512_si128(t), _mm512_extracti32x4_epi32(t, 1));
+    l1[1] = wide_add1v(f, paper, frac, _mm512_extracti32x4_epi32(t, 2), _mm512_extracti32x4_epi32(t, 3));
+}
+
+/* C(min(d, dcut)) of 16 differences d (already at most dcut): wide_corr1's
+ * operations. */
+WIDE_INLINE __m512i wide_corr(const lq_logdot_fast *f, int paper, int frac, __m512i d)
+{
+    __m512i sg;
+    __m512 t, y;
+    if (paper)
+        return _mm512_srlv_epi32(_mm512_set1_epi32(1 << frac), _mm512_min_epu32(d, _mm512_set1_epi32(31)));
+    sg = _mm512_srl_epi32(d, _mm_cvtsi32_si128(f->wlog2));
+    t = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_and_si512(d, _mm512_set1_epi32((1 << f->wlog2) - 1))),
+                        _mm512_set1_ps(f->wscale), _mm512_set1_ps(f->woff));
+    y = _mm512_permutex2var_ps(_mm512_loadu_ps(f->wcoef[LQ_LOGDOT_WDEG]), sg,
+                               _mm512_loadu_ps(f->wcoef[LQ_LOGDOT_WDEG] + 16));
+    for (int j = LQ_LOGDOT_WDEG - 1; j >= 0; j--)
+        y = _mm512_fmadd_ps(y, t, _mm512_permutex2var_ps(_mm512_loadu_ps(f->wcoef[j]), sg,
+                                                         _mm512_loadu_ps(f->wcoef[j] + 16)));
+    return _mm512_max_epi32(_mm512_cvt_roundps_epi32(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
+                            _mm512_setzero_si512());
+}
+
+/* 16 adders of fast_add (no saturation) at once. */
+WIDE_INLINE __m512i wide_add(const lq_logdot_fast *f, int paper, int frac, __m512i dcut,
+                             __m512i a, __m512i b)
+{
+    __m512i mx = _mm512_max_epi32(a, b);
+    return _mm512_add_epi32(mx, wide_corr(f, paper, frac,
+                                          _mm512_min_epu32(wide_diff(paper, frac, mx, a, b), dcut)));
+}
+
+/* nb beats on the wide path, by chunks of WIDE_PAIRS pairs of beats, level by level:
+ * the first and second levels of each pair (16 adders), the third of two pairs (16),
+ * the fourth of four (16, each beat's root {pos, neg}), so that the adders of a level
+ * are independent of each other and the out-of-order window holds many; the running
+ * sums, the only dependence between beats, take a chunk's roots during the next
+ * chunk's first levels (two beats per pair). An odd last beat by the byte states; the
+ * running sums as simd_steps_n's. */
+enum { WIDE_PAIRS = 8, WIDE_CHUNK = 2 * WIDE_PAIRS };
+WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                              const uint8_t *last, long nb, lq_logdot_out *out, int paper)
+{
+    lq_logdot_fast *f = &m->fast;
+    fast_k k = fast_consts(m);
+    __m128i run = _mm_loadl_epi64((const __m128i *)f->run);
+    __m512i dcut = _mm512_set1_epi32((int32_t)m->acc.dcut);
+    /* the fourth level's operands: per beat t of 8, {pos, neg} of R0 (R1), the dwords
+     * 4 t, 4 t + 2 (+ 1) of the two third-level vectors' 32 */
+    __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1));
+    __m512i q[WIDE_PAIRS], r3[WIDE_PAIRS / 2];
+    int32_t roots[2][2 * WIDE_CHUNK] __attribute__((aligned(64)));
+    long nout = 0, b0 = 0, np = nb / 2, nc = (np + WIDE_PAIRS - 1) / WIDE_PAIRS;
+    k.paper = paper;
+    for (long c = 0; c <= nc; c++) {
+        long p0 = c * WIDE_PAIRS, rb = (c - 1) * WIDE_CHUNK;
+        long npc = c < nc ? (np - p0 < WIDE_PAIRS ? np - p0 : WIDE_PAIRS) : 0;
+        long nrb = c > 0 ? (2 * np - rb < WIDE_CHUNK ? 2 * np - rb : WIDE_CHUNK) : 0;
+        const int32_t *rt = roots[(c + 1) & 1]; /* chunk c - 1's */
+        for (int p = 0; p < WIDE_PAIRS; p++) {
+            if (p < npc) {
+                __m512i l1[2];
+                wide_level1(f, paper, k.frac, a + (size_t)(p0 + p) * 32, w + (size_t)(p0 + p) * 32, l1);
+                q[p] = wide_add(f, paper, k.frac, dcut,
+                                _mm512_inserti64x4(l1[0], _mm512_castsi512_si256(l1[1]), 1),
+                                _mm512_shuffle_i64x2(l1[0], l1[1], 0xee));
+            }
+            for (long j = 2 * p; j < 2 * p + 2 && j < nrb; j++) {
+                long b = rb + j;
+                int l = last && last[b];
+                run = simd_run(m, k, paper, run, _mm_loadl_epi64((const __m128i *)(rt + 2 * j)), l,
+                               b + 1 - b0, out, &nout);
+                b0 = l ? b + 1 : b0;
+            }
+        }
+        if (npc == 0)
+            continue;
+        for (long p = npc; p < WIDE_PAIRS; p++) /* a short chunk: roots never taken */
+            q[p] = q[0];
+        for (int p = 0; p < WIDE_PAIRS; p += 2) /* blocks: each beat's two halves */
+            r3[p / 2] = wide_add(f, paper, k.frac, dcut, _mm512_shuffle_i64x2(q[p], q[p + 1], 0x88),
+                                 _mm512_shuffle_i64x2(q[p], q[p + 1], 0xdd));
+        for (int j = 0; j < WIDE_PAIRS / 2; j += 2)
+            _mm512_store_si512((__m512i *)(roots[c & 1] + 8 * j),
+                               wide_add(f, paper, k.frac, dcut, _mm512_permutex2var_epi32(r3[j], ev, r3[j + 1]),
+                                        _mm512_permutex2var_epi32(r3[j], od, r3[j + 1])));
+    }
+    if (nb & 1) {
+        long b = nb - 1;
+        int l = last && last[b];
+        __m128i r = simd_beat(f, k, paper, a + (size_t)b * 16, w + (size_t)b * 16, 16, 1);
+        run = simd_run(m, k, paper, run, r, l, b + 1 - b0, out, &nout);
+        b0 = l ? b + 1 : b0;
+    }
+    _mm_storel_epi64((__m128i *)f->run, run);
+    m->acc.beats += nb - b0;
+    return nout;
+}
+
+WIDE_ATTR static long wide_table_steps(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                                       const uint8_t *last, long nb, lq_logdot_out *out)
+{
+    return wide_steps_n(m, a, w, last, nb, out, 0);
+}
+
+WIDE_ATTR static long wide_paper_steps(lq_logdot *m, const uint32_t *a, const uint32_t *w,
+                                       const uint8_t *last, long nb, lq_logdot_out *out)
+{
+    return wide_steps_n(m, a, w, last, nb, out, 1);
+}
+
 /* The SIMD path's entry points, lq_logdot_step's and lq_logdot_steps's: the default 16
  * lanes with their count a constant (by the byte states or not), any other count; each
  * correction. */
@@ -950,7 +1283,7 @@ static void simd_select(lq_logdot *m)
         simd16b_table_steps, simd16b_paper_steps, simd16_table_steps,
         simd16_paper_steps,  simdn_table_steps,   simdn_paper_steps};
     m->fast.step = step[k];
-    m->fast.steps = steps[k];
+    m->fast.steps = m->fast.wide ? (paper ? wide_paper_steps : wide_table_steps) : steps[k];
     for (int i = 0; i < 4; i++) {
         m->fast.vec[SIMD_AMASK][i] = (int32_t)m->fast.a_mask;
         m->fast.vec[SIMD_WMASK][i] = (int32_t)m->fast.w_mask;
@@ -963,6 +1296,11 @@ static void simd_select(lq_logdot *m)
 }
 #else
 static int simd_cpu(void)
+{
+    return 0;
+}
+
+static int wide_cpu(void)
 {
     return 0;
 }

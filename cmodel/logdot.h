@@ -51,7 +51,7 @@ typedef struct {
  * level, of lanes (0, 1), (2, 3), ..., is one lookup per two lanes by the two terms'
  * numbers. The general path remains for wider codes and whenever acc.cov is set;
  * tests/unit/test_logdot_fast.c proves the paths equal. */
-enum { LQ_LOGDOT_PAIR_BITS = 12, LQ_LOGDOT_STATES_MAX = 128 };
+enum { LQ_LOGDOT_PAIR_BITS = 12, LQ_LOGDOT_STATES_MAX = 128, LQ_LOGDOT_WDEG = 3 };
 struct lq_logdot;
 #define LQ_LOGDOT_FAST_ZERO (-((int64_t)1 << 30))
 
@@ -99,6 +99,35 @@ typedef struct {
     uint8_t btab[4][16];  /* per activation code (0-15, 16-31), then per weight code: its
                            * part of the state, 2 (e - e_min) + sign, or 0x80 for zero */
     uint32_t *qpr, *qpc;  /* per level0 index (s0 S + s1): {pos, neg} ids times K, ids */
+    /* The wide path (lq_logdot_steps on the byte states' configurations whose product
+     * numbers e_a + e_w - pmin fit 0-30, on x86-64 with AVX-512 F, BW, VL and VBMI at
+     * run time): chunks of 8 pairs of beats, level by level, 16 adders per
+     * instruction. The codes' bytes are put in the adders' order by one permute, the
+     * lanes' numbers come from byte tables, the whole first level is arithmetic (its
+     * difference is a whole number of exponent steps: a 32-entry correction table),
+     * every later level's correction is computed (below), no quad table; the running
+     * sums take a chunk's roots during the next chunk's first levels.
+     * lq_logdot_step keeps the byte states. wide_build checks every table below
+     * against the ones above (every code pair, every two terms, every difference). */
+    int wide;             /* 1: lq_logdot_steps takes the wide path */
+    int wshift;           /* the first level's difference d gives k = min(d >> wshift, 31) */
+    uint8_t wsel[64];     /* the byte permute of two beats' codes (32-bit words) into each
+                           * beat's first and second lanes of the 16 first adders */
+    uint8_t wpart[2][64]; /* per activation code's low 6 bits, then weight code's: 0x80
+                           * for zero, else (e - e_min) + 32 sign */
+    uint8_t wtree[2][64]; /* per sum of two parts (its low 6 bits; 63: a zero), the lane's
+                           * number in the positive tree, then the negative: its
+                           * e_a + e_w - pmin, or 31 (zero) when of the other sign */
+    int32_t wval[32];     /* per number: the tree input (LQ_LOGDOT_FAST_ZERO at 31) */
+    int32_t wc1[32];      /* per k: C(min(k << wshift, dcut)) */
+    /* The later levels' correction C(min(d, dcut)), 16 at a time: paper, 2^F >> min(d,
+     * 31); table, a polynomial of degree LQ_LOGDOT_WDEG in single precision per
+     * segment of 2^wlog2 differences (at most 32 segments), fitted at init, rounded to
+     * the nearest integer, ties to even (no wide path unless it equals C at every
+     * d <= dcut) */
+    int wlog2;
+    float wscale, woff;   /* t = (d mod 2^wlog2) wscale + woff, in [-1, 1) */
+    float wcoef[LQ_LOGDOT_WDEG + 1][32]; /* per power of t and segment d >> wlog2 */
     int32_t vec[6][4];    /* the SIMD path's constants, four times each: a_mask, w_mask,
                            * the correction's cut (acc.dcut), the largest state (acc.vmax);
                            * then w_bits as a shift count (w_bits, 0, 0, 0); the bytes
@@ -146,7 +175,10 @@ long lq_logdot_steps(lq_logdot *m, const uint32_t *a, const uint32_t *w, const u
 void lq_logdot_force_general(lq_logdot *m);
 /* Test and debugging: make m use the scalar fast path (not the SIMD one) from now on. */
 void lq_logdot_force_scalar(lq_logdot *m);
-/* The path lq_logdot_step takes: "simd", "fast" (scalar) or "general". */
+/* Test and debugging: make m use the AVX2 SIMD path, not the wide one, from now on. */
+void lq_logdot_force_avx2(lq_logdot *m);
+/* The path lq_logdot_steps takes: "simd512" (the wide path), "simd" (AVX2), "fast"
+ * (scalar) or "general"; lq_logdot_step takes "simd" for "simd512". */
 const char *lq_logdot_path(const lq_logdot *m);
 /* The product term of one lane. */
 lq_lterm lq_logdot_term(const lq_logdot *m, uint32_t a, uint32_t w);

@@ -1,5 +1,6 @@
-/* The log-domain dot product's fast paths (lq_logdot_fast in cmodel/logdot.h), the SIMD
- * one (as built, on a CPU with AVX2) and the scalar one (lq_logdot_force_scalar), each
+/* The log-domain dot product's fast paths (lq_logdot_fast in cmodel/logdot.h): the SIMD
+ * ones as built (the wide one where the CPU has AVX-512 VBMI, else AVX2), the AVX2 one
+ * (lq_logdot_force_avx2) and the scalar one (lq_logdot_force_scalar), each
  * against the general path (lq_logdot_force_general), which stays the reference
  * (test_logdot.c and test_logacc.c check it against exact values). Every beat must
  * give the same return value and the same output (both log sums, both conversions,
@@ -12,8 +13,9 @@
  * every lane count 1 to 64 on configurations the SIMD path takes; lq_logdot_steps on
  * streams cut into calls at every position and at random (`last` anywhere, lengths
  * not a multiple of the byte states' two beats), on every code pair in every lane of
- * 16, and with the path switched between calls. All of it twice: the SIMD path, then
- * the scalar fast path.
+ * 16, and with the path switched between calls. All of it three times: the paths as
+ * built, the AVX2 path (skipped when the first pass took it: no AVX-512), the scalar
+ * fast path.
  *
  *   SEED=N build/tests/test_logdot_fast     (default seed 1) */
 #include <stdlib.h>
@@ -25,9 +27,12 @@
 
 static uint64_t seed = 1;
 static int cpu_simd(void);
+static int cpu_wide(void);
 static long compared;
 static int scalar; /* 1: the models under test are forced to the scalar fast path */
+static int avx2;   /* 1: forced to the AVX2 SIMD path (lq_logdot_force_avx2) */
 static long simd_configs; /* configurations whose model under test took the SIMD path */
+static long wide_configs; /* ... the wide path */
 
 typedef struct {
     lq_logdot f, g;
@@ -46,7 +51,10 @@ static int pair_init(dot_pair *p, const lq_logdot_cfg *c)
     lq_logdot_force_general(&p->g);
     if (scalar)
         lq_logdot_force_scalar(&p->f);
+    if (avx2)
+        lq_logdot_force_avx2(&p->f);
     simd_configs += p->f.fast.simd;
+    wide_configs += p->f.fast.wide;
     return 0;
 }
 
@@ -533,7 +541,7 @@ static void test_steps(void)
 {
     enum { L = 37 };
     lq_rng r;
-    long runs = 0, bad = 0, bytes = 0;
+    long runs = 0, bad = 0, bytes = 0, wide = 0;
     char buf[240];
     lq_rng_seed(&r, seed + 3000);
     for (int k = 0; k < 48; k++) {
@@ -545,6 +553,7 @@ static void test_steps(void)
         if (pair_init(&p, &c) != 0)
             continue;
         bytes += p.f.fast.bytes;
+        wide += p.f.fast.wide;
         for (int b = 0; b < L; b++) {
             stream_codes(&r, &c, a + (size_t)b * c.lanes, w + (size_t)b * c.lanes);
             last[b] = lq_rng_below(&r, 5) == 0 || b == L / 2;
@@ -575,9 +584,11 @@ static void test_steps(void)
         pair_free(&p);
     }
     printf("  lq_logdot_steps: %ld streams of %d beats (%ld of 48 configurations on the "
-           "byte states), %ld differ\n", runs, L, bytes, bad);
+           "byte states, %ld on the wide path), %ld differ\n", runs, L, bytes, wide, bad);
     CHECK(scalar || !cpu_simd() || bytes >= 20, "only %ld configurations on the byte states",
           bytes);
+    CHECK(scalar || avx2 || !cpu_wide() || wide >= 15, "only %ld configurations on the wide path",
+          wide);
 }
 
 /* The byte states' numbers of every code: every code pair in every lane of 16 (the
@@ -592,7 +603,7 @@ static void test_steps_codes(void)
     static long cut[MAXS + 1];
     static const int fracs[3] = {1, 8, 10};
     lq_rng r;
-    long beats = 0, bad = 0, configs = 0, nbytes = 0;
+    long beats = 0, bad = 0, configs = 0, nbytes = 0, nwide = 0, nwide_paper = 0, nwide_sqrt2 = 0;
     char buf[240];
     lq_rng_seed(&r, seed + 4000);
     for (int k = 0; k < 24; k++) {
@@ -627,13 +638,21 @@ static void test_steps_codes(void)
         CHECK(scalar || !cpu_simd() || p.f.fast.bytes || p.f.fast.nids > 256,
               "%s: not on the byte states (%d ids)", buf, p.f.fast.nids);
         nbytes += p.f.fast.bytes;
+        nwide += p.f.fast.wide;
+        nwide_paper += p.f.fast.wide && c.corr == LQ_CORR_PAPER;
+        nwide_sqrt2 += p.f.fast.wide && c.wgt.scheme == LQ_LOGSQRT2;
         bad += !steps_vs_general(&p, a, w, last, nb, cut, n, buf);
         beats += nb;
         pair_free(&p);
     }
-    printf("  every code pair in every lane: %ld configurations (%ld on the byte states), %ld "
-           "beats, %ld differ\n", configs, nbytes, beats, bad);
+    printf("  every code pair in every lane: %ld configurations (%ld on the byte states, %ld "
+           "on the wide path), %ld beats, %ld differ\n", configs, nbytes, nwide, beats, bad);
     CHECK(scalar || !cpu_simd() || nbytes >= 18, "only %ld on the byte states", nbytes);
+    CHECK(scalar || avx2 || !cpu_wide() || nwide >= 12, "only %ld on the wide path", nwide);
+    CHECK(scalar || avx2 || !cpu_wide() || (nwide_paper > 0 && nwide_paper < nwide &&
+                                            nwide_sqrt2 > 0 && nwide_sqrt2 < nwide),
+          "the wide path's configurations: %ld, %ld with the paper correction, %ld base sqrt(2)",
+          nwide, nwide_paper, nwide_sqrt2);
 }
 
 /* The path changing between calls of lq_logdot_steps within vectors: the coverage
@@ -702,14 +721,30 @@ static int cpu_simd(void)
 #endif
 }
 
+/* Whether it runs the wide path (AVX-512 F, BW, VL, VBMI). */
+static int cpu_wide(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
+#else
+    return 0;
+#endif
+}
+
 static void test_paths(void)
 {
     lq_logdot m;
     lq_logdot_cfg c = base_cfg(16, 0, LQ_CORR_TABLE, 8);
     char msg[256];
     CHECK(lq_logdot_init(&m, &c, msg, sizeof msg) == 0 && m.fast.on, "default: fast path");
-    CHECK(strcmp(lq_logdot_path(&m), cpu_simd() ? "simd" : "fast") == 0,
+    CHECK(strcmp(lq_logdot_path(&m), cpu_wide() ? "simd512" : cpu_simd() ? "simd" : "fast") == 0,
           "default: the %s path", lq_logdot_path(&m));
+    CHECK(m.fast.wide == cpu_wide() && m.fast.wlog2 == (cpu_wide() ? 7 : 0),
+          "default: the wide path %d, 2^%d differences a segment", m.fast.wide, m.fast.wlog2);
+    lq_logdot_force_avx2(&m);
+    CHECK(strcmp(lq_logdot_path(&m), cpu_simd() ? "simd" : "fast") == 0, "forced AVX2: %s",
+          lq_logdot_path(&m));
     lq_logdot_force_scalar(&m);
     CHECK(strcmp(lq_logdot_path(&m), "fast") == 0, "forced scalar: %s", lq_logdot_path(&m));
     lq_logdot_force_general(&m);
@@ -754,9 +789,14 @@ int main(int argc, char **argv)
     if (!cpu_simd())
         printf("  NOTE: this CPU has no AVX2: the SIMD path cannot run here, and both passes "
                "below test the scalar fast path\n");
-    for (scalar = 0; scalar <= 1; scalar++) {
-        long before = simd_configs;
-        printf("  the %s path:\n", scalar ? "scalar fast" : "SIMD");
+    for (int pass = 0; pass < 3; pass++) {
+        long before = simd_configs, wbefore = wide_configs;
+        scalar = pass == 2;
+        avx2 = pass == 1;
+        if (avx2 && !cpu_wide())
+            continue; /* the first pass took it */
+        printf("  the %s path%s:\n", scalar ? "scalar fast" : avx2 ? "AVX2 SIMD" : "SIMD",
+               scalar || avx2 ? "" : cpu_wide() ? "s (wide where they apply)" : "");
         RUN(test_exhaustive);
         RUN(test_saturation);
         RUN(test_random);
@@ -765,12 +805,18 @@ int main(int argc, char **argv)
         RUN(test_steps);
         RUN(test_steps_codes);
         RUN(test_steps_switch);
-        printf("  %ld configurations on the SIMD path\n", simd_configs - before);
+        printf("  %ld configurations on the SIMD path, %ld on the wide path\n",
+               simd_configs - before, wide_configs - wbefore);
         if (scalar)
             CHECK(simd_configs == before, "the scalar pass took the SIMD path");
         else
             CHECK(!cpu_simd() || simd_configs - before > 1000,
                   "only %ld configurations on the SIMD path", simd_configs - before);
+        if (scalar || avx2)
+            CHECK(wide_configs == wbefore, "the %s pass took the wide path", avx2 ? "AVX2" : "scalar");
+        else
+            CHECK(!cpu_wide() || wide_configs - wbefore > 100,
+                  "only %ld configurations on the wide path", wide_configs - wbefore);
     }
     printf("  %ld beats compared\n", compared);
     return check_done();
