@@ -728,16 +728,32 @@ static void run_load(lq_logdot *m)
     m->fast.run_live = 1;
 }
 
+/* A running sum of the SIMD paths as an lq_lval. */
+static lq_lval run_lval(int32_t x)
+{
+    lq_lval r = {x < LQ_LOGDOT_FAST_ZERO / 2, 0};
+    r.v = r.zero ? 0 : x;
+    return r;
+}
+
 static void run_sync(lq_logdot *m)
 {
-    lq_lval *s[2] = {&m->acc.acc_pos, &m->acc.acc_neg};
     if (!m->fast.run_live)
         return;
-    for (int g = 0; g < 2; g++) {
-        s[g]->zero = m->fast.run[g] < LQ_LOGDOT_FAST_ZERO / 2;
-        s[g]->v = s[g]->zero ? 0 : m->fast.run[g];
-    }
+    m->acc.acc_pos = run_lval(m->fast.run[0]);
+    m->acc.acc_neg = run_lval(m->fast.run[1]);
     m->fast.run_live = 0;
+}
+
+/* The outputs of n `last` beats of the wide path from their running sums {pos, neg}. */
+static __attribute__((noinline)) void wide_outputs(const lq_logdot *m, const int32_t *run, int n,
+                                                   lq_logdot_out *out)
+{
+    for (int i = 0; i < n; i++) {
+        out[i].logs.pos = run_lval(run[2 * i]);
+        out[i].logs.neg = run_lval(run[2 * i + 1]);
+        finish(m, out + i);
+    }
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -1190,6 +1206,9 @@ WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
     __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1));
     __m512i q[WIDE_PAIRS], r3[WIDE_PAIRS / 2];
     int32_t roots[2][2 * WIDE_CHUNK] __attribute__((aligned(64)));
+    int32_t pend[2 * WIDE_CHUNK]; /* the running sums at a chunk's `last` beats */
+    __m128i zero = _mm_set1_epi32((int32_t)LQ_LOGDOT_FAST_ZERO); /* run_load's after a reset */
+    int npend = 0;
     long nout = 0, b0 = 0, np = nb / 2, nc = (np + WIDE_PAIRS - 1) / WIDE_PAIRS;
     k.paper = paper;
     for (long c = 0; c <= nc; c++) {
@@ -1206,12 +1225,20 @@ WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
                                 _mm512_shuffle_i64x2(l1[0], l1[1], 0xee));
             }
             for (long j = 2 * p; j < 2 * p + 2 && j < nrb; j++) {
-                long b = rb + j;
-                int l = last && last[b];
-                run = simd_run(m, k, paper, run, _mm_loadl_epi64((const __m128i *)(rt + 2 * j)), l,
-                               b + 1 - b0, out, &nout);
-                b0 = l ? b + 1 : b0;
+                run = simd_run(m, k, paper, run, _mm_loadl_epi64((const __m128i *)(rt + 2 * j)), 0,
+                               0, out, &nout);
+                if (last && last[rb + j]) { /* its output after the loop, the sums restarted */
+                    _mm_storel_epi64((__m128i *)(pend + 2 * npend++), run);
+                    run = zero;
+                    b0 = rb + j + 1;
+                }
             }
+        }
+        if (npend) {
+            wide_outputs(m, pend, npend, out + nout);
+            nout += npend;
+            npend = 0;
+            m->acc.beats = 0;
         }
         if (npc == 0)
             continue;
