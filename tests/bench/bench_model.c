@@ -298,9 +298,12 @@ static int bench_logdot(const char *item, int lanes, int runs, long macs, uint64
     mr.lanes = lanes;
     for (int r = 0; r < runs; r++) {
         double rm, rf;
+        const char *path = lq_logdot_path(&m); /* lq_logdot_steps's; a step has no wide path */
+        if (mr.dot_step && strcmp(path, "simd512") == 0)
+            path = "simd";
         run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
         printf("RUN %s %.6g %.6g %d lanes, 5-bit log2 codes, table correction F 8, %d-beat "
-               "vectors, %s path, %s\n", item, rm, rf, lanes, VEC_BEATS, lq_logdot_path(&m),
+               "vectors, %s path, %s\n", item, rm, rf, lanes, VEC_BEATS, path,
                mr.dot_step ? "lq_logdot_step per beat" : "lq_logdot_steps per vector");
         fflush(stdout);
     }
