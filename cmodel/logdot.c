@@ -1190,8 +1190,9 @@ WIDE_INLINE __m512i wide_add(const lq_logdot_fast *f, int paper, int frac, __m51
  * the fourth of four (16, each beat's root {pos, neg}), so that the adders of a level
  * are independent of each other and the out-of-order window holds many; the running
  * sums, the only dependence between beats, take a chunk's roots during the next
- * chunk's first levels (two beats per pair). An odd last beat by the byte states; the
- * running sums as simd_steps_n's. */
+ * chunk's first levels (two beats per pair), and the outputs of their `last` beats
+ * are made after that loop (wide_outputs: no call inside it, so its vectors stay in
+ * registers). An odd last beat by the byte states; fast.run as simd_steps_n's. */
 enum { WIDE_PAIRS = 8, WIDE_CHUNK = 2 * WIDE_PAIRS };
 WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w,
                               const uint8_t *last, long nb, lq_logdot_out *out, int paper)
