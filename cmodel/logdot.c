@@ -149,6 +149,7 @@ void lq_logdot_force_general(lq_logdot *m)
     free(m->fast.quad);
     free(m->fast.qpr);
     free(m->fast.qpc);
+    free(m->fast.wrun);
     memset(&m->fast, 0, sizeof m->fast);
     m->fast.step = step_scalar;
     m->fast.steps = steps_scalar;
@@ -463,6 +464,14 @@ static void wide_build(lq_logdot *m)
                 if ((r < k.vmax ? r : k.vmax) != f->level0[2 * (s0 * ns + s1) + g])
                     return;
             }
+    if (!paper) { /* the running sums' G(u), u = -dcut .. dcut - 1, then 0 */
+        f->wrun = malloc((2 * (size_t)m->acc.dcut + 1) * sizeof *f->wrun);
+        if (!f->wrun)
+            return; /* out of memory: the AVX2 path */
+        for (int64_t u = -m->acc.dcut; u < m->acc.dcut; u++)
+            f->wrun[u + m->acc.dcut] = (int32_t)((u > 0 ? u : 0) + f->corr[u > 0 ? u : -u]);
+        f->wrun[2 * m->acc.dcut] = 0;
+    }
     f->wide = 1;
 }
 
@@ -1199,7 +1208,6 @@ WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
 {
     lq_logdot_fast *f = &m->fast;
     fast_k k = fast_consts(m);
-    __m128i run = _mm_loadl_epi64((const __m128i *)f->run);
     __m512i dcut = _mm512_set1_epi32((int32_t)m->acc.dcut);
     /* the fourth level's operands: per beat t of 8, {pos, neg} of R0 (R1), the dwords
      * 4 t, 4 t + 2 (+ 1) of the two third-level vectors' 32 */
@@ -1208,8 +1216,12 @@ WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
     __m512i q[WIDE_PAIRS], r3[WIDE_PAIRS / 2];
     int32_t roots[2][2 * WIDE_CHUNK] __attribute__((aligned(64)));
     int32_t pend[2 * WIDE_CHUNK]; /* the running sums at a chunk's `last` beats */
-    __m128i zero = _mm_set1_epi32((int32_t)LQ_LOGDOT_FAST_ZERO); /* run_load's after a reset */
     int npend = 0;
+    /* the running sums in scalar registers, their constants in locals (the loop's
+     * stores could alias f) */
+    int64_t rp = f->run[0], rn = f->run[1], dc = k.dcut, vmax = k.vmax;
+    uint64_t dc2 = 2 * (uint64_t)k.dcut;
+    const int32_t *g = f->wrun;
     long nout = 0, b0 = 0, np = nb / 2, nc = (np + WIDE_PAIRS - 1) / WIDE_PAIRS;
     k.paper = paper;
     for (long c = 0; c <= nc; c++) {
@@ -1226,11 +1238,22 @@ WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
                                 _mm512_shuffle_i64x2(l1[0], l1[1], 0xee));
             }
             for (long j = 2 * p; j < 2 * p + 2 && j < nrb; j++) {
-                run = simd_run(m, k, paper, run, _mm_loadl_epi64((const __m128i *)(rt + 2 * j)), 0,
-                               0, out, &nout);
+                /* each sum s plus its root r (fast_add); with the table correction
+                 * r + G(s - r), G(u) = max(u, 0) + C(|u|) by the table g, |u| >= dcut
+                 * its cut index's 0 (plus u when s is the larger): on the chain from s
+                 * a subtraction, a cut, a load and two additions */
+                int64_t r0 = rt[2 * j], r1 = rt[2 * j + 1], u0 = rp - r0, u1 = rn - r1;
+                uint64_t i0 = (uint64_t)(u0 + dc), i1 = (uint64_t)(u1 + dc);
+                int64_t x0 = paper ? fast_add(k, rp, r0)
+                                   : r0 + (u0 >= dc ? u0 : 0) + g[i0 < dc2 ? i0 : dc2];
+                int64_t x1 = paper ? fast_add(k, rn, r1)
+                                   : r1 + (u1 >= dc ? u1 : 0) + g[i1 < dc2 ? i1 : dc2];
+                rp = x0 < vmax ? x0 : vmax;
+                rn = x1 < vmax ? x1 : vmax;
                 if (last && last[rb + j]) { /* its output after the loop, the sums restarted */
-                    _mm_storel_epi64((__m128i *)(pend + 2 * npend++), run);
-                    run = zero;
+                    pend[2 * npend] = (int32_t)rp;
+                    pend[2 * npend++ + 1] = (int32_t)rn;
+                    rp = rn = LQ_LOGDOT_FAST_ZERO; /* run_load's after a reset */
                     b0 = rb + j + 1;
                 }
             }
@@ -1253,14 +1276,17 @@ WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
                                wide_add(f, paper, k.frac, dcut, _mm512_permutex2var_epi32(r3[j], ev, r3[j + 1]),
                                         _mm512_permutex2var_epi32(r3[j], od, r3[j + 1])));
     }
+    f->run[0] = (int32_t)rp;
+    f->run[1] = (int32_t)rn;
     if (nb & 1) {
         long b = nb - 1;
         int l = last && last[b];
         __m128i r = simd_beat(f, k, paper, a + (size_t)b * 16, w + (size_t)b * 16, 16, 1);
-        run = simd_run(m, k, paper, run, r, l, b + 1 - b0, out, &nout);
+        __m128i run = simd_run(m, k, paper, _mm_loadl_epi64((const __m128i *)f->run), r, l,
+                               b + 1 - b0, out, &nout);
+        _mm_storel_epi64((__m128i *)f->run, run);
         b0 = l ? b + 1 : b0;
     }
-    _mm_storel_epi64((__m128i *)f->run, run);
     m->acc.beats += nb - b0;
     return nout;
 }

@@ -120,6 +120,8 @@ typedef struct {
                            * e_a + e_w - pmin, or 31 (zero) when of the other sign */
     int32_t wval[32];     /* per number: the tree input (LQ_LOGDOT_FAST_ZERO at 31) */
     int32_t wc1[32];      /* per k: C(min(k << wshift, dcut)) */
+    int32_t *wrun;        /* table correction: per u + dcut, u = -dcut .. dcut - 1, the
+                           * running sums' G(u) = max(u, 0) + C(|u|); [2 dcut] = 0 */
     /* The later levels' correction C(min(d, dcut)), 16 at a time: paper, 2^F >> min(d,
      * 31); table, a polynomial of degree LQ_LOGDOT_WDEG in single precision per
      * segment of 2^wlog2 differences (at most 32 segments), fitted at init, rounded to
