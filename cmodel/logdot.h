@@ -106,7 +106,8 @@ typedef struct {
      * lanes' numbers come from byte tables, the whole first level is arithmetic (its
      * difference is a whole number of exponent steps: a 32-entry correction table),
      * every later level's correction is computed (below), no quad table; the running
-     * sums take a chunk's roots during the next chunk's first levels.
+     * sums take a chunk's roots during the next chunk's first levels, in scalar
+     * registers (wrun).
      * lq_logdot_step keeps the byte states. wide_build checks every table below
      * against the ones above (every code pair, every two terms, every difference). */
     int wide;             /* 1: lq_logdot_steps takes the wide path */
