@@ -215,6 +215,13 @@ static fast_k fast_consts(const lq_logdot *m)
     return k;
 }
 
+/* The term of number s (level0_build's numbering: 0 zero, else 1 + 2 (e - pmin) + sign). */
+static lq_lterm state_term(const lq_logdot *m, int s)
+{
+    lq_lterm t = {s == 0, (s - 1) & 1, m->pmin + (s - 1) / 2};
+    return t;
+}
+
 /* Number the terms (0: zero; 1 + 2 (e - pmin) + sign) and tabulate the first adder of
  * both trees for every two terms; none when there are more than LQ_LOGDOT_STATES_MAX. */
 static int level0_build(lq_logdot *m, size_t pairs)
@@ -230,9 +237,8 @@ static int level0_build(lq_logdot *m, size_t pairs)
     if (!f->state || !f->level0)
         return -1;
     for (int s = 0; s < ns; s++) {
-        lq_lterm t = {s == 0, (s - 1) & 1, m->pmin + (s - 1) / 2};
-        in[2 * s] = fast_input(m, t, 0);
-        in[2 * s + 1] = fast_input(m, t, 1);
+        in[2 * s] = fast_input(m, state_term(m, s), 0);
+        in[2 * s + 1] = fast_input(m, state_term(m, s), 1);
     }
     for (size_t i = 0; i < pairs; i++) {
         lq_lterm t = lq_logdot_term(m, (uint32_t)(i >> f->w_bits), (uint32_t)i & f->w_mask);
@@ -421,7 +427,6 @@ static void wide_build(lq_logdot *m)
     const lq_logdot_cfg *c = &m->cfg;
     int unit = m->acc.cfg.frac - m->acc.cfg.half, ns = f->nstates;
     int paper = m->acc.cfg.corr == LQ_CORR_PAPER;
-    fast_k k = fast_consts(m);
     f->wide = 0;
     if (!f->bytes || !wide_cpu() || m->pmax - m->pmin > 30)
         return;
@@ -458,10 +463,9 @@ static void wide_build(lq_logdot *m)
     for (int s0 = 0; s0 < ns; s0++)
         for (int s1 = 0; s1 < ns; s1++)
             for (int g = 0; g < 2; g++) {
-                lq_lterm t0 = {s0 == 0, (s0 - 1) & 1, m->pmin + (s0 - 1) / 2};
-                lq_lterm t1 = {s1 == 0, (s1 - 1) & 1, m->pmin + (s1 - 1) / 2};
-                int64_t r = wide_add1(m, fast_input(m, t0, g), fast_input(m, t1, g));
-                if ((r < k.vmax ? r : k.vmax) != f->level0[2 * (s0 * ns + s1) + g])
+                int64_t r = wide_add1(m, fast_input(m, state_term(m, s0), g),
+                                      fast_input(m, state_term(m, s1), g));
+                if ((r < m->acc.vmax ? r : m->acc.vmax) != f->level0[2 * (s0 * ns + s1) + g])
                     return;
             }
     if (!paper) { /* the running sums' G(u), u = -dcut .. dcut - 1, then 0 */

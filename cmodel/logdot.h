@@ -170,8 +170,8 @@ int lq_logdot_step(lq_logdot *m, const uint32_t *a, const uint32_t *w, int last,
  * lane i's codes a[b * lanes + i] and w[b * lanes + i], and `last` when last[b] != 0
  * (last NULL: no beat is); the k-th `last` beat's output goes to out[k] (room for as
  * many outputs as `last` beats; out is not written without one, but must be a valid
- * pointer). Returns the number of outputs. On the SIMD path about 1.35x as fast as a
- * call per beat (docs/bench.md): the beats' trees overlap. */
+ * pointer). Returns the number of outputs. Faster than a call per beat, as the beats'
+ * trees overlap: about 1.35x on the AVX2 path, 1.6x on the wide one (docs/bench.md). */
 long lq_logdot_steps(lq_logdot *m, const uint32_t *a, const uint32_t *w, const uint8_t *last,
                      long nbeats, lq_logdot_out *out);
 /* Test and debugging: make m (initialized) use the general path from now on. */
