@@ -37,6 +37,8 @@ TEST_SCRIPTS := $(filter-out tests/run.sh tests/lib.sh,$(sort $(wildcard tests/*
 TEST_PREREQS := $(LOGQ) $(BUILD)/asan/logq $(UNIT_BIN) $(ASAN_UNIT_BIN) fuzz
 DEPS_TEST := $(DEPS_BUILD) $(DEPS_SIM) $(DEPS_FUZZ)
 LONG_TEST_SCRIPTS :=
+# make test builds its prerequisites and runs the scripts this many at a time
+TEST_JOBS ?= $(shell nproc 2>/dev/null || echo 1)
 
 .PHONY: all deps deps-test demo test test-long fuzz clean help
 .DEFAULT_GOAL := all
@@ -126,12 +128,12 @@ demo: $(LOGQ)
 	@$(MAKE) --no-print-directory net-demo
 
 test: | $(BUILD)/.deps-TEST
-	@$(MAKE) --no-print-directory $(TEST_PREREQS)
-	@BUILD=$(BUILD) LOGQ=$(LOGQ) tests/run.sh $(TEST_SCRIPTS)
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) $(TEST_PREREQS)
+	@BUILD=$(BUILD) LOGQ=$(LOGQ) TEST_JOBS=$(TEST_JOBS) tests/run.sh $(TEST_SCRIPTS)
 
 test-long: | $(BUILD)/.deps-TEST
-	@$(MAKE) --no-print-directory $(TEST_PREREQS)
-	@BUILD=$(BUILD) LOGQ=$(LOGQ) LOGQ_LONG=1 tests/run.sh $(TEST_SCRIPTS) $(LONG_TEST_SCRIPTS)
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) $(TEST_PREREQS)
+	@BUILD=$(BUILD) LOGQ=$(LOGQ) TEST_JOBS=$(TEST_JOBS) LOGQ_LONG=1 tests/run.sh $(TEST_SCRIPTS) $(LONG_TEST_SCRIPTS)
 
 clean:
 	rm -rf $(BUILD)

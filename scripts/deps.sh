@@ -9,6 +9,10 @@
 # `-o APT::Sandbox::User=root`. A failure that remains prints the end of apt's log
 # and the command to retry by hand.
 set -euo pipefail
+# make -j may run two of these at once: one at a time (apt holds dpkg's lock), so the
+# second sees what the first installed
+exec 9>"${TMPDIR:-/tmp}/logq-deps.lock"
+flock 9
 missing=()
 for p in "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

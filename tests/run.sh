@@ -3,12 +3,31 @@
 # "PASS: name" or "FAIL: name". A script that exits non-zero without printing FAIL
 # counts as one failure, and so does a script that printed neither. Ends with
 # "N passed, N failed"; exits 1 on any failure.
+#
+# Scripts run TEST_JOBS at a time (default: the number of CPUs): each writes only its
+# own private directory ($tmp, lib.sh) or a build directory no other script writes,
+# and the binaries they share are built before the runner starts. A script's line is
+# printed when it ends. The longest scripts of the last run (their times are kept in
+# the log directory) start first, so that no long one is left for the end.
 set -u
-pass=0
-fail=0
 log_dir=${LOGQ_TEST_LOGS:-build/test-logs}
+jobs=${TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+case $jobs in '' | *[!0-9]* | 0) echo "run.sh: TEST_JOBS=$jobs is not a positive number" >&2; exit 2 ;; esac
 mkdir -p "$log_dir"
-for t in "$@"; do
+times=$log_dir/times
+
+# the order: by the last run's time, longest first; scripts it did not time first of
+# all, in the order given
+order=$(for t in "$@"; do
+    s=$(awk -v n="$(basename "$t" .sh)" '$1 == n { s = $2 } END { print (s == "" ? 1e9 : s) }' \
+        "$times" 2>/dev/null || echo 1e9)
+    printf '%s\t%s\n' "$s" "$t"
+done | sort -s -t "$(printf '\t')" -k1,1gr | cut -f2)
+
+# one script: its log, then a result file "passed failed seconds" (written last, so
+# that the runner reads it only when complete)
+run_one() {
+    local t=$1 name log start rc p f
     name=$(basename "$t" .sh)
     log="$log_dir/$name.log"
     start=$(date +%s)
@@ -17,20 +36,56 @@ for t in "$@"; do
     p=$(grep -c '^PASS: ' "$log")
     f=$(grep -c '^FAIL: ' "$log")
     if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-        echo "FAIL: $name (exit status $rc without a FAIL line)" | tee -a "$log"
+        echo "FAIL: $name (exit status $rc without a FAIL line)" >>"$log"
         f=1
     elif [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
-        echo "FAIL: $name (ran no check: no PASS or FAIL line)" | tee -a "$log"
+        echo "FAIL: $name (ran no check: no PASS or FAIL line)" >>"$log"
         f=1
     fi
+    echo "$p $f $(($(date +%s) - start))" >"$log_dir/$name.result.tmp"
+    mv "$log_dir/$name.result.tmp" "$log_dir/$name.result"
+}
+
+report() {
+    local name=$1 p f s log="$log_dir/$1.log"
+    read -r p f s <"$log_dir/$name.result"
+    rm -f "$log_dir/$name.result"
     pass=$((pass + p))
     fail=$((fail + f))
-    printf '%-28s %4d passed %4d failed  %4ds\n' "$name" "$p" "$f" $(( $(date +%s) - start ))
+    printf '%-28s %4d passed %4d failed  %4ds\n' "$name" "$p" "$f" "$s"
+    echo "$name $s" >>"$times.new"
     if [ "$f" -ne 0 ]; then
         grep -E '^FAIL: ' "$log" | head -20 | sed 's/^/    /'
         echo "    (log: $log)"
         tail -20 "$log" | sed 's/^/    | /'
     fi
+}
+
+pass=0
+fail=0
+: >"$times.new"
+running=()
+start=$(date +%s)
+for t in $order; do
+    rm -f "$log_dir/$(basename "$t" .sh).result"
+    while :; do
+        left=()
+        for n in "${running[@]}"; do
+            if [ -f "$log_dir/$n.result" ]; then report "$n"; else left+=("$n"); fi
+        done
+        running=("${left[@]}")
+        [ "${#running[@]}" -lt "$jobs" ] && break
+        wait -n
+    done
+    run_one "$t" &
+    running+=("$(basename "$t" .sh)")
 done
+wait
+for n in "${running[@]}"; do report "$n"; done
+# the times of this run join those of earlier runs not in it (test-long's scripts)
+if [ -f "$times" ]; then awk 'NR == FNR { seen[$1] = 1; print; next } !($1 in seen)' \
+    "$times.new" "$times" >"$times.tmp" && mv "$times.tmp" "$times.new"; fi
+mv "$times.new" "$times"
+echo "($# scripts, $jobs at a time, $(($(date +%s) - start)) s; TEST_JOBS=1 runs one at a time)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
