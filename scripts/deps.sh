@@ -9,14 +9,19 @@
 # `-o APT::Sandbox::User=root`. A failure that remains prints the end of apt's log
 # and the command to retry by hand.
 set -euo pipefail
-# make -j may run two of these at once: one at a time (apt holds dpkg's lock), so the
-# second sees what the first installed
+find_missing() {
+    missing=()
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+}
+find_missing "$@"
+[ ${#missing[@]} -eq 0 ] && exit 0
+# make -j may run two of these at once: one installs at a time (apt holds dpkg's lock),
+# and the second looks again once the first is done
 exec 9>"${TMPDIR:-/tmp}/logq-deps.lock"
 flock 9
-missing=()
-for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
+find_missing "$@"
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=()

@@ -50,7 +50,7 @@ else
 fi
 
 # Unprivileged, no sudo on PATH (the fakes and a PATH without sudo).
-mkdir -p "$tmp/nosudo"; for c in bash dpkg-query id mktemp grep sed tail rm cat; do
+mkdir -p "$tmp/nosudo"; for c in bash dpkg-query id mktemp grep sed tail rm cat flock; do
     [ -e "$here/deps/$c" ] && ln -sf "$here/deps/$c" "$tmp/nosudo/$c" || ln -sf "$(command -v $c)" "$tmp/nosudo/$c"
 done
 export FAKE_DIR=$tmp/nosudo-state FAKE_MODE=sandbox FAKE_UID=1000

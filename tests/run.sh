@@ -16,18 +16,21 @@ case $jobs in '' | *[!0-9]* | 0) echo "run.sh: TEST_JOBS=$jobs is not a positive
 mkdir -p "$log_dir"
 times=$log_dir/times
 
-# the order: by the last run's time, longest first; scripts it did not time first of
-# all, in the order given
+# the order: by the last run's time, longest first (a fresh tree: tests/times.txt's,
+# a copy of a full run's); scripts it did not time first of all, in the order given
+prev=$times
+[ -f "$prev" ] || prev=$(dirname "$0")/times.txt
+[ -f "$prev" ] || prev=/dev/null
 order=$(for t in "$@"; do
     s=$(awk -v n="$(basename "$t" .sh)" '$1 == n { s = $2 } END { print (s == "" ? 1e9 : s) }' \
-        "$times" 2>/dev/null || echo 1e9)
+        "$prev")
     printf '%s\t%s\n' "$s" "$t"
 done | sort -s -t "$(printf '\t')" -k1,1gr | cut -f2)
 
-# one script: its log, then a result file "passed failed seconds" (written last, so
-# that the runner reads it only when complete)
+# one script: its log, then a result file "passed failed seconds cpu-seconds" (written
+# last, so that the runner reads it only when complete)
 run_one() {
-    local t=$1 name log start rc p f
+    local t=$1 name log start rc p f cpu
     name=$(basename "$t" .sh)
     log="$log_dir/$name.log"
     start=$(date +%s)
@@ -42,17 +45,23 @@ run_one() {
         echo "FAIL: $name (ran no check: no PASS or FAIL line)" >>"$log"
         f=1
     fi
-    echo "$p $f $(($(date +%s) - start))" >"$log_dir/$name.result.tmp"
+    # the CPU time of the script and everything it ran (this subshell's children)
+    # (times in this shell: in a pipe or $(...) it would count a subshell's)
+    times >"$log_dir/$name.times"
+    cpu=$(awk 'END { n = 0; for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); n += 60 * t[1] + t[2] } printf "%.0f", n }' \
+        "$log_dir/$name.times")
+    rm -f "$log_dir/$name.times"
+    echo "$p $f $(($(date +%s) - start)) $cpu" >"$log_dir/$name.result.tmp"
     mv "$log_dir/$name.result.tmp" "$log_dir/$name.result"
 }
 
 report() {
-    local name=$1 p f s log="$log_dir/$1.log"
-    read -r p f s <"$log_dir/$name.result"
+    local name=$1 p f s c log="$log_dir/$1.log"
+    read -r p f s c <"$log_dir/$name.result"
     rm -f "$log_dir/$name.result"
     pass=$((pass + p))
     fail=$((fail + f))
-    printf '%-28s %4d passed %4d failed  %4ds\n' "$name" "$p" "$f" "$s"
+    printf '%-28s %4d passed %4d failed  %4ds  (cpu %ds)\n' "$name" "$p" "$f" "$s" "$c"
     echo "$name $s" >>"$times.new"
     if [ "$f" -ne 0 ]; then
         grep -E '^FAIL: ' "$log" | head -20 | sed 's/^/    /'
