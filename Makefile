@@ -13,6 +13,11 @@ CFLAGS := $(CFLAGS_COMMON) $(OPT)
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 LDLIBS := -lm
 
+# Every Verilator build under make (the test scripts', the demos') takes the runtime's
+# objects from one cache (scripts/vlrt-cache.sh).
+export OBJCACHE := $(abspath scripts/vlrt-cache.sh)
+export LOGQ_VLRT_CACHE := $(abspath $(BUILD))/vlrt-cache
+
 # Debian packages, by what needs them.
 DEPS_BUILD := gcc g++ make
 DEPS_SIM := verilator iverilog
