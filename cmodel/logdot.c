@@ -448,10 +448,11 @@ static void wide_build(lq_logdot *m)
         f->wtree[0][x] = x == 63 || x & 32 ? 31 : (uint8_t)(x & 31);
         f->wtree[1][x] = x == 63 || !(x & 32) ? 31 : (uint8_t)(x & 31);
     }
-    for (int b = 0; b < 2; b++)
-        for (int o = 0; o < 2; o++)
-            for (int j = 0; j < 16; j++)
-                f->wsel[32 * b + 16 * o + j] = (uint8_t)(64 * b + 4 * (2 * pair[j] + o));
+    for (int j = 0; j < 16; j++) /* word j: beat j / 8's adders j % 8 and j % 8 + 8 */
+        for (int h = 0; h < 2; h++)
+            for (int o = 0; o < 2; o++)
+                f->wsel[4 * j + 2 * h + o] =
+                    (uint8_t)(64 * (j / 8) + 4 * (2 * pair[j % 8 + 8 * h] + o));
     for (uint32_t a = 0; a <= f->a_mask; a++)
         for (uint32_t w = 0; w <= f->w_mask; w++) {
             int xa = f->wpart[0][a], xw = f->wpart[1][w];
@@ -1136,22 +1137,27 @@ WIDE_INLINE __m512i wide_diff(int paper, int frac, __m512i mx, __m512i a, __m512
                             _mm512_sra_epi32(b, fr));
 }
 
-/* A beat's first adder level, both trees, from its lanes' numbers: e the first lanes'
- * and o the second lanes' of the 16 adders (bytes, in wide_build's order). */
-WIDE_INLINE __m512i wide_add1v(const lq_logdot_fast *f, int paper, int frac, __m128i e, __m128i o)
+/* 16 first adders (both trees, wide_level1's order) from their lanes' numbers: e the
+ * first lanes', o the second lanes'. */
+WIDE_INLINE __m512i wide_add1v(const lq_logdot_fast *f, int paper, int frac, __m512i e, __m512i o)
 {
     __m512i v0 = _mm512_loadu_si512(f->wval), v1 = _mm512_loadu_si512(f->wval + 16);
-    __m512i x = _mm512_permutex2var_epi32(v0, _mm512_cvtepu8_epi32(e), v1);
-    __m512i y = _mm512_permutex2var_epi32(v0, _mm512_cvtepu8_epi32(o), v1);
+    __m512i x = _mm512_permutex2var_epi32(v0, e, v1);
+    __m512i y = _mm512_permutex2var_epi32(v0, o, v1);
     __m512i mx = _mm512_max_epi32(x, y), d = wide_diff(paper, frac, mx, x, y);
     d = _mm512_min_epu32(_mm512_srl_epi32(d, _mm_cvtsi32_si128(f->wshift)), _mm512_set1_epi32(31));
     return _mm512_add_epi32(mx, _mm512_permutex2var_epi32(_mm512_loadu_si512(f->wc1), d,
                                                           _mm512_loadu_si512(f->wc1 + 16)));
 }
 
-/* Two beats' first adder level (a and w: 32 lanes' codes, beat after beat): the codes'
- * bytes in the adders' order (one two-source permute), their parts, the sums (63 for a
- * zero), each tree's number (positions 2, 3 of every four: the negative tree's). */
+/* Two beats' first adder level (a and w: 32 lanes' codes, beat after beat), as two
+ * vectors whose sum is the second level: word j of the first holds beat j / 8's first
+ * adder j % 8, of the second its adder j % 8 + 8 (wide_build's order). The codes' bytes
+ * in that order (one two-source permute: the 32-bit word j holds the four operands of
+ * the two adders), their parts, the sums (63 for a zero), each tree's number (words j
+ * = 2, 3 mod 4: the negative tree's); each operand then by a shift and a mask of the
+ * words, not a byte extraction or a shuffle of halves (the shuffle port is the busy
+ * one). */
 WIDE_INLINE void wide_level1(const lq_logdot_fast *f, int paper, int frac, const uint32_t *a,
                              const uint32_t *w, __m512i *l1)
 {
@@ -1163,10 +1169,13 @@ WIDE_INLINE void wide_level1(const lq_logdot_fast *f, int paper, int frac, const
     __mmask64 z = _mm512_test_epi8_mask(_mm512_or_si512(xa, xw), _mm512_set1_epi8((char)0x80));
     __m512i s = _mm512_mask_mov_epi8(_mm512_add_epi8(xa, xw), z, _mm512_set1_epi8(63));
     __m512i t = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(s, _mm512_loadu_si512(f->wtree[0])),
-                                             (__mmask64)0xccccccccccccccccULL, s,
+                                             (__mmask64)0xff00ff00ff00ff00ULL, s,
                                              _mm512_loadu_si512(f->wtree[1]));
-    l1[0] = wide_add1v(f, paper, frac, _mm512_castsi512_si128(t), _mm512_extracti32x4_epi32(t, 1));
-    l1[1] = wide_add1v(f, paper, frac, _mm512_extracti32x4_epi32(t, 2), _mm512_extracti32x4_epi32(t, 3));
+    __m512i lo = _mm512_set1_epi32(0xff);
+    l1[0] = wide_add1v(f, paper, frac, _mm512_and_si512(t, lo),
+                       _mm512_and_si512(_mm512_srli_epi32(t, 8), lo));
+    l1[1] = wide_add1v(f, paper, frac, _mm512_and_si512(_mm512_srli_epi32(t, 16), lo),
+                       _mm512_srli_epi32(t, 24));
 }
 
 /* C(min(d, dcut)) of 16 differences d (already at most dcut): wide_corr1's
@@ -1237,9 +1246,7 @@ WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w
             if (p < npc) {
                 __m512i l1[2];
                 wide_level1(f, paper, k.frac, a + (size_t)(p0 + p) * 32, w + (size_t)(p0 + p) * 32, l1);
-                q[p] = wide_add(f, paper, k.frac, dcut,
-                                _mm512_inserti64x4(l1[0], _mm512_castsi512_si256(l1[1]), 1),
-                                _mm512_shuffle_i64x2(l1[0], l1[1], 0xee));
+                q[p] = wide_add(f, paper, k.frac, dcut, l1[0], l1[1]);
             }
             for (long j = 2 * p; j < 2 * p + 2 && j < nrb; j++) {
                 /* each sum s plus its root r (fast_add); with the table correction

@@ -112,8 +112,8 @@ typedef struct {
      * against the ones above (every code pair, every two terms, every difference). */
     int wide;             /* 1: lq_logdot_steps takes the wide path */
     int wshift;           /* the first level's difference d gives k = min(d >> wshift, 31) */
-    uint8_t wsel[64];     /* the byte permute of two beats' codes (32-bit words) into each
-                           * beat's first and second lanes of the 16 first adders */
+    uint8_t wsel[64];     /* the byte permute of two beats' codes (32-bit words) into the
+                           * 16 first adders' words, byte 2 b + o: beat b's operand o */
     uint8_t wpart[2][64]; /* per activation code's low 6 bits, then weight code's: 0x80
                            * for zero, else (e - e_min) + 32 sign */
     uint8_t wtree[2][64]; /* per sum of two parts (its low 6 bits; 63: a zero), the lane's

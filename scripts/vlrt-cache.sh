@@ -4,9 +4,10 @@
 # verilated_threads.cpp, about 4 of the 7 CPU seconds a small harness's build takes, and
 # `make test` makes over a hundred builds. So the runtime's objects are compiled once per
 # set of flags into $LOGQ_VLRT_CACHE and copied from there; every other compile runs
-# as given. A harness's configuration header (-include FILE, in every build's CFLAGS)
-# is left out of the runtime's compile: the runtime never reads it, and with it every
-# configuration would be a different compile.
+# as given. What a harness's configuration adds to every compile of its build (an
+# -include header, -I directories, -D macros) is left out of the runtime's: the runtime
+# reads only its own directory's headers and its own macros (VM_*, VL_*, SYSTEMC*), and
+# with them every configuration would be a different compile.
 # Called by Verilator's makefile as: vlrt-cache.sh CXX ARGS... -c -o OUT SRC
 set -euo pipefail
 src=${!#}
@@ -14,10 +15,15 @@ cache=${LOGQ_VLRT_CACHE:-}
 case $src in */verilated*.cpp) ;; *) exec "$@" ;; esac
 [ -n "$cache" ] || exec "$@"
 
+inc=$(dirname "$src")
 cmd=() out=""
 while [ $# -gt 0 ]; do
     case $1 in
-    -include) shift 2 ;;
+    -include | -I | -D | -U) shift 2 ;;
+    -I. | -I"$inc"*) cmd+=("$1"); shift ;;
+    -I*) shift ;;
+    -[DU]VM_* | -[DU]VL_* | -[DU]SYSTEMC*) cmd+=("$1"); shift ;;
+    -[DU]*) shift ;;
     -o) out=$2; cmd+=("$1" "$2"); shift 2 ;;
     *) cmd+=("$1"); shift ;;
     esac

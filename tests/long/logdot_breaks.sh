@@ -28,7 +28,7 @@ the beat count after a pair'"'"'s first-beat last off by one|b0 = l0 ? b + 1 : b
 if grep -qw avx512vbmi /proc/cpuinfo 2>/dev/null; then
     breaks=$breaks'
 wide: the third level'"'"'s block shuffle|_mm512_shuffle_i64x2(q[p], q[p + 1], 0x88)|_mm512_shuffle_i64x2(q[p], q[p + 1], 0x8a)
-wide: the negative tree'"'"'s byte mask|(__mmask64)0xccccccccccccccccULL|(__mmask64)0xcccccccccccccccdULL
+wide: the negative tree'"'"'s byte mask|(__mmask64)0xff00ff00ff00ff00ULL|(__mmask64)0xff00ff00ff00ff01ULL
 wide: the running sums'"'"' G at the cut 1|f->wrun[2 * m->acc.dcut] = 0;|f->wrun[2 * m->acc.dcut] = 1;
 wide: the last chunk'"'"'s last running sum skipped|j < 2 * p + 2 && j < nrb; j++|j < 2 * p + 2 && j < nrb - (c == nc); j++'
 fi
