@@ -136,9 +136,11 @@ test: | $(BUILD)/.deps-TEST
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) $(TEST_PREREQS)
 	@BUILD=$(BUILD) LOGQ=$(LOGQ) TEST_JOBS=$(TEST_JOBS) tests/run.sh $(TEST_SCRIPTS)
 
+# the long scripts one at a time: tests/long/regress.sh builds (make) the SLQ harnesses
+# slq_hw.sh builds too, and two makes of one target at once would race
 test-long: | $(BUILD)/.deps-TEST
 	@$(MAKE) --no-print-directory -j$(TEST_JOBS) $(TEST_PREREQS)
-	@BUILD=$(BUILD) LOGQ=$(LOGQ) TEST_JOBS=$(TEST_JOBS) LOGQ_LONG=1 tests/run.sh $(TEST_SCRIPTS) $(LONG_TEST_SCRIPTS)
+	@BUILD=$(BUILD) LOGQ=$(LOGQ) TEST_JOBS=1 LOGQ_LONG=1 tests/run.sh $(TEST_SCRIPTS) $(LONG_TEST_SCRIPTS)
 
 clean:
 	rm -rf $(BUILD)
