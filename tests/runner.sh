@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 d=$tmp/s
 mkdir -p "$d"
-# meet NAME OTHER: touch NAME, wait up to 60 s for OTHER
+# left.sh and right.sh: each touches its own name and waits up to 60 s for the other's
 for p in "left right" "right left"; do
     set -- $p
     printf 'touch %s/%s\nfor i in $(seq 600); do [ -f %s/%s ] && { echo "PASS: %s met"; exit 0; }; sleep 0.1; done\necho "FAIL: %s alone"\n' \
