@@ -330,16 +330,34 @@ static uint8_t wide_part(const lq_format *f, uint32_t code)
     return x.zero ? 0x80 : (uint8_t)((x.exp - lq_exp_min(f)) + 32 * x.sign);
 }
 
-/* The wide path's first adder of two tree inputs, as its SIMD code computes it. */
-static int64_t wide_add1(const lq_logdot *m, int64_t a, int64_t b)
+/* A zero lane's number on the wide path (wtree): -97 as a signed byte, 159 unsigned,
+ * 31 in bits 0-4 (wval's zero). */
+enum { WIDE_NZERO = 0x9f };
+
+/* The wide path's first adder of two tree inputs given by their numbers n0, n1 (the
+ * bytes of wtree), as its SIMD code computes it (wide_first). */
+static int64_t wide_add1(const lq_logdot *m, int n0, int n1)
 {
     const lq_logdot_fast *f = &m->fast;
-    int fr = m->acc.cfg.frac;
-    int64_t mx = a > b ? a : b;
-    int64_t d = m->acc.cfg.corr == LQ_CORR_PAPER ? 2 * (mx >> fr) - (a >> fr) - (b >> fr)
-                                                 : (a > b ? a - b : b - a);
-    uint32_t k = (uint32_t)d >> f->wshift;
-    return mx + f->wc1[k < 31 ? k : 31];
+    int fr = m->acc.cfg.frac, k;
+    if (m->acc.cfg.corr == LQ_CORR_PAPER) {
+        int64_t a = f->wval[n0 & 31], b = f->wval[n1 & 31], mx = a > b ? a : b;
+        uint32_t d = (uint32_t)(2 * (mx >> fr) - (a >> fr) - (b >> fr));
+        return mx + f->wc1[d < 31 ? d : 31];
+    }
+    k = n0 > n1 ? n0 - n1 : n1 - n0;
+    return f->wval[((int8_t)n0 > (int8_t)n1 ? n0 : n1) & 31] + f->wc1[k < 31 ? k : 31];
+}
+
+/* The wide path's number of a tree input v (WIDE_NZERO for a zero), -1 for none. */
+static int wide_num(const lq_logdot_fast *f, int32_t v)
+{
+    if (v == (int32_t)LQ_LOGDOT_FAST_ZERO)
+        return WIDE_NZERO;
+    for (int n = 0; n < 31; n++)
+        if (f->wval[n] == v)
+            return n;
+    return -1;
 }
 
 /* The wide path's correction of one difference d <= dcut as its SIMD code computes it
@@ -430,7 +448,6 @@ static void wide_build(lq_logdot *m)
     f->wide = 0;
     if (!f->bytes || !wide_cpu() || m->pmax - m->pmin > 30)
         return;
-    f->wshift = paper ? 0 : unit;
     if (!paper)
         wide_fit(m);
     for (int64_t d = 0; d <= m->acc.dcut; d++)
@@ -445,8 +462,8 @@ static void wide_build(lq_logdot *m)
     for (int x = 0; x < 64; x++) {
         f->wpart[0][x] = wide_part(&c->act, (uint32_t)x & f->a_mask);
         f->wpart[1][x] = wide_part(&c->wgt, (uint32_t)x & f->w_mask);
-        f->wtree[0][x] = x == 63 || x & 32 ? 31 : (uint8_t)(x & 31);
-        f->wtree[1][x] = x == 63 || !(x & 32) ? 31 : (uint8_t)(x & 31);
+        f->wtree[0][x] = x == 63 || x & 32 ? WIDE_NZERO : (uint8_t)(x & 31);
+        f->wtree[1][x] = x == 63 || !(x & 32) ? WIDE_NZERO : (uint8_t)(x & 31);
     }
     for (int j = 0; j < 16; j++) /* word j: beat j / 8's adders j % 8 and j % 8 + 8 */
         for (int h = 0; h < 2; h++)
@@ -458,14 +475,18 @@ static void wide_build(lq_logdot *m)
             int xa = f->wpart[0][a], xw = f->wpart[1][w];
             int x = (xa | xw) & 0x80 ? 63 : (xa + xw) & 63;
             for (int g = 0; g < 2; g++)
-                if (f->wval[f->wtree[g][x]] != f->term[2 * (a << f->w_bits | w) + g])
+                if (f->wval[f->wtree[g][x] & 31] != f->term[2 * (a << f->w_bits | w) + g])
                     return;
         }
     for (int s0 = 0; s0 < ns; s0++)
         for (int s1 = 0; s1 < ns; s1++)
             for (int g = 0; g < 2; g++) {
-                int64_t r = wide_add1(m, fast_input(m, state_term(m, s0), g),
-                                      fast_input(m, state_term(m, s1), g));
+                int n0 = wide_num(f, fast_input(m, state_term(m, s0), g));
+                int n1 = wide_num(f, fast_input(m, state_term(m, s1), g));
+                int64_t r;
+                if (n0 < 0 || n1 < 0)
+                    return; /* a term that is no number */
+                r = wide_add1(m, n0, n1);
                 if ((r < m->acc.vmax ? r : m->acc.vmax) != f->level0[2 * (s0 * ns + s1) + g])
                     return;
             }
@@ -1125,29 +1146,82 @@ static int wide_cpu(void)
 #endif
 #define WIDE_INLINE static inline __attribute__((always_inline)) WIDE_ATTR
 
-/* The difference of 16 adders' operands a, b (mx = max(a, b)), as fast_add's: |a - b|,
- * or with the paper correction 2 floor(mx) - floor(a) - floor(b) in whole units. */
-WIDE_INLINE __m512i wide_diff(int paper, int frac, __m512i mx, __m512i a, __m512i b)
+/* The wide path's constants, loaded once per call (the loop's stores could alias f, so
+ * the compiler would reload them from it). */
+typedef struct {
+    __m512i sel, part[2], tree[2], val[2], c1[2], pm1, c31w, c31, dcut, smask, one, ev, od;
+    __m512 coef[LQ_LOGDOT_WDEG + 1][2], scale, off;
+    __m128i frac, wlog2;
+    int paper;
+} wide_k;
+
+WIDE_INLINE wide_k wide_consts(const lq_logdot *m, int paper)
 {
-    __m128i fr = _mm_cvtsi32_si128(frac);
-    __m512i fm = _mm512_sra_epi32(mx, fr);
-    if (!paper)
-        return _mm512_abs_epi32(_mm512_sub_epi32(a, b));
-    return _mm512_sub_epi32(_mm512_sub_epi32(_mm512_add_epi32(fm, fm), _mm512_sra_epi32(a, fr)),
-                            _mm512_sra_epi32(b, fr));
+    const lq_logdot_fast *f = &m->fast;
+    wide_k k;
+    k.sel = _mm512_loadu_si512(f->wsel);
+    for (int i = 0; i < 2; i++) {
+        k.part[i] = _mm512_loadu_si512(f->wpart[i]);
+        k.tree[i] = _mm512_loadu_si512(f->wtree[i]);
+        k.val[i] = _mm512_loadu_si512(f->wval + 16 * i);
+        k.c1[i] = _mm512_loadu_si512(f->wc1 + 16 * i);
+        for (int j = 0; j <= LQ_LOGDOT_WDEG; j++)
+            k.coef[j][i] = _mm512_loadu_ps(f->wcoef[j] + 16 * i);
+    }
+    k.pm1 = _mm512_set1_epi16(0xff01); /* bytes {1, -1}: maddubs gives e - o */
+    k.c31w = _mm512_set1_epi16(31);
+    k.c31 = _mm512_set1_epi32(31);
+    k.dcut = _mm512_set1_epi32((int32_t)m->acc.dcut);
+    k.smask = _mm512_set1_epi32((1 << f->wlog2) - 1);
+    k.one = _mm512_set1_epi32(1 << m->acc.cfg.frac); /* the paper's C(0) */
+    /* the fourth level's operands: per beat t of 8, {pos, neg} of R0 (R1), the dwords
+     * 4 t, 4 t + 2 (+ 1) of the two third-level vectors' 32 */
+    k.ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+    k.od = _mm512_add_epi32(k.ev, _mm512_set1_epi32(1));
+    k.scale = _mm512_set1_ps(f->wscale);
+    k.off = _mm512_set1_ps(f->woff);
+    k.frac = _mm_cvtsi32_si128(m->acc.cfg.frac);
+    k.wlog2 = _mm_cvtsi32_si128(f->wlog2);
+    k.paper = paper;
+    return k;
 }
 
-/* 16 first adders (both trees, wide_level1's order) from their lanes' numbers: e the
- * first lanes', o the second lanes'. */
-WIDE_INLINE __m512i wide_add1v(const lq_logdot_fast *f, int paper, int frac, __m512i e, __m512i o)
+/* The difference of 16 adders' operands a, b (mx = max(a, b)), as fast_add's: |a - b|,
+ * or with the paper correction 2 floor(mx) - floor(a) - floor(b) in whole units. */
+WIDE_INLINE __m512i wide_diff(const wide_k *k, __m512i mx, __m512i a, __m512i b)
 {
-    __m512i v0 = _mm512_loadu_si512(f->wval), v1 = _mm512_loadu_si512(f->wval + 16);
-    __m512i x = _mm512_permutex2var_epi32(v0, e, v1);
-    __m512i y = _mm512_permutex2var_epi32(v0, o, v1);
-    __m512i mx = _mm512_max_epi32(x, y), d = wide_diff(paper, frac, mx, x, y);
-    d = _mm512_min_epu32(_mm512_srl_epi32(d, _mm_cvtsi32_si128(f->wshift)), _mm512_set1_epi32(31));
-    return _mm512_add_epi32(mx, _mm512_permutex2var_epi32(_mm512_loadu_si512(f->wc1), d,
-                                                          _mm512_loadu_si512(f->wc1 + 16)));
+    __m512i fm = _mm512_sra_epi32(mx, k->frac);
+    if (!k->paper)
+        return _mm512_abs_epi32(_mm512_sub_epi32(a, b));
+    return _mm512_sub_epi32(_mm512_sub_epi32(_mm512_add_epi32(fm, fm), _mm512_sra_epi32(a, k->frac)),
+                            _mm512_sra_epi32(b, k->frac));
+}
+
+/* The first level of 32 adders from their operands' numbers t (the 32-bit word j: the
+ * numbers e0, o0 of adder j of l1[0], then e1, o1 of adder j of l1[1]; WIDE_NZERO for
+ * a zero). The table correction in the numbers, whose difference is the table's k:
+ * max(x, y) + C(k) = wval[max(e, o)] + wc1[min(|e - o|, 31)] (a zero, -97 as a signed
+ * byte and 159 unsigned, is never the maximum of two and is 129 or more away from any
+ * number); the paper's in the values (wide_add1 mirrors both). */
+WIDE_INLINE void wide_first(const wide_k *k, __m512i t, __m512i *l1)
+{
+    if (!k->paper) {
+        __m512i d = _mm512_min_epi16(_mm512_abs_epi16(_mm512_maddubs_epi16(t, k->pm1)), k->c31w);
+        __m512i mx = _mm512_max_epi8(t, _mm512_srli_epi16(t, 8));
+        l1[0] = _mm512_add_epi32(_mm512_permutex2var_epi32(k->val[0], mx, k->val[1]),
+                                 _mm512_permutex2var_epi32(k->c1[0], d, k->c1[1]));
+        l1[1] = _mm512_add_epi32(
+            _mm512_permutex2var_epi32(k->val[0], _mm512_srli_epi32(mx, 16), k->val[1]),
+            _mm512_permutex2var_epi32(k->c1[0], _mm512_srli_epi32(d, 16), k->c1[1]));
+        return;
+    }
+    for (int h = 0; h < 2; h++) {
+        __m512i x = _mm512_permutex2var_epi32(k->val[0], _mm512_srli_epi32(t, 16 * h), k->val[1]);
+        __m512i y = _mm512_permutex2var_epi32(k->val[0], _mm512_srli_epi32(t, 16 * h + 8), k->val[1]);
+        __m512i mx = _mm512_max_epi32(x, y);
+        __m512i d = _mm512_min_epu32(wide_diff(k, mx, x, y), k->c31);
+        l1[h] = _mm512_add_epi32(mx, _mm512_permutex2var_epi32(k->c1[0], d, k->c1[1]));
+    }
 }
 
 /* Two beats' first adder level (a and w: 32 lanes' codes, beat after beat), as two
@@ -1155,145 +1229,186 @@ WIDE_INLINE __m512i wide_add1v(const lq_logdot_fast *f, int paper, int frac, __m
  * adder j % 8, of the second its adder j % 8 + 8 (wide_build's order). The codes' bytes
  * in that order (one two-source permute: the 32-bit word j holds the four operands of
  * the two adders), their parts, the sums (63 for a zero), each tree's number (words j
- * = 2, 3 mod 4: the negative tree's); each operand then by a shift and a mask of the
- * words, not a byte extraction or a shuffle of halves (the shuffle port is the busy
- * one). */
-WIDE_INLINE void wide_level1(const lq_logdot_fast *f, int paper, int frac, const uint32_t *a,
-                             const uint32_t *w, __m512i *l1)
+ * = 2, 3 mod 4: the negative tree's), then wide_first. */
+WIDE_INLINE void wide_level1(const wide_k *k, const uint32_t *a, const uint32_t *w, __m512i *l1)
 {
-    __m512i sel = _mm512_loadu_si512(f->wsel);
-    __m512i ca = _mm512_permutex2var_epi8(_mm512_loadu_si512(a), sel, _mm512_loadu_si512(a + 16));
-    __m512i cw = _mm512_permutex2var_epi8(_mm512_loadu_si512(w), sel, _mm512_loadu_si512(w + 16));
-    __m512i xa = _mm512_permutexvar_epi8(ca, _mm512_loadu_si512(f->wpart[0]));
-    __m512i xw = _mm512_permutexvar_epi8(cw, _mm512_loadu_si512(f->wpart[1]));
+    __m512i ca = _mm512_permutex2var_epi8(_mm512_loadu_si512(a), k->sel, _mm512_loadu_si512(a + 16));
+    __m512i cw = _mm512_permutex2var_epi8(_mm512_loadu_si512(w), k->sel, _mm512_loadu_si512(w + 16));
+    __m512i xa = _mm512_permutexvar_epi8(ca, k->part[0]);
+    __m512i xw = _mm512_permutexvar_epi8(cw, k->part[1]);
     __mmask64 z = _mm512_test_epi8_mask(_mm512_or_si512(xa, xw), _mm512_set1_epi8((char)0x80));
     __m512i s = _mm512_mask_mov_epi8(_mm512_add_epi8(xa, xw), z, _mm512_set1_epi8(63));
-    __m512i t = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(s, _mm512_loadu_si512(f->wtree[0])),
-                                             (__mmask64)0xff00ff00ff00ff00ULL, s,
-                                             _mm512_loadu_si512(f->wtree[1]));
-    __m512i lo = _mm512_set1_epi32(0xff);
-    l1[0] = wide_add1v(f, paper, frac, _mm512_and_si512(t, lo),
-                       _mm512_and_si512(_mm512_srli_epi32(t, 8), lo));
-    l1[1] = wide_add1v(f, paper, frac, _mm512_and_si512(_mm512_srli_epi32(t, 16), lo),
-                       _mm512_srli_epi32(t, 24));
+    __m512i t = _mm512_mask_permutexvar_epi8(_mm512_permutexvar_epi8(s, k->tree[0]),
+                                             (__mmask64)0xff00ff00ff00ff00ULL, s, k->tree[1]);
+    wide_first(k, t, l1);
 }
 
 /* C(min(d, dcut)) of 16 differences d (already at most dcut): wide_corr1's
  * operations. */
-WIDE_INLINE __m512i wide_corr(const lq_logdot_fast *f, int paper, int frac, __m512i d)
+WIDE_INLINE __m512i wide_corr(const wide_k *k, __m512i d)
 {
     __m512i sg;
     __m512 t, y;
-    if (paper)
-        return _mm512_srlv_epi32(_mm512_set1_epi32(1 << frac), _mm512_min_epu32(d, _mm512_set1_epi32(31)));
-    sg = _mm512_srl_epi32(d, _mm_cvtsi32_si128(f->wlog2));
-    t = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_and_si512(d, _mm512_set1_epi32((1 << f->wlog2) - 1))),
-                        _mm512_set1_ps(f->wscale), _mm512_set1_ps(f->woff));
-    y = _mm512_permutex2var_ps(_mm512_loadu_ps(f->wcoef[LQ_LOGDOT_WDEG]), sg,
-                               _mm512_loadu_ps(f->wcoef[LQ_LOGDOT_WDEG] + 16));
+    if (k->paper)
+        return _mm512_srlv_epi32(k->one, _mm512_min_epu32(d, k->c31));
+    sg = _mm512_srl_epi32(d, k->wlog2);
+    t = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_and_si512(d, k->smask)), k->scale, k->off);
+    y = _mm512_permutex2var_ps(k->coef[LQ_LOGDOT_WDEG][0], sg, k->coef[LQ_LOGDOT_WDEG][1]);
     for (int j = LQ_LOGDOT_WDEG - 1; j >= 0; j--)
-        y = _mm512_fmadd_ps(y, t, _mm512_permutex2var_ps(_mm512_loadu_ps(f->wcoef[j]), sg,
-                                                         _mm512_loadu_ps(f->wcoef[j] + 16)));
+        y = _mm512_fmadd_ps(y, t, _mm512_permutex2var_ps(k->coef[j][0], sg, k->coef[j][1]));
     return _mm512_max_epi32(_mm512_cvt_roundps_epi32(y, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
                             _mm512_setzero_si512());
 }
 
 /* 16 adders of fast_add (no saturation) at once. */
-WIDE_INLINE __m512i wide_add(const lq_logdot_fast *f, int paper, int frac, __m512i dcut,
-                             __m512i a, __m512i b)
+WIDE_INLINE __m512i wide_add(const wide_k *k, __m512i a, __m512i b)
 {
     __m512i mx = _mm512_max_epi32(a, b);
-    return _mm512_add_epi32(mx, wide_corr(f, paper, frac,
-                                          _mm512_min_epu32(wide_diff(paper, frac, mx, a, b), dcut)));
+    return _mm512_add_epi32(mx, wide_corr(k, _mm512_min_epu32(wide_diff(k, mx, a, b), k->dcut)));
+}
+
+/* The running sums' constants (scalars: in registers across the loop). */
+typedef struct {
+    fast_k fk;        /* the paper correction's fast_add; fk.sat: this chunk saturates */
+    const int32_t *gc; /* the table correction's G(u) at gc[u], |u| < dcut (wrun + dcut) */
+    uint64_t dc2;     /* 2 dcut */
+} wide_r;
+
+/* A running sum s plus a root r. The table correction: r + G(s - r), G(u) = max(u, 0)
+ * + C(|u|), by one load while |u| < dcut, else max(s, r) (C is 0 from dcut on): on the
+ * chain from s a subtraction, a load and an addition. Saturated only in a chunk that
+ * can reach vmax (wide_steps_n). */
+FAST_INLINE int64_t wide_run(const wide_r *k, int64_t s, int64_t r)
+{
+    int64_t u = s - r, x;
+    if (k->fk.paper)
+        return fast_add(k->fk, s, r);
+    if (__builtin_expect((uint64_t)(u + k->fk.dcut) < k->dc2, 1))
+        x = r + k->gc[u];
+    else
+        x = u > 0 ? s : r;
+    return !k->fk.sat || x < k->fk.vmax ? x : k->fk.vmax;
+}
+
+/* Beat j of a chunk's eight on the running sums s {pos, neg}, its roots rt[2 j], rt[2 j
+ * + 1]: bit j of fm, the first beat of a vector (the sums restarted: the roots
+ * themselves, saturated, as fast_add of a zero gives them), of lm, a `last` beat (its
+ * sums to pend). */
+FAST_INLINE void wide_beat(const wide_r *k, int64_t *s, const int32_t *rt, int j, unsigned lm,
+                           unsigned fm, int32_t *pend, int *npend)
+{
+    int64_t r0 = rt[2 * j], r1 = rt[2 * j + 1];
+    if (fm >> j & 1) {
+        s[0] = !k->fk.sat || r0 < k->fk.vmax ? r0 : k->fk.vmax;
+        s[1] = !k->fk.sat || r1 < k->fk.vmax ? r1 : k->fk.vmax;
+    } else {
+        s[0] = wide_run(k, s[0], r0);
+        s[1] = wide_run(k, s[1], r1);
+    }
+    if (lm >> j & 1) {
+        pend[2 * *npend] = (int32_t)s[0];
+        pend[2 * *npend + 1] = (int32_t)s[1];
+        ++*npend;
+    }
 }
 
 /* nb beats on the wide path, by chunks of WIDE_PAIRS pairs of beats, level by level:
  * the first and second levels of each pair (16 adders), the third of two pairs (16),
- * the fourth of four (16, each beat's root {pos, neg}), so that the adders of a level
- * are independent of each other and the out-of-order window holds many; the running
- * sums, the only dependence between beats, take a chunk's roots during the next
- * chunk's first levels (two beats per pair), and the outputs of their `last` beats
- * are made after that loop (wide_outputs: no call inside it, so its vectors stay in
- * registers). An odd last beat by the byte states; fast.run as simd_steps_n's. */
-enum { WIDE_PAIRS = 8, WIDE_CHUNK = 2 * WIDE_PAIRS };
+ * the fourth of four (16: the chunk's eight beats' roots {pos, neg}), so that the adders
+ * of a level are independent of each other. Software-pipelined over chunks: chunk c's
+ * pair loop makes c's first two levels, chunk c - 1's third and fourth (its roots to
+ * memory), and runs the sums on chunk c - 2's roots, two beats per pair, so that no
+ * chain waits for the level it takes (the chains of the running sums, the only
+ * dependence between beats, are the loop's critical path; the out-of-order window
+ * holds the rest). The sums saturate only in a chunk where a root or a sum exceeds
+ * vmax - 8 C(0): in eight beats a sum rises at most 8 C(0) above the larger of itself
+ * and the roots. The outputs of the `last` beats are made after each pair loop
+ * (wide_outputs: no call inside it, so its vectors stay in registers). An odd last
+ * beat by the byte states; fast.run as simd_steps_n's. */
+enum { WIDE_PAIRS = 4, WIDE_CHUNK = 2 * WIDE_PAIRS, WIDE_DELAY = 2 };
 WIDE_INLINE long wide_steps_n(lq_logdot *m, const uint32_t *a, const uint32_t *w,
                               const uint8_t *last, long nb, lq_logdot_out *out, int paper)
 {
     lq_logdot_fast *f = &m->fast;
-    fast_k k = fast_consts(m);
-    __m512i dcut = _mm512_set1_epi32((int32_t)m->acc.dcut);
-    /* the fourth level's operands: per beat t of 8, {pos, neg} of R0 (R1), the dwords
-     * 4 t, 4 t + 2 (+ 1) of the two third-level vectors' 32 */
-    __m512i ev = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    __m512i od = _mm512_add_epi32(ev, _mm512_set1_epi32(1));
-    __m512i q[WIDE_PAIRS], r3[WIDE_PAIRS / 2];
-    int32_t roots[2][2 * WIDE_CHUNK] __attribute__((aligned(64)));
+    wide_k k = wide_consts(m, paper);
+    wide_r kr = {fast_consts(m), f->wrun ? f->wrun + m->acc.dcut : NULL, 2 * (uint64_t)m->acc.dcut};
+    __m512i q[WIDE_PAIRS], qp[WIDE_PAIRS], r3a = _mm512_setzero_si512(), r3b = r3a;
+    int32_t roots[WIDE_DELAY + 1][2 * WIDE_CHUNK] __attribute__((aligned(64)));
     int32_t pend[2 * WIDE_CHUNK]; /* the running sums at a chunk's `last` beats */
     int npend = 0;
-    /* the running sums in scalar registers, their constants in locals (the loop's
-     * stores could alias f) */
-    int64_t rp = f->run[0], rn = f->run[1], dc = k.dcut, vmax = k.vmax;
-    uint64_t dc2 = 2 * (uint64_t)k.dcut;
-    const int32_t *g = f->wrun;
+    int64_t s[2] = {f->run[0], f->run[1]};
+    int64_t satlo = m->acc.vmax - WIDE_CHUNK * (int64_t)f->corr[0];
+    __m512i satv = _mm512_set1_epi32((int32_t)(satlo > INT32_MIN ? satlo : INT32_MIN));
     long nout = 0, b0 = 0, np = nb / 2, nc = (np + WIDE_PAIRS - 1) / WIDE_PAIRS;
-    k.paper = paper;
-    for (long c = 0; c <= nc; c++) {
-        long p0 = c * WIDE_PAIRS, rb = (c - 1) * WIDE_CHUNK;
+    /* the first beat is a vector's first when the sums are reset (exactly the zero: a
+     * sum of a beat is above it) */
+    unsigned carry = s[0] == LQ_LOGDOT_FAST_ZERO && s[1] == LQ_LOGDOT_FAST_ZERO;
+    kr.fk.paper = paper;
+    for (int i = 0; i < WIDE_PAIRS; i++)
+        q[i] = qp[i] = r3a;
+    for (long c = 0; c < nc + WIDE_DELAY; c++) {
+        long p0 = c * WIDE_PAIRS, rb = (c - WIDE_DELAY) * WIDE_CHUNK;
         long npc = c < nc ? (np - p0 < WIDE_PAIRS ? np - p0 : WIDE_PAIRS) : 0;
-        long nrb = c > 0 ? (2 * np - rb < WIDE_CHUNK ? 2 * np - rb : WIDE_CHUNK) : 0;
-        const int32_t *rt = roots[(c + 1) & 1]; /* chunk c - 1's */
+        long nrb = c >= WIDE_DELAY ? (2 * np - rb < WIDE_CHUNK ? 2 * np - rb : WIDE_CHUNK) : 0;
+        int prev = c >= 1 && c - 1 < nc; /* chunk c - 1's levels 3 and 4 */
+        const int32_t *rt = roots[(c + 1) % (WIDE_DELAY + 1)];  /* chunk c - 2's */
+        int32_t *rs = roots[(c + 2) % (WIDE_DELAY + 1)];        /* chunk c - 1's */
+        unsigned lm = 0, fm = 0;
+        if (nrb > 0) {
+            if (last && nrb == WIDE_CHUNK)
+                lm = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+                         _mm_loadl_epi64((const __m128i *)(last + rb)), _mm_setzero_si128())) & 0xff;
+            else if (last)
+                for (long j = 0; j < nrb; j++)
+                    lm |= (unsigned)(last[rb + j] != 0) << j;
+            fm = (lm << 1 | carry) & 0xff;
+            carry = lm >> (nrb - 1) & 1; /* the next beat starts a vector */
+            kr.fk.sat = _mm512_cmpgt_epi32_mask(_mm512_load_si512((const __m512i *)rt), satv) != 0 ||
+                        s[0] > satlo || s[1] > satlo;
+        }
+#pragma GCC unroll 4
         for (int p = 0; p < WIDE_PAIRS; p++) {
             if (p < npc) {
                 __m512i l1[2];
-                wide_level1(f, paper, k.frac, a + (size_t)(p0 + p) * 32, w + (size_t)(p0 + p) * 32, l1);
-                q[p] = wide_add(f, paper, k.frac, dcut, l1[0], l1[1]);
+                wide_level1(&k, a + (size_t)(p0 + p) * 32, w + (size_t)(p0 + p) * 32, l1);
+                q[p] = wide_add(&k, l1[0], l1[1]);
             }
-            for (long j = 2 * p; j < 2 * p + 2 && j < nrb; j++) {
-                /* each sum s plus its root r (fast_add); with the table correction
-                 * r + G(s - r), G(u) = max(u, 0) + C(|u|) by the table g, |u| >= dcut
-                 * its cut index's 0 (plus u when s is the larger): on the chain from s
-                 * a subtraction, a cut, a load and two additions */
-                int64_t r0 = rt[2 * j], r1 = rt[2 * j + 1], u0 = rp - r0, u1 = rn - r1;
-                uint64_t i0 = (uint64_t)(u0 + dc), i1 = (uint64_t)(u1 + dc);
-                int64_t x0 = paper ? fast_add(k, rp, r0)
-                                   : r0 + (u0 >= dc ? u0 : 0) + g[i0 < dc2 ? i0 : dc2];
-                int64_t x1 = paper ? fast_add(k, rn, r1)
-                                   : r1 + (u1 >= dc ? u1 : 0) + g[i1 < dc2 ? i1 : dc2];
-                rp = x0 < vmax ? x0 : vmax;
-                rn = x1 < vmax ? x1 : vmax;
-                if (last && last[rb + j]) { /* its output after the loop, the sums restarted */
-                    pend[2 * npend] = (int32_t)rp;
-                    pend[2 * npend++ + 1] = (int32_t)rn;
-                    rp = rn = LQ_LOGDOT_FAST_ZERO; /* run_load's after a reset */
-                    b0 = rb + j + 1;
-                }
-            }
+            if (prev && p == 0) /* blocks: each beat's two halves */
+                r3a = wide_add(&k, _mm512_shuffle_i64x2(qp[0], qp[1], 0x88),
+                               _mm512_shuffle_i64x2(qp[0], qp[1], 0xdd));
+            if (prev && p == 1)
+                r3b = wide_add(&k, _mm512_shuffle_i64x2(qp[2], qp[3], 0x88),
+                               _mm512_shuffle_i64x2(qp[2], qp[3], 0xdd));
+            if (prev && p == 2)
+                _mm512_store_si512((__m512i *)rs,
+                                   wide_add(&k, _mm512_permutex2var_epi32(r3a, k.ev, r3b),
+                                            _mm512_permutex2var_epi32(r3a, k.od, r3b)));
+            for (int j = 2 * p; j < 2 * p + 2; j++)
+                if (j < nrb)
+                    wide_beat(&kr, s, rt, j, lm, fm, pend, &npend);
         }
-        if (npend) {
+        if (lm) {
             wide_outputs(m, pend, npend, out + nout);
             nout += npend;
             npend = 0;
             m->acc.beats = 0;
+            b0 = rb + 32 - __builtin_clz(lm);
         }
-        if (npc == 0)
-            continue;
-        for (long p = npc; p < WIDE_PAIRS; p++) /* a short chunk: roots never taken */
+        for (long p = npc; p < WIDE_PAIRS && npc > 0; p++) /* a short chunk: roots never taken */
             q[p] = q[0];
-        for (int p = 0; p < WIDE_PAIRS; p += 2) /* blocks: each beat's two halves */
-            r3[p / 2] = wide_add(f, paper, k.frac, dcut, _mm512_shuffle_i64x2(q[p], q[p + 1], 0x88),
-                                 _mm512_shuffle_i64x2(q[p], q[p + 1], 0xdd));
-        for (int j = 0; j < WIDE_PAIRS / 2; j += 2)
-            _mm512_store_si512((__m512i *)(roots[c & 1] + 8 * j),
-                               wide_add(f, paper, k.frac, dcut, _mm512_permutex2var_epi32(r3[j], ev, r3[j + 1]),
-                                        _mm512_permutex2var_epi32(r3[j], od, r3[j + 1])));
+        for (int p = 0; p < WIDE_PAIRS; p++)
+            qp[p] = q[p];
     }
-    f->run[0] = (int32_t)rp;
-    f->run[1] = (int32_t)rn;
+    if (carry) /* the last beat was a `last`: run_load's after a reset */
+        s[0] = s[1] = LQ_LOGDOT_FAST_ZERO;
+    f->run[0] = (int32_t)s[0];
+    f->run[1] = (int32_t)s[1];
     if (nb & 1) {
         long b = nb - 1;
         int l = last && last[b];
-        __m128i r = simd_beat(f, k, paper, a + (size_t)b * 16, w + (size_t)b * 16, 16, 1);
-        __m128i run = simd_run(m, k, paper, _mm_loadl_epi64((const __m128i *)f->run), r, l,
+        fast_k fk = fast_consts(m);
+        __m128i r = simd_beat(f, fk, paper, a + (size_t)b * 16, w + (size_t)b * 16, 16, 1);
+        __m128i run = simd_run(m, fk, paper, _mm_loadl_epi64((const __m128i *)f->run), r, l,
                                b + 1 - b0, out, &nout);
         _mm_storel_epi64((__m128i *)f->run, run);
         b0 = l ? b + 1 : b0;

@@ -101,26 +101,26 @@ typedef struct {
     uint32_t *qpr, *qpc;  /* per level0 index (s0 S + s1): {pos, neg} ids times K, ids */
     /* The wide path (lq_logdot_steps on the byte states' configurations whose product
      * numbers e_a + e_w - pmin fit 0-30, on x86-64 with AVX-512 F, BW, VL and VBMI at
-     * run time): chunks of 8 pairs of beats, level by level, 16 adders per
+     * run time): chunks of 4 pairs of beats, level by level, 16 adders per
      * instruction. The codes' bytes are put in the adders' order by one permute, the
-     * lanes' numbers come from byte tables, the whole first level is arithmetic (its
-     * difference is a whole number of exponent steps: a 32-entry correction table),
-     * every later level's correction is computed (below), no quad table; the running
-     * sums take a chunk's roots during the next chunk's first levels, in scalar
-     * registers (wrun).
+     * lanes' numbers come from byte tables, the whole first level is arithmetic on the
+     * numbers (its difference is a whole number of exponent steps: a 32-entry
+     * correction table), every later level's correction is computed (below), no quad
+     * table; the running sums take a chunk's roots two chunks later, during the first
+     * levels of another, in scalar registers (wrun).
      * lq_logdot_step keeps the byte states. wide_build checks every table below
      * against the ones above (every code pair, every two terms, every difference). */
     int wide;             /* 1: lq_logdot_steps takes the wide path */
-    int wshift;           /* the first level's difference d gives k = min(d >> wshift, 31) */
     uint8_t wsel[64];     /* the byte permute of two beats' codes (32-bit words) into the
                            * 16 first adders' words, byte 2 b + o: beat b's operand o */
     uint8_t wpart[2][64]; /* per activation code's low 6 bits, then weight code's: 0x80
                            * for zero, else (e - e_min) + 32 sign */
     uint8_t wtree[2][64]; /* per sum of two parts (its low 6 bits; 63: a zero), the lane's
                            * number in the positive tree, then the negative: its
-                           * e_a + e_w - pmin, or 31 (zero) when of the other sign */
+                           * e_a + e_w - pmin, or 0x9f (zero) when of the other sign */
     int32_t wval[32];     /* per number: the tree input (LQ_LOGDOT_FAST_ZERO at 31) */
-    int32_t wc1[32];      /* per k: C(min(k << wshift, dcut)) */
+    int32_t wc1[32];      /* per k, the first level's difference in exponent steps (the
+                           * paper's: in whole units): C(min(k steps, dcut)) */
     int32_t *wrun;        /* table correction: per u + dcut, u = -dcut .. dcut - 1, the
                            * running sums' G(u) = max(u, 0) + C(|u|); [2 dcut] = 0 */
     /* The later levels' correction C(min(d, dcut)), 16 at a time: paper, 2^F >> min(d,

@@ -87,7 +87,7 @@ static lq_mac_config mac_default(lq_mac_mode mode, int half, int lanes)
 
 /* ---- model timings ---- */
 
-enum { VEC_BEATS = 64, DATA_BEATS = 4096, SUBRUNS = 5 };
+enum { VEC_BEATS = 64, DATA_BEATS = 4096, SUBRUNS = 20 };
 
 /* The repetitions of one of the SUBRUNS pieces of a run (at least 1). */
 static long sub_reps(long reps)
@@ -157,7 +157,8 @@ static double time_model(const model_run *r, long reps);
 
 /* One run's two figures, lane-MACs/s of the model and of the float dot product over n
  * products: each the best of SUBRUNS interleaved pieces (a load spike on the shared
- * machine hits one piece, not the figure). Prints the COUNT line of the item. */
+ * machine hits a few pieces, not the figure; the machine's interference comes and goes
+ * by the second, so the pieces are short). Prints the COUNT line of the item. */
 static void run_figures(const char *item, const model_run *mr, const float *fa,
                         const float *fw, long reps, size_t n, double *rm, double *rf)
 {
@@ -187,8 +188,8 @@ static void random_data(uint64_t seed, size_t n, int abits, int wbits, uint32_t 
     }
 }
 
-static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, int runs,
-                     long macs, uint64_t seed)
+static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, long macs,
+                     uint64_t seed)
 {
     lq_mac_config cfg = mac_default(mode, half, lanes);
     lq_mac_state st;
@@ -213,7 +214,7 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, in
     mr.a = a;
     mr.w = w;
     mr.lanes = lanes;
-    for (int r = 0; r < runs; r++) {
+    {
         double rm, rf;
         run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
         printf("RUN %s %.6g %.6g %d lanes, %d-beat vectors, out %d bits, %s path\n", item,
@@ -259,7 +260,7 @@ NOINLINE static double time_logdot_step(lq_logdot *m, const uint32_t *a, const u
     TIMED_BEATS(lq_logdot_step, (uint64_t)out.result);
 }
 
-static int bench_logdot(const char *item, int lanes, int runs, long macs, uint64_t seed)
+static int bench_logdot(const char *item, int lanes, long macs, uint64_t seed)
 {
     lq_logdot_cfg cfg;
     lq_logdot m;
@@ -296,7 +297,7 @@ static int bench_logdot(const char *item, int lanes, int runs, long macs, uint64
     mr.a = a;
     mr.w = w;
     mr.lanes = lanes;
-    for (int r = 0; r < runs; r++) {
+    {
         double rm, rf;
         const char *path = lq_logdot_path(&m); /* lq_logdot_steps's; a step has no wide path */
         if (mr.dot_step && strcmp(path, "simd512") == 0)
@@ -370,7 +371,7 @@ static double time_model(const model_run *r, long reps)
     return time_slq(r->lanes, reps, r->x, r->beats, r->nb);
 }
 
-static int bench_slq(int lanes, int runs, long macs, uint64_t seed, int general)
+static int bench_slq(int lanes, long macs, uint64_t seed, int general)
 {
     enum { SLQ_STEPS = DATA_BEATS };
     lq_format f = lq_format_default();
@@ -433,7 +434,7 @@ static int bench_slq(int lanes, int runs, long macs, uint64_t seed, int general)
     mr.beats = (const lq_slqhw_beat *const *)beats;
     mr.nb = nb;
     mr.lanes = lanes;
-    for (int r = 0; r < runs; r++) {
+    {
         double rm, rf;
         run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
         printf("RUN %s %.6g %.6g %d lanes, W=5 L=2 tag, %.2f words/weight, %d-step vectors, "
@@ -595,21 +596,24 @@ int main(int argc, char **argv)
         int n = (int)lanes, r = (int)runs, ns = n > LQ_SLQMAC_LANES_MAX ? LQ_SLQMAC_LANES_MAX : n;
         int nl = n > LQ_LOGACC_LANES_MAX ? LQ_LOGACC_LANES_MAX : n;
         uint64_t s = (uint64_t)seed;
-        for (int i = 0; i < (int)(sizeof mac_items / sizeof mac_items[0]); i++)
-            if (want(only, mac_items[i].name) &&
-                bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half, n, r, macs,
-                          s) != 0)
+        /* run after run, each over every item, so that a slow stretch of the shared
+         * machine lowers one run of many items rather than every run of one */
+        for (int k = 0; k < r; k++) {
+            for (int i = 0; i < (int)(sizeof mac_items / sizeof mac_items[0]); i++)
+                if (want(only, mac_items[i].name) &&
+                    bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half, n, macs, s) != 0)
+                    return 1;
+            for (int i = 0; i < 4; i++) {
+                const char *item = (const char *[]){"logdot", "logdot-step", "logdot-scalar",
+                                                    "logdot-general"}[i];
+                if (want(only, item) && bench_logdot(item, nl, macs, s) != 0)
+                    return 1;
+            }
+            if (want(only, "slq") && bench_slq(ns, macs, s, 0) != 0)
                 return 1;
-        for (int i = 0; i < 4; i++) {
-            const char *item =
-                (const char *[]){"logdot", "logdot-step", "logdot-scalar", "logdot-general"}[i];
-            if (want(only, item) && bench_logdot(item, nl, r, macs, s) != 0)
+            if (want(only, "slq-general") && bench_slq(ns, macs, s, 1) != 0)
                 return 1;
         }
-        if (want(only, "slq") && bench_slq(ns, r, macs, s, 0) != 0)
-            return 1;
-        if (want(only, "slq-general") && bench_slq(ns, r, macs, s, 1) != 0)
-            return 1;
         return 0;
     }
     if (!strcmp(argv[1], "vectors")) {
