@@ -655,6 +655,73 @@ static void test_steps_codes(void)
           nwide, nwide_paper, nwide_sqrt2);
 }
 
+/* lq_logdot_steps on running sums that saturate: 16 lanes (the wide path's) of 3-bit
+ * codes near their largest magnitudes (fsr 6 and 3: the state ends at 2^16), vectors of
+ * 1 to 150 beats, so that some sums reach vmax in a chunk's first beat, some in its
+ * last and some never; both bases and corrections, F 5, 6 and 8; whole and in random
+ * pieces. Counts the outputs whose general running sum is vmax, per correction. */
+static void test_steps_saturation(void)
+{
+    enum { NB = 3000 };
+    static uint32_t a[NB * 16], w[NB * 16];
+    static uint8_t last[NB];
+    static long cut[NB + 1];
+    static const int fracs[3] = {5, 6, 8};
+    lq_rng r;
+    long bad = 0, outs = 0, sats = 0, wsats[2] = {0, 0}, nwide = 0;
+    char buf[240];
+    lq_rng_seed(&r, seed + 6000);
+    for (int k = 0; k < 12; k++) {
+        int corr = k & 1;
+        lq_logdot_cfg c = base_cfg(16, (k >> 1) & 1, (lq_logacc_corr)corr, fracs[k / 4]);
+        dot_pair p;
+        long left = 0, whole[2] = {0, NB};
+        int n = 0;
+        c.act.bits = c.wgt.bits = 3;
+        c.act.fsr = 6;
+        c.wgt.fsr = 3;
+        if (pair_init(&p, &c) != 0)
+            continue;
+        for (int b = 0; b < NB; b++) {
+            if (left == 0)
+                left = 1 + (long)lq_rng_below(&r, 150);
+            last[b] = --left == 0;
+            for (int i = 0; i < 16; i++) { /* magnitudes 2 and 3, a few zeros and negatives */
+                a[(size_t)b * 16 + i] = 2 + (uint32_t)lq_rng_below(&r, 2) +
+                                        (lq_rng_below(&r, 6) == 0 ? 4u : 0u);
+                w[(size_t)b * 16 + i] = lq_rng_below(&r, 16) == 0 ? 0u : 3u;
+            }
+        }
+        cut[0] = 0;
+        while (cut[n] < NB) {
+            long next = cut[n] + 1 + (long)lq_rng_below(&r, 40);
+            cut[++n] = next < NB ? next : NB;
+        }
+        snprintf(buf, sizeof buf, "seed %llu steps saturation config %d (%s path): ",
+                 (unsigned long long)seed, k, lq_logdot_path(&p.f));
+        cfg_str(&c, buf + strlen(buf), sizeof buf - strlen(buf));
+        bad += !steps_vs_general(&p, a, w, last, NB, whole, 1, buf);
+        bad += !steps_vs_general(&p, a, w, last, NB, cut, n, buf);
+        for (int b = 0; b < NB; b++) { /* the general model's outputs, counted */
+            lq_logdot_out o;
+            if (lq_logdot_step(&p.g, a + (size_t)b * 16, w + (size_t)b * 16, last[b], &o)) {
+                int sat = o.logs.pos.v == p.g.acc.vmax || o.logs.neg.v == p.g.acc.vmax;
+                outs++;
+                sats += sat;
+                wsats[corr] += sat && p.f.fast.wide;
+            }
+        }
+        nwide += p.f.fast.wide;
+        pair_free(&p);
+    }
+    printf("  lq_logdot_steps saturating: %ld outputs, %ld with a saturated running sum (%ld "
+           "table, %ld paper on the wide path's %ld configurations), %ld differ\n", outs,
+           sats, wsats[0], wsats[1], nwide, bad);
+    CHECK(sats > outs / 20 && sats < outs / 2, "%ld of %ld outputs saturated", sats, outs);
+    CHECK(scalar || avx2 || !cpu_wide() || (wsats[0] >= 3 && wsats[1] >= 3),
+          "the wide path saturated %ld (table), %ld (paper) outputs", wsats[0], wsats[1]);
+}
+
 /* The path changing between calls of lq_logdot_steps within vectors: the coverage
  * counters on or off for a call (the general path for it), and forced to the scalar
  * path halfway; pieces of 0 to 9 beats, 16 lanes, both corrections. */
@@ -807,6 +874,7 @@ int main(int argc, char **argv)
         }
         RUN(test_steps);
         RUN(test_steps_codes);
+        RUN(test_steps_saturation);
         RUN(test_steps_switch);
         printf("  %ld configurations on the SIMD path, %ld on the wide path\n",
                simd_configs - before, wide_configs - wbefore);
