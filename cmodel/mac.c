@@ -15,6 +15,10 @@
 
 #include "quant.h"
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 static const char *const mode_names[] = {"shift", "loglog", "mult", "linear"};
 enum { MODES = (int)(sizeof mode_names / sizeof mode_names[0]) };
 
@@ -614,15 +618,130 @@ KERNEL(dot_sum_byte, SUM_BYTE) /* loglog: codes <= 8 bits */
 KERNEL(dot_sum_any, SUM_ANY)
 KERNEL(dot_pair, PAIR) /* loglog base sqrt(2): codes of <= LQ_MAC_PAIR_BITS bits together */
 
-/* The kernel of the fast path f (built): the dispatch is done once, at reset. */
-static lq_mac_kernel *fast_kernel(const lq_mac_fast *f)
+#if defined(__x86_64__) && defined(__GNUC__)
+/* PAIR with AVX-512F, sixteen lanes at a time: the indices (a & a_mask) << w_bits |
+ * (w & w_mask) as sixteen 32-bit words, the products by two gathers of eight 64-bit
+ * entries (the scalar loop's two dependent loads per lane are its limit), the rest of
+ * the lanes as dot_pair. The sum is the same modulo 2^64. */
+__attribute__((target("avx512f"))) static uint64_t dot_pair16(const lq_mac_fast *f, int n,
+                                                             const uint32_t *a,
+                                                             const uint32_t *w)
+{
+    uint32_t wm = f->w_mask; /* PAIR's */
+    __m512i vam = _mm512_set1_epi32((int32_t)f->a_mask), vwm = _mm512_set1_epi32((int32_t)wm);
+    __m128i sh = _mm_cvtsi32_si128(f->w_bits);
+    __m512i s0 = _mm512_setzero_si512(), s1 = s0;
+    uint64_t s = 0;
+    int i = 0;
+    for (; i + 15 < n; i += 16) {
+        __m512i x = _mm512_or_si512(
+            _mm512_sll_epi32(_mm512_and_si512(_mm512_loadu_si512(a + i), vam), sh),
+            _mm512_and_si512(_mm512_loadu_si512(w + i), vwm));
+        s0 = _mm512_add_epi64(s0, _mm512_i32gather_epi64(_mm512_castsi512_si256(x), f->tab, 8));
+        s1 = _mm512_add_epi64(s1, _mm512_i32gather_epi64(_mm512_extracti64x4_epi64(x, 1), f->tab, 8));
+    }
+    for (; i < n; i++)
+        PAIR(s, i);
+    return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
+}
+
+/* MUL_BYTE with AVX-512F (lq_mac_fast.m16), sixteen lanes at a time: the weights'
+ * and (m16 1) the activations' integers by 32-entry permutes of 32-bit tables (a code's
+ * low 5 bits; the tables repeat above the width), or (m16 2) the activations computed;
+ * the products by two signed 32 x 32 -> 64-bit multiplies (even, then odd lanes),
+ * exact. The sum is the same modulo 2^64. */
+__attribute__((target("avx512f"), always_inline)) static inline uint64_t
+dot_mul16_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w, int table)
+{
+    __m512i w0 = _mm512_loadu_si512(f->xw32), w1 = _mm512_loadu_si512(f->xw32 + 16);
+    __m512i a0 = _mm512_loadu_si512(f->xa32), a1 = _mm512_loadu_si512(f->xa32 + 16);
+    __m512i am = _mm512_set1_epi32((int32_t)f->a_mask), sb = _mm512_set1_epi32((int32_t)f->a_sign);
+    __m512i s0 = _mm512_setzero_si512(), s1 = s0;
+    uint64_t s = 0;
+    int i = 0;
+    for (; i + 15 < n; i += 16) {
+        __m512i xw = _mm512_permutex2var_epi32(w0, _mm512_loadu_si512(w + i), w1);
+        __m512i ca = _mm512_loadu_si512(a + i);
+        __m512i xa = table ? _mm512_permutex2var_epi32(a0, ca, a1)
+                           : _mm512_sub_epi32(_mm512_xor_si512(_mm512_and_si512(ca, am), sb), sb);
+        s0 = _mm512_add_epi64(s0, _mm512_mul_epi32(xa, xw));
+        s1 = _mm512_add_epi64(s1, _mm512_mul_epi32(_mm512_srli_epi64(xa, 32), _mm512_srli_epi64(xw, 32)));
+    }
+    for (; i < n; i++)
+        MUL_BYTE(s, i);
+    return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
+}
+
+__attribute__((target("avx512f"))) static uint64_t dot_mul16t(const lq_mac_fast *f, int n,
+                                                             const uint32_t *a,
+                                                             const uint32_t *w)
+{
+    return dot_mul16_n(f, n, a, w, 1);
+}
+
+__attribute__((target("avx512f"))) static uint64_t dot_mul16c(const lq_mac_fast *f, int n,
+                                                             const uint32_t *a,
+                                                             const uint32_t *w)
+{
+    return dot_mul16_n(f, n, a, w, 0);
+}
+
+static int avx512_cpu(void)
+{
+    return __builtin_cpu_supports("avx512f");
+}
+#else
+#define dot_pair16 dot_pair
+#define dot_mul16t dot_mul_byte
+#define dot_mul16c dot_mul_byte
+static int avx512_cpu(void)
+{
+    return 0;
+}
+#endif
+
+static int fits_i32(int64_t v)
+{
+    return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/* lq_mac_fast.m16 and its tables (f built): checked against xa and xw for every low
+ * byte of a code, so that dot_mul16 computes MUL_BYTE's products exactly. */
+static void mul16_build(lq_mac_fast *f)
+{
+    int table = f->a_mask <= 31, lin = 1;
+    f->m16 = 0;
+    if (f->path != LQ_MAC_PATH_MUL || !f->byte || f->trunc != 0 || !f->w_table ||
+        !f->a_table || f->w_mask > 31)
+        return;
+    for (uint32_t code = 0; code < 256; code++) {
+        int64_t x = (int64_t)(((code & f->a_mask) ^ (uint64_t)f->a_sign)) - f->a_sign;
+        if (!fits_i32(f->xa[code]) || !fits_i32(f->xw[code]) || f->xw[code] != f->xw[code & 31] ||
+            (table && f->xa[code] != f->xa[code & 31]))
+            return;
+        lin &= f->xa[code] == x;
+    }
+    if (!table && !lin)
+        return;
+    for (int i = 0; i < 32; i++) {
+        f->xa32[i] = (int32_t)f->xa[i];
+        f->xw32[i] = (int32_t)f->xw[i];
+    }
+    f->m16 = table ? 1 : 2;
+}
+
+/* The kernel of the fast path f (built) for `lanes` lanes: the dispatch is done once,
+ * at reset. */
+static lq_mac_kernel *fast_kernel(const lq_mac_fast *f, int lanes)
 {
     if (f->path == LQ_MAC_PATH_PAIR)
-        return dot_pair;
+        return lanes >= 16 && avx512_cpu() ? dot_pair16 : dot_pair;
     if (f->path == LQ_MAC_PATH_SUM)
         return f->byte ? dot_sum_byte : dot_sum_any;
     if (!f->w_table)
         return dot_mul_wide;
+    if (f->m16 && lanes >= 16 && avx512_cpu())
+        return f->m16 == 1 ? dot_mul16t : dot_mul16c;
     return f->byte && f->trunc == 0 ? dot_mul_byte : dot_mul_any;
 }
 
@@ -640,7 +759,8 @@ int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t le
         return -1;
     lq_wide_from_i64(&s->acc, 0);
     fast_build(s);
-    s->fast.kernel = s->fast.path == LQ_MAC_PATH_GENERAL ? NULL : fast_kernel(&s->fast);
+    mul16_build(&s->fast);
+    s->fast.kernel = s->fast.path == LQ_MAC_PATH_GENERAL ? NULL : fast_kernel(&s->fast, s->cfg.lanes);
     return 0;
 }
 

@@ -177,7 +177,7 @@ static uint32_t random_code(lq_rng *r, int bits)
 static void test_random(void)
 {
     lq_rng r;
-    int configs = 0, fast = 0;
+    int configs = 0, fast = 0, pair16 = 0, mul16[3] = {0, 0, 0};
     long beats = 0;
     lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g);
     uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
@@ -191,6 +191,9 @@ static void test_random(void)
             continue;
         configs++;
         fast += f->fast.path != LQ_MAC_PATH_GENERAL;
+        /* the 16-lane kernels (AVX-512F, where the CPU has it): their configurations */
+        pair16 += f->fast.path == LQ_MAC_PATH_PAIR && c.lanes >= 16;
+        mul16[f->fast.m16] += c.lanes >= 16;
         CHECK((f->fast.path != LQ_MAC_PATH_GENERAL) == wants_fast(f), "path choice: %s",
               cfg_str(&c, buf, sizeof buf));
         for (int v = 0; v < 6; v++) {
@@ -220,8 +223,11 @@ static void test_random(void)
     }
     /* the grid reaches both sides of the fast path's limits */
     CHECK(fast > 100 && configs - fast > 30, "%d of %d configurations fast", fast, configs);
-    printf("  random (SEED=%llu): %d configurations (%d on a fast path), %ld beats\n",
-           (unsigned long long)seed, configs, fast, beats);
+    CHECK(pair16 >= 5 && mul16[1] >= 5 && mul16[2] >= 5,
+          "16-lane kernels: %d PAIR, %d MUL by tables, %d MUL computed", pair16, mul16[1], mul16[2]);
+    printf("  random (SEED=%llu): %d configurations (%d on a fast path; of 16 lanes or more, "
+           "%d PAIR, %d MUL by tables, %d MUL with computed activations), %ld beats\n",
+           (unsigned long long)seed, configs, fast, pair16, mul16[1], mul16[2], beats);
     free(f);
     free(g);
 }
