@@ -490,13 +490,12 @@ static void wide_build(lq_logdot *m)
                 if ((r < m->acc.vmax ? r : m->acc.vmax) != f->level0[2 * (s0 * ns + s1) + g])
                     return;
             }
-    if (!paper) { /* the running sums' G(u), u = -dcut .. dcut - 1, then 0 */
-        f->wrun = malloc((2 * (size_t)m->acc.dcut + 1) * sizeof *f->wrun);
+    if (!paper) { /* the running sums' G(u), u = -dcut .. dcut - 1 */
+        f->wrun = malloc(2 * (size_t)m->acc.dcut * sizeof *f->wrun);
         if (!f->wrun)
             return; /* out of memory: the AVX2 path */
         for (int64_t u = -m->acc.dcut; u < m->acc.dcut; u++)
             f->wrun[u + m->acc.dcut] = (int32_t)((u > 0 ? u : 0) + f->corr[u > 0 ? u : -u]);
-        f->wrun[2 * m->acc.dcut] = 0;
     }
     f->wide = 1;
 }

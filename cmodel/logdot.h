@@ -122,7 +122,7 @@ typedef struct {
     int32_t wc1[32];      /* per k, the first level's difference in exponent steps (the
                            * paper's: in whole units): C(min(k steps, dcut)) */
     int32_t *wrun;        /* table correction: per u + dcut, u = -dcut .. dcut - 1, the
-                           * running sums' G(u) = max(u, 0) + C(|u|); [2 dcut] = 0 */
+                           * running sums' G(u) = max(u, 0) + C(|u|) */
     /* The later levels' correction C(min(d, dcut)), 16 at a time: paper, 2^F >> min(d,
      * 31); table, a polynomial of degree LQ_LOGDOT_WDEG in single precision per
      * segment of 2^wlog2 differences (at most 32 segments), fitted at init, rounded to
