@@ -97,7 +97,9 @@ typedef enum {
                        * product of that exponent sum and sign parity */
     LQ_MAC_PATH_PAIR  /* loglog base sqrt(2), codes of at most LQ_MAC_PAIR_BITS bits
                        * together (the activation's at most 8): p = tab[xa[a] | w], xa[a] = a << w_bits, tab = the SUM
-                       * path's product of every pair of codes (two loads fewer) */
+                       * path's product of every pair of codes (two loads fewer); from
+                       * 16 lanes on a CPU with AVX-512F by gathers (dot_pair16), as
+                       * MUL by lq_mac_fast.m16 */
 } lq_mac_path;
 
 enum {

@@ -657,9 +657,9 @@ static void test_steps_codes(void)
 
 /* lq_logdot_steps on running sums that saturate: 16 lanes (the wide path's) of 3-bit
  * codes near their largest magnitudes (fsr 6 and 3: the state ends at 2^16), vectors of
- * 1 to 150 beats, so that some sums reach vmax in a chunk's first beat, some in its
- * last and some never; both bases and corrections, F 5, 6 and 8; whole and in random
- * pieces. Counts the outputs whose general running sum is vmax, per correction. */
+ * 1 to 150 beats starting at any beat of a chunk, so that some sums saturate and some
+ * never do; both bases and corrections, F 5, 6 and 8; whole and in random pieces.
+ * Counts the outputs whose general running sum is vmax, per correction. */
 static void test_steps_saturation(void)
 {
     enum { NB = 3000 };
