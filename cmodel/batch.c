@@ -295,20 +295,25 @@ int lq_slqdot_run(const lq_format *f, int framing, int lanes, int act_bits, int 
         pos[j] = 0;
     }
     lq_slqmac_reset(&m, lanes, act_bits, frac, acc_bits);
-    /* decoder streams always compile; the general step stays for the case they do not */
+    /* decoder streams always compile (then all the steps in one call, the lanes' sums
+     * in registers where the CPU has AVX-512); the general step stays for the case
+     * they do not */
     fast = lq_slqmac_compile(&prog, &m, bp, bn, msg, len) == 0;
-    for (size_t k = 0; k < nact; k++) {
-        int e[LQ_SLQMAC_LANES_MAX];
-        int64_t *o = out + (size_t)*nout * lanes;
-        int r = fast ? lq_slqmac_step_fast(&m, &prog, act[k], alast[k] != 0, o, e)
-                     : lq_slqmac_step(&m, act[k], alast[k] != 0, bp, bn, pos, o, e);
-        if (r < 0)
-            break;
-        *nused = k + 1;
-        if (r == 1) {
-            for (int j = 0; j < lanes; j++)
-                err[(size_t)*nout * lanes + j] = (uint8_t)(e[j] != 0);
-            (*nout)++;
+    if (fast) {
+        *nused = (size_t)lq_slqmac_steps_fast(&m, &prog, act, alast, (long)nact, out, err, nout);
+    } else {
+        for (size_t k = 0; k < nact; k++) {
+            int e[LQ_SLQMAC_LANES_MAX];
+            int64_t *o = out + (size_t)*nout * lanes;
+            int r = lq_slqmac_step(&m, act[k], alast[k] != 0, bp, bn, pos, o, e);
+            if (r < 0)
+                break;
+            *nused = k + 1;
+            if (r == 1) {
+                for (int j = 0; j < lanes; j++)
+                    err[(size_t)*nout * lanes + j] = (uint8_t)(e[j] != 0);
+                (*nout)++;
+            }
         }
     }
     if (fast)

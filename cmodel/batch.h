@@ -76,7 +76,7 @@ int lq_slq_frame_array(const lq_format *f, int framing, const double *x, size_t 
 /* slqdot's results: lane j's stream words are words[off[j] .. off[j+1]) with wlast the
  * decoder's `last` input (a frame's end), decoded by lq_slqhw_dec_step; the nact
  * activations (act_bits-bit signed) with alast go through lq_slqmac_step (as
- * lq_slqmac_step_fast on the compiled streams, which gives the same). Each completed
+ * lq_slqmac_steps_fast on the compiled streams, which gives the same). Each completed
  * vector v puts its lanes' results in out[v * lanes + j] (acc_bits-bit signed) and
  * err[v * lanes + j]; *nout gets the vectors, *nused the activations consumed: the run
  * stops where a lane has too few beats for the next activation (lq_slqmac_step's -1).

@@ -118,6 +118,9 @@ typedef struct {
     lq_slqmac_row *row;      /* rows */
     lq_slqhw_beat *inexact;
     long f, i;               /* cursor: the frame and the step within the vector */
+    int simd;                /* lq_slqmac_steps_fast by AVX-512, the sums in registers:
+                              * set by lq_slqmac_compile on a CPU with AVX-512F and DQ;
+                              * lq_slqmac_prog_scalar clears it */
 } lq_slqmac_prog;
 
 /* Compile beats[j][0 .. n[j]) of m's lanes for m's frac (m as reset; the prog then
@@ -127,11 +130,24 @@ int lq_slqmac_compile(lq_slqmac_prog *p, const lq_slqmac *m,
                       const lq_slqhw_beat *const *beats, const size_t *n, char *msg,
                       size_t len);
 void lq_slqmac_prog_free(lq_slqmac_prog *p);
+/* lq_slqmac_steps_fast by calls of lq_slqmac_step_fast even where AVX-512 would run
+ * it (the tests compare both with the general step; the results are the same). */
+void lq_slqmac_prog_scalar(lq_slqmac_prog *p);
 /* Back to the streams' start (with lq_slqmac_reset of the model). */
 void lq_slqmac_rewind(lq_slqmac_prog *p);
 /* lq_slqmac_step on the compiled streams: the same return value, out[] and err[],
  * and the same acc, err, steps and cycles in m. */
 int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last,
                         int64_t *out, int *err);
+/* Steps x[0 .. nsteps) in one call, the same as lq_slqmac_step_fast on each in turn
+ * (act_last: last[k] != 0; last NULL: no step is a vector's last): the q-th vector
+ * completed puts lane j's result in out[q * lanes + j] and its error in
+ * err[q * lanes + j] (0 or 1; room for as many vectors as `last` steps). Stops before
+ * a step that would return -1. Returns the steps taken; *nout gets the vectors. With
+ * AVX-512 (prog.simd) the lanes' sums stay in registers: several times faster than a
+ * call per step (docs/bench.md). */
+long lq_slqmac_steps_fast(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x,
+                          const uint8_t *last, long nsteps, int64_t *out, uint8_t *err,
+                          long *nout);
 
 #endif

@@ -26,6 +26,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SLQ_SIMD 1
+#else
+#define SLQ_SIMD 0
+#endif
+
 void lq_slqmac_prog_free(lq_slqmac_prog *p)
 {
     free(p->rowbase);
@@ -34,6 +41,20 @@ void lq_slqmac_prog_free(lq_slqmac_prog *p)
     free(p->row);
     free(p->inexact);
     memset(p, 0, sizeof *p);
+}
+
+void lq_slqmac_prog_scalar(lq_slqmac_prog *p)
+{
+    p->simd = 0;
+}
+
+static int simd_cpu(void)
+{
+#if SLQ_SIMD
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+#else
+    return 0;
+#endif
 }
 
 void lq_slqmac_rewind(lq_slqmac_prog *p)
@@ -205,6 +226,7 @@ int lq_slqmac_compile(lq_slqmac_prog *p, const lq_slqmac *m,
         lane_fill(p, beats[j], n[j], j, &ls[j], &nix);
     for (long r = 0; r < rows; r++)
         row_fill(p, r);
+    p->simd = simd_cpu();
     rc = 0;
     goto done;
 oom:
@@ -239,15 +261,43 @@ __attribute__((noinline)) static int step_cells(lq_slqmac *m, const lq_slqmac_pr
     return 0;
 }
 
+/* The row of the cursor's step, or -1 when every lane idles (nothing to add). */
+static inline long cursor_row(const lq_slqmac_prog *p)
+{
+    long r = p->rowbase[p->f] + p->i;
+    return r < p->rowbase[p->f + 1] ? r : -1;
+}
+
+/* A clean row whose lanes all end their frames where the vector does (or none does):
+ * one multiply-add per lane. */
+static inline int row_clean(const lq_slqmac_row *ri, int act_last)
+{
+    int want = LQ_SLQMAC_ROW_CLEAN | (act_last ? LQ_SLQMAC_ROW_ENDS_ALL : LQ_SLQMAC_ROW_ENDS_NONE);
+    return (ri->flags & want) == want;
+}
+
+/* The step's end: counters, the cursor, and the vector's outputs at its last step. */
+static inline int step_end(lq_slqmac *m, lq_slqmac_prog *p, int act_last, int64_t *out,
+                           int *err)
+{
+    m->steps++;
+    if (!act_last) {
+        p->i++;
+        return 0;
+    }
+    p->f++;
+    p->i = 0;
+    lq_slqmac_vector_end(m, out, err);
+    return 1;
+}
+
 int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last,
                         int64_t *out, int *err)
 {
-    long r = p->rowbase[p->f] + p->i;
-    if (r < p->rowbase[p->f + 1]) { /* else every lane idles: nothing to add */
+    long r = cursor_row(p);
+    if (r >= 0) {
         const lq_slqmac_row *ri = &p->row[r];
-        int want = LQ_SLQMAC_ROW_CLEAN |
-                   (act_last ? LQ_SLQMAC_ROW_ENDS_ALL : LQ_SLQMAC_ROW_ENDS_NONE);
-        if ((ri->flags & want) == want) {
+        if (row_clean(ri, act_last)) {
             const uint64_t *coef = p->coef + (size_t)r * (size_t)p->lanes;
             uint64_t ux = (uint64_t)x, *acc = m->acc;
             int j = 0, n = p->lanes;
@@ -265,13 +315,136 @@ int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last
         }
         m->cycles += ri->longest;
     }
-    m->steps++;
-    if (!act_last) {
-        p->i++;
-        return 0;
+    return step_end(m, p, act_last, out, err);
+}
+
+#if SLQ_SIMD
+/* lq_slqmac_steps_fast by AVX-512 for up to 8 nv lanes: the lanes' sums stay in nv
+ * registers across the steps (the step function's load, add and store of every sum
+ * per step was its limit, not the multiplies), a clean row adds x * coef by one
+ * 64 x 64 -> 64-bit multiply (vpmullq, AVX-512DQ) per eight lanes, the same modulo
+ * 2^64; lanes past p->lanes are masked off. Other rows go through step_cells on the
+ * sums in m. */
+#define SIMD_TARGET "avx512f,avx512dq"
+
+__attribute__((target(SIMD_TARGET), always_inline)) static inline void
+sums_store(uint64_t *acc, const __m512i *a, const __mmask8 *mk, int nv)
+{
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; v++)
+        _mm512_mask_storeu_epi64(acc + 8 * v, mk[v], a[v]);
+}
+
+__attribute__((target(SIMD_TARGET), always_inline)) static inline void
+sums_load(__m512i *a, const uint64_t *acc, const __mmask8 *mk, int nv)
+{
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; v++)
+        a[v] = _mm512_maskz_loadu_epi64(mk[v], acc + 8 * v);
+}
+
+__attribute__((target(SIMD_TARGET), always_inline)) static inline long
+steps_simd_n(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x, const uint8_t *last,
+             long nsteps, int64_t *out, uint8_t *err, long *nout, const int nv)
+{
+    __m512i a[8];
+    __mmask8 mk[8];
+    long k, f = p->f, i = p->i, steps = m->steps, cycles = m->cycles, vec = 0;
+    int lanes = p->lanes;
+#pragma GCC unroll 8
+    for (int v = 0; v < nv; v++) {
+        int left = lanes - 8 * v;
+        mk[v] = (__mmask8)(left >= 8 ? 0xff : left > 0 ? (1u << left) - 1 : 0);
     }
-    p->f++;
-    p->i = 0;
-    lq_slqmac_vector_end(m, out, err);
-    return 1;
+    sums_load(a, m->acc, mk, nv);
+    for (k = 0; k < nsteps; k++) {
+        int al = last && last[k];
+        long r = p->rowbase[f] + i;
+        if (r < p->rowbase[f + 1]) { /* else every lane idles: nothing to add */
+            const lq_slqmac_row *ri = &p->row[r];
+            if (row_clean(ri, al)) {
+                const uint64_t *coef = p->coef + (size_t)r * (size_t)lanes;
+                __m512i vx = _mm512_set1_epi64(x[k]);
+#pragma GCC unroll 8
+                for (int v = 0; v < nv; v++)
+                    a[v] = _mm512_add_epi64(
+                        a[v], _mm512_mullo_epi64(vx, _mm512_maskz_loadu_epi64(mk[v], coef + 8 * v)));
+            } else {
+                int rc;
+                sums_store(m->acc, a, mk, nv);
+                rc = step_cells(m, p, r, x[k], al);
+                sums_load(a, m->acc, mk, nv);
+                if (rc != 0)
+                    break;
+            }
+            cycles += ri->longest;
+        }
+        steps++;
+        if (!al) {
+            i++;
+            continue;
+        }
+        f++;
+        i = 0;
+        {
+            int e[LQ_SLQMAC_LANES_MAX];
+            sums_store(m->acc, a, mk, nv);
+            lq_slqmac_vector_end(m, out + vec * lanes, e);
+            for (int j = 0; j < lanes; j++)
+                err[vec * lanes + j] = (uint8_t)(e[j] != 0);
+            vec++;
+#pragma GCC unroll 8
+            for (int v = 0; v < nv; v++)
+                a[v] = _mm512_setzero_si512();
+        }
+    }
+    sums_store(m->acc, a, mk, nv);
+    p->f = f;
+    p->i = i;
+    m->steps = steps;
+    m->cycles = cycles;
+    *nout = vec;
+    return k;
+}
+
+#define STEPS_SIMD(NV)                                                                     \
+    __attribute__((target(SIMD_TARGET))) static long steps_simd##NV(                      \
+        lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x, const uint8_t *last, long nsteps, \
+        int64_t *out, uint8_t *err, long *nout)                                            \
+    {                                                                                      \
+        return steps_simd_n(m, p, x, last, nsteps, out, err, nout, NV);                    \
+    }
+STEPS_SIMD(1)
+STEPS_SIMD(2)
+STEPS_SIMD(4)
+STEPS_SIMD(8)
+#endif
+
+long lq_slqmac_steps_fast(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x,
+                          const uint8_t *last, long nsteps, int64_t *out, uint8_t *err,
+                          long *nout)
+{
+    long k, vec = 0;
+#if SLQ_SIMD
+    if (p->simd) {
+        int nv = (p->lanes + 7) / 8;
+        return nv <= 1   ? steps_simd1(m, p, x, last, nsteps, out, err, nout)
+               : nv <= 2 ? steps_simd2(m, p, x, last, nsteps, out, err, nout)
+               : nv <= 4 ? steps_simd4(m, p, x, last, nsteps, out, err, nout)
+                         : steps_simd8(m, p, x, last, nsteps, out, err, nout);
+    }
+#endif
+    for (k = 0; k < nsteps; k++) {
+        int e[LQ_SLQMAC_LANES_MAX];
+        int r = lq_slqmac_step_fast(m, p, x[k], last && last[k], out + vec * p->lanes, e);
+        if (r < 0)
+            break;
+        if (r == 1) {
+            for (int j = 0; j < p->lanes; j++)
+                err[vec * p->lanes + j] = (uint8_t)(e[j] != 0);
+            vec++;
+        }
+    }
+    *nout = vec;
+    return k;
 }

@@ -403,8 +403,9 @@ fi
 # default configuration, the log-domain dot product and the SLQ successive MAC (each
 # as built, and on its general path: the -general items; logdot-scalar: logdot's scalar
 # fast path, where it is built on its SIMD path; logdot-step: logdot a call per beat
-# (lq_logdot_step) instead of a call per vector (lq_logdot_steps); the note names the path).
-model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-step logdot-scalar logdot-general slq slq-general"
+# (lq_logdot_step) instead of a call per vector (lq_logdot_steps); slq-step the same of
+# slq (lq_slqmac_step_fast, lq_slqmac_steps_fast); the note names the path).
+model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-step logdot-scalar logdot-general slq slq-step slq-general"
 macs=$([ -n "$quick" ] && echo 200000 || echo 20000000)
 note "C model: $runs run(s) of $macs lane-MACs per model, each followed by the float dot product"
 "$model_bin" model --runs "$runs" --macs "$macs" --seed "$seed" >"$out/model.log" 2>&1
@@ -520,6 +521,7 @@ if [ -z "$quick" ] && [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/
     for m in $model_items; do
         case $m in
         slq) fn=time_slq_fast ;;
+        slq-step) fn=time_slq_step ;;
         slq-general) fn=time_slq ;;
         logdot-step) fn=time_logdot_step ;;
         logdot*) fn=time_logdot ;;

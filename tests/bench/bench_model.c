@@ -8,8 +8,9 @@
  *       the same with lq_logdot_step, a call per beat; logdot-scalar:
  *       lq_logdot_force_scalar, the scalar fast path; logdot-general:
  *       lq_logdot_force_general), the SLQ successive MAC on
- *       pre-decoded words (slq: lq_slqmac_step_fast on the
- *       compiled streams; slq-general: lq_slqmac_step), each paired, run
+ *       pre-decoded words (slq: lq_slqmac_steps_fast on the compiled streams, one
+ *       call per vector, by AVX-512 where the CPU has it; slq-step: the same with
+ *       lq_slqmac_step_fast, a call per step; slq-general: lq_slqmac_step), each paired, run
  *       by run, with a plain float dot product of the same length and the same number
  *       of multiply-adds. One line per run and item:
  *           RUN <item> <model lane-MACs/s> <float MACs/s> <note>
@@ -146,6 +147,7 @@ typedef struct {
     lq_logdot *dot;
     int dot_step; /* 1: dot stepped by lq_logdot_step, a call per beat */
     lq_slqmac_prog *prog;
+    int slq_step; /* 1: prog stepped by lq_slqmac_step_fast, a call per step */
     const uint32_t *a, *w;
     const int64_t *x;
     const lq_slqhw_beat *const *beats;
@@ -325,6 +327,29 @@ NOINLINE static double time_slq_fast(int lanes, long reps, const int64_t *x,
 {
     lq_slqmac m;
     int64_t out[LQ_SLQMAC_LANES_MAX];
+    uint8_t err[LQ_SLQMAC_LANES_MAX], last[VEC_BEATS] = {0};
+    long nout;
+    double t0;
+    last[VEC_BEATS - 1] = 1;
+    t0 = now();
+    for (long k = 0; k < reps; k++) {
+        lq_slqmac_reset(&m, lanes, 8, 15, 40);
+        lq_slqmac_rewind(p);
+        for (int v = 0; v < DATA_BEATS / VEC_BEATS; v++)
+            if (lq_slqmac_steps_fast(&m, p, x + (size_t)v * VEC_BEATS, last, VEC_BEATS, out, err,
+                                     &nout) == VEC_BEATS &&
+                nout == 1)
+                model_sink = (uint64_t)out[0];
+    }
+    return now() - t0;
+}
+
+/* The same a call per step (lq_slqmac_step_fast): the "slq-step" item. */
+NOINLINE static double time_slq_step(int lanes, long reps, const int64_t *x,
+                                    lq_slqmac_prog *p)
+{
+    lq_slqmac m;
+    int64_t out[LQ_SLQMAC_LANES_MAX];
     int err[LQ_SLQMAC_LANES_MAX];
     double t0 = now();
     for (long k = 0; k < reps; k++) {
@@ -367,11 +392,12 @@ static double time_model(const model_run *r, long reps)
     if (r->dot)
         return (r->dot_step ? time_logdot_step : time_logdot)(r->dot, r->a, r->w, r->lanes, reps);
     if (r->prog)
-        return time_slq_fast(r->lanes, reps, r->x, r->prog);
+        return (r->slq_step ? time_slq_step : time_slq_fast)(r->lanes, reps, r->x, r->prog);
     return time_slq(r->lanes, reps, r->x, r->beats, r->nb);
 }
 
-static int bench_slq(int lanes, long macs, uint64_t seed, int general)
+/* item: slq, slq-step or slq-general */
+static int bench_slq(const char *item, int lanes, long macs, uint64_t seed)
 {
     enum { SLQ_STEPS = DATA_BEATS };
     lq_format f = lq_format_default();
@@ -384,7 +410,7 @@ static int bench_slq(int lanes, long macs, uint64_t seed, int general)
     long reps = macs / (long)n, terms = 0;
     lq_slqmac_prog prog;
     model_run mr = {0};
-    const char *item = general ? "slq-general" : "slq";
+    int general = !strcmp(item, "slq-general");
     if (!x || !fa || !fw)
         return -1;
     if (reps < 1)
@@ -430,6 +456,7 @@ static int bench_slq(int lanes, long macs, uint64_t seed, int general)
         fw[i] = (float)(lq_rng_uniform(&rng) * 2.0 - 1.0);
     }
     mr.prog = general ? NULL : &prog;
+    mr.slq_step = !strcmp(item, "slq-step");
     mr.x = x;
     mr.beats = (const lq_slqhw_beat *const *)beats;
     mr.nb = nb;
@@ -439,7 +466,10 @@ static int bench_slq(int lanes, long macs, uint64_t seed, int general)
         run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
         printf("RUN %s %.6g %.6g %d lanes, W=5 L=2 tag, %.2f words/weight, %d-step vectors, "
                "%s\n", item, rm, rf, lanes, (double)terms / (double)n, VEC_BEATS,
-               general ? "general step" : "compiled streams");
+               general       ? "general step"
+               : mr.slq_step ? "compiled streams, lq_slqmac_step_fast per step"
+               : prog.simd   ? "compiled streams, lq_slqmac_steps_fast per vector, AVX-512"
+                             : "compiled streams, lq_slqmac_steps_fast per vector, scalar");
         fflush(stdout);
     }
     lq_slqmac_prog_free(&prog);
@@ -551,7 +581,7 @@ static int want(const char *only, const char *item) { return !only || !strcmp(on
 
 static const char usage[] =
     "usage: bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]\n"
-    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-step|logdot-scalar|logdot-general|slq|slq-general]\n"
+    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-step|logdot-scalar|logdot-general|slq|slq-step|slq-general]\n"
     "       bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR\n";
 
 int main(int argc, char **argv)
@@ -609,10 +639,11 @@ int main(int argc, char **argv)
                 if (want(only, item) && bench_logdot(item, nl, macs, s) != 0)
                     return 1;
             }
-            if (want(only, "slq") && bench_slq(ns, macs, s, 0) != 0)
-                return 1;
-            if (want(only, "slq-general") && bench_slq(ns, macs, s, 1) != 0)
-                return 1;
+            for (int i = 0; i < 3; i++) {
+                const char *item = (const char *[]){"slq", "slq-step", "slq-general"}[i];
+                if (want(only, item) && bench_slq(item, ns, macs, s) != 0)
+                    return 1;
+            }
         }
         return 0;
     }

@@ -2,7 +2,10 @@
  * the general step lq_slqmac_step, which stays the reference (test_slqhw.c checks it
  * against exact values). Both run the same streams and activations; every step must
  * agree on the return value, out[], err[], and the model state (acc, err, steps,
- * cycles). Streams: every stream of up to 4 beats (one lane) and up to 2 beats per lane
+ * cycles). lq_slqmac_steps_fast runs the same steps in random pieces, both as compiled
+ * (by AVX-512 where the CPU has it) and by its per-step loop: every piece must take the
+ * same steps and complete the same vectors with the same outputs, and leave the same
+ * state. Streams: every stream of up to 4 beats (one lane) and up to 2 beats per lane
  * (two lanes) over an alphabet of beat kinds (exact, floored and zero terms, error
  * beats; each mid-slot, slot end or frame end) with every act_last pattern of 4 or 5
  * steps; then seeded random streams: decoder output of random words (errors and odd,
@@ -20,7 +23,8 @@
 #include "check.h"
 
 static uint64_t seed = 1;
-static long compared_steps, fast_rows;
+enum { STEPS_MAX = 700 }; /* the most steps of a run */
+static long compared_steps, fast_rows, simd_steps;
 
 typedef struct {
     int lanes, act_bits, frac, acc_bits;
@@ -37,9 +41,77 @@ static int compilable(int lanes, const lq_slqhw_beat *const *b, const size_t *n)
     return 1;
 }
 
-/* Run both models over the steps; 1 when they agreed everywhere. */
-static int compare(const mac_shape *s, const lq_slqhw_beat *const *b, const size_t *n,
-                   const int64_t *x, const int *last, int steps, const char *what)
+/* The model states of g and f agree (acc, err, steps, cycles); else a CHECK. */
+static int same_state(const lq_slqmac *g, const lq_slqmac *f, int lanes, int k, const char *what)
+{
+    for (int j = 0; j < lanes; j++)
+        if (g->acc[j] != f->acc[j] || g->err[j] != f->err[j]) {
+            CHECK(0, "%s: after step %d lane %d: acc/err general %llx/%d, fast %llx/%d", what, k,
+                  j, (unsigned long long)g->acc[j], g->err[j], (unsigned long long)f->acc[j],
+                  f->err[j]);
+            return 0;
+        }
+    if (g->steps != f->steps || g->cycles != f->cycles) {
+        CHECK(0, "%s: after step %d: steps/cycles general %ld/%ld, fast %ld/%ld", what, k,
+              g->steps, g->cycles, f->steps, f->cycles);
+        return 0;
+    }
+    return 1;
+}
+
+/* How the compiled model runs: a call of lq_slqmac_step_fast per step, or
+ * lq_slqmac_steps_fast on random pieces of the steps, as compiled (by AVX-512 where the
+ * CPU has it) or by its per-step loop (lq_slqmac_prog_scalar). */
+enum { BY_STEP, BY_PIECES, BY_PIECES_SCALAR };
+
+/* lq_slqmac_steps_fast on steps [k0, k1), against the general step on each: the steps
+ * taken (up to a -1), the vectors' outputs and errors, then the states. 1 when they
+ * agreed and no step returned -1. */
+static int compare_piece(const mac_shape *s, lq_slqmac *g, lq_slqmac *f, lq_slqmac_prog *p,
+                         const lq_slqhw_beat *const *b, const size_t *n, size_t *pos,
+                         const int64_t *x, const uint8_t *last, int k0, int k1, int *ok,
+                         const char *what)
+{
+    static int64_t og[STEPS_MAX * LQ_SLQMAC_LANES_MAX], of[STEPS_MAX * LQ_SLQMAC_LANES_MAX];
+    static uint8_t egb[STEPS_MAX * LQ_SLQMAC_LANES_MAX], ef[STEPS_MAX * LQ_SLQMAC_LANES_MAX];
+    long vg = 0, vf = 0, taken;
+    int k = k0, rg = 0;
+    for (; k < k1; k++) {
+        int e[LQ_SLQMAC_LANES_MAX];
+        rg = lq_slqmac_step(g, x[k], last[k], b, n, pos, og + vg * s->lanes, e);
+        if (rg < 0)
+            break;
+        if (rg == 1) {
+            for (int j = 0; j < s->lanes; j++)
+                egb[vg * s->lanes + j] = (uint8_t)(e[j] != 0);
+            vg++;
+        }
+    }
+    taken = lq_slqmac_steps_fast(f, p, x + k0, last + k0, k1 - k0, of, ef, &vf);
+    compared_steps += taken;
+    simd_steps += p->simd ? taken : 0;
+    if (taken != k - k0 || vf != vg) {
+        CHECK(0, "%s: steps %d-%d: general took %d steps, %ld vectors; fast %ld, %ld", what, k0,
+              k1 - 1, k - k0, vg, taken, vf);
+        *ok = 0;
+        return 0;
+    }
+    for (long q = 0; q < vg * s->lanes; q++)
+        if (og[q] != of[q] || egb[q] != ef[q]) {
+            CHECK(0, "%s: steps %d-%d: vector %ld lane %ld: general %lld err %d, fast %lld err %d",
+                  what, k0, k1 - 1, q / s->lanes, q % s->lanes, (long long)og[q], egb[q],
+                  (long long)of[q], ef[q]);
+            *ok = 0;
+            return 0;
+        }
+    *ok = same_state(g, f, s->lanes, k - 1, what);
+    return *ok && rg >= 0;
+}
+
+/* Run both models over the steps, the compiled one `how`; 1 when they agreed
+ * everywhere. */
+static int compare_as(const mac_shape *s, const lq_slqhw_beat *const *b, const size_t *n,
+                      const int64_t *x, const int *last, int steps, const char *what, int how)
 {
     lq_slqmac g, f;
     lq_slqmac_prog p;
@@ -59,8 +131,27 @@ static int compare(const mac_shape *s, const lq_slqhw_beat *const *b, const size
             lq_slqmac_prog_free(&p);
         return rc != 0;
     }
-    for (long r = 0; r < p.rowbase[p.frames]; r++)
-        fast_rows += (p.row[r].flags & LQ_SLQMAC_ROW_CLEAN) != 0;
+    if (how != BY_PIECES)
+        lq_slqmac_prog_scalar(&p);
+    if (how == BY_STEP)
+        for (long r = 0; r < p.rowbase[p.frames]; r++)
+            fast_rows += (p.row[r].flags & LQ_SLQMAC_ROW_CLEAN) != 0;
+    if (how != BY_STEP) {
+        static uint8_t l8[STEPS_MAX];
+        lq_rng r;
+        lq_rng_seed(&r, seed ^ (uint64_t)steps * 0x9e3779b97f4a7c15u ^ (uint64_t)n[0]);
+        for (int k = 0; k < steps; k++)
+            l8[k] = (uint8_t)(last[k] != 0);
+        for (int k0 = 0; k0 < steps;) {
+            int k1 = k0 + 1 + (int)lq_rng_below(&r, lq_rng_below(&r, 4) ? 8 : (uint64_t)steps);
+            k1 = k1 > steps ? steps : k1;
+            if (!compare_piece(s, &g, &f, &p, b, n, pos, x, l8, k0, k1, &ok, what))
+                break;
+            k0 = k1;
+        }
+        lq_slqmac_prog_free(&p);
+        return ok;
+    }
     for (int k = 0; k < steps && ok; k++) {
         int rg = lq_slqmac_step(&g, x[k], last[k], b, n, pos, og, eg);
         int rf = lq_slqmac_step_fast(&f, &p, x[k], last[k], of, ef);
@@ -70,26 +161,25 @@ static int compare(const mac_shape *s, const lq_slqhw_beat *const *b, const size
                   (long long)x[k], last[k], rg, rf);
             ok = 0;
         }
-        for (int j = 0; j < s->lanes && ok; j++) {
+        for (int j = 0; j < s->lanes && ok; j++)
             if (rg == 1 && (og[j] != of[j] || eg[j] != ef[j])) {
                 CHECK(0, "%s: step %d lane %d: out general %lld err %d, fast %lld err %d", what,
                       k, j, (long long)og[j], eg[j], (long long)of[j], ef[j]);
                 ok = 0;
             }
-            if (g.acc[j] != f.acc[j] || g.err[j] != f.err[j]) {
-                CHECK(0, "%s: step %d lane %d: acc/err general %llx/%d, fast %llx/%d", what, k,
-                      j, (unsigned long long)g.acc[j], g.err[j], (unsigned long long)f.acc[j],
-                      f.err[j]);
-                ok = 0;
-            }
-        }
-        if (ok && (g.steps != f.steps || g.cycles != f.cycles)) {
-            CHECK(0, "%s: step %d: steps/cycles general %ld/%ld, fast %ld/%ld", what, k, g.steps,
-                  g.cycles, f.steps, f.cycles);
-            ok = 0;
-        }
+        ok = ok && same_state(&g, &f, s->lanes, k, what);
     }
     lq_slqmac_prog_free(&p);
+    return ok;
+}
+
+/* A step per call and in pieces as compiled (test_random adds the per-step loop of
+ * lq_slqmac_steps_fast, which is lq_slqmac_step_fast in turn). */
+static int compare(const mac_shape *s, const lq_slqhw_beat *const *b, const size_t *n,
+                   const int64_t *x, const int *last, int steps, const char *what)
+{
+    int ok = compare_as(s, b, n, x, last, steps, what, BY_STEP);
+    ok &= compare_as(s, b, n, x, last, steps, what, BY_PIECES);
     return ok;
 }
 
@@ -251,7 +341,7 @@ static void test_random(void)
 {
     lq_rng r;
     long runs = 0, bad = 0, refused = 0;
-    enum { RUNS = 1500, STEPS = 700 };
+    enum { RUNS = 1500, STEPS = STEPS_MAX };
     lq_slqhw_beat *beats[LQ_SLQMAC_LANES_MAX];
     int64_t *x = malloc(STEPS * sizeof *x);
     int *last = malloc(STEPS * sizeof *last);
@@ -308,7 +398,9 @@ static void test_random(void)
                  s.frac, s.acc_bits, f.bits, f.max_words, fr == LQ_FRAMING_TAG ? "tag" : "special",
                  kind, flen, vec, corrupt);
         refused += !compilable(s.lanes, (const lq_slqhw_beat *const *)beats, n);
-        bad += !compare(&s, (const lq_slqhw_beat *const *)beats, n, x, last, STEPS, what);
+        bad += !compare(&s, (const lq_slqhw_beat *const *)beats, n, x, last, STEPS, what) ||
+               !compare_as(&s, (const lq_slqhw_beat *const *)beats, n, x, last, STEPS, what,
+                           BY_PIECES_SCALAR);
         runs++;
     }
     printf("  random: %ld runs (%ld streams refused by the compiler, as they must be), %ld "
@@ -344,6 +436,13 @@ static void test_clean_rows(void)
           "%s", msg);
     CHECK(p.frames == 6 && p.rowbase[4] == 256, "frames %ld, rows of 4 frames %ld", p.frames,
           p.rowbase[4]);
+#if defined(__x86_64__) && defined(__GNUC__)
+    CHECK(p.simd == (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")),
+          "16 lanes: simd %d on a CPU %s AVX-512F and DQ", p.simd,
+          p.simd ? "without" : "with");
+#else
+    CHECK(p.simd == 0, "simd %d without x86-64", p.simd);
+#endif
     for (long k = 0; k < 256; k++) {
         int want = LQ_SLQMAC_ROW_CLEAN |
                    (k % 64 == 63 ? LQ_SLQMAC_ROW_ENDS_ALL : LQ_SLQMAC_ROW_ENDS_NONE);
@@ -363,6 +462,8 @@ int main(int argc, char **argv)
     RUN(test_exhaustive_two_lanes);
     RUN(test_random);
     RUN(test_clean_rows);
-    printf("  %ld steps compared, %ld one-multiply rows built\n", compared_steps, fast_rows);
+    printf("  %ld steps compared, %ld one-multiply rows built, %ld steps by the AVX-512 "
+           "lq_slqmac_steps_fast%s\n", compared_steps, fast_rows, simd_steps,
+           simd_steps ? "" : " (this CPU has no AVX-512F and DQ: its per-step loop only)");
     return check_done();
 }
