@@ -151,7 +151,8 @@ d=$tmp/vl
 "$LOGQ" gen slqmac --bits 4 --lanes 3 --interface axis --skid --tb -o "$d/rtl" >/dev/null 2>&1
 "$LOGQ" vectors slqmac --bits 4 --lanes 3 --interface axis --skid --count 40 -o "$d/vec" >/dev/null 2>&1
 if "$root/sim/xsim/verilator.sh" "$d/rtl" "$d/vec" "$d/obj" >"$d.build" 2>&1 && ! grep -qi warning "$d.build" &&
-   "$d/obj/slqmac_n3_w4_a8_tb" +vectors="$d/vec" +verilator+rand+reset+2 >"$d.log" 2>&1 && grep -q '^PASSED' "$d.log"; then
+   "$d/obj/slqmac_n3_w4_a8_tb" +vectors="$d/vec" +waves="$d/w.fst" +verilator+rand+reset+2 >"$d.log" 2>&1 &&
+   grep -q '^PASSED' "$d.log"; then
     ok "slqmac axis skid: the bench passes under Verilator with random initial values"
 else bad "slqmac axis skid under Verilator"; grep -i 'warning\|error' "$d.build" | head -3; tail -3 "$d.log"; fi
 

@@ -91,7 +91,7 @@ if ! "$root/sim/xsim/verilator.sh" "$R" "$X" "$tmp/vl" 2>"$tmp/vl.err"; then
 fi
 [ -s "$tmp/vl.err" ] && { bad "verilator build warnings"; cat "$tmp/vl.err"; }
 V=$tmp/vl/logq_mac_tb
-"$V" +vectors="$X" +verilator+rand+reset+2 +verilator+seed+7 >"$tmp/v.log" 2>&1
+"$V" +vectors="$X" +waves="$tmp/v.fst" +verilator+rand+reset+2 +verilator+seed+7 >"$tmp/v.log" 2>&1
 rc=$?
 if [ $rc -eq 0 ] && grep -q '^PASSED' "$tmp/v.log" &&
    grep -q "^logq_mac_tb: [0-9]* beats, $nout outputs checked" "$tmp/v.log"; then
