@@ -104,7 +104,7 @@ line=$(grep -nv '^//' "$X/out.hex" | sed -n '100p' | cut -d: -f1)
 awk -v n="$line" 'NR == n { c = substr($0, length($0)); d = index("0123456789abcdef", c) - 1
     d = d - d % 2 + (1 - d % 2); $0 = substr($0, 1, length($0) - 1) substr("0123456789abcdef", d + 1, 1) } { print }' \
     "$X/out.hex" >"$tmp/bad/out.hex"
-{ ( "$V" +vectors="$tmp/bad" +max-errors=3 >"$tmp/bad.log" 2>&1 ); } 2>/dev/null
+{ ( "$V" +vectors="$tmp/bad" +waves="$tmp/bad.fst" +max-errors=3 >"$tmp/bad.log" 2>&1 ); } 2>/dev/null
 rc=$?
 if [ $rc -ne 0 ] && grep -q '^MISMATCH at cycle [0-9]* ([0-9]* ps): output 99$' "$tmp/bad.log" &&
    [ "$(grep -c '^MISMATCH' "$tmp/bad.log")" -eq 1 ] && grep -q '^FAILED' "$tmp/bad.log"; then
@@ -114,7 +114,7 @@ else bad "verilator: corrupted expected sum not caught (exit $rc)"; tail -5 "$tm
 # And a broken model (eval --fault) disagrees with the RTL.
 "$LOGQ" eval "${E[@]}" --export-layer 1 --export-scheme log2 --export-images $K --fault \
     -o "$tmp/fault" >"$tmp/fault.out" 2>&1
-{ ( "$V" +vectors="$tmp/fault" +max-errors=2 >"$tmp/fl.log" 2>&1 ); } 2>/dev/null
+{ ( "$V" +vectors="$tmp/fault" +waves="$tmp/fl.fst" +max-errors=2 >"$tmp/fl.log" 2>&1 ); } 2>/dev/null
 rc=$?
 if [ $rc -ne 0 ] && grep -q '^MISMATCH' "$tmp/fl.log"; then
     ok "verilator: the sums of a deliberately broken model (eval --fault) fail the bench"

@@ -6,7 +6,8 @@
 #
 # Scripts run TEST_JOBS at a time (default: the number of CPUs): each writes only its
 # own private directory ($tmp, lib.sh) or a build directory no other script writes,
-# and the binaries they share are built before the runner starts. A script's line is
+# and the binaries they share are built before the runner starts; a file that is new
+# in the working directory at the end (outside the build tree) is one more failure. A script's line is
 # printed when it ends. The longest scripts of the last run (their times are kept in
 # the log directory) start first, so that no long one is left for the end.
 set -u
@@ -70,6 +71,12 @@ report() {
     fi
 }
 
+# The files of the working directory outside the build and .git trees: a test writes
+# only below its own directory, so none may be new at the end (a bench that dumps
+# waves into the current directory, say).
+tree_files() { find . \( -path "./${BUILD:-build}" -o -path ./.git -o -path "./$log_dir" \) -prune -o -type f -print | LC_ALL=C sort; }
+tree_before=$(tree_files)
+
 pass=0
 fail=0
 : >"$times.new"
@@ -91,6 +98,12 @@ for t in $order; do
 done
 wait
 for n in "${running[@]}"; do report "$n"; done
+left_behind=$(LC_ALL=C comm -13 <(printf '%s\n' "$tree_before") <(tree_files))
+if [ -n "$left_behind" ]; then
+    fail=$((fail + 1))
+    echo "FAIL: the tests left files in the working directory $(pwd):"
+    printf '%s\n' "$left_behind" | head -10 | sed 's/^/    /'
+fi
 # the times of this run join those of earlier runs not in it (test-long's scripts)
 if [ -f "$times" ]; then awk 'NR == FNR { seen[$1] = 1; print; next } !($1 in seen)' \
     "$times.new" "$times" >"$times.tmp" && mv "$times.tmp" "$times.new"; fi
