@@ -144,7 +144,7 @@ int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last
  * completed puts lane j's result in out[q * lanes + j] and its error in
  * err[q * lanes + j] (0 or 1; room for as many vectors as `last` steps). Stops before
  * a step that would return -1. Returns the steps taken; *nout gets the vectors. With
- * AVX-512 (prog.simd) the lanes' sums stay in registers: several times faster than a
+ * AVX-512 (prog.simd) the lanes' sums stay in registers: about twice as fast as a
  * call per step (docs/bench.md). */
 long lq_slqmac_steps_fast(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x,
                           const uint8_t *last, long nsteps, int64_t *out, uint8_t *err,

@@ -319,7 +319,7 @@ int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last
 }
 
 #if SLQ_SIMD
-/* lq_slqmac_steps_fast by AVX-512 for up to 8 nv lanes: the lanes' sums stay in nv
+/* lq_slqmac_steps_fast by AVX-512 for up to 8 * nv lanes: the lanes' sums stay in nv
  * registers across the steps (the step function's load, add and store of every sum
  * per step was its limit, not the multiplies), a clean row adds x * coef by one
  * 64 x 64 -> 64-bit multiply (vpmullq, AVX-512DQ) per eight lanes, the same modulo

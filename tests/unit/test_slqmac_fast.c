@@ -2,10 +2,10 @@
  * the general step lq_slqmac_step, which stays the reference (test_slqhw.c checks it
  * against exact values). Both run the same streams and activations; every step must
  * agree on the return value, out[], err[], and the model state (acc, err, steps,
- * cycles). lq_slqmac_steps_fast runs the same steps in random pieces, both as compiled
- * (by AVX-512 where the CPU has it) and by its per-step loop: every piece must take the
- * same steps and complete the same vectors with the same outputs, and leave the same
- * state. Streams: every stream of up to 4 beats (one lane) and up to 2 beats per lane
+ * cycles). lq_slqmac_steps_fast runs the same steps in random pieces as compiled (by
+ * AVX-512 where the CPU has it; the random set also by its per-step loop): every piece
+ * must take the same steps and complete the same vectors with the same outputs, and
+ * leave the same state. Streams: every stream of up to 4 beats (one lane) and up to 2 beats per lane
  * (two lanes) over an alphabet of beat kinds (exact, floored and zero terms, error
  * beats; each mid-slot, slot end or frame end) with every act_last pattern of 4 or 5
  * steps; then seeded random streams: decoder output of random words (errors and odd,
