@@ -118,10 +118,14 @@ typedef struct {
     lq_slqmac_row *row;      /* rows */
     lq_slqhw_beat *inexact;
     long f, i;               /* cursor: the frame and the step within the vector */
-    int simd;                /* lq_slqmac_steps_fast by AVX-512, the sums in registers:
-                              * set by lq_slqmac_compile on a CPU with AVX-512F and DQ;
-                              * lq_slqmac_prog_scalar clears it */
+    int simd;                /* LQ_SLQMAC_SIMD_*: how lq_slqmac_steps_fast runs */
 } lq_slqmac_prog;
+
+/* lq_slqmac_steps_fast's paths: the lanes' sums in vector registers across the steps
+ * (AVX512: on a CPU with AVX-512F and DQ, eight lanes a register; AVX2: on a CPU with
+ * AVX2, up to 16 lanes, four a register), or (NONE) lq_slqmac_step_fast on each step.
+ * lq_slqmac_compile takes the first that the CPU and the lane count allow. */
+enum { LQ_SLQMAC_SIMD_NONE, LQ_SLQMAC_SIMD_AVX2, LQ_SLQMAC_SIMD_AVX512 };
 
 /* Compile beats[j][0 .. n[j]) of m's lanes for m's frac (m as reset; the prog then
  * replaces pos[]). 0, or -1 with a message (a vlast beat without wlast, a negative
@@ -130,9 +134,10 @@ int lq_slqmac_compile(lq_slqmac_prog *p, const lq_slqmac *m,
                       const lq_slqhw_beat *const *beats, const size_t *n, char *msg,
                       size_t len);
 void lq_slqmac_prog_free(lq_slqmac_prog *p);
-/* lq_slqmac_steps_fast by calls of lq_slqmac_step_fast even where AVX-512 would run
- * it (the tests compare both with the general step; the results are the same). */
-void lq_slqmac_prog_scalar(lq_slqmac_prog *p);
+/* Run lq_slqmac_steps_fast by path simd (LQ_SLQMAC_SIMD_*) from now on: 0, or -1 (p
+ * unchanged) when this CPU or p's lane count does not allow it. The results are the
+ * same on every path (the tests compare each with the general step). */
+int lq_slqmac_prog_simd(lq_slqmac_prog *p, int simd);
 /* Back to the streams' start (with lq_slqmac_reset of the model). */
 void lq_slqmac_rewind(lq_slqmac_prog *p);
 /* lq_slqmac_step on the compiled streams: the same return value, out[] and err[],
@@ -144,8 +149,8 @@ int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last
  * completed puts lane j's result in out[q * lanes + j] and its error in
  * err[q * lanes + j] (0 or 1; room for as many vectors as `last` steps). Stops before
  * a step that would return -1. Returns the steps taken; *nout gets the vectors. With
- * AVX-512 (prog.simd) the lanes' sums stay in registers: about twice as fast as a
- * call per step (docs/bench.md). */
+ * AVX-512 or AVX2 (prog.simd) the lanes' sums stay in registers: about twice as fast
+ * as a call per step (docs/bench.md). */
 long lq_slqmac_steps_fast(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x,
                           const uint8_t *last, long nsteps, int64_t *out, uint8_t *err,
                           long *nout);

@@ -43,18 +43,26 @@ void lq_slqmac_prog_free(lq_slqmac_prog *p)
     memset(p, 0, sizeof *p);
 }
 
-void lq_slqmac_prog_scalar(lq_slqmac_prog *p)
-{
-    p->simd = 0;
-}
-
-static int simd_cpu(void)
+/* Whether lq_slqmac_steps_fast can take path `simd` for `lanes` lanes on this CPU. */
+static int simd_ok(int simd, int lanes)
 {
 #if SLQ_SIMD
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    if (simd == LQ_SLQMAC_SIMD_AVX512)
+        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
+    if (simd == LQ_SLQMAC_SIMD_AVX2)
+        return lanes <= 16 && __builtin_cpu_supports("avx2");
 #else
-    return 0;
+    (void)lanes;
 #endif
+    return simd == LQ_SLQMAC_SIMD_NONE;
+}
+
+int lq_slqmac_prog_simd(lq_slqmac_prog *p, int simd)
+{
+    if (!simd_ok(simd, p->lanes))
+        return -1;
+    p->simd = simd;
+    return 0;
 }
 
 void lq_slqmac_rewind(lq_slqmac_prog *p)
@@ -226,7 +234,9 @@ int lq_slqmac_compile(lq_slqmac_prog *p, const lq_slqmac *m,
         lane_fill(p, beats[j], n[j], j, &ls[j], &nix);
     for (long r = 0; r < rows; r++)
         row_fill(p, r);
-    p->simd = simd_cpu();
+    p->simd = simd_ok(LQ_SLQMAC_SIMD_AVX512, m->lanes) ? LQ_SLQMAC_SIMD_AVX512
+              : simd_ok(LQ_SLQMAC_SIMD_AVX2, m->lanes) ? LQ_SLQMAC_SIMD_AVX2
+                                                      : LQ_SLQMAC_SIMD_NONE;
     rc = 0;
     goto done;
 oom:
@@ -319,105 +329,156 @@ int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last
 }
 
 #if SLQ_SIMD
-/* lq_slqmac_steps_fast by AVX-512 for up to 8 * nv lanes: the lanes' sums stay in nv
- * registers across the steps (the step function's load, add and store of every sum
- * per step was its limit, not the multiplies), a clean row adds x * coef by one
- * 64 x 64 -> 64-bit multiply (vpmullq, AVX-512DQ) per eight lanes, the same modulo
- * 2^64; lanes past p->lanes are masked off. Other rows go through step_cells on the
- * sums in m. */
-#define SIMD_TARGET "avx512f,avx512dq"
+/* lq_slqmac_steps_fast with the lanes' sums in nv vector registers across the steps
+ * (the step function's load, add and store of every sum per step was its limit, not
+ * the multiplies): a clean row adds x * coef to every register's lanes, modulo 2^64;
+ * lanes past p->lanes are masked off; other rows go through step_cells on the sums in
+ * m. STEPS_LOOP is the loop, the same for both instruction sets; SUMS_LOAD, SUMS_STORE,
+ * SUMS_ZERO and ROW_MAC(coef, x) are the set's. */
+#define STEPS_LOOP()                                                                       \
+    long k, f = p->f, i = p->i, steps = m->steps, cycles = m->cycles, vec = 0;             \
+    int lanes = p->lanes;                                                                  \
+    SUMS_LOAD();                                                                           \
+    for (k = 0; k < nsteps; k++) {                                                         \
+        int al = last && last[k];                                                          \
+        long r = p->rowbase[f] + i;                                                        \
+        if (r < p->rowbase[f + 1]) { /* else every lane idles: nothing to add */           \
+            const lq_slqmac_row *ri = &p->row[r];                                          \
+            if (row_clean(ri, al)) {                                                       \
+                ROW_MAC(p->coef + (size_t)r * (size_t)lanes, x[k]);                        \
+            } else {                                                                       \
+                int rc;                                                                    \
+                SUMS_STORE();                                                              \
+                rc = step_cells(m, p, r, x[k], al);                                        \
+                SUMS_LOAD();                                                               \
+                if (rc != 0)                                                               \
+                    break;                                                                 \
+            }                                                                              \
+            cycles += ri->longest;                                                         \
+        }                                                                                  \
+        steps++;                                                                           \
+        if (!al) {                                                                         \
+            i++;                                                                           \
+            continue;                                                                      \
+        }                                                                                  \
+        f++;                                                                               \
+        i = 0;                                                                             \
+        {                                                                                  \
+            int e[LQ_SLQMAC_LANES_MAX];                                                    \
+            SUMS_STORE();                                                                  \
+            lq_slqmac_vector_end(m, out + vec * lanes, e);                                 \
+            for (int j = 0; j < lanes; j++)                                                \
+                err[vec * lanes + j] = (uint8_t)(e[j] != 0);                               \
+            vec++;                                                                         \
+            SUMS_ZERO();                                                                   \
+        }                                                                                  \
+    }                                                                                      \
+    SUMS_STORE();                                                                          \
+    p->f = f;                                                                              \
+    p->i = i;                                                                              \
+    m->steps = steps;                                                                      \
+    m->cycles = cycles;                                                                    \
+    *nout = vec;                                                                           \
+    return k
 
-__attribute__((target(SIMD_TARGET), always_inline)) static inline void
-sums_store(uint64_t *acc, const __m512i *a, const __mmask8 *mk, int nv)
-{
-#pragma GCC unroll 8
-    for (int v = 0; v < nv; v++)
-        _mm512_mask_storeu_epi64(acc + 8 * v, mk[v], a[v]);
-}
+#define STEPS_ARGS                                                                         \
+    lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x, const uint8_t *last, long nsteps,   \
+        int64_t *out, uint8_t *err, long *nout
+#define STEPS_PASS m, p, x, last, nsteps, out, err, nout
 
-__attribute__((target(SIMD_TARGET), always_inline)) static inline void
-sums_load(__m512i *a, const uint64_t *acc, const __mmask8 *mk, int nv)
-{
-#pragma GCC unroll 8
-    for (int v = 0; v < nv; v++)
-        a[v] = _mm512_maskz_loadu_epi64(mk[v], acc + 8 * v);
-}
-
-__attribute__((target(SIMD_TARGET), always_inline)) static inline long
-steps_simd_n(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x, const uint8_t *last,
-             long nsteps, int64_t *out, uint8_t *err, long *nout, const int nv)
+/* AVX-512: eight lanes a register, a clean row one 64 x 64 -> 64-bit multiply
+ * (vpmullq, AVX-512DQ) and add per register. */
+#define AVX512_TARGET "avx512f,avx512dq"
+__attribute__((target(AVX512_TARGET), always_inline)) static inline long
+steps_avx512_n(STEPS_ARGS, const int nv)
 {
     __m512i a[8];
     __mmask8 mk[8];
-    long k, f = p->f, i = p->i, steps = m->steps, cycles = m->cycles, vec = 0;
-    int lanes = p->lanes;
+#define SUMS_LOAD()                                                                        \
+    _Pragma("GCC unroll 8") for (int v = 0; v < nv; v++)                                   \
+        a[v] = _mm512_maskz_loadu_epi64(mk[v], m->acc + 8 * v)
+#define SUMS_STORE()                                                                       \
+    _Pragma("GCC unroll 8") for (int v = 0; v < nv; v++)                                   \
+        _mm512_mask_storeu_epi64(m->acc + 8 * v, mk[v], a[v])
+#define SUMS_ZERO()                                                                        \
+    _Pragma("GCC unroll 8") for (int v = 0; v < nv; v++) a[v] = _mm512_setzero_si512()
+#define ROW_MAC(COEF, X)                                                                   \
+    do {                                                                                   \
+        const uint64_t *c_ = (COEF);                                                       \
+        __m512i vx = _mm512_set1_epi64(X);                                                 \
+        _Pragma("GCC unroll 8") for (int v = 0; v < nv; v++) a[v] = _mm512_add_epi64(      \
+            a[v], _mm512_mullo_epi64(vx, _mm512_maskz_loadu_epi64(mk[v], c_ + 8 * v)));    \
+    } while (0)
 #pragma GCC unroll 8
     for (int v = 0; v < nv; v++) {
-        int left = lanes - 8 * v;
+        int left = p->lanes - 8 * v;
         mk[v] = (__mmask8)(left >= 8 ? 0xff : left > 0 ? (1u << left) - 1 : 0);
     }
-    sums_load(a, m->acc, mk, nv);
-    for (k = 0; k < nsteps; k++) {
-        int al = last && last[k];
-        long r = p->rowbase[f] + i;
-        if (r < p->rowbase[f + 1]) { /* else every lane idles: nothing to add */
-            const lq_slqmac_row *ri = &p->row[r];
-            if (row_clean(ri, al)) {
-                const uint64_t *coef = p->coef + (size_t)r * (size_t)lanes;
-                __m512i vx = _mm512_set1_epi64(x[k]);
-#pragma GCC unroll 8
-                for (int v = 0; v < nv; v++)
-                    a[v] = _mm512_add_epi64(
-                        a[v], _mm512_mullo_epi64(vx, _mm512_maskz_loadu_epi64(mk[v], coef + 8 * v)));
-            } else {
-                int rc;
-                sums_store(m->acc, a, mk, nv);
-                rc = step_cells(m, p, r, x[k], al);
-                sums_load(a, m->acc, mk, nv);
-                if (rc != 0)
-                    break;
-            }
-            cycles += ri->longest;
-        }
-        steps++;
-        if (!al) {
-            i++;
-            continue;
-        }
-        f++;
-        i = 0;
-        {
-            int e[LQ_SLQMAC_LANES_MAX];
-            sums_store(m->acc, a, mk, nv);
-            lq_slqmac_vector_end(m, out + vec * lanes, e);
-            for (int j = 0; j < lanes; j++)
-                err[vec * lanes + j] = (uint8_t)(e[j] != 0);
-            vec++;
-#pragma GCC unroll 8
-            for (int v = 0; v < nv; v++)
-                a[v] = _mm512_setzero_si512();
-        }
-    }
-    sums_store(m->acc, a, mk, nv);
-    p->f = f;
-    p->i = i;
-    m->steps = steps;
-    m->cycles = cycles;
-    *nout = vec;
-    return k;
+    STEPS_LOOP();
+#undef SUMS_LOAD
+#undef SUMS_STORE
+#undef SUMS_ZERO
+#undef ROW_MAC
 }
 
-#define STEPS_SIMD(NV)                                                                     \
-    __attribute__((target(SIMD_TARGET))) static long steps_simd##NV(                      \
-        lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x, const uint8_t *last, long nsteps, \
-        int64_t *out, uint8_t *err, long *nout)                                            \
-    {                                                                                      \
-        return steps_simd_n(m, p, x, last, nsteps, out, err, nout, NV);                    \
+/* AVX2 (up to 16 lanes): four lanes a register, the low 64 bits of x * c from three
+ * 32 x 32 -> 64-bit multiplies, lo(x) lo(c) + ((hi(x) lo(c) + lo(x) hi(c)) << 32). */
+__attribute__((target("avx2"), always_inline)) static inline long
+steps_avx2_n(STEPS_ARGS, const int nv)
+{
+    __m256i a[4], mk[4];
+#define SUMS_LOAD()                                                                        \
+    _Pragma("GCC unroll 4") for (int v = 0; v < nv; v++)                                   \
+        a[v] = _mm256_maskload_epi64((const long long *)(m->acc + 4 * v), mk[v])
+#define SUMS_STORE()                                                                       \
+    _Pragma("GCC unroll 4") for (int v = 0; v < nv; v++)                                   \
+        _mm256_maskstore_epi64((long long *)(m->acc + 4 * v), mk[v], a[v])
+#define SUMS_ZERO()                                                                        \
+    _Pragma("GCC unroll 4") for (int v = 0; v < nv; v++) a[v] = _mm256_setzero_si256()
+#define ROW_MAC(COEF, X)                                                                   \
+    do {                                                                                   \
+        const uint64_t *c_ = (COEF);                                                       \
+        __m256i xl = _mm256_set1_epi64x(X), xh = _mm256_set1_epi64x((int64_t)((uint64_t)(X) >> 32)); \
+        _Pragma("GCC unroll 4") for (int v = 0; v < nv; v++) {                             \
+            __m256i c = _mm256_maskload_epi64((const long long *)(c_ + 4 * v), mk[v]);     \
+            __m256i hi = _mm256_add_epi64(_mm256_mul_epu32(xh, c),                         \
+                                          _mm256_mul_epu32(xl, _mm256_srli_epi64(c, 32))); \
+            a[v] = _mm256_add_epi64(a[v], _mm256_add_epi64(_mm256_mul_epu32(xl, c),        \
+                                                           _mm256_slli_epi64(hi, 32)));    \
+        }                                                                                  \
+    } while (0)
+#pragma GCC unroll 4
+    for (int v = 0; v < nv; v++) {
+        int left = p->lanes - 4 * v;
+        mk[v] = _mm256_setr_epi64x(left > 0 ? -1 : 0, left > 1 ? -1 : 0, left > 2 ? -1 : 0,
+                                   left > 3 ? -1 : 0);
     }
-STEPS_SIMD(1)
-STEPS_SIMD(2)
-STEPS_SIMD(4)
-STEPS_SIMD(8)
+    STEPS_LOOP();
+#undef SUMS_LOAD
+#undef SUMS_STORE
+#undef SUMS_ZERO
+#undef ROW_MAC
+}
+
+#define STEPS_KERNEL(NAME, TARGET, NV)                                                     \
+    __attribute__((target(TARGET))) static long NAME(STEPS_ARGS)                           \
+    {                                                                                      \
+        return NAME##_n_(STEPS_PASS, NV);                                                  \
+    }
+#define steps_avx512_1_n_ steps_avx512_n
+#define steps_avx512_2_n_ steps_avx512_n
+#define steps_avx512_4_n_ steps_avx512_n
+#define steps_avx512_8_n_ steps_avx512_n
+#define steps_avx2_1_n_ steps_avx2_n
+#define steps_avx2_2_n_ steps_avx2_n
+#define steps_avx2_4_n_ steps_avx2_n
+STEPS_KERNEL(steps_avx512_1, AVX512_TARGET, 1)
+STEPS_KERNEL(steps_avx512_2, AVX512_TARGET, 2)
+STEPS_KERNEL(steps_avx512_4, AVX512_TARGET, 4)
+STEPS_KERNEL(steps_avx512_8, AVX512_TARGET, 8)
+STEPS_KERNEL(steps_avx2_1, "avx2", 1)
+STEPS_KERNEL(steps_avx2_2, "avx2", 2)
+STEPS_KERNEL(steps_avx2_4, "avx2", 4)
 #endif
 
 long lq_slqmac_steps_fast(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x,
@@ -426,12 +487,18 @@ long lq_slqmac_steps_fast(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x,
 {
     long k, vec = 0;
 #if SLQ_SIMD
-    if (p->simd) {
+    if (p->simd == LQ_SLQMAC_SIMD_AVX512) {
         int nv = (p->lanes + 7) / 8;
-        return nv <= 1   ? steps_simd1(m, p, x, last, nsteps, out, err, nout)
-               : nv <= 2 ? steps_simd2(m, p, x, last, nsteps, out, err, nout)
-               : nv <= 4 ? steps_simd4(m, p, x, last, nsteps, out, err, nout)
-                         : steps_simd8(m, p, x, last, nsteps, out, err, nout);
+        return nv <= 1   ? steps_avx512_1(STEPS_PASS)
+               : nv <= 2 ? steps_avx512_2(STEPS_PASS)
+               : nv <= 4 ? steps_avx512_4(STEPS_PASS)
+                         : steps_avx512_8(STEPS_PASS);
+    }
+    if (p->simd == LQ_SLQMAC_SIMD_AVX2) {
+        int nv = (p->lanes + 3) / 4;
+        return nv <= 1 ? steps_avx2_1(STEPS_PASS)
+               : nv <= 2 ? steps_avx2_2(STEPS_PASS)
+                         : steps_avx2_4(STEPS_PASS);
     }
 #endif
     for (k = 0; k < nsteps; k++) {

@@ -472,8 +472,11 @@ static int bench_slq(const char *item, int lanes, long macs, uint64_t seed)
                "%s\n", item, rm, rf, lanes, (double)terms / (double)n, VEC_BEATS,
                general       ? "general step"
                : mr.slq_step ? "compiled streams, lq_slqmac_step_fast per step"
-               : prog.simd   ? "compiled streams, lq_slqmac_steps_fast per vector, AVX-512"
-                             : "compiled streams, lq_slqmac_steps_fast per vector, scalar");
+               : prog.simd == LQ_SLQMAC_SIMD_AVX512
+                   ? "compiled streams, lq_slqmac_steps_fast per vector, AVX-512"
+               : prog.simd == LQ_SLQMAC_SIMD_AVX2
+                   ? "compiled streams, lq_slqmac_steps_fast per vector, AVX2"
+                   : "compiled streams, lq_slqmac_steps_fast per vector, scalar");
         fflush(stdout);
     }
     lq_slqmac_prog_free(&prog);

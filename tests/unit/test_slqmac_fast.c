@@ -3,7 +3,8 @@
  * against exact values). Both run the same streams and activations; every step must
  * agree on the return value, out[], err[], and the model state (acc, err, steps,
  * cycles). lq_slqmac_steps_fast runs the same steps in random pieces as compiled (by
- * AVX-512 where the CPU has it; the random set also by its per-step loop): every piece
+ * AVX-512 where the CPU has it), by AVX2 (up to 16 lanes, where the CPU has it) and,
+ * the random set, by its per-step loop: every piece
  * must take the same steps and complete the same vectors with the same outputs, and
  * leave the same state. Streams: every stream of up to 4 beats (one lane) and up to 2 beats per lane
  * (two lanes) over an alphabet of beat kinds (exact, floored and zero terms, error
@@ -24,7 +25,7 @@
 
 static uint64_t seed = 1;
 enum { STEPS_MAX = 700 }; /* the most steps of a run */
-static long compared_steps, fast_rows, simd_steps;
+static long compared_steps, fast_rows, path_steps[3]; /* by LQ_SLQMAC_SIMD_* */
 
 typedef struct {
     int lanes, act_bits, frac, acc_bits;
@@ -60,9 +61,10 @@ static int same_state(const lq_slqmac *g, const lq_slqmac *f, int lanes, int k, 
 }
 
 /* How the compiled model runs: a call of lq_slqmac_step_fast per step, or
- * lq_slqmac_steps_fast on random pieces of the steps, as compiled (by AVX-512 where the
- * CPU has it) or by its per-step loop (lq_slqmac_prog_scalar). */
-enum { BY_STEP, BY_PIECES, BY_PIECES_SCALAR };
+ * lq_slqmac_steps_fast on random pieces of the steps, as compiled (by AVX-512 or AVX2
+ * where the CPU has them), by AVX2 (where the CPU and the lane count allow it) or by
+ * its per-step loop (lq_slqmac_prog_simd). */
+enum { BY_STEP, BY_PIECES, BY_PIECES_AVX2, BY_PIECES_NONE };
 
 /* lq_slqmac_steps_fast on steps [k0, k1), against the general step on each: the steps
  * taken (up to a -1), the vectors' outputs and errors, then the states. 1 when they
@@ -89,7 +91,7 @@ static int compare_piece(const mac_shape *s, lq_slqmac *g, lq_slqmac *f, lq_slqm
     }
     taken = lq_slqmac_steps_fast(f, p, x + k0, last + k0, k1 - k0, of, ef, &vf);
     compared_steps += taken;
-    simd_steps += p->simd ? taken : 0;
+    path_steps[p->simd] += taken;
     if (taken != k - k0 || vf != vg) {
         CHECK(0, "%s: steps %d-%d: general took %d steps, %ld vectors; fast %ld, %ld", what, k0,
               k1 - 1, k - k0, vg, taken, vf);
@@ -131,8 +133,12 @@ static int compare_as(const mac_shape *s, const lq_slqhw_beat *const *b, const s
             lq_slqmac_prog_free(&p);
         return rc != 0;
     }
-    if (how != BY_PIECES)
-        lq_slqmac_prog_scalar(&p);
+    if ((how == BY_PIECES_AVX2 && lq_slqmac_prog_simd(&p, LQ_SLQMAC_SIMD_AVX2) != 0) ||
+        (how == BY_PIECES_NONE && lq_slqmac_prog_simd(&p, LQ_SLQMAC_SIMD_NONE) != 0)) {
+        CHECK(how == BY_PIECES_AVX2, "%s: the per-step path refused", what);
+        lq_slqmac_prog_free(&p);
+        return how == BY_PIECES_AVX2; /* no AVX2 here, or more than 16 lanes */
+    }
     if (how == BY_STEP)
         for (long r = 0; r < p.rowbase[p.frames]; r++)
             fast_rows += (p.row[r].flags & LQ_SLQMAC_ROW_CLEAN) != 0;
@@ -173,13 +179,14 @@ static int compare_as(const mac_shape *s, const lq_slqhw_beat *const *b, const s
     return ok;
 }
 
-/* A step per call and in pieces as compiled (test_random adds the per-step loop of
- * lq_slqmac_steps_fast, which is lq_slqmac_step_fast in turn). */
+/* A step per call, in pieces as compiled and by AVX2 (test_random adds the per-step
+ * loop of lq_slqmac_steps_fast, which is lq_slqmac_step_fast in turn). */
 static int compare(const mac_shape *s, const lq_slqhw_beat *const *b, const size_t *n,
                    const int64_t *x, const int *last, int steps, const char *what)
 {
     int ok = compare_as(s, b, n, x, last, steps, what, BY_STEP);
     ok &= compare_as(s, b, n, x, last, steps, what, BY_PIECES);
+    ok &= compare_as(s, b, n, x, last, steps, what, BY_PIECES_AVX2);
     return ok;
 }
 
@@ -400,7 +407,7 @@ static void test_random(void)
         refused += !compilable(s.lanes, (const lq_slqhw_beat *const *)beats, n);
         bad += !compare(&s, (const lq_slqhw_beat *const *)beats, n, x, last, STEPS, what) ||
                !compare_as(&s, (const lq_slqhw_beat *const *)beats, n, x, last, STEPS, what,
-                           BY_PIECES_SCALAR);
+                           BY_PIECES_NONE);
         runs++;
     }
     printf("  random: %ld runs (%ld streams refused by the compiler, as they must be), %ld "
@@ -437,11 +444,15 @@ static void test_clean_rows(void)
     CHECK(p.frames == 6 && p.rowbase[4] == 256, "frames %ld, rows of 4 frames %ld", p.frames,
           p.rowbase[4]);
 #if defined(__x86_64__) && defined(__GNUC__)
-    CHECK(p.simd == (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")),
-          "16 lanes: simd %d on a CPU %s AVX-512F and DQ", p.simd,
-          p.simd ? "without" : "with");
+    {
+        int want = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
+                       ? LQ_SLQMAC_SIMD_AVX512
+                   : __builtin_cpu_supports("avx2") ? LQ_SLQMAC_SIMD_AVX2
+                                                    : LQ_SLQMAC_SIMD_NONE;
+        CHECK(p.simd == want, "16 lanes: path %d, this CPU's best %d", p.simd, want);
+    }
 #else
-    CHECK(p.simd == 0, "simd %d without x86-64", p.simd);
+    CHECK(p.simd == LQ_SLQMAC_SIMD_NONE, "path %d without x86-64", p.simd);
 #endif
     for (long k = 0; k < 256; k++) {
         int want = LQ_SLQMAC_ROW_CLEAN |
@@ -462,8 +473,9 @@ int main(int argc, char **argv)
     RUN(test_exhaustive_two_lanes);
     RUN(test_random);
     RUN(test_clean_rows);
-    printf("  %ld steps compared, %ld one-multiply rows built, %ld steps by the AVX-512 "
-           "lq_slqmac_steps_fast%s\n", compared_steps, fast_rows, simd_steps,
-           simd_steps ? "" : " (this CPU has no AVX-512F and DQ: its per-step loop only)");
+    printf("  %ld steps compared, %ld one-multiply rows built; lq_slqmac_steps_fast: %ld "
+           "steps by AVX-512, %ld by AVX2, %ld by its per-step loop (a path this CPU lacks "
+           "runs none)\n", compared_steps, fast_rows, path_steps[LQ_SLQMAC_SIMD_AVX512],
+           path_steps[LQ_SLQMAC_SIMD_AVX2], path_steps[LQ_SLQMAC_SIMD_NONE]);
     return check_done();
 }
