@@ -271,13 +271,6 @@ __attribute__((noinline)) static int step_cells(lq_slqmac *m, const lq_slqmac_pr
     return 0;
 }
 
-/* The row of the cursor's step, or -1 when every lane idles (nothing to add). */
-static inline long cursor_row(const lq_slqmac_prog *p)
-{
-    long r = p->rowbase[p->f] + p->i;
-    return r < p->rowbase[p->f + 1] ? r : -1;
-}
-
 /* A clean row whose lanes all end their frames where the vector does (or none does):
  * one multiply-add per lane. */
 static inline int row_clean(const lq_slqmac_row *ri, int act_last)
@@ -286,26 +279,11 @@ static inline int row_clean(const lq_slqmac_row *ri, int act_last)
     return (ri->flags & want) == want;
 }
 
-/* The step's end: counters, the cursor, and the vector's outputs at its last step. */
-static inline int step_end(lq_slqmac *m, lq_slqmac_prog *p, int act_last, int64_t *out,
-                           int *err)
-{
-    m->steps++;
-    if (!act_last) {
-        p->i++;
-        return 0;
-    }
-    p->f++;
-    p->i = 0;
-    lq_slqmac_vector_end(m, out, err);
-    return 1;
-}
-
 int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last,
                         int64_t *out, int *err)
 {
-    long r = cursor_row(p);
-    if (r >= 0) {
+    long r = p->rowbase[p->f] + p->i;
+    if (r < p->rowbase[p->f + 1]) { /* else every lane idles: nothing to add */
         const lq_slqmac_row *ri = &p->row[r];
         if (row_clean(ri, act_last)) {
             const uint64_t *coef = p->coef + (size_t)r * (size_t)p->lanes;
@@ -325,7 +303,15 @@ int lq_slqmac_step_fast(lq_slqmac *m, lq_slqmac_prog *p, int64_t x, int act_last
         }
         m->cycles += ri->longest;
     }
-    return step_end(m, p, act_last, out, err);
+    m->steps++;
+    if (!act_last) {
+        p->i++;
+        return 0;
+    }
+    p->f++;
+    p->i = 0;
+    lq_slqmac_vector_end(m, out, err);
+    return 1;
 }
 
 #if SLQ_SIMD
@@ -460,25 +446,18 @@ steps_avx2_n(STEPS_ARGS, const int nv)
 #undef ROW_MAC
 }
 
-#define STEPS_KERNEL(NAME, TARGET, NV)                                                     \
+#define STEPS_KERNEL(NAME, TARGET, IMPL, NV)                                               \
     __attribute__((target(TARGET))) static long NAME(STEPS_ARGS)                           \
     {                                                                                      \
-        return NAME##_n_(STEPS_PASS, NV);                                                  \
+        return IMPL(STEPS_PASS, NV);                                                       \
     }
-#define steps_avx512_1_n_ steps_avx512_n
-#define steps_avx512_2_n_ steps_avx512_n
-#define steps_avx512_4_n_ steps_avx512_n
-#define steps_avx512_8_n_ steps_avx512_n
-#define steps_avx2_1_n_ steps_avx2_n
-#define steps_avx2_2_n_ steps_avx2_n
-#define steps_avx2_4_n_ steps_avx2_n
-STEPS_KERNEL(steps_avx512_1, AVX512_TARGET, 1)
-STEPS_KERNEL(steps_avx512_2, AVX512_TARGET, 2)
-STEPS_KERNEL(steps_avx512_4, AVX512_TARGET, 4)
-STEPS_KERNEL(steps_avx512_8, AVX512_TARGET, 8)
-STEPS_KERNEL(steps_avx2_1, "avx2", 1)
-STEPS_KERNEL(steps_avx2_2, "avx2", 2)
-STEPS_KERNEL(steps_avx2_4, "avx2", 4)
+STEPS_KERNEL(steps_avx512_1, AVX512_TARGET, steps_avx512_n, 1)
+STEPS_KERNEL(steps_avx512_2, AVX512_TARGET, steps_avx512_n, 2)
+STEPS_KERNEL(steps_avx512_4, AVX512_TARGET, steps_avx512_n, 4)
+STEPS_KERNEL(steps_avx512_8, AVX512_TARGET, steps_avx512_n, 8)
+STEPS_KERNEL(steps_avx2_1, "avx2", steps_avx2_n, 1)
+STEPS_KERNEL(steps_avx2_2, "avx2", steps_avx2_n, 2)
+STEPS_KERNEL(steps_avx2_4, "avx2", steps_avx2_n, 4)
 #endif
 
 long lq_slqmac_steps_fast(lq_slqmac *m, lq_slqmac_prog *p, const int64_t *x,

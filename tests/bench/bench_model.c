@@ -9,7 +9,7 @@
  *       lq_logdot_force_scalar, the scalar fast path; logdot-general:
  *       lq_logdot_force_general), the SLQ successive MAC on
  *       pre-decoded words (slq: lq_slqmac_steps_fast on the compiled streams, one
- *       call per vector, by AVX-512 where the CPU has it; slq-step: the same with
+ *       call per vector, by AVX-512 or AVX2 where the CPU has it; slq-step: the same with
  *       lq_slqmac_step_fast, a call per step; slq-general: lq_slqmac_step), each paired, run
  *       by run, with a plain float dot product of the same length and the same number
  *       of multiply-adds. One line per run and item:
