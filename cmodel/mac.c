@@ -645,6 +645,33 @@ __attribute__((target("avx512f"))) static uint64_t dot_pair16(const lq_mac_fast 
     return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
 }
 
+/* PAIR with AVX2, eight lanes at a time (CPUs without AVX-512F: most client CPUs, and
+ * valgrind): the indices as dot_pair16's, the products by two gathers of four 64-bit
+ * entries. The sum is the same modulo 2^64. */
+__attribute__((target("avx2"))) static uint64_t dot_pair8(const lq_mac_fast *f, int n,
+                                                          const uint32_t *a, const uint32_t *w)
+{
+    uint32_t wm = f->w_mask; /* PAIR's */
+    __m256i vam = _mm256_set1_epi32((int32_t)f->a_mask), vwm = _mm256_set1_epi32((int32_t)wm);
+    __m128i sh = _mm_cvtsi32_si128(f->w_bits);
+    __m256i s0 = _mm256_setzero_si256(), s1 = s0;
+    const long long *tab = (const long long *)f->tab;
+    uint64_t s = 0;
+    int i = 0;
+    for (; i + 7 < n; i += 8) {
+        __m256i x = _mm256_or_si256(
+            _mm256_sll_epi32(_mm256_and_si256(_mm256_loadu_si256((const __m256i *)(a + i)), vam), sh),
+            _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(w + i)), vwm));
+        s0 = _mm256_add_epi64(s0, _mm256_i32gather_epi64(tab, _mm256_castsi256_si128(x), 8));
+        s1 = _mm256_add_epi64(s1, _mm256_i32gather_epi64(tab, _mm256_extracti128_si256(x, 1), 8));
+    }
+    for (; i < n; i++)
+        PAIR(s, i);
+    s0 = _mm256_add_epi64(s0, s1);
+    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(s0), _mm256_extracti128_si256(s0, 1));
+    return s + (uint64_t)_mm_cvtsi128_si64(h) + (uint64_t)_mm_extract_epi64(h, 1);
+}
+
 /* MUL_BYTE with AVX-512F (lq_mac_fast.m16), sixteen lanes at a time: the weights'
  * and (m16 1) the activations' integers by 32-entry permutes of 32-bit tables (a code's
  * low 5 bits; the tables repeat above the width), or (m16 2) the activations computed;
@@ -686,17 +713,21 @@ __attribute__((target("avx512f"))) static uint64_t dot_mul16c(const lq_mac_fast 
     return dot_mul16_n(f, n, a, w, 0);
 }
 
-static int avx512_cpu(void)
+/* The widest instruction set (LQ_MAC_SIMD_*) of this CPU that a kernel uses. */
+static int cpu_simd(void)
 {
-    return __builtin_cpu_supports("avx512f");
+    if (__builtin_cpu_supports("avx512f"))
+        return LQ_MAC_SIMD_AVX512;
+    return __builtin_cpu_supports("avx2") ? LQ_MAC_SIMD_AVX2 : LQ_MAC_SIMD_NONE;
 }
 #else
 #define dot_pair16 dot_pair
+#define dot_pair8 dot_pair
 #define dot_mul16t dot_mul_byte
 #define dot_mul16c dot_mul_byte
-static int avx512_cpu(void)
+static int cpu_simd(void)
 {
-    return 0;
+    return LQ_MAC_SIMD_NONE;
 }
 #endif
 
@@ -730,25 +761,48 @@ static void mul16_build(lq_mac_fast *f)
     f->m16 = table ? 1 : 2;
 }
 
-/* The kernel of the fast path f (built) for `lanes` lanes: the dispatch is done once,
- * at reset. */
-static lq_mac_kernel *fast_kernel(const lq_mac_fast *f, int lanes)
+/* The kernel of the fast path f (built) for `lanes` lanes with instruction sets up to
+ * `simd` (LQ_MAC_SIMD_*), and in *used the one it takes: the dispatch is done once, at
+ * reset. */
+static lq_mac_kernel *fast_kernel(const lq_mac_fast *f, int lanes, int simd, int *used)
 {
-    if (f->path == LQ_MAC_PATH_PAIR)
-        return lanes >= 16 && avx512_cpu() ? dot_pair16 : dot_pair;
+    *used = LQ_MAC_SIMD_NONE;
+    if (f->path == LQ_MAC_PATH_PAIR) {
+        if (lanes >= 16 && simd >= LQ_MAC_SIMD_AVX512) {
+            *used = LQ_MAC_SIMD_AVX512;
+            return dot_pair16;
+        }
+        if (lanes >= 8 && simd >= LQ_MAC_SIMD_AVX2) {
+            *used = LQ_MAC_SIMD_AVX2;
+            return dot_pair8;
+        }
+        return dot_pair;
+    }
     if (f->path == LQ_MAC_PATH_SUM)
         return f->byte ? dot_sum_byte : dot_sum_any;
     if (!f->w_table)
         return dot_mul_wide;
-    if (f->m16 && lanes >= 16 && avx512_cpu())
+    if (f->m16 && lanes >= 16 && simd >= LQ_MAC_SIMD_AVX512) {
+        *used = LQ_MAC_SIMD_AVX512;
         return f->m16 == 1 ? dot_mul16t : dot_mul16c;
+    }
     return f->byte && f->trunc == 0 ? dot_mul_byte : dot_mul_any;
+}
+
+int lq_mac_fast_simd(lq_mac_state *s, int simd)
+{
+    if (simd < LQ_MAC_SIMD_NONE || simd > cpu_simd())
+        return -1;
+    if (s->fast.path != LQ_MAC_PATH_GENERAL)
+        s->fast.kernel = fast_kernel(&s->fast, s->cfg.lanes, simd, &s->fast.simd);
+    return 0;
 }
 
 void lq_mac_force_general(lq_mac_state *s)
 {
     s->fast.path = LQ_MAC_PATH_GENERAL;
     s->fast.kernel = NULL;
+    s->fast.simd = LQ_MAC_SIMD_NONE;
 }
 
 int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t len)
@@ -760,7 +814,8 @@ int lq_mac_reset(lq_mac_state *s, const lq_mac_config *cfg, char *msg, size_t le
     lq_wide_from_i64(&s->acc, 0);
     fast_build(s);
     mul16_build(&s->fast);
-    s->fast.kernel = s->fast.path == LQ_MAC_PATH_GENERAL ? NULL : fast_kernel(&s->fast, s->cfg.lanes);
+    if (s->fast.path != LQ_MAC_PATH_GENERAL)
+        s->fast.kernel = fast_kernel(&s->fast, s->cfg.lanes, cpu_simd(), &s->fast.simd);
     return 0;
 }
 

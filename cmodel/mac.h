@@ -98,8 +98,8 @@ typedef enum {
     LQ_MAC_PATH_PAIR  /* loglog base sqrt(2), codes of at most LQ_MAC_PAIR_BITS bits
                        * together (the activation's at most 8): p = tab[xa[a] | w], xa[a] = a << w_bits, tab = the SUM
                        * path's product of every pair of codes (two loads fewer); from
-                       * 16 lanes on a CPU with AVX-512F by gathers (dot_pair16), as
-                       * MUL by lq_mac_fast.m16 */
+                       * 16 lanes on a CPU with AVX-512F by gathers (dot_pair16), from 8
+                       * lanes with AVX2 (dot_pair8); MUL by lq_mac_fast.m16 */
 } lq_mac_path;
 
 enum {
@@ -110,6 +110,9 @@ enum {
     LQ_MAC_PAIR_BITS = 10                    /* 2^10 <= LQ_MAC_SUM_TABLE: PAIR reuses tab */
 };
 
+/* The instruction sets of the fast kernels, in order (lq_mac_fast.simd). */
+enum { LQ_MAC_SIMD_NONE, LQ_MAC_SIMD_AVX2, LQ_MAC_SIMD_AVX512 };
+
 typedef struct lq_mac_fast lq_mac_fast;
 /* One beat's sum of n lanes on a fast path (modulo 2^64). */
 typedef uint64_t lq_mac_kernel(const lq_mac_fast *f, int n, const uint32_t *a,
@@ -118,6 +121,7 @@ typedef uint64_t lq_mac_kernel(const lq_mac_fast *f, int n, const uint32_t *a,
 struct lq_mac_fast {
     lq_mac_path path;
     lq_mac_kernel *kernel;   /* NULL: the general path */
+    int simd;                /* LQ_MAC_SIMD_*: the instruction set the kernel uses */
     uint32_t a_mask, w_mask; /* code widths: bits above them are ignored */
     int a_table;             /* MUL: xa holds every activation code */
     int byte;                /* both codes have at most 8 bits: tables indexed by the
@@ -163,6 +167,10 @@ int lq_mac_step64(lq_mac_state *s, const uint32_t *a, const uint32_t *w, int las
                   int64_t *out);
 /* Test and debugging: make s (just reset) use the general path from now on. */
 void lq_mac_force_general(lq_mac_state *s);
+/* Test and benchmarking: run s's fast path (after a reset) by kernels of instruction
+ * sets up to simd (LQ_MAC_SIMD_*; a reset takes the widest this CPU has): 0, or -1
+ * (nothing changed) when the CPU lacks simd. fast.simd says which one the kernel uses. */
+int lq_mac_fast_simd(lq_mac_state *s, int simd);
 
 /* Wide integer helpers (all operate on the full LQ_MAC_BITS_MAX bits). */
 void lq_wide_from_i64(lq_wide *x, int64_t v);

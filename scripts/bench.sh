@@ -534,9 +534,9 @@ if [ -z "$quick" ] && [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/
             per=$(awk -v f=":$fn" -v c="$cnt" 'index($0, f " [") { gsub(",", "", $1); printf "%.1f", $1 / c; exit }' "$out/cg.txt")
             fper=$(awk -v c="$cnt" 'index($0, ":time_float [") { gsub(",", "", $1); printf "%.2f", $1 / c; exit }' "$out/cg.txt")
             # the path valgrind's CPU took (it has no AVX-512: logdot's AVX2 path, not the wide one)
-            path=$(sed -n 's/^RUN .*, \([A-Za-z0-9]*\) path.*/\1/p' "$out/cg.log" | head -1)
+            path=$(sed -n 's/^RUN .*, \([A-Za-z0-9]* path\( ([A-Za-z0-9-]*)\)\{0,1\}\).*/\1/p' "$out/cg.log" | head -1)
             row callgrind "C model $m (-O2): instructions/lane-MAC" Ir/MAC "$per" "float dot product (-O2)" "$fper" \
-                "$cnt lane-MACs; inclusive count of $fn${path:+; $path path under valgrind}"
+                "$cnt lane-MACs; inclusive count of $fn${path:+; $path under valgrind}"
         else
             na callgrind "C model $m: instructions/lane-MAC" "valgrind failed: see $out/cg.err"
         fi

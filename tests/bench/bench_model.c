@@ -223,12 +223,15 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, lo
     {
         double rm, rf;
         run_figures(item, &mr, fa, fw, reps, n, &rm, &rf);
-        printf("RUN %s %.6g %.6g %d lanes, %d-beat vectors, out %d bits, %s path\n", item,
-               rm, rf, lanes, VEC_BEATS, st.wd.out_bits,
+        printf("RUN %s %.6g %.6g %d lanes, %d-beat vectors, out %d bits, %s path (%s)\n",
+               item, rm, rf, lanes, VEC_BEATS, st.wd.out_bits,
                st.fast.path == LQ_MAC_PATH_GENERAL ? "general"
                : st.fast.path == LQ_MAC_PATH_SUM   ? "SUM"
                : st.fast.path == LQ_MAC_PATH_PAIR  ? "PAIR"
-                                                   : "MUL");
+                                                   : "MUL",
+               st.fast.simd == LQ_MAC_SIMD_AVX512 ? "AVX-512F"
+               : st.fast.simd == LQ_MAC_SIMD_AVX2 ? "AVX2"
+                                                  : "scalar");
         fflush(stdout);
     }
     free(a);

@@ -178,17 +178,30 @@ static void test_random(void)
 {
     lq_rng r;
     int configs = 0, fast = 0, pair16 = 0, mul16[3] = {0, 0, 0};
+    /* PAIR configurations of 8 lanes or more by each kernel (LQ_MAC_SIMD_*), over f and h */
+    int pair_by[3] = {0, 0, 0}, cpu = LQ_MAC_SIMD_NONE;
     long beats = 0;
-    lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g);
+    lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g), *h = malloc(sizeof *h);
     uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
     char buf[200];
-    if (!f || !g)
-        return;
+    if (!f || !g || !h)
+        goto out;
     lq_rng_seed(&r, seed);
     while (configs < 600) {
         lq_mac_config c = random_cfg(&r);
         if (pair(&c, f, g) != 0)
             continue;
+        /* h: the same configuration by the narrower kernels (scalar, AVX2) in turn, where
+         * the CPU has them (f takes the widest) */
+        CHECK(lq_mac_reset(h, &c, NULL, 0) == 0, "reset");
+        if (lq_mac_fast_simd(h, configs % 2 ? LQ_MAC_SIMD_AVX2 : LQ_MAC_SIMD_NONE) != 0)
+            CHECK(lq_mac_fast_simd(h, LQ_MAC_SIMD_NONE) == 0, "scalar kernels");
+        CHECK(h->fast.simd <= f->fast.simd, "h's kernel %d, f's %d", h->fast.simd, f->fast.simd);
+        if (f->fast.path == LQ_MAC_PATH_PAIR && c.lanes >= 8) {
+            pair_by[f->fast.simd]++;
+            pair_by[h->fast.simd] += h->fast.simd != f->fast.simd;
+        }
+        cpu = f->fast.simd > cpu ? f->fast.simd : cpu;
         configs++;
         fast += f->fast.path != LQ_MAC_PATH_GENERAL;
         /* the 16-lane kernels (AVX-512F, where the CPU has it): their configurations */
@@ -208,10 +221,19 @@ static void test_random(void)
                     a[i] = random_code(&r, c.a.bits);
                     w[i] = random_code(&r, c.w.bits);
                 }
+                lq_wide oh;
+                int rh;
                 rf = lq_mac_step(f, a, w, last, &of);
                 rg = lq_mac_step(g, a, w, last, &og);
+                rh = lq_mac_step(h, a, w, last, &oh);
                 beats++;
-                CHECK(rf == rg, "return %d vs %d", rf, rg);
+                CHECK(rf == rg && rh == rg, "return %d, %d vs %d", rf, rh, rg);
+                if (rh == 1 && !lq_wide_eq(&oh, &og)) {
+                    char d1[170], d2[170];
+                    CHECK(0, "%s: vector %d of %ld beats: kernel %d %s general %s; SEED=%llu",
+                          cfg_str(&c, buf, sizeof buf), v, len, h->fast.simd, lq_wide_dec(&oh, d1),
+                          lq_wide_dec(&og, d2), (unsigned long long)seed);
+                }
                 if (rf == 1 && !lq_wide_eq(&of, &og)) {
                     char d1[170], d2[170];
                     CHECK(0, "%s: vector %d of %ld beats: fast %s general %s; SEED=%llu",
@@ -225,11 +247,20 @@ static void test_random(void)
     CHECK(fast > 100 && configs - fast > 30, "%d of %d configurations fast", fast, configs);
     CHECK(pair16 >= 5 && mul16[1] >= 5 && mul16[2] >= 5,
           "16-lane kernels: %d PAIR, %d MUL by tables, %d MUL computed", pair16, mul16[1], mul16[2]);
+    /* every PAIR kernel this CPU has ran (the scalar loop, AVX2, AVX-512F) */
+    for (int k = LQ_MAC_SIMD_NONE; k <= cpu; k++)
+        CHECK(pair_by[k] >= 5, "PAIR of 8 lanes or more by kernel %d: %d configurations", k,
+              pair_by[k]);
     printf("  random (SEED=%llu): %d configurations (%d on a fast path; of 16 lanes or more, "
-           "%d PAIR, %d MUL by tables, %d MUL with computed activations), %ld beats\n",
-           (unsigned long long)seed, configs, fast, pair16, mul16[1], mul16[2], beats);
+           "%d PAIR, %d MUL by tables, %d MUL with computed activations), %ld beats; PAIR of "
+           "8 lanes or more by the scalar loop %d, AVX2 %d, AVX-512F %d (a kernel this CPU "
+           "lacks runs none)\n",
+           (unsigned long long)seed, configs, fast, pair16, mul16[1], mul16[2], beats,
+           pair_by[0], pair_by[1], pair_by[2]);
+out:
     free(f);
     free(g);
+    free(h);
 }
 
 /* The default configurations of `logq gen mac` (every mode and base) take a fast
