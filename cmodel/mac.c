@@ -699,6 +699,46 @@ dot_mul16_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w, i
     return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
 }
 
+/* MUL_BYTE with AVX2 (lq_mac_fast.m16, CPUs without AVX-512F), eight lanes at a time:
+ * the weights' and (m16 1) the activations' integers by gathers from the 32-entry
+ * tables (a code's low 5 bits), or (m16 2) the activations computed; the products by two
+ * signed 32 x 32 -> 64-bit multiplies, as dot_mul16_n. */
+__attribute__((target("avx2"), always_inline)) static inline uint64_t
+dot_mul8_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w, int table)
+{
+    __m256i c31 = _mm256_set1_epi32(31);
+    __m256i am = _mm256_set1_epi32((int32_t)f->a_mask), sb = _mm256_set1_epi32((int32_t)f->a_sign);
+    __m256i s0 = _mm256_setzero_si256(), s1 = s0;
+    uint64_t s = 0;
+    int i = 0;
+    for (; i + 7 < n; i += 8) {
+        __m256i cw = _mm256_and_si256(_mm256_loadu_si256((const __m256i *)(w + i)), c31);
+        __m256i xw = _mm256_i32gather_epi32(f->xw32, cw, 4);
+        __m256i ca = _mm256_loadu_si256((const __m256i *)(a + i));
+        __m256i xa = table ? _mm256_i32gather_epi32(f->xa32, _mm256_and_si256(ca, c31), 4)
+                           : _mm256_sub_epi32(_mm256_xor_si256(_mm256_and_si256(ca, am), sb), sb);
+        s0 = _mm256_add_epi64(s0, _mm256_mul_epi32(xa, xw));
+        s1 = _mm256_add_epi64(s1, _mm256_mul_epi32(_mm256_srli_epi64(xa, 32), _mm256_srli_epi64(xw, 32)));
+    }
+    for (; i < n; i++)
+        MUL_BYTE(s, i);
+    s0 = _mm256_add_epi64(s0, s1);
+    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(s0), _mm256_extracti128_si256(s0, 1));
+    return s + (uint64_t)_mm_cvtsi128_si64(h) + (uint64_t)_mm_extract_epi64(h, 1);
+}
+
+__attribute__((target("avx2"))) static uint64_t dot_mul8t(const lq_mac_fast *f, int n,
+                                                          const uint32_t *a, const uint32_t *w)
+{
+    return dot_mul8_n(f, n, a, w, 1);
+}
+
+__attribute__((target("avx2"))) static uint64_t dot_mul8c(const lq_mac_fast *f, int n,
+                                                          const uint32_t *a, const uint32_t *w)
+{
+    return dot_mul8_n(f, n, a, w, 0);
+}
+
 __attribute__((target("avx512f"))) static uint64_t dot_mul16t(const lq_mac_fast *f, int n,
                                                              const uint32_t *a,
                                                              const uint32_t *w)
@@ -725,6 +765,8 @@ static int cpu_simd(void)
 #define dot_pair8 dot_pair
 #define dot_mul16t dot_mul_byte
 #define dot_mul16c dot_mul_byte
+#define dot_mul8t dot_mul_byte
+#define dot_mul8c dot_mul_byte
 static int cpu_simd(void)
 {
     return LQ_MAC_SIMD_NONE;
@@ -785,6 +827,10 @@ static lq_mac_kernel *fast_kernel(const lq_mac_fast *f, int lanes, int simd, int
     if (f->m16 && lanes >= 16 && simd >= LQ_MAC_SIMD_AVX512) {
         *used = LQ_MAC_SIMD_AVX512;
         return f->m16 == 1 ? dot_mul16t : dot_mul16c;
+    }
+    if (f->m16 && lanes >= 8 && simd >= LQ_MAC_SIMD_AVX2) {
+        *used = LQ_MAC_SIMD_AVX2;
+        return f->m16 == 1 ? dot_mul8t : dot_mul8c;
     }
     return f->byte && f->trunc == 0 ? dot_mul_byte : dot_mul_any;
 }

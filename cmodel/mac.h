@@ -140,6 +140,7 @@ struct lq_mac_fast {
     int64_t tab[LQ_MAC_SUM_TABLE];
     /* MUL with codes of at most 8 bits and no truncation, weights of at most 5 bits,
      * every xw and xa in 32 bits: sixteen lanes at a time with AVX-512F (dot_mul16),
+     * eight with AVX2 (dot_mul8),
      * m16 1: xa32 holds the activations (at most 5 bits), 2: they are computed
      * ((a & a_mask) ^ a_sign) - a_sign; 0: not taken */
     int m16;

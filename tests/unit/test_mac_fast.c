@@ -178,8 +178,9 @@ static void test_random(void)
 {
     lq_rng r;
     int configs = 0, fast = 0, pair16 = 0, mul16[3] = {0, 0, 0};
-    /* PAIR configurations of 8 lanes or more by each kernel (LQ_MAC_SIMD_*), over f and h */
-    int pair_by[3] = {0, 0, 0}, cpu = LQ_MAC_SIMD_NONE;
+    /* configurations of 8 lanes or more with SIMD kernels (PAIR: [0], MUL with m16: [1]) by
+     * each kernel (LQ_MAC_SIMD_*), over f and h */
+    int simd_by[2][3] = {{0, 0, 0}, {0, 0, 0}}, cpu = LQ_MAC_SIMD_NONE;
     long beats = 0;
     lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g), *h = malloc(sizeof *h);
     uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
@@ -197,9 +198,10 @@ static void test_random(void)
         if (lq_mac_fast_simd(h, configs % 2 ? LQ_MAC_SIMD_AVX2 : LQ_MAC_SIMD_NONE) != 0)
             CHECK(lq_mac_fast_simd(h, LQ_MAC_SIMD_NONE) == 0, "scalar kernels");
         CHECK(h->fast.simd <= f->fast.simd, "h's kernel %d, f's %d", h->fast.simd, f->fast.simd);
-        if (f->fast.path == LQ_MAC_PATH_PAIR && c.lanes >= 8) {
-            pair_by[f->fast.simd]++;
-            pair_by[h->fast.simd] += h->fast.simd != f->fast.simd;
+        if ((f->fast.path == LQ_MAC_PATH_PAIR || f->fast.m16) && c.lanes >= 8) {
+            int *by = simd_by[f->fast.path != LQ_MAC_PATH_PAIR];
+            by[f->fast.simd]++;
+            by[h->fast.simd] += h->fast.simd != f->fast.simd;
         }
         cpu = f->fast.simd > cpu ? f->fast.simd : cpu;
         configs++;
@@ -247,16 +249,18 @@ static void test_random(void)
     CHECK(fast > 100 && configs - fast > 30, "%d of %d configurations fast", fast, configs);
     CHECK(pair16 >= 5 && mul16[1] >= 5 && mul16[2] >= 5,
           "16-lane kernels: %d PAIR, %d MUL by tables, %d MUL computed", pair16, mul16[1], mul16[2]);
-    /* every PAIR kernel this CPU has ran (the scalar loop, AVX2, AVX-512F) */
+    /* every PAIR and MUL kernel this CPU has ran (the scalar loop, AVX2, AVX-512F) */
     for (int k = LQ_MAC_SIMD_NONE; k <= cpu; k++)
-        CHECK(pair_by[k] >= 5, "PAIR of 8 lanes or more by kernel %d: %d configurations", k,
-              pair_by[k]);
+        CHECK(simd_by[0][k] >= 5 && simd_by[1][k] >= 5,
+              "8 lanes or more by kernel %d: %d PAIR, %d MUL configurations", k, simd_by[0][k],
+              simd_by[1][k]);
     printf("  random (SEED=%llu): %d configurations (%d on a fast path; of 16 lanes or more, "
-           "%d PAIR, %d MUL by tables, %d MUL with computed activations), %ld beats; PAIR of "
-           "8 lanes or more by the scalar loop %d, AVX2 %d, AVX-512F %d (a kernel this CPU "
-           "lacks runs none)\n",
+           "%d PAIR, %d MUL by tables, %d MUL with computed activations), %ld beats; of 8 "
+           "lanes or more, PAIR and MUL (m16) by the scalar loop %d and %d, AVX2 %d and %d, "
+           "AVX-512F %d and %d (a kernel this CPU lacks runs none)\n",
            (unsigned long long)seed, configs, fast, pair16, mul16[1], mul16[2], beats,
-           pair_by[0], pair_by[1], pair_by[2]);
+           simd_by[0][0], simd_by[1][0], simd_by[0][1], simd_by[1][1], simd_by[0][2],
+           simd_by[1][2]);
 out:
     free(f);
     free(g);
