@@ -287,7 +287,8 @@ fi
 # `logq gen mac --lanes N` and `logq vectors mac --lanes N --stall 0` (the bench of
 # docs/xsim.md: gen/emit/tb_icarus.c), N = 8 (4 when quick). The bench runs every vector
 # of its files, so cycles/s is the difference of a long and a short vector set (start-up
-# and $readmemh cancel); paired with the Verilator harness of the same array (cycles/s,
+# cancels; $readmemh of the files, about 4 k instructions a line, grows with them and is
+# counted, as in a user's run); paired with the Verilator harness of the same array (cycles/s,
 # check on, stall 0). A difference that is not positive is too small to measure.
 ilanes=$([ -n "$quick" ] && echo 4 || echo 8)
 ivec_long=$([ -n "$quick" ] && echo 60 || echo 2000)

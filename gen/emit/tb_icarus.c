@@ -91,10 +91,10 @@ static int tb_can_midreset(const tb_desc *d)
 
 
 /* The vector the bench resends after a reset: the first whose outputs are not all
- * out (with one output per vector, tb_oi itself). */
+ * out (with one output per vector, tb_n[N_OI] itself). */
 static const char *resend_vector(const tb_desc *d)
 {
-    return d->out_per_vector ? "tb_oi" : "tb_ovec";
+    return d->out_per_vector ? "tb_n[N_OI]" : "tb_ovec";
 }
 
 static void faults_decl(lq_file *f, const tb_desc *d)
@@ -102,8 +102,7 @@ static void faults_decl(lq_file *f, const tb_desc *d)
     file_printf(f,
         "    integer tb_hold, tb_holdin, tb_hleft, tb_hinleft, tb_rleft, tb_fseed;\n"
         "    integer tb_nreset, tb_nreset_mid, tb_nhold, tb_nholdin, tb_reset_oi;\n"
-        "    reg tb_midreset, tb_stale, tb_hin;\n"
-        "    reg tb_faults;  // +hold, +holdin or +midreset\n");
+        "    reg tb_midreset, tb_stale;\n");
     if (!tb_can_midreset(d))
         return;
     if (!d->out_per_vector)
@@ -122,7 +121,7 @@ static void faults_init(lq_file *f, const tb_desc *d)
         "        tb_midreset = $test$plusargs(\"midreset\") != 0;\n"
         "        tb_stale = $test$plusargs(\"stale-model\") != 0;\n"
         "        tb_fseed = `VEC_SEED;\n"
-        "        tb_faults = tb_hold > 0 || tb_holdin > 0 || tb_midreset;\n        tb_hin = 1'b0;\n"
+        "        tb_f[F_FAULTS] = tb_hold > 0 || tb_holdin > 0 || tb_midreset;\n        tb_f[F_HIN] = 1'b0;\n"
         "        tb_hleft = 0;\n        tb_hinleft = 0;\n        tb_rleft = 0;\n        tb_reset_oi = -1;\n"
         "        tb_nreset = 0;\n        tb_nreset_mid = 0;\n        tb_nhold = 0;\n        tb_nholdin = 0;\n");
     if (!tb_can_midreset(d)) {
@@ -159,22 +158,22 @@ static void faults_release(lq_file *f, const tb_desc *d)
         "                rst <= 1'b0;\n"
         "                if (!tb_stale) begin  // the vector in flight again, from its first beat\n");
     if (!d->out_per_vector)
-        file_printf(f, "                    tb_oi = tb_ostart;\n");
+        file_printf(f, "                    tb_n[N_OI] = tb_ostart;\n");
     /* a block that answered vectors it was not sent whole leaves no resend point
      * (tb_vend unknown there): a failure, not an X beat index */
     file_printf(f,
-        "                    if (%s > tb_nv) begin\n"
+        "                    if (%s > tb_n[N_NV]) begin\n"
         "                        $display(\"FAILED: at the reset of cycle %%0d, %%0d vector(s) have their outputs but %%0d were sent whole; seed %%0d\",\n"
-        "                                 tb_cyc, %s, tb_nv, `VEC_SEED);\n"
+        "                                 tb_n[N_CYC], %s, tb_n[N_NV], `VEC_SEED);\n"
         "                        if (!tb_failed)\n"
         "                            tb_first_ps = $time * 64'd1000;\n"
         "                        tb_failed = 1'b1;\n"
         "                        tb_exit(1);\n"
         "                    end\n", v, v);
     file_printf(f,
-        "                    tb_bi = %s == 0 ? 0 : tb_vend[%s - 1] + 1;\n"
-        "                    tb_nv = %s;\n"
-        "                    tb_gapn = {24'd0, tb_gap[tb_bi]};\n", v, v, v);
+        "                    tb_n[N_BI] = %s == 0 ? 0 : tb_vend[%s - 1] + 1;\n"
+        "                    tb_n[N_NV] = %s;\n"
+        "                    tb_n[N_GAPN] = {24'd0, tb_gap[tb_n[N_BI]]};\n", v, v, v);
     if (d->nsides > 0)
         file_printf(f,
             "                    for (tb_k = 0; tb_k < NS; tb_k = tb_k + 1) begin\n"
@@ -185,7 +184,7 @@ static void faults_release(lq_file *f, const tb_desc *d)
     file_printf(f,
         "                end\n"
         "                tb_idle = 0;\n"
-        "                tb_drive = 1'b1;\n"
+        "                tb_f[F_DRIVE] = 1'b1;\n"
         "            end\n");
 }
 
@@ -196,13 +195,13 @@ static void faults_out(lq_file *f, const tb_desc *d)
     if (!tb_can_midreset(d) || d->out_per_vector)
         return;
     file_printf(f,
-        "                if (tb_oi < NOUT && tb_exp[tb_oi][%d] === 1'b1) begin  // %s: a vector's last item\n"
+        "                if (tb_n[N_OI] < NOUT && tb_exp[tb_n[N_OI]][%d] === 1'b1) begin  // %s: a vector's last item\n"
         "                    tb_ovec = tb_ovec + 1;\n"
-        "                    tb_ostart = tb_oi + 1;\n"
+        "                    tb_ostart = tb_n[N_OI] + 1;\n"
         "                end\n", d->out_last_bit, d->out_last);
 }
 
-/* The last of the drive part, under one test of tb_faults (Icarus evaluates every
+/* The last of the drive part, under one test of tb_f[F_FAULTS] (Icarus evaluates every
  * operand of a condition and loads a variable at every reference: docs/bench.md):
  * +hold holds the output's ready low for tb_hold cycles from random moments; +holdin
  * decides whether the input's valid stays low in the next cycle (a hold goes on, or
@@ -211,16 +210,16 @@ static void faults_out(lq_file *f, const tb_desc *d)
 static void faults_cycle(lq_file *f, const tb_desc *d)
 {
     file_printf(f,
-        "            if (tb_faults) begin  // +hold, +holdin, +midreset\n"
+        "            if (tb_f[F_FAULTS]) begin  // +hold, +holdin, +midreset\n"
         "                if (tb_hold > 0 && tb_hleft == 0) begin  // $random only when +hold is on\n"
         "                    if ({$random(tb_fseed)} %% 200 == 0) begin\n"
         "                        tb_hleft = tb_hold;\n"
         "                        tb_nhold = tb_nhold + 1;\n"
         "                    end\n"
         "                end\n"
-        "                tb_hin = tb_hinleft > 0;  // +holdin, for the next cycle\n"
-        "                if (tb_holdin > 0 && !tb_hin)\n"
-        "                    tb_hin = {$random(tb_fseed)} %% 200 == 0;\n"
+        "                tb_f[F_HIN] = tb_hinleft > 0;  // +holdin, for the next cycle\n"
+        "                if (tb_holdin > 0 && !tb_f[F_HIN])\n"
+        "                    tb_f[F_HIN] = {$random(tb_fseed)} %% 200 == 0;\n"
         "                if (tb_hleft > 0) begin\n"
         "                    tb_hleft = tb_hleft - 1;\n"
         "                    %s <= 1'b0;\n"
@@ -229,7 +228,7 @@ static void faults_cycle(lq_file *f, const tb_desc *d)
         file_printf(f,
             "                if (!tb_midreset) begin\n"
             "                    // no resets\n"
-            "                end else if (tb_cyc > RST_CYCLES + 1 && tb_oi > tb_reset_oi) begin\n"
+            "                end else if (tb_n[N_CYC] > RST_CYCLES + 1 && tb_n[N_OI] > tb_reset_oi) begin\n"
             "                    // $random only here: Icarus evaluates both operands of &&\n"
             "                    if ({$random(tb_fseed)} %% 400 == 0) begin\n"
             "                        rst <= 1'b1;\n"
@@ -239,10 +238,10 @@ static void faults_cycle(lq_file *f, const tb_desc *d)
             file_printf(f, "                        %s <= %d'd0;\n", d->side_valid, d->nsides);
         file_printf(f,
             "                        tb_rleft = 1 + {$random(tb_fseed)} %% 3;\n"
-            "                        tb_drive = 1'b0;\n"
+            "                        tb_f[F_DRIVE] = 1'b0;\n"
             "                        tb_nreset = tb_nreset + 1;\n"
-            "                        tb_reset_oi = tb_oi;  // the next reset after this vector is out: no livelock\n"
-            "                        if (tb_bi != (tb_nv == 0 ? 0 : tb_vend[tb_nv - 1] + 1))\n"
+            "                        tb_reset_oi = tb_n[N_OI];  // the next reset after this vector is out: no livelock\n"
+            "                        if (tb_n[N_BI] != (tb_n[N_NV] == 0 ? 0 : tb_vend[tb_n[N_NV] - 1] + 1))\n"
             "                            tb_nreset_mid = tb_nreset_mid + 1;\n"
             "                    end\n"
             "                end\n");
@@ -260,17 +259,17 @@ static void faults_report(lq_file *f, const char *m)
 }
 
 /* The input stream's next cycle after no beat or an accepted one: done, a +holdin
- * hold, a gap, or beat tb_bi. low: valid is low already (no assignment of it). */
+ * hold, a gap, or beat tb_n[N_BI]. low: valid is low already (no assignment of it). */
 static void next_beat(lq_file *f, const tb_desc *d, int low)
 {
     const char *v = d->in_valid;
-    file_printf(f, "                if (tb_bi >= NIN) begin\n");
+    file_printf(f, "                if (tb_n[N_BI] >= NIN) begin\n");
     if (low)
         file_printf(f, "                    // every beat sent\n");
     else
         file_printf(f, "                    %s <= 1'b0;\n", v);
     file_printf(f,
-        "                end else if (tb_hin) begin\n"
+        "                end else if (tb_f[F_HIN]) begin\n"
         "                    if (tb_hinleft == 0) begin  // +holdin: valid low for a while\n"
         "                        tb_hinleft = tb_holdin;\n"
         "                        tb_nholdin = tb_nholdin + 1;\n"
@@ -279,8 +278,8 @@ static void next_beat(lq_file *f, const tb_desc *d, int low)
     if (!low)
         file_printf(f, "                    %s <= 1'b0;\n", v);
     file_printf(f,
-        "                end else if (tb_gapn > 0) begin\n"
-        "                    tb_gapn = tb_gapn - 1;\n");
+        "                end else if (tb_n[N_GAPN] > 0) begin\n"
+        "                    tb_n[N_GAPN] = tb_n[N_GAPN] - 1;\n");
     if (!low)
         file_printf(f, "                    %s <= 1'b0;\n", v);
     file_printf(f,
@@ -288,7 +287,7 @@ static void next_beat(lq_file *f, const tb_desc *d, int low)
         "                    %s <= 1'b1;\n"
         "                    ", v);
     concat(f, d->in, d->nin);
-    file_printf(f, " <= tb_in[tb_bi];\n"
+    file_printf(f, " <= tb_in[tb_n[N_BI]];\n"
                    "                end\n");
 }
 
@@ -376,10 +375,21 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    reg [8*1024-1:0] tb_dir;\n"
         "    reg [8*1024-1:0] tb_rtl;\n"
         "    reg [8*1024-1:0] tb_fn;\n"
-        "    integer tb_cyc, tb_bi, tb_gapn, tb_oi, tb_nv, tb_err, tb_max_err, tb_idle;\n"
+        "    integer tb_err, tb_max_err, tb_idle;\n"
+        "    // the state read in every cycle, as words of two memories: Icarus reads a memory\n"
+        "    // word at a constant index for a quarter of the cost of a variable (docs/bench.md)\n"
+        "    integer tb_n [0:4];\n"
+        "    localparam N_CYC = 0;   // cycles since the start\n"
+        "    localparam N_BI = 1;    // the next beat to send\n"
+        "    localparam N_OI = 2;    // the next output to check\n"
+        "    localparam N_NV = 3;    // vectors sent whole\n"
+        "    localparam N_GAPN = 4;  // idle cycles still due before the next beat\n"
+        "    reg tb_f [0:2];\n"
+        "    localparam F_DRIVE = 0;   // after the reset, not done, no reset in progress: the bench drives\n"
+        "    localparam F_HIN = 1;     // +holdin: valid held low\n"
+        "    localparam F_FAULTS = 2;  // +hold, +holdin or +midreset\n"
         "    integer tb_fd;\n    reg [63:0] tb_first_ps;  // time of the first error\n    reg tb_failed;\n"
-        "    reg tb_done;\n"
-        "    reg tb_drive;  // after the reset, not done, no reset in progress: the bench drives\n");
+        "    reg tb_done;\n");
     if (d->nsides > 0)
         file_printf(f,
             "    localparam NS = %d;  // lanes of the side streams\n"
@@ -419,9 +429,9 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
                         d->nsides * (d->side[i].width + d->side[i].pad));
     }
     file_printf(f,
-        "        tb_cyc = 0;\n        tb_bi = 0;\n        tb_oi = 0;\n        tb_nv = 0;\n"
+        "        tb_n[N_CYC] = 0;\n        tb_n[N_BI] = 0;\n        tb_n[N_OI] = 0;\n        tb_n[N_NV] = 0;\n"
         "        tb_err = 0;\n        tb_idle = 0;\n        tb_first_ps = 64'd0;\n        tb_failed = 1'b0;\n"
-        "        tb_done = 1'b0;\n        tb_drive = 1'b0;\n"
+        "        tb_done = 1'b0;\n        tb_f[F_DRIVE] = 1'b0;\n"
         "        if (!$value$plusargs(\"vectors=%%s\", tb_dir))\n"
         "            tb_dir = \".\";\n"
         "        if (!$value$plusargs(\"rtl=%%s\", tb_rtl))\n"
@@ -453,7 +463,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "            $display(\"FAILED: a vector file in %%0s is short (fewer lines than vectors.vh says)\", tb_dir);\n"
         "            tb_exit(1);\n"
         "        end\n"
-        "        tb_gapn = {24'd0, tb_gap[0]};\n");
+        "        tb_n[N_GAPN] = {24'd0, tb_gap[0]};\n");
     faults_init(f, d);
     if (d->nsides > 0)
         file_printf(f,
@@ -566,7 +576,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    endtask\n\n");
     /* Icarus pays for every variable read, process and condition (docs/bench.md,
      * "Icarus"): the clock stores constants; the deadlock watchdog is a process of
-     * its own every 64 cycles, not a count in every cycle; a cycle tests tb_drive
+     * its own every 64 cycles, not a count in every cycle; a cycle tests tb_f[F_DRIVE]
      * twice (the checks, then the drive part) and reads each handshake signal once. */
     file_printf(f,
         "    always begin  // the clock (stores, no read of clk)\n"
@@ -577,24 +587,24 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "    // The deadlock watchdog, every 64 cycles (a process of its own, at a falling edge):\n"
         "    // fails after more than TIMEOUT cycles without an accepted beat or output item\n"
         "    // while an output is due and the bench drives.\n"
-        "    integer tb_wbi, tb_woi;  // tb_bi and tb_oi at the last look\n"
+        "    integer tb_wbi, tb_woi;  // tb_n[N_BI] and tb_n[N_OI] at the last look\n"
         "    initial begin\n"
         "        tb_wbi = -1;\n"
         "        tb_woi = -1;\n"
         "    end\n"
         "    always begin\n"
         "        #640;\n"
-        "        if (!tb_drive || tb_oi >= NOUT) begin\n"
+        "        if (!tb_f[F_DRIVE] || tb_n[N_OI] >= NOUT) begin\n"
         "            // not driving, or every output is out\n"
-        "        end else if (tb_bi != tb_wbi || tb_oi != tb_woi) begin\n"
-        "            tb_wbi = tb_bi;\n"
-        "            tb_woi = tb_oi;\n"
+        "        end else if (tb_n[N_BI] != tb_wbi || tb_n[N_OI] != tb_woi) begin\n"
+        "            tb_wbi = tb_n[N_BI];\n"
+        "            tb_woi = tb_n[N_OI];\n"
         "            tb_idle = 0;\n"
         "        end else begin\n"
         "            tb_idle = tb_idle + 64;\n"
         "            if (tb_idle > TIMEOUT) begin\n"
         "                $display(\"FAILED: no output for %%0d cycles at cycle %%0d with %%0d due (deadlock?); seed %%0d\",\n"
-        "                         tb_idle, tb_cyc, tb_nv - tb_oi, `VEC_SEED);\n"
+        "                         tb_idle, tb_n[N_CYC], tb_n[N_NV] - tb_n[N_OI], `VEC_SEED);\n"
         "                if (!tb_failed)\n"
         "                    tb_first_ps = $time * 64'd1000;\n"
         "                tb_failed = 1'b1;\n"
@@ -605,13 +615,13 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     /* the cycle */
     file_printf(f,
         "    always @(posedge clk) begin\n"
-        "        tb_cyc = tb_cyc + 1;\n"
-        "        // checks: while the bench drives (tb_drive is still 0 in the cycle the reset\n"
+        "        tb_n[N_CYC] = tb_n[N_CYC] + 1;\n"
+        "        // checks: while the bench drives (tb_f[F_DRIVE] is still 0 in the cycle the reset\n"
         "        // ends, RST_CYCLES or the last of a +midreset reset: rst is still high)\n"
-        "        if (tb_drive) begin\n"
+        "        if (tb_f[F_DRIVE]) begin\n"
         "            // every output is known after the reset\n"
         "            if (^{%s, %s%s%s%s} === 1'bx) begin\n"
-        "                $display(\"X/Z at cycle %%0d: %s=%%b %s=%%b %s=%%h\", tb_cyc, %s, %s, tb_out);\n"
+        "                $display(\"X/Z at cycle %%0d: %s=%%b %s=%%b %s=%%h\", tb_n[N_CYC], %s, %s, tb_out);\n"
         "                tb_error;\n"
         "            end\n",
         d->in_ready, d->out_valid, d->nsides > 0 ? ", " : "", d->nsides > 0 ? d->side_ready : "",
@@ -620,7 +630,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     if (!d->out_data_reset)
         file_printf(f,
             "            if (%s === 1'b1 && ^tb_out === 1'bx) begin\n"
-            "                $display(\"X/Z at cycle %%0d: output data %%h while %s\", tb_cyc, tb_out);\n"
+            "                $display(\"X/Z at cycle %%0d: output data %%h while %s\", tb_n[N_CYC], tb_out);\n"
             "                tb_error;\n"
             "            end\n", d->out_valid, d->out_valid);
     if (d->nsides > 0)
@@ -634,7 +644,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
             "            end\n", d->side_valid, d->side_ready);
     {
         /* the beat's MSB (its last flag) from the port that holds it: the port carries
-         * tb_in[tb_bi] while valid is high (one bit read, not the whole beat) */
+         * tb_in[tb_n[N_BI]] while valid is high (one bit read, not the whole beat) */
         const tb_port *lp = &d->in[d->nin - 1];
         if (lp->width == 1 && lp->pad == 0)
             snprintf(lastbit, sizeof lastbit, "%s", lp->name);
@@ -647,47 +657,47 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     if (d->out_one)
         file_printf(f,
             "                if (%s !== 1'b1) begin\n"
-            "                    $display(\"MISMATCH at cycle %%0d: output %%0d has %s = %%b, not 1\", tb_cyc, tb_oi, %s);\n"
+            "                    $display(\"MISMATCH at cycle %%0d: output %%0d has %s = %%b, not 1\", tb_n[N_CYC], tb_n[N_OI], %s);\n"
             "                    tb_error;\n"
             "                end\n", d->out_one, d->out_one, d->out_one);
     file_printf(f,
-        "                if (tb_oi >= NOUT) begin\n"
-        "                    $display(\"MISMATCH at cycle %%0d: output %%0d, but the vectors have only %%0d\", tb_cyc,\n"
-        "                             tb_oi, NOUT);\n");
+        "                if (tb_n[N_OI] >= NOUT) begin\n"
+        "                    $display(\"MISMATCH at cycle %%0d: output %%0d, but the vectors have only %%0d\", tb_n[N_CYC],\n"
+        "                             tb_n[N_OI], NOUT);\n");
     show_fields(f, "                    ", "actual  ", d->out, d->nout, "tb_out");
     file_printf(f,
         "                    tb_error;\n"
-        "                end else if (tb_out !== tb_exp[tb_oi]) begin\n"
-        "                    $display(\"MISMATCH at cycle %%0d (%%0d ps): output %%0d\", tb_cyc, $time * 1000, tb_oi);\n"
-        "                    if (tb_oi < tb_nv && tb_oi < NOUT && %d) begin\n"
-        "                        $display(\"  inputs: beat %%0d, the last of vector %%0d:\", tb_vend[tb_oi], tb_oi);\n",
+        "                end else if (tb_out !== tb_exp[tb_n[N_OI]]) begin\n"
+        "                    $display(\"MISMATCH at cycle %%0d (%%0d ps): output %%0d\", tb_n[N_CYC], $time * 1000, tb_n[N_OI]);\n"
+        "                    if (tb_n[N_OI] < tb_n[N_NV] && tb_n[N_OI] < NOUT && %d) begin\n"
+        "                        $display(\"  inputs: beat %%0d, the last of vector %%0d:\", tb_vend[tb_n[N_OI]], tb_n[N_OI]);\n",
         d->out_per_vector);
-    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_vend[tb_oi]]");
+    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_vend[tb_n[N_OI]]]");
     file_printf(f,
-        "                    end else if (tb_bi > 0) begin\n"
-        "                        $display(\"  inputs: beat %%0d, the one before the next to send:\", tb_bi - 1);\n");
-    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_bi - 1]");
+        "                    end else if (tb_n[N_BI] > 0) begin\n"
+        "                        $display(\"  inputs: beat %%0d, the one before the next to send:\", tb_n[N_BI] - 1);\n");
+    show_fields(f, "                        ", "  beat", d->in, d->nin, "tb_in[tb_n[N_BI] - 1]");
     file_printf(f, "                    end\n");
-    show_fields(f, "                    ", "expected", d->out, d->nout, "tb_exp[tb_oi]");
+    show_fields(f, "                    ", "expected", d->out, d->nout, "tb_exp[tb_n[N_OI]]");
     show_fields(f, "                    ", "actual  ", d->out, d->nout, "tb_out");
     file_printf(f,
         "                    tb_error;\n"
         "                end\n");
     faults_out(f, d);
     file_printf(f,
-        "                tb_oi = tb_oi + 1;\n"
+        "                tb_n[N_OI] = tb_n[N_OI] + 1;\n"
         "            end\n"
-        "            if (tb_oi < NOUT) begin\n"
+        "            if (tb_n[N_OI] < NOUT) begin\n"
         "                // not done (one read: Icarus evaluates every operand of &&)\n"
-        "            end else if (tb_bi >= NIN) begin\n"
+        "            end else if (tb_n[N_BI] >= NIN) begin\n"
         "                tb_done = 1'b1;\n"
-        "                tb_drive = 1'b0;\n"
-        "                if (tb_oi != tb_count[1] || (%d && tb_nv != tb_count[1])) begin\n"
-        "                    $display(\"FAILED: checked %%0d outputs of %%0d vectors, count.hex says %%0d\", tb_oi,\n"
-        "                             tb_nv, tb_count[1]);\n"
+        "                tb_f[F_DRIVE] = 1'b0;\n"
+        "                if (tb_n[N_OI] != tb_count[1] || (%d && tb_n[N_NV] != tb_count[1])) begin\n"
+        "                    $display(\"FAILED: checked %%0d outputs of %%0d vectors, count.hex says %%0d\", tb_n[N_OI],\n"
+        "                             tb_n[N_NV], tb_count[1]);\n"
         "                    tb_exit(1);\n"
         "                end\n"
-        "                $display(\"%s_tb: %%0d beats, %%0d outputs checked, %%0d cycles\", tb_bi, tb_oi, tb_cyc);\n",
+        "                $display(\"%s_tb: %%0d beats, %%0d outputs checked, %%0d cycles\", tb_n[N_BI], tb_n[N_OI], tb_n[N_CYC]);\n",
         d->out_per_vector, m);
     faults_report(f, m);
     file_printf(f,
@@ -698,28 +708,28 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                $display(\"PASSED: every output matches the model\");\n"
         "                tb_exit(0);\n"
         "            end\n"
-        "        end else if (tb_cyc == RST_CYCLES) begin\n"
+        "        end else if (tb_n[N_CYC] == RST_CYCLES) begin\n"
         "            rst <= 1'b0;\n"
-        "            tb_drive = 1'b1;\n");
+        "            tb_f[F_DRIVE] = 1'b1;\n");
     faults_release(f, d);
     file_printf(f, "        end\n");
     /* drive the next cycle's inputs */
     file_printf(f,
-        "        if (tb_drive) begin\n"
-        "            %s <= tb_rdy[tb_cyc %% NRDY];\n", d->out_ready);
+        "        if (tb_f[F_DRIVE]) begin\n"
+        "            %s <= tb_rdy[tb_n[N_CYC] %% NRDY];\n", d->out_ready);
     /* the input stream: an accepted beat is counted here (the drive part runs in the
      * cycle a reset ends too, with valid low) */
     file_printf(f, "            if (!%s) begin\n", d->in_valid);
     next_beat(f, d, 1);
     file_printf(f,
         "            end else if (%s === 1'b1) begin  // accepted\n"
-        "                if (%s === 1'b1) begin  // last (tb_in[tb_bi][IW-1]): a vector is complete\n"
-        "                    if (tb_nv < NOUT)\n"
-        "                        tb_vend[tb_nv] = tb_bi;\n"
-        "                    tb_nv = tb_nv + 1;\n"
+        "                if (%s === 1'b1) begin  // last (tb_in[tb_n[N_BI]][IW-1]): a vector is complete\n"
+        "                    if (tb_n[N_NV] < NOUT)\n"
+        "                        tb_vend[tb_n[N_NV]] = tb_n[N_BI];\n"
+        "                    tb_n[N_NV] = tb_n[N_NV] + 1;\n"
         "                end\n"
-        "                tb_bi = tb_bi + 1;\n"
-        "                tb_gapn = {24'd0, tb_gap[tb_bi]};  // X after the last beat: not read then\n",
+        "                tb_n[N_BI] = tb_n[N_BI] + 1;\n"
+        "                tb_n[N_GAPN] = {24'd0, tb_gap[tb_n[N_BI]]};  // X after the last beat: not read then\n",
         d->in_ready, lastbit);
     next_beat(f, d, 0);
     file_printf(f,
@@ -730,7 +740,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
             "            for (tb_k = 0; tb_k < NS; tb_k = tb_k + 1) begin\n"
             "                if (tb_toff[tb_k] + tb_ti[tb_k] >= tb_toff[tb_k + 1]) begin\n"
             "                    %s[tb_k] <= 1'b0;\n"
-            "                end else if (%s[tb_k] && !(%s[tb_k] === 1'b1) && tb_cyc > RST_CYCLES) begin\n"
+            "                end else if (%s[tb_k] && !(%s[tb_k] === 1'b1) && tb_n[N_CYC] > RST_CYCLES) begin\n"
             "                    %s[tb_k] <= 1'b1;  // held until accepted\n"
             "                end else if (tb_tgn[tb_k] > 0) begin\n"
             "                    tb_tgn[tb_k] = tb_tgn[tb_k] - 32'd1;\n"
