@@ -405,8 +405,10 @@ fi
 # as built, and on its general path: the -general items; logdot-scalar: logdot's scalar
 # fast path, where it is built on its SIMD path; logdot-step: logdot a call per beat
 # (lq_logdot_step) instead of a call per vector (lq_logdot_steps); slq-step the same of
-# slq (lq_slqmac_step_fast, lq_slqmac_steps_fast); the note names the path).
-model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 logdot logdot-step logdot-scalar logdot-general slq slq-step slq-general"
+# slq (lq_slqmac_step_fast, lq_slqmac_steps_fast); shift-avx2 and loglog-sqrt2-avx2: the
+# MAC by its AVX2 kernels, as a CPU without AVX-512F runs it, n/a on a CPU without AVX2;
+# the note names the path and the kernel).
+model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 shift-avx2 loglog-sqrt2-avx2 logdot logdot-step logdot-scalar logdot-general slq slq-step slq-general"
 macs=$([ -n "$quick" ] && echo 200000 || echo 20000000)
 note "C model: $runs run(s) of $macs lane-MACs per model, each followed by the float dot product"
 "$model_bin" model --runs "$runs" --macs "$macs" --seed "$seed" >"$out/model.log" 2>&1
@@ -415,8 +417,12 @@ for m in $model_items; do
     v=$(awk -v m="$m" '$1 == "RUN" && $2 == m { printf "%s ", $3 }' "$out/model.log")
     f=$(awk -v m="$m" '$1 == "RUN" && $2 == m { printf "%s ", $4 }' "$out/model.log")
     nt=$(awk -v m="$m" '$1 == "RUN" && $2 == m { $1 = $2 = $3 = $4 = ""; sub(/^ +/, ""); t = $0 } END { print t }' "$out/model.log")
+    why=$(awk -v m="$m" '$1 == "NA" && $2 == m { $1 = $2 = ""; sub(/^ +/, ""); print; exit }' "$out/model.log")
     if [ -n "$v" ]; then
         row model "C model $m (-O2)" lane-MACs/s "$v" "float dot product (-O2)" "$f" "$nt"
+    elif [ -n "$why" ]; then
+        na model "C model $m (-O2)" "$why"
+        na model "C model $m built -O0 vs -O2" "$why"
     else
         na model "C model $m" "bench_model failed: see $out/model.log"
     fi
@@ -521,6 +527,7 @@ if [ -z "$quick" ] && [ "${BENCH_CALLGRIND:-1}" != 0 ] && command -v valgrind >/
     # the float dot product's instructions per MAC in the same process.
     for m in $model_items; do
         case $m in
+        *-avx2) continue ;; # valgrind has no AVX-512: its rows are these kernels already
         slq) fn=time_slq_fast ;;
         slq-step) fn=time_slq_step ;;
         slq-general) fn=time_slq ;;

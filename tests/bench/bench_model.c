@@ -2,7 +2,9 @@
  *
  *   bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]
  *       Lane-MACs per second of the MAC models (lq_mac_step; shift, loglog, mult, base
- *       2 and sqrt(2), the default configuration of each) and of
+ *       2 and sqrt(2), the default configuration of each, by the widest kernel the CPU
+ *       has; shift-avx2 and loglog-sqrt2-avx2: by the AVX2 kernels, lq_mac_fast_simd, as
+ *       a CPU without AVX-512F runs them) and of
  *       the log-domain dot product of `logq gen logdot` (logdot: lq_logdot_steps, one
  *       call per vector, as built, the SIMD path where the CPU has AVX2; logdot-step:
  *       the same with lq_logdot_step, a call per beat; logdot-scalar:
@@ -14,6 +16,8 @@
  *       by run, with a plain float dot product of the same length and the same number
  *       of multiply-adds. One line per run and item:
  *           RUN <item> <model lane-MACs/s> <float MACs/s> <note>
+ *       or, for an item this CPU cannot run (an -avx2 item without AVX2):
+ *           NA <item> <reason>
  *   bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR
  *       Stimulus and expected sums of the default MAC configuration (logq gen mac
  *       --lanes N) for the Icarus bench (tests/bench/mac_icarus_tb.v): DIR/vec.hex (one
@@ -194,8 +198,9 @@ static void random_data(uint64_t seed, size_t n, int abits, int wbits, uint32_t 
     }
 }
 
-static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, long macs,
-                     uint64_t seed)
+/* simd: the kernels' instruction set (LQ_MAC_SIMD_*), or -1 for the widest the CPU has */
+static int bench_mac(const char *item, lq_mac_mode mode, int half, int simd, int lanes,
+                     long macs, uint64_t seed)
 {
     lq_mac_config cfg = mac_default(mode, half, lanes);
     lq_mac_state st;
@@ -214,6 +219,14 @@ static int bench_mac(const char *item, lq_mac_mode mode, int half, int lanes, lo
     if (lq_mac_reset(&st, &cfg, msg, sizeof msg) != 0) {
         fprintf(stderr, "bench_model: %s\n", msg);
         return -1;
+    }
+    if (simd >= 0 && lq_mac_fast_simd(&st, simd) != 0) {
+        printf("NA %s this CPU lacks the kernels' instruction set\n", item);
+        free(a);
+        free(w);
+        free(fa);
+        free(fw);
+        return 0;
     }
     random_data(seed, n, cfg.a.bits, cfg.w.bits, a, w, fa, fw);
     mr.mac = &st;
@@ -581,17 +594,23 @@ static const struct {
     const char *name;
     lq_mac_mode mode;
     int half;
+    int simd; /* -1: the widest kernel the CPU has */
 } mac_items[] = {
-    {"shift", LQ_MAC_SHIFT, 0},         {"loglog", LQ_MAC_LOGLOG, 0},
-    {"mult", LQ_MAC_MULT, 0},           {"shift-sqrt2", LQ_MAC_SHIFT, 1},
-    {"loglog-sqrt2", LQ_MAC_LOGLOG, 1}, {"mult-sqrt2", LQ_MAC_MULT, 1},
+    {"shift", LQ_MAC_SHIFT, 0, -1},
+    {"loglog", LQ_MAC_LOGLOG, 0, -1},
+    {"mult", LQ_MAC_MULT, 0, -1},
+    {"shift-sqrt2", LQ_MAC_SHIFT, 1, -1},
+    {"loglog-sqrt2", LQ_MAC_LOGLOG, 1, -1},
+    {"mult-sqrt2", LQ_MAC_MULT, 1, -1},
+    {"shift-avx2", LQ_MAC_SHIFT, 0, LQ_MAC_SIMD_AVX2},
+    {"loglog-sqrt2-avx2", LQ_MAC_LOGLOG, 1, LQ_MAC_SIMD_AVX2},
 };
 
 static int want(const char *only, const char *item) { return !only || !strcmp(only, item); }
 
 static const char usage[] =
     "usage: bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]\n"
-    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|logdot|logdot-step|logdot-scalar|logdot-general|slq|slq-step|slq-general]\n"
+    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|shift-avx2|loglog-sqrt2-avx2|logdot|logdot-step|logdot-scalar|logdot-general|slq|slq-step|slq-general]\n"
     "       bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR\n";
 
 int main(int argc, char **argv)
@@ -641,7 +660,8 @@ int main(int argc, char **argv)
         for (int k = 0; k < r; k++) {
             for (int i = 0; i < (int)(sizeof mac_items / sizeof mac_items[0]); i++)
                 if (want(only, mac_items[i].name) &&
-                    bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half, n, macs, s) != 0)
+                    bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half,
+                              mac_items[i].simd, n, macs, s) != 0)
                     return 1;
             for (int i = 0; i < 4; i++) {
                 const char *item = (const char *[]){"logdot", "logdot-step", "logdot-scalar",
