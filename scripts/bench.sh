@@ -408,7 +408,7 @@ fi
 # slq (lq_slqmac_step_fast, lq_slqmac_steps_fast); shift-avx2 and loglog-sqrt2-avx2: the
 # MAC by its AVX2 kernels, as a CPU without AVX-512F runs it, n/a on a CPU without AVX2;
 # the note names the path and the kernel).
-model_items="shift loglog mult shift-sqrt2 loglog-sqrt2 mult-sqrt2 shift-avx2 loglog-sqrt2-avx2 logdot logdot-step logdot-scalar logdot-general slq slq-step slq-general"
+model_items=$("$model_bin" items)
 macs=$([ -n "$quick" ] && echo 200000 || echo 20000000)
 note "C model: $runs run(s) of $macs lane-MACs per model, each followed by the float dot product"
 "$model_bin" model --runs "$runs" --macs "$macs" --seed "$seed" >"$out/model.log" 2>&1

@@ -18,6 +18,9 @@
  *           RUN <item> <model lane-MACs/s> <float MACs/s> <note>
  *       or, for an item this CPU cannot run (an -avx2 item without AVX2):
  *           NA <item> <reason>
+ *   bench_model items
+ *       The items' names in one line, in the order above (scripts/bench.sh and
+ *       tests/bench.sh run this list).
  *   bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR
  *       Stimulus and expected sums of the default MAC configuration (logq gen mac
  *       --lanes N) for the Icarus bench (tests/bench/mac_icarus_tb.v): DIR/vec.hex (one
@@ -606,11 +609,44 @@ static const struct {
     {"loglog-sqrt2-avx2", LQ_MAC_LOGLOG, 1, LQ_MAC_SIMD_AVX2},
 };
 
+/* the other models' items, in this order */
+static const char *const logdot_items[] = {"logdot", "logdot-step", "logdot-scalar",
+                                           "logdot-general"};
+static const char *const slq_items[] = {"slq", "slq-step", "slq-general"};
+#define COUNT(x) ((int)(sizeof(x) / sizeof(x)[0]))
+
 static int want(const char *only, const char *item) { return !only || !strcmp(only, item); }
+
+static int is_item(const char *name)
+{
+    for (int i = 0; i < COUNT(mac_items); i++)
+        if (!strcmp(name, mac_items[i].name))
+            return 1;
+    for (int i = 0; i < COUNT(logdot_items); i++)
+        if (!strcmp(name, logdot_items[i]))
+            return 1;
+    for (int i = 0; i < COUNT(slq_items); i++)
+        if (!strcmp(name, slq_items[i]))
+            return 1;
+    return 0;
+}
+
+/* `bench_model items`: every item's name in one line, the list scripts/bench.sh and
+ * tests/bench.sh run */
+static void print_items(void)
+{
+    for (int i = 0; i < COUNT(mac_items); i++)
+        printf("%s ", mac_items[i].name);
+    for (int i = 0; i < COUNT(logdot_items); i++)
+        printf("%s ", logdot_items[i]);
+    for (int i = 0; i < COUNT(slq_items); i++)
+        printf("%s%s", slq_items[i], i + 1 < COUNT(slq_items) ? " " : "\n");
+}
 
 static const char usage[] =
     "usage: bench_model model [--runs R] [--macs M] [--lanes N] [--seed S]\n"
-    "                         [--only shift|loglog|mult|shift-sqrt2|loglog-sqrt2|mult-sqrt2|shift-avx2|loglog-sqrt2-avx2|logdot|logdot-step|logdot-scalar|logdot-general|slq|slq-step|slq-general]\n"
+    "                         [--only ITEM]   (ITEM: one of `bench_model items`)\n"
+    "       bench_model items\n"
     "       bench_model vectors --lanes N --beats B [--seed S] [--out-bits OB] -o DIR\n";
 
 int main(int argc, char **argv)
@@ -620,6 +656,10 @@ int main(int argc, char **argv)
     if (argc < 2) {
         fputs(usage, stderr);
         return 2;
+    }
+    if (!strcmp(argv[1], "items") && argc == 2) {
+        print_items();
+        return 0;
     }
     for (int i = 2; i < argc; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -648,6 +688,10 @@ int main(int argc, char **argv)
             return 2;
         i++;
     }
+    if (only && !is_item(only)) {
+        fprintf(stderr, "bench_model: unknown item '%s' (bench_model items lists them)\n", only);
+        return 2;
+    }
     if (!strcmp(argv[1], "model")) {
         printf("bench_model: seed %ld; rerun: %s model --runs %ld --macs %ld --lanes %ld "
                "--seed %ld%s%s\n",
@@ -658,22 +702,17 @@ int main(int argc, char **argv)
         /* run after run, each over every item, so that a slow stretch of the shared
          * machine lowers one run of many items rather than every run of one */
         for (int k = 0; k < r; k++) {
-            for (int i = 0; i < (int)(sizeof mac_items / sizeof mac_items[0]); i++)
+            for (int i = 0; i < COUNT(mac_items); i++)
                 if (want(only, mac_items[i].name) &&
                     bench_mac(mac_items[i].name, mac_items[i].mode, mac_items[i].half,
                               mac_items[i].simd, n, macs, s) != 0)
                     return 1;
-            for (int i = 0; i < 4; i++) {
-                const char *item = (const char *[]){"logdot", "logdot-step", "logdot-scalar",
-                                                    "logdot-general"}[i];
-                if (want(only, item) && bench_logdot(item, nl, macs, s) != 0)
+            for (int i = 0; i < COUNT(logdot_items); i++)
+                if (want(only, logdot_items[i]) && bench_logdot(logdot_items[i], nl, macs, s) != 0)
                     return 1;
-            }
-            for (int i = 0; i < 3; i++) {
-                const char *item = (const char *[]){"slq", "slq-step", "slq-general"}[i];
-                if (want(only, item) && bench_slq(item, ns, macs, s) != 0)
+            for (int i = 0; i < COUNT(slq_items); i++)
+                if (want(only, slq_items[i]) && bench_slq(slq_items[i], ns, macs, s) != 0)
                     return 1;
-            }
         }
         return 0;
     }
