@@ -74,7 +74,12 @@ report() {
 # The files of the working directory outside the build and .git trees: a test writes
 # only below its own directory, so none may be new at the end (a bench that dumps
 # waves into the current directory, say).
-tree_files() { find . \( -path "./${BUILD:-build}" -o -path ./.git -o -path "./$log_dir" \) -prune -o -type f -print | LC_ALL=C sort; }
+# BUILD and the log directory may be given absolute (tests/lib.sh makes BUILD so, and
+# tests/runner.sh runs this script under it): pruned relative to the working directory.
+rel_dir() { local d=${1%/}; case $d in "$PWD"/*) echo "./${d#"$PWD"/}" ;; /*) echo "$d" ;; *) echo "./$d" ;; esac; }
+prune_build=$(rel_dir "${BUILD:-build}")
+prune_logs=$(rel_dir "$log_dir")
+tree_files() { find . \( -path "$prune_build" -o -path ./.git -o -path "$prune_logs" \) -prune -o -type f -print | LC_ALL=C sort; }
 tree_before=$(tree_files)
 
 pass=0
