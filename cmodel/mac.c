@@ -645,6 +645,13 @@ __attribute__((target("avx512f"))) static uint64_t dot_pair16(const lq_mac_fast 
     return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
 }
 
+/* The sum of the four 64-bit words of x (modulo 2^64). */
+__attribute__((target("avx2"))) static inline uint64_t sum4_epi64(__m256i x)
+{
+    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(x), _mm256_extracti128_si256(x, 1));
+    return (uint64_t)_mm_cvtsi128_si64(h) + (uint64_t)_mm_extract_epi64(h, 1);
+}
+
 /* PAIR with AVX2, eight lanes at a time (CPUs without AVX-512F: most client CPUs, and
  * valgrind): the indices as dot_pair16's, the products by two gathers of four 64-bit
  * entries. The sum is the same modulo 2^64. */
@@ -667,9 +674,7 @@ __attribute__((target("avx2"))) static uint64_t dot_pair8(const lq_mac_fast *f, 
     }
     for (; i < n; i++)
         PAIR(s, i);
-    s0 = _mm256_add_epi64(s0, s1);
-    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(s0), _mm256_extracti128_si256(s0, 1));
-    return s + (uint64_t)_mm_cvtsi128_si64(h) + (uint64_t)_mm_extract_epi64(h, 1);
+    return s + sum4_epi64(_mm256_add_epi64(s0, s1));
 }
 
 /* MUL_BYTE with AVX-512F (lq_mac_fast.m16), sixteen lanes at a time: the weights'
@@ -722,9 +727,7 @@ dot_mul8_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w, in
     }
     for (; i < n; i++)
         MUL_BYTE(s, i);
-    s0 = _mm256_add_epi64(s0, s1);
-    __m128i h = _mm_add_epi64(_mm256_castsi256_si128(s0), _mm256_extracti128_si256(s0, 1));
-    return s + (uint64_t)_mm_cvtsi128_si64(h) + (uint64_t)_mm_extract_epi64(h, 1);
+    return s + sum4_epi64(_mm256_add_epi64(s0, s1));
 }
 
 __attribute__((target("avx2"))) static uint64_t dot_mul8t(const lq_mac_fast *f, int n,

@@ -617,16 +617,22 @@ static const char *const slq_items[] = {"slq", "slq-step", "slq-general"};
 
 static int want(const char *only, const char *item) { return !only || !strcmp(only, item); }
 
+/* Item i of all three tables in order, NULL past the last. */
+static const char *item_name(int i)
+{
+    if (i < COUNT(mac_items))
+        return mac_items[i].name;
+    i -= COUNT(mac_items);
+    if (i < COUNT(logdot_items))
+        return logdot_items[i];
+    i -= COUNT(logdot_items);
+    return i < COUNT(slq_items) ? slq_items[i] : NULL;
+}
+
 static int is_item(const char *name)
 {
-    for (int i = 0; i < COUNT(mac_items); i++)
-        if (!strcmp(name, mac_items[i].name))
-            return 1;
-    for (int i = 0; i < COUNT(logdot_items); i++)
-        if (!strcmp(name, logdot_items[i]))
-            return 1;
-    for (int i = 0; i < COUNT(slq_items); i++)
-        if (!strcmp(name, slq_items[i]))
+    for (int i = 0; item_name(i); i++)
+        if (!strcmp(name, item_name(i)))
             return 1;
     return 0;
 }
@@ -635,12 +641,8 @@ static int is_item(const char *name)
  * tests/bench.sh run */
 static void print_items(void)
 {
-    for (int i = 0; i < COUNT(mac_items); i++)
-        printf("%s ", mac_items[i].name);
-    for (int i = 0; i < COUNT(logdot_items); i++)
-        printf("%s ", logdot_items[i]);
-    for (int i = 0; i < COUNT(slq_items); i++)
-        printf("%s%s", slq_items[i], i + 1 < COUNT(slq_items) ? " " : "\n");
+    for (int i = 0; item_name(i); i++)
+        printf("%s%s", item_name(i), item_name(i + 1) ? " " : "\n");
 }
 
 static const char usage[] =
