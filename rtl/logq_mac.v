@@ -13,6 +13,7 @@
 `timescale 1ns / 1ps
 `default_nettype none
 
+(* mem2reg *)  // Yosys: this module's memories are registers
 module logq_mac #(
     // Generated values: the structure below is built for exactly these.
     parameter integer LANES = 16,
@@ -59,24 +60,31 @@ module logq_mac #(
     (* mem2reg *) reg signed [22:0] t0 [0:15];
     // a_n (the activation with the weight's sign and zero code) times 2^(m - 1)
     // (floored): a_n * 2^14 >>> (15 - m), and 15 - m = ~m (m of 4 bits).
-    always @(posedge clk) begin
+    // The buses copied, once a cycle, into one-word memories local to the block,
+    // written before they are read (no registers): the lanes' slices are read
+    // from a memory word, which Icarus does at a quarter of a net's cost.
+    always @(posedge clk) begin : prod
+        reg [127:0] a_m [0:0];
+        reg [79:0] w_m [0:0];
+        a_m[0] = s_a;
+        w_m[0] = s_w;
         if (en) begin
-            t0[0] <= $signed({~|s_w[3:0] ? 9'sd0 : (s_w[4] ? -($signed({s_a[7:0], 1'd0}) >>> 1) : ($signed({s_a[7:0], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[3:0];
-            t0[1] <= $signed({~|s_w[8:5] ? 9'sd0 : (s_w[9] ? -($signed({s_a[15:8], 1'd0}) >>> 1) : ($signed({s_a[15:8], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[8:5];
-            t0[2] <= $signed({~|s_w[13:10] ? 9'sd0 : (s_w[14] ? -($signed({s_a[23:16], 1'd0}) >>> 1) : ($signed({s_a[23:16], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[13:10];
-            t0[3] <= $signed({~|s_w[18:15] ? 9'sd0 : (s_w[19] ? -($signed({s_a[31:24], 1'd0}) >>> 1) : ($signed({s_a[31:24], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[18:15];
-            t0[4] <= $signed({~|s_w[23:20] ? 9'sd0 : (s_w[24] ? -($signed({s_a[39:32], 1'd0}) >>> 1) : ($signed({s_a[39:32], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[23:20];
-            t0[5] <= $signed({~|s_w[28:25] ? 9'sd0 : (s_w[29] ? -($signed({s_a[47:40], 1'd0}) >>> 1) : ($signed({s_a[47:40], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[28:25];
-            t0[6] <= $signed({~|s_w[33:30] ? 9'sd0 : (s_w[34] ? -($signed({s_a[55:48], 1'd0}) >>> 1) : ($signed({s_a[55:48], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[33:30];
-            t0[7] <= $signed({~|s_w[38:35] ? 9'sd0 : (s_w[39] ? -($signed({s_a[63:56], 1'd0}) >>> 1) : ($signed({s_a[63:56], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[38:35];
-            t0[8] <= $signed({~|s_w[43:40] ? 9'sd0 : (s_w[44] ? -($signed({s_a[71:64], 1'd0}) >>> 1) : ($signed({s_a[71:64], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[43:40];
-            t0[9] <= $signed({~|s_w[48:45] ? 9'sd0 : (s_w[49] ? -($signed({s_a[79:72], 1'd0}) >>> 1) : ($signed({s_a[79:72], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[48:45];
-            t0[10] <= $signed({~|s_w[53:50] ? 9'sd0 : (s_w[54] ? -($signed({s_a[87:80], 1'd0}) >>> 1) : ($signed({s_a[87:80], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[53:50];
-            t0[11] <= $signed({~|s_w[58:55] ? 9'sd0 : (s_w[59] ? -($signed({s_a[95:88], 1'd0}) >>> 1) : ($signed({s_a[95:88], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[58:55];
-            t0[12] <= $signed({~|s_w[63:60] ? 9'sd0 : (s_w[64] ? -($signed({s_a[103:96], 1'd0}) >>> 1) : ($signed({s_a[103:96], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[63:60];
-            t0[13] <= $signed({~|s_w[68:65] ? 9'sd0 : (s_w[69] ? -($signed({s_a[111:104], 1'd0}) >>> 1) : ($signed({s_a[111:104], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[68:65];
-            t0[14] <= $signed({~|s_w[73:70] ? 9'sd0 : (s_w[74] ? -($signed({s_a[119:112], 1'd0}) >>> 1) : ($signed({s_a[119:112], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[73:70];
-            t0[15] <= $signed({~|s_w[78:75] ? 9'sd0 : (s_w[79] ? -($signed({s_a[127:120], 1'd0}) >>> 1) : ($signed({s_a[127:120], 1'd0}) >>> 1)), 14'd0}) >>> ~s_w[78:75];
+            t0[0] <= $signed({~|w_m[0][3:0] ? 9'sd0 : (w_m[0][4] ? -($signed({a_m[0][7:0], 1'd0}) >>> 1) : ($signed({a_m[0][7:0], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][3:0];
+            t0[1] <= $signed({~|w_m[0][8:5] ? 9'sd0 : (w_m[0][9] ? -($signed({a_m[0][15:8], 1'd0}) >>> 1) : ($signed({a_m[0][15:8], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][8:5];
+            t0[2] <= $signed({~|w_m[0][13:10] ? 9'sd0 : (w_m[0][14] ? -($signed({a_m[0][23:16], 1'd0}) >>> 1) : ($signed({a_m[0][23:16], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][13:10];
+            t0[3] <= $signed({~|w_m[0][18:15] ? 9'sd0 : (w_m[0][19] ? -($signed({a_m[0][31:24], 1'd0}) >>> 1) : ($signed({a_m[0][31:24], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][18:15];
+            t0[4] <= $signed({~|w_m[0][23:20] ? 9'sd0 : (w_m[0][24] ? -($signed({a_m[0][39:32], 1'd0}) >>> 1) : ($signed({a_m[0][39:32], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][23:20];
+            t0[5] <= $signed({~|w_m[0][28:25] ? 9'sd0 : (w_m[0][29] ? -($signed({a_m[0][47:40], 1'd0}) >>> 1) : ($signed({a_m[0][47:40], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][28:25];
+            t0[6] <= $signed({~|w_m[0][33:30] ? 9'sd0 : (w_m[0][34] ? -($signed({a_m[0][55:48], 1'd0}) >>> 1) : ($signed({a_m[0][55:48], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][33:30];
+            t0[7] <= $signed({~|w_m[0][38:35] ? 9'sd0 : (w_m[0][39] ? -($signed({a_m[0][63:56], 1'd0}) >>> 1) : ($signed({a_m[0][63:56], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][38:35];
+            t0[8] <= $signed({~|w_m[0][43:40] ? 9'sd0 : (w_m[0][44] ? -($signed({a_m[0][71:64], 1'd0}) >>> 1) : ($signed({a_m[0][71:64], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][43:40];
+            t0[9] <= $signed({~|w_m[0][48:45] ? 9'sd0 : (w_m[0][49] ? -($signed({a_m[0][79:72], 1'd0}) >>> 1) : ($signed({a_m[0][79:72], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][48:45];
+            t0[10] <= $signed({~|w_m[0][53:50] ? 9'sd0 : (w_m[0][54] ? -($signed({a_m[0][87:80], 1'd0}) >>> 1) : ($signed({a_m[0][87:80], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][53:50];
+            t0[11] <= $signed({~|w_m[0][58:55] ? 9'sd0 : (w_m[0][59] ? -($signed({a_m[0][95:88], 1'd0}) >>> 1) : ($signed({a_m[0][95:88], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][58:55];
+            t0[12] <= $signed({~|w_m[0][63:60] ? 9'sd0 : (w_m[0][64] ? -($signed({a_m[0][103:96], 1'd0}) >>> 1) : ($signed({a_m[0][103:96], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][63:60];
+            t0[13] <= $signed({~|w_m[0][68:65] ? 9'sd0 : (w_m[0][69] ? -($signed({a_m[0][111:104], 1'd0}) >>> 1) : ($signed({a_m[0][111:104], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][68:65];
+            t0[14] <= $signed({~|w_m[0][73:70] ? 9'sd0 : (w_m[0][74] ? -($signed({a_m[0][119:112], 1'd0}) >>> 1) : ($signed({a_m[0][119:112], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][73:70];
+            t0[15] <= $signed({~|w_m[0][78:75] ? 9'sd0 : (w_m[0][79] ? -($signed({a_m[0][127:120], 1'd0}) >>> 1) : ($signed({a_m[0][127:120], 1'd0}) >>> 1)), 14'd0}) >>> ~w_m[0][78:75];
         end
     end
 
@@ -142,8 +150,9 @@ module logq_mac #(
             m_valid <= 1'b0;
             m_sum <= 37'd0;
         end else begin
-            if (m_valid && m_ready)
-                m_valid <= 1'b0;
+            if (m_valid)  // nested: Icarus evaluates both operands of &&
+                if (m_ready)
+                    m_valid <= 1'b0;
             if (take) begin
                 if (tl) begin
                     m_sum <= acc + ($signed({tsum, 10'd0}) >>> 10);

@@ -53,6 +53,14 @@ rc=$?
 if [ $rc -eq 1 ] && grep -q 'vectors.vh is for another configuration' "$tmp/out"; then
     ok "vectors of another configuration are refused"
 else bad "vectors of another configuration are refused (exit $rc)"; head -5 "$tmp/out"; fi
+# The ready pattern is indexed by a mask: a line count that is not a power of two is refused.
+cp -r "$tmp/vec" "$tmp/nrdy"
+sed -i 's/^`define VEC_NRDY .*/`define VEC_NRDY 1000/' "$tmp/nrdy/vectors.vh"
+"$RUN" "$tmp/rtl" "$tmp/nrdy" >"$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'VEC_NRDY 1000 is not a power of two' "$tmp/out"; then
+    ok "a ready pattern of 1000 lines (not a power of two) is refused"
+else bad "a ready pattern of 1000 lines (not a power of two) is refused (exit $rc)"; head -5 "$tmp/out"; fi
 
 # The count in the file is checked: claim one output more than there is.
 cp -r "$tmp/vec" "$tmp/count"

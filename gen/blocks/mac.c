@@ -517,9 +517,8 @@ static int root_in_acc(const mac_gen *g)
  * to the same registers (the same netlist; the mem2reg attribute says so, so it does
  * not warn), Verilator to an array (slightly cheaper
  * than N variables). Only where clocked blocks read t0 (iverilog -Wall warns of an
- * always @(*) that reads a memory). The lanes' operands as memory words too (copied
- * from the buses) would save Icarus about 9 k instructions a cycle at 8 lanes but cost
- * Verilator about 90 instructions a beat at 16 lanes (docs/bench.md). */
+ * always @(*) that reads a memory). The product stage reads its operands from memory
+ * words too (bus_copy). */
 static int b2_arrays(const mac_gen *g)
 {
     if (!b2_inline(g) || !b2_rshift(g))
@@ -528,6 +527,20 @@ static int b2_arrays(const mac_gen *g)
         if (g->reg_level[j])
             return 1;
     return root_in_acc(g) || g->wd.tree_levels == 0;
+}
+
+/* The product stage reads the input buses through one-word memories local to its
+ * clocked block (a_m[0] = s_a; w_m[0] = s_w; blocking, before the products): each lane
+ * reads its weight code three times and its activation once, and a memory word costs
+ * Icarus about a quarter of a net (about 10 k instructions a cycle fewer at 8 lanes).
+ * Locals of the block: Verilator -Wall does not ask for a BLKSEQ waiver (a module-level
+ * copy did, and cost Verilator about 90 instructions a beat at 16 lanes; these 9);
+ * Yosys maps them to wires (written before they are read: the same netlist), told by
+ * the module's mem2reg attribute, since Icarus 11 takes none on a block's declaration.
+ * Where the products read the buses directly (not --pipeline operand). */
+static int bus_copy(const mac_gen *g)
+{
+    return b2_arrays(g) && !g->opnd;
 }
 
 typedef struct {
@@ -723,8 +736,9 @@ static void emit_acc(vw *v, const mac_gen *g)
     vw_line(v, "m_sum <= %s;", vw_lit(l1, WO, 0, 0));
     v->indent--;
     vw_open(v, "end else begin");
-    vw_line(v, "if (m_valid && m_ready)");
-    vw_line(v, "    m_valid <= 1'b0;");
+    vw_line(v, "if (m_valid)  // nested: Icarus evaluates both operands of &&");
+    vw_line(v, "    if (m_ready)");
+    vw_line(v, "        m_valid <= 1'b0;");
     vw_open(v, "if (take) begin");
     vw_open(v, "if (tl) begin");
     vw_line(v, "m_sum <= %s;", next);
@@ -885,6 +899,8 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                 c->mode == LQ_MAC_LINEAR ? "linear" : "log", N, WO, w->out_lsb_exp,
                 c->max_beats, g->pipeline, g->stages, g->latency, g->latency);
     file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
+    if (bus_copy(g)) /* the block-local a_m, w_m: Icarus takes no attribute there */
+        file_printf(f, "(* mem2reg *)  // Yosys: this module's memories are registers\n");
     file_printf(f, "module %s #(\n", g->name);
     file_printf(f, "    // Generated values: the structure below is built for exactly these.\n");
     file_printf(f, "    parameter integer LANES = %d,\n", N);
@@ -979,6 +995,11 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     {
         static char dst[LQ_MAC_LANES_MAX][64], expr[LQ_MAC_LANES_MAX][560];
         const char *dp[LQ_MAC_LANES_MAX], *ep[LQ_MAC_LANES_MAX];
+        const char *rd_a = src_a, *rd_w = src_w; /* what the products' slices read */
+        if (bus_copy(g)) {
+            rd_a = "a_m[0]";
+            rd_w = "w_m[0]";
+        }
         for (int i = 0; i < N; i++) {
             snprintf(dst[i], sizeof dst[i], b2_arrays(g) ? "t0[%d]" : "t0_%d", i);
             if (b2_inline(g)) {
@@ -990,9 +1011,9 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                     snprintf(a, sizeof a, "o_%d[%d:0]", i, AN - 1);
                     snprintf(wm, sizeof wm, "o_%d[%d:%d]", i, AN + BM - 1, AN);
                 } else {
-                    snprintf(a, sizeof a, "%s[%d:%d]", src_a, (i + 1) * A - 1, i * A);
-                    snprintf(wm, sizeof wm, "%s[%d:%d]", src_w, i * B + BM - 1, i * B);
-                    snprintf(ws, sizeof ws, "%s[%d]", src_w, (i + 1) * B - 1);
+                    snprintf(a, sizeof a, "%s[%d:%d]", rd_a, (i + 1) * A - 1, i * A);
+                    snprintf(wm, sizeof wm, "%s[%d:%d]", rd_w, i * B + BM - 1, i * B);
+                    snprintf(ws, sizeof ws, "%s[%d]", rd_w, (i + 1) * B - 1);
                 }
                 b2_inline_expr(expr[i], sizeof expr[i], g, a, wm, ws, g->opnd);
             } else if (g->opnd)
@@ -1036,7 +1057,23 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                 vw_reg(&v, 0, b2_drop_bits(g), nm);
                 vw_decl(&v, "/* verilator lint_on UNUSED */");
             }
-            vw_stage(&v, "en", dp, ep, N);
+            if (bus_copy(g)) {
+                vw_line(&v, "// The buses copied, once a cycle, into one-word memories local to the block,");
+                vw_line(&v, "// written before they are read (no registers): the lanes' slices are read");
+                vw_line(&v, "// from a memory word, which Icarus does at a quarter of a net's cost.");
+                vw_open(&v, "always @(posedge clk) begin : prod");
+                vw_line(&v, "reg [%d:0] a_m [0:0];", N * A - 1);
+                vw_line(&v, "reg [%d:0] w_m [0:0];", N * B - 1);
+                vw_line(&v, "a_m[0] = %s;", src_a);
+                vw_line(&v, "w_m[0] = %s;", src_w);
+                vw_open(&v, "if (en) begin");
+                for (int i = 0; i < N; i++)
+                    vw_line(&v, "%s <= %s;", dp[i], ep[i]);
+                vw_close(&v, "end");
+                vw_close(&v, "end");
+            } else {
+                vw_stage(&v, "en", dp, ep, N);
+            }
         } else {
             vw_line(&v, "// The products, one per lane.");
             for (int i = 0; i < N; i++)

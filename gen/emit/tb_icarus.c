@@ -6,7 +6,8 @@
  * samples the outputs at every rising edge (before the block's registers update)
  * and drives its inputs with nonblocking assignments at the same edge. Beat i of
  * in.hex is offered after gap.hex[i] idle cycles and held until accepted; out_ready
- * at cycle c is rdy.hex[c mod NRDY]. */
+ * at cycle c is rdy.hex[c mod NRDY] (NRDY a power of two: a mask, as vvp's signed
+ * modulo converts bit by bit, about 2 k instructions a cycle). */
 #include "emit/tb_icarus.h"
 
 #include <stdio.h>
@@ -443,6 +444,10 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
         "                     `VEC_IN_BITS, `VEC_OUT_BITS, IW, OW);\n"
         "            tb_exit(1);\n"
         "        end\n"
+        "        if (NRDY < 1 || (NRDY & (NRDY - 1)) != 0) begin  // read by a mask, not %%\n"
+        "            $display(\"FAILED: vectors.vh: VEC_NRDY %%0d is not a power of two\", NRDY);\n"
+        "            tb_exit(1);\n"
+        "        end\n"
         "        $sformat(tb_fn, \"%%0s/in.hex\", tb_dir);\n"
         "        $readmemh(tb_fn, tb_in);\n"
         "        $sformat(tb_fn, \"%%0s/gap.hex\", tb_dir);\n"
@@ -716,7 +721,7 @@ int tb_icarus_write(lq_fileset *fs, const tb_desc *d, const lq_cmd *c)
     /* drive the next cycle's inputs */
     file_printf(f,
         "        if (tb_f[F_DRIVE]) begin\n"
-        "            %s <= tb_rdy[tb_n[N_CYC] %% NRDY];\n", d->out_ready);
+        "            %s <= tb_rdy[tb_n[N_CYC] & (NRDY - 1)];  // c mod NRDY\n", d->out_ready);
     /* the input stream: an accepted beat is counted here (the drive part runs in the
      * cycle a reset ends too, with valid low) */
     file_printf(f, "            if (!%s) begin\n", d->in_valid);
