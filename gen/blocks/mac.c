@@ -530,17 +530,55 @@ static int b2_arrays(const mac_gen *g)
 }
 
 /* The product stage reads the input buses through one-word memories local to its
- * clocked block (a_m[0] = s_a; w_m[0] = s_w; blocking, before the products): each lane
- * reads its weight code three times and its activation once, and a memory word costs
- * Icarus about a quarter of a net (about 10 k instructions a cycle fewer at 8 lanes).
+ * clocked block (a_in0[0] = s_a[..]; w_in0[0] = s_w[..]; blocking, before the
+ * products): each lane reads its weight code three times and its activation once, and
+ * a memory word costs Icarus about a quarter of a net (about 10 k instructions a cycle
+ * fewer at 8 lanes). A word holds whole lanes, at most 64 bits of them (BUS_WORD_BITS):
+ * vvp keeps a wider vector on the heap, and copying one out of a memory word costs
+ * more than the net reads it saves (16 lanes in one word: 1 % more a cycle).
  * Locals of the block: Verilator -Wall does not ask for a BLKSEQ waiver (a module-level
  * copy did, and cost Verilator about 90 instructions a beat at 16 lanes; these 9);
  * Yosys maps them to wires (written before they are read: the same netlist), told by
  * the module's mem2reg attribute, since Icarus 11 takes none on a block's declaration.
  * Where the products read the buses directly (not --pipeline operand). */
+enum { BUS_WORD_BITS = 64 };
+
 static int bus_copy(const mac_gen *g)
 {
     return b2_arrays(g) && !g->opnd;
+}
+
+/* Lanes of lw bits in one word of a bus copy. */
+static int bus_word_lanes(int lw)
+{
+    return lw < BUS_WORD_BITS ? BUS_WORD_BITS / lw : 1;
+}
+
+/* Bits [hi:lo] of lane i of a bus of lw-bit lanes: of the bus itself, or of its copy
+ * PFX0[0], PFX1[0], ... (copy: the prefix). */
+static void bus_slice(char *out, size_t n, const char *bus, const char *copy, int lw, int i,
+                      int hi, int lo)
+{
+    int k = bus_word_lanes(lw);
+    if (!copy)
+        snprintf(out, n, hi == lo ? "%s[%d]" : "%s[%d:%d]", bus, i * lw + hi, i * lw + lo);
+    else
+        snprintf(out, n, hi == lo ? "%s%d[0][%d]" : "%s%d[0][%d:%d]", copy, i / k,
+                 i % k * lw + hi, i % k * lw + lo);
+}
+
+/* The declarations (decl) or the copies of one bus (N lanes of lw bits) in the
+ * product block. */
+static void emit_bus_copy(vw *v, const char *bus, const char *copy, int N, int lw, int decl)
+{
+    int k = bus_word_lanes(lw);
+    for (int c = 0; c * k < N; c++) {
+        int n = N - c * k < k ? N - c * k : k;
+        if (decl)
+            vw_line(v, "reg [%d:0] %s%d [0:0];", n * lw - 1, copy, c);
+        else
+            vw_line(v, "%s%d[0] = %s[%d:%d];", copy, c, bus, (c * k + n) * lw - 1, c * k * lw);
+    }
 }
 
 typedef struct {
@@ -899,7 +937,7 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                 c->mode == LQ_MAC_LINEAR ? "linear" : "log", N, WO, w->out_lsb_exp,
                 c->max_beats, g->pipeline, g->stages, g->latency, g->latency);
     file_printf(f, "`resetall\n`timescale 1ns / 1ps\n`default_nettype none\n\n");
-    if (bus_copy(g)) /* the block-local a_m, w_m: Icarus takes no attribute there */
+    if (bus_copy(g)) /* the block-local a_in*, w_in*: Icarus takes no attribute there */
         file_printf(f, "(* mem2reg *)  // Yosys: this module's memories are registers\n");
     file_printf(f, "module %s #(\n", g->name);
     file_printf(f, "    // Generated values: the structure below is built for exactly these.\n");
@@ -995,11 +1033,7 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
     {
         static char dst[LQ_MAC_LANES_MAX][64], expr[LQ_MAC_LANES_MAX][560];
         const char *dp[LQ_MAC_LANES_MAX], *ep[LQ_MAC_LANES_MAX];
-        const char *rd_a = src_a, *rd_w = src_w; /* what the products' slices read */
-        if (bus_copy(g)) {
-            rd_a = "a_m[0]";
-            rd_w = "w_m[0]";
-        }
+        const char *cp_a = bus_copy(g) ? "a_in" : NULL, *cp_w = bus_copy(g) ? "w_in" : NULL;
         for (int i = 0; i < N; i++) {
             snprintf(dst[i], sizeof dst[i], b2_arrays(g) ? "t0[%d]" : "t0_%d", i);
             if (b2_inline(g)) {
@@ -1011,9 +1045,9 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                     snprintf(a, sizeof a, "o_%d[%d:0]", i, AN - 1);
                     snprintf(wm, sizeof wm, "o_%d[%d:%d]", i, AN + BM - 1, AN);
                 } else {
-                    snprintf(a, sizeof a, "%s[%d:%d]", rd_a, (i + 1) * A - 1, i * A);
-                    snprintf(wm, sizeof wm, "%s[%d:%d]", rd_w, i * B + BM - 1, i * B);
-                    snprintf(ws, sizeof ws, "%s[%d]", rd_w, (i + 1) * B - 1);
+                    bus_slice(a, sizeof a, src_a, cp_a, A, i, A - 1, 0);
+                    bus_slice(wm, sizeof wm, src_w, cp_w, B, i, BM - 1, 0);
+                    bus_slice(ws, sizeof ws, src_w, cp_w, B, i, B - 1, B - 1);
                 }
                 b2_inline_expr(expr[i], sizeof expr[i], g, a, wm, ws, g->opnd);
             } else if (g->opnd)
@@ -1058,14 +1092,14 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                 vw_decl(&v, "/* verilator lint_on UNUSED */");
             }
             if (bus_copy(g)) {
-                vw_line(&v, "// The buses copied, once a cycle, into one-word memories local to the block,");
-                vw_line(&v, "// written before they are read (no registers): the lanes' slices are read");
-                vw_line(&v, "// from a memory word, which Icarus does at a quarter of a net's cost.");
+                vw_line(&v, "// The buses copied, once a cycle, into one-word memories local to the block");
+                vw_line(&v, "// (whole lanes, at most %d bits a word), written before they are read (no", BUS_WORD_BITS);
+                vw_line(&v, "// registers): Icarus reads a memory word at a quarter of a net's cost.");
                 vw_open(&v, "always @(posedge clk) begin : prod");
-                vw_line(&v, "reg [%d:0] a_m [0:0];", N * A - 1);
-                vw_line(&v, "reg [%d:0] w_m [0:0];", N * B - 1);
-                vw_line(&v, "a_m[0] = %s;", src_a);
-                vw_line(&v, "w_m[0] = %s;", src_w);
+                for (int decl = 1; decl >= 0; decl--) {
+                    emit_bus_copy(&v, src_a, cp_a, N, A, decl);
+                    emit_bus_copy(&v, src_w, cp_w, N, B, decl);
+                }
                 vw_open(&v, "if (en) begin");
                 for (int i = 0; i < N; i++)
                     vw_line(&v, "%s <= %s;", dp[i], ep[i]);
