@@ -363,6 +363,8 @@ static void wide_scaled(lq_wide *p, int64_t mant, int sh)
 
 /* The exact product (-1)^neg * mant * 2^(e/S) in the aligned fixed point, as
  * mant_out * 2^sh_out (sh_out >= 0, guaranteed by frac_exact). */
+static void pairp16_build(lq_mac_fast *f, const int64_t *sum);
+
 static void aligned_terms(const lq_mac_config *cfg, const lq_mac_widths *wd, int e, int neg,
                           int64_t mant, int64_t *mant_out, int *sh_out)
 {
@@ -527,6 +529,7 @@ static void fast_build(lq_mac_state *s)
             for (uint32_t a = 0; a <= f->a_mask; a++)
                 for (uint32_t w = 0; w <= f->w_mask; w++)
                     f->tab[a << f->w_bits | w] = sum[f->xa[a] + f->xw[w]];
+            pairp16_build(f, sum);
             /* the activation's part of the index, by its low byte (a has <= 8 bits) */
             for (uint32_t code = 0; code < 256; code++)
                 f->xa[code] = (int64_t)((code & f->a_mask) << f->w_bits);
@@ -643,6 +646,74 @@ __attribute__((target("avx512f"))) static uint64_t dot_pair16(const lq_mac_fast 
     for (; i < n; i++)
         PAIR(s, i);
     return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
+}
+
+/* PAIR with AVX-512F by permutes (lq_mac_fast.p16), sixteen lanes at a time: each
+ * lane's SUM index x = xa32[a] + xw32[w] by two 32-entry permutes (a code's low 5 bits),
+ * its product pk[x & 3 == 1][x >> 2] by 32-entry permutes of 32-bit pk32 (p16 2: the
+ * sixteen lanes at once) or 16-entry permutes of the halves of each 64-bit pk row, none
+ * where x >= LQ_MAC_SUM_ZERO (a zero code). No gather: the gathers' throughput here is
+ * the kernel's limit. The sum is the same modulo 2^64. */
+__attribute__((target("avx512f"), always_inline)) static inline uint64_t
+dot_pairp16_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w, int narrow)
+{
+    uint32_t wm = f->w_mask; /* PAIR's */
+    __m512i xa0 = _mm512_loadu_si512(f->xa32), xa1 = _mm512_loadu_si512(f->xa32 + 16);
+    __m512i xw0 = _mm512_loadu_si512(f->xw32), xw1 = _mm512_loadu_si512(f->xw32 + 16);
+    __m512i p[2][4], three = _mm512_set1_epi32(3), one = _mm512_set1_epi32(1);
+    __m512i zero = _mm512_set1_epi32(LQ_MAC_SUM_ZERO), sixteen = _mm512_set1_epi32(16);
+    __m512i s0 = _mm512_setzero_si512(), s1 = s0;
+    uint64_t s = 0;
+    int i = 0;
+    for (int g = 0; g < 2; g++)
+        for (int q = 0; q < 4; q++)
+            p[g][q] = narrow ? _mm512_loadu_si512(f->pk32[g] + 16 * (q & 1))
+                             : _mm512_loadu_si512(f->pk[g] + 8 * q);
+    for (; i + 15 < n; i += 16) {
+        __m512i x = _mm512_add_epi32(_mm512_permutex2var_epi32(xa0, _mm512_loadu_si512(a + i), xa1),
+                                     _mm512_permutex2var_epi32(xw0, _mm512_loadu_si512(w + i), xw1));
+        __mmask16 nz = _mm512_cmplt_epi32_mask(x, zero);
+        __mmask16 ng = _mm512_cmpeq_epi32_mask(_mm512_and_si512(x, three), one);
+        __m512i k = _mm512_srli_epi32(x, 2);
+        if (narrow) {
+            __m512i v = _mm512_maskz_mov_epi32(
+                nz, _mm512_mask_blend_epi32(ng, _mm512_permutex2var_epi32(p[0][0], k, p[0][1]),
+                                            _mm512_permutex2var_epi32(p[1][0], k, p[1][1])));
+            s0 = _mm512_add_epi64(s0, _mm512_cvtepi32_epi64(_mm512_castsi512_si256(v)));
+            s1 = _mm512_add_epi64(s1, _mm512_cvtepi32_epi64(_mm512_extracti64x4_epi64(v, 1)));
+            continue;
+        }
+        __mmask16 hi = _mm512_cmpge_epi32_mask(k, sixteen);
+        for (int h = 0; h < 2; h++) {
+            __m512i kh = _mm512_cvtepu32_epi64(h ? _mm512_extracti64x4_epi64(k, 1)
+                                                 : _mm512_castsi512_si256(k));
+            __mmask8 mh = (__mmask8)(hi >> 8 * h), mn = (__mmask8)(ng >> 8 * h);
+            __m512i vp = _mm512_mask_blend_epi64(mh, _mm512_permutex2var_epi64(p[0][0], kh, p[0][1]),
+                                                 _mm512_permutex2var_epi64(p[0][2], kh, p[0][3]));
+            __m512i vn = _mm512_mask_blend_epi64(mh, _mm512_permutex2var_epi64(p[1][0], kh, p[1][1]),
+                                                 _mm512_permutex2var_epi64(p[1][2], kh, p[1][3]));
+            __m512i v = _mm512_mask_blend_epi64(mn, vp, vn);
+            if (h)
+                s1 = _mm512_mask_add_epi64(s1, (__mmask8)(nz >> 8), s1, v);
+            else
+                s0 = _mm512_mask_add_epi64(s0, (__mmask8)nz, s0, v);
+        }
+    }
+    for (; i < n; i++)
+        PAIR(s, i);
+    return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
+}
+
+__attribute__((target("avx512f"))) static uint64_t dot_pairp16(const lq_mac_fast *f, int n,
+                                                              const uint32_t *a, const uint32_t *w)
+{
+    return dot_pairp16_n(f, n, a, w, 0);
+}
+
+__attribute__((target("avx512f"))) static uint64_t dot_pairp16n(const lq_mac_fast *f, int n,
+                                                               const uint32_t *a, const uint32_t *w)
+{
+    return dot_pairp16_n(f, n, a, w, 1);
 }
 
 /* The sum of the four 64-bit words of x (modulo 2^64). */
@@ -765,6 +836,8 @@ static int cpu_simd(void)
 }
 #else
 #define dot_pair16 dot_pair
+#define dot_pairp16 dot_pair
+#define dot_pairp16n dot_pair
 #define dot_pair8 dot_pair
 #define dot_mul16t dot_mul_byte
 #define dot_mul16c dot_mul_byte
@@ -779,6 +852,44 @@ static int cpu_simd(void)
 static int fits_i32(int64_t v)
 {
     return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+/* lq_mac_fast.p16 and its tables (f's PAIR table built, its xa and xw still the SUM
+ * indices; sum the SUM table): checked against the PAIR table for every pair of codes,
+ * so that dot_pairp16 computes PAIR's products exactly. A SUM index is 4 k + s, k the
+ * exponent sum, s the signs' sum (1: a negative product; 0 and 2 the same positive one). */
+static void pairp16_build(lq_mac_fast *f, const int64_t *sum)
+{
+    f->p16 = 0;
+    if (f->a_mask > 31 || f->w_mask > 31)
+        return;
+    for (int k = 0; k < 32; k++) {
+        f->pk[0][k] = sum[4 * k];
+        f->pk[1][k] = sum[4 * k + 1];
+    }
+    for (uint32_t code = 0; code < 32; code++) {
+        f->xa32[code] = (int32_t)f->xa[code & f->a_mask];
+        f->xw32[code] = (int32_t)f->xw[code & f->w_mask];
+    }
+    for (uint32_t a = 0; a < 32; a++)
+        for (uint32_t w = 0; w < 32; w++) {
+            int32_t x = f->xa32[a] + f->xw32[w];
+            int64_t p = 0;
+            if (x < LQ_MAC_SUM_ZERO) {
+                if (x >> 2 >= 32)
+                    return;
+                p = f->pk[(x & 3) == 1][x >> 2];
+            }
+            if (p != f->tab[(a & f->a_mask) << f->w_bits | (w & f->w_mask)])
+                return;
+        }
+    f->p16 = 2;
+    for (int g = 0; g < 2; g++)
+        for (int k = 0; k < 32; k++) {
+            f->pk32[g][k] = (int32_t)f->pk[g][k];
+            if (!fits_i32(f->pk[g][k]))
+                f->p16 = 1;
+        }
 }
 
 /* lq_mac_fast.m16 and its tables (f built): checked against xa and xw for every low
@@ -815,7 +926,7 @@ static lq_mac_kernel *fast_kernel(const lq_mac_fast *f, int lanes, int simd, int
     if (f->path == LQ_MAC_PATH_PAIR) {
         if (lanes >= 16 && simd >= LQ_MAC_SIMD_AVX512) {
             *used = LQ_MAC_SIMD_AVX512;
-            return dot_pair16;
+            return f->p16 == 2 ? dot_pairp16n : f->p16 ? dot_pairp16 : dot_pair16;
         }
         if (lanes >= 8 && simd >= LQ_MAC_SIMD_AVX2) {
             *used = LQ_MAC_SIMD_AVX2;

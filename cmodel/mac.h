@@ -98,8 +98,10 @@ typedef enum {
     LQ_MAC_PATH_PAIR  /* loglog base sqrt(2), codes of at most LQ_MAC_PAIR_BITS bits
                        * together (the activation's at most 8): p = tab[xa[a] | w], xa[a] = a << w_bits, tab = the SUM
                        * path's product of every pair of codes (two loads fewer); from
-                       * 16 lanes on a CPU with AVX-512F by gathers (dot_pair16), from 8
-                       * lanes with AVX2 (dot_pair8); MUL by lq_mac_fast.m16 */
+                       * 16 lanes on a CPU with AVX-512F by permutes (dot_pairp16,
+                       * lq_mac_fast.p16: codes of at most 5 bits) or gathers
+                       * (dot_pair16), from 8 lanes with AVX2 (dot_pair8); MUL by
+                       * lq_mac_fast.m16 */
 } lq_mac_path;
 
 enum {
@@ -145,6 +147,15 @@ struct lq_mac_fast {
      * ((a & a_mask) ^ a_sign) - a_sign; 0: not taken */
     int m16;
     int32_t xa32[32], xw32[32];
+    /* PAIR with codes of at most 5 bits and exponent sums below 32: sixteen lanes at a
+     * time with AVX-512F by permutes instead of gathers (dot_pairp16): xa32, xw32 the
+     * codes' SUM indices (4 (m - 1) + sign, LQ_MAC_SUM_ZERO for zero), pk[0][k] and
+     * pk[1][k] the products of exponent sum k, positive and negative; p16 2: every
+     * product in 32 bits, pk32 the same in 32 bits (sixteen lanes a permute); 0: not
+     * taken */
+    int p16;
+    int64_t pk[2][32];
+    int32_t pk32[2][32];
 };
 
 typedef struct {

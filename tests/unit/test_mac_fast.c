@@ -177,7 +177,7 @@ static uint32_t random_code(lq_rng *r, int bits)
 static void test_random(void)
 {
     lq_rng r;
-    int configs = 0, fast = 0, pair16 = 0, mul16[3] = {0, 0, 0};
+    int configs = 0, fast = 0, pair16 = 0, pairp16[3] = {0, 0, 0}, mul16[3] = {0, 0, 0};
     /* configurations of 8 lanes or more with SIMD kernels (PAIR: [0], MUL with m16: [1]) by
      * each kernel (LQ_MAC_SIMD_*), over f and h */
     int simd_by[2][3] = {{0, 0, 0}, {0, 0, 0}}, cpu = LQ_MAC_SIMD_NONE;
@@ -208,6 +208,8 @@ static void test_random(void)
         fast += f->fast.path != LQ_MAC_PATH_GENERAL;
         /* the 16-lane kernels (AVX-512F, where the CPU has it): their configurations */
         pair16 += f->fast.path == LQ_MAC_PATH_PAIR && c.lanes >= 16;
+        if (f->fast.path == LQ_MAC_PATH_PAIR && c.lanes >= 16)
+            pairp16[f->fast.p16]++; /* by gathers, by permutes of 64-bit, of 32-bit products */
         mul16[f->fast.m16] += c.lanes >= 16;
         CHECK((f->fast.path != LQ_MAC_PATH_GENERAL) == wants_fast(f), "path choice: %s",
               cfg_str(&c, buf, sizeof buf));
@@ -244,18 +246,21 @@ static void test_random(void)
     }
     /* the grid reaches both sides of the fast path's limits */
     CHECK(fast > 100 && configs - fast > 30, "%d of %d configurations fast", fast, configs);
-    CHECK(pair16 >= 5 && mul16[1] >= 5 && mul16[2] >= 5,
-          "16-lane kernels: %d PAIR, %d MUL by tables, %d MUL computed", pair16, mul16[1], mul16[2]);
+    CHECK(pairp16[0] >= 5 && pairp16[2] >= 5 && mul16[1] >= 5 && mul16[2] >= 5,
+          "16-lane kernels: PAIR %d by gathers, %d and %d by permutes of 64- and 32-bit products, "
+          "MUL %d by tables, %d computed", pairp16[0], pairp16[1], pairp16[2], mul16[1], mul16[2]);
     /* every PAIR and MUL kernel this CPU has ran (the scalar loop, AVX2, AVX-512F) */
     for (int k = LQ_MAC_SIMD_NONE; k <= cpu; k++)
         CHECK(simd_by[0][k] >= 5 && simd_by[1][k] >= 5,
               "8 lanes or more by kernel %d: %d PAIR, %d MUL configurations", k, simd_by[0][k],
               simd_by[1][k]);
     printf("  random (SEED=%llu): %d configurations (%d on a fast path; of 16 lanes or more, "
-           "%d PAIR, %d MUL by tables, %d MUL with computed activations), %ld beats; of 8 "
+           "%d PAIR (%d by gathers, %d and %d by permutes of 64- and 32-bit products), %d MUL by "
+           "tables, %d MUL with computed activations), %ld beats; of 8 "
            "lanes or more, PAIR and MUL (m16) by the scalar loop %d and %d, AVX2 %d and %d, "
            "AVX-512F %d and %d (a kernel this CPU lacks runs none)\n",
-           (unsigned long long)seed, configs, fast, pair16, mul16[1], mul16[2], beats,
+           (unsigned long long)seed, configs, fast, pair16, pairp16[0], pairp16[1], pairp16[2],
+           mul16[1], mul16[2], beats,
            simd_by[0][0], simd_by[1][0], simd_by[0][1], simd_by[1][1], simd_by[0][2],
            simd_by[1][2]);
 out:
@@ -319,6 +324,53 @@ static void test_paths(void)
               "linear 16-bit weights: computed fast path");
     }
     free(s);
+}
+
+/* PAIR by permutes (dot_pairp16): the products in 32 bits (the default P = 8) and wider
+ * (P 28, which random_cfg rarely draws with 16 lanes or more), codes of 4 and 5
+ * bits, against the general path; each kind by the kernel it says. */
+static void test_pairp16(void)
+{
+    static const struct {
+        int a_bits, w_bits, P, lanes, p16;
+    } k[] = {{5, 5, 8, 16, 2}, {4, 5, 8, 37, 2}, {5, 4, 20, 16, 2}, {5, 5, 28, 64, 1},
+             {4, 3, 28, 23, 1}};
+    lq_rng r;
+    lq_mac_state *f = malloc(sizeof *f), *g = malloc(sizeof *g);
+    uint32_t a[LQ_MAC_LANES_MAX], w[LQ_MAC_LANES_MAX];
+    char buf[200];
+    long beats = 0;
+    if (!f || !g)
+        goto out;
+    lq_rng_seed(&r, seed);
+    for (size_t i = 0; i < sizeof k / sizeof k[0]; i++) {
+        lq_mac_config c = base_cfg(LQ_MAC_LOGLOG, 1, k[i].lanes);
+        c.a.bits = k[i].a_bits;
+        c.w.bits = k[i].w_bits;
+        c.sqrt2_frac = k[i].P;
+        c.max_beats = 64;
+        CHECK(pair(&c, f, g) == 0, "reset %s", cfg_str(&c, buf, sizeof buf));
+        CHECK(f->fast.path == LQ_MAC_PATH_PAIR && f->fast.p16 == k[i].p16, "%s: path %d, p16 %d",
+              cfg_str(&c, buf, sizeof buf), f->fast.path, f->fast.p16);
+        for (int b = 0; b < 3000; b++) {
+            lq_wide of, og;
+            int last = lq_rng_below(&r, 20) == 0, rf, rg;
+            for (int l = 0; l < c.lanes; l++) {
+                a[l] = random_code(&r, c.a.bits);
+                w[l] = random_code(&r, c.w.bits);
+            }
+            rf = lq_mac_step(f, a, w, last, &of);
+            rg = lq_mac_step(g, a, w, last, &og);
+            beats++;
+            CHECK(rf == rg && (rg != 1 || lq_wide_eq(&of, &og)), "%s: beat %d differs; SEED=%llu",
+                  cfg_str(&c, buf, sizeof buf), b, (unsigned long long)seed);
+        }
+    }
+    printf("  PAIR by permutes: %zu configurations, %ld beats (kernel %d)\n", sizeof k / sizeof k[0],
+           beats, f->fast.simd);
+out:
+    free(f);
+    free(g);
 }
 
 /* Base sqrt(2) shift and mult with --frac (docs/mac.md, "The sqrt(2) constant once per
@@ -395,6 +447,7 @@ int main(int argc, char **argv)
     RUN(test_paths);
     RUN(test_exhaustive_small);
     RUN(test_random);
+    RUN(test_pairp16);
     RUN(test_split_trunc);
     return check_done();
 }
