@@ -361,10 +361,10 @@ static void wide_scaled(lq_wide *p, int64_t mant, int sh)
     lq_wide_shl(p, sh);
 }
 
-/* The exact product (-1)^neg * mant * 2^(e/S) in the aligned fixed point, as
- * mant_out * 2^sh_out (sh_out >= 0, guaranteed by frac_exact). */
 static void pairp16_build(lq_mac_fast *f, const int64_t *sum);
 
+/* The exact product (-1)^neg * mant * 2^(e/S) in the aligned fixed point, as
+ * mant_out * 2^sh_out (sh_out >= 0, guaranteed by frac_exact). */
 static void aligned_terms(const lq_mac_config *cfg, const lq_mac_widths *wd, int e, int neg,
                           int64_t mant, int64_t *mant_out, int *sh_out)
 {
