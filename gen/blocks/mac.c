@@ -539,7 +539,8 @@ static int b2_arrays(const mac_gen *g)
  * Locals of the block: Verilator -Wall does not ask for a BLKSEQ waiver (a module-level
  * copy did, and cost Verilator about 90 instructions a beat at 16 lanes; these none:
  * 1345 against 1355 before);
- * Yosys maps them to wires (written before they are read: the same netlist), told by
+ * Yosys maps them to wires (written before they are read: the same logic, proven
+ * equivalent, docs/bench.md), told by
  * the module's mem2reg attribute, since Icarus 11 takes none on a block's declaration.
  * Where the products read the buses directly (not --pipeline operand). */
 enum { BUS_WORD_BITS = 64 };
