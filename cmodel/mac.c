@@ -622,6 +622,16 @@ KERNEL(dot_sum_any, SUM_ANY)
 KERNEL(dot_pair, PAIR) /* loglog base sqrt(2): codes of <= LQ_MAC_PAIR_BITS bits together */
 
 #if defined(__x86_64__) && defined(__GNUC__)
+/* A kernel (lq_mac_kernel) compiled for the instruction set ISA: the always_inline body
+ * IMPL with its last argument the constant FLAG, so that each use is its own loop. */
+#define FLAG_KERNEL(name, isa, impl, flag)                                               \
+    __attribute__((target(isa))) static uint64_t name(const lq_mac_fast *f, int n,      \
+                                                      const uint32_t *a,                 \
+                                                      const uint32_t *w)                 \
+    {                                                                                    \
+        return impl(f, n, a, w, flag);                                                   \
+    }
+
 /* PAIR with AVX-512F, sixteen lanes at a time: the indices (a & a_mask) << w_bits |
  * (w & w_mask) as sixteen 32-bit words, the products by two gathers of eight 64-bit
  * entries (the scalar loop's two dependent loads per lane are its limit), the rest of
@@ -704,17 +714,8 @@ dot_pairp16_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w,
     return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
 }
 
-__attribute__((target("avx512f"))) static uint64_t dot_pairp16(const lq_mac_fast *f, int n,
-                                                              const uint32_t *a, const uint32_t *w)
-{
-    return dot_pairp16_n(f, n, a, w, 0);
-}
-
-__attribute__((target("avx512f"))) static uint64_t dot_pairp16n(const lq_mac_fast *f, int n,
-                                                               const uint32_t *a, const uint32_t *w)
-{
-    return dot_pairp16_n(f, n, a, w, 1);
-}
+FLAG_KERNEL(dot_pairp16, "avx512f", dot_pairp16_n, 0)
+FLAG_KERNEL(dot_pairp16n, "avx512f", dot_pairp16_n, 1)
 
 /* The sum of the four 64-bit words of x (modulo 2^64). */
 __attribute__((target("avx2"))) static inline uint64_t sum4_epi64(__m256i x)
@@ -775,6 +776,9 @@ dot_mul16_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w, i
     return s + (uint64_t)_mm512_reduce_add_epi64(_mm512_add_epi64(s0, s1));
 }
 
+FLAG_KERNEL(dot_mul16t, "avx512f", dot_mul16_n, 1)
+FLAG_KERNEL(dot_mul16c, "avx512f", dot_mul16_n, 0)
+
 /* MUL_BYTE with AVX2 (lq_mac_fast.m16, CPUs without AVX-512F), eight lanes at a time:
  * the weights' and (m16 1) the activations' integers by gathers from the 32-entry
  * tables (a code's low 5 bits), or (m16 2) the activations computed; the products by two
@@ -801,31 +805,8 @@ dot_mul8_n(const lq_mac_fast *f, int n, const uint32_t *a, const uint32_t *w, in
     return s + sum4_epi64(_mm256_add_epi64(s0, s1));
 }
 
-__attribute__((target("avx2"))) static uint64_t dot_mul8t(const lq_mac_fast *f, int n,
-                                                          const uint32_t *a, const uint32_t *w)
-{
-    return dot_mul8_n(f, n, a, w, 1);
-}
-
-__attribute__((target("avx2"))) static uint64_t dot_mul8c(const lq_mac_fast *f, int n,
-                                                          const uint32_t *a, const uint32_t *w)
-{
-    return dot_mul8_n(f, n, a, w, 0);
-}
-
-__attribute__((target("avx512f"))) static uint64_t dot_mul16t(const lq_mac_fast *f, int n,
-                                                             const uint32_t *a,
-                                                             const uint32_t *w)
-{
-    return dot_mul16_n(f, n, a, w, 1);
-}
-
-__attribute__((target("avx512f"))) static uint64_t dot_mul16c(const lq_mac_fast *f, int n,
-                                                             const uint32_t *a,
-                                                             const uint32_t *w)
-{
-    return dot_mul16_n(f, n, a, w, 0);
-}
+FLAG_KERNEL(dot_mul8t, "avx2", dot_mul8_n, 1)
+FLAG_KERNEL(dot_mul8c, "avx2", dot_mul8_n, 0)
 
 /* The widest instruction set (LQ_MAC_SIMD_*) of this CPU that a kernel uses. */
 static int cpu_simd(void)

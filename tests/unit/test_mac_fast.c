@@ -177,7 +177,7 @@ static uint32_t random_code(lq_rng *r, int bits)
 static void test_random(void)
 {
     lq_rng r;
-    int configs = 0, fast = 0, pair16 = 0, pairp16[3] = {0, 0, 0}, mul16[3] = {0, 0, 0};
+    int configs = 0, fast = 0, pairp16[3] = {0, 0, 0}, mul16[3] = {0, 0, 0};
     /* configurations of 8 lanes or more with SIMD kernels (PAIR: [0], MUL with m16: [1]) by
      * each kernel (LQ_MAC_SIMD_*), over f and h */
     int simd_by[2][3] = {{0, 0, 0}, {0, 0, 0}}, cpu = LQ_MAC_SIMD_NONE;
@@ -207,7 +207,6 @@ static void test_random(void)
         configs++;
         fast += f->fast.path != LQ_MAC_PATH_GENERAL;
         /* the 16-lane kernels (AVX-512F, where the CPU has it): their configurations */
-        pair16 += f->fast.path == LQ_MAC_PATH_PAIR && c.lanes >= 16;
         if (f->fast.path == LQ_MAC_PATH_PAIR && c.lanes >= 16)
             pairp16[f->fast.p16]++; /* by gathers, by permutes of 64-bit, of 32-bit products */
         mul16[f->fast.m16] += c.lanes >= 16;
@@ -259,7 +258,8 @@ static void test_random(void)
            "tables, %d MUL with computed activations), %ld beats; of 8 "
            "lanes or more, PAIR and MUL (m16) by the scalar loop %d and %d, AVX2 %d and %d, "
            "AVX-512F %d and %d (a kernel this CPU lacks runs none)\n",
-           (unsigned long long)seed, configs, fast, pair16, pairp16[0], pairp16[1], pairp16[2],
+           (unsigned long long)seed, configs, fast, pairp16[0] + pairp16[1] + pairp16[2],
+           pairp16[0], pairp16[1], pairp16[2],
            mul16[1], mul16[2], beats,
            simd_by[0][0], simd_by[1][0], simd_by[0][1], simd_by[1][1], simd_by[0][2],
            simd_by[1][2]);
