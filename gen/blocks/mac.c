@@ -538,11 +538,10 @@ static int b2_arrays(const mac_gen *g)
  * more than the net reads it saves (16 lanes in one word: 1 % more a cycle).
  * Locals of the block: Verilator -Wall does not ask for a BLKSEQ waiver (a module-level
  * copy did, and cost Verilator about 90 instructions a beat at 16 lanes; these none:
- * 1345 against 1355 before);
- * Yosys maps them to wires (written before they are read: the same logic, proven
- * equivalent, docs/bench.md), told by
- * the module's mem2reg attribute, since Icarus 11 takes none on a block's declaration.
- * Where the products read the buses directly (not --pipeline operand). */
+ * 1345 against 1355 before); Yosys maps them to wires (written before they are read:
+ * the same logic, proven equivalent, docs/bench.md), told by the module's mem2reg
+ * attribute, since Icarus 11 takes none on a block's declaration. Where the products
+ * read the buses directly (not --pipeline operand). */
 enum { BUS_WORD_BITS = 64 };
 
 static int bus_copy(const mac_gen *g)
@@ -1102,10 +1101,7 @@ static void emit_top(lq_file *f, const mac_gen *g, const lq_cmd *cmd)
                     emit_bus_copy(&v, src_a, cp_a, N, A, decl);
                     emit_bus_copy(&v, src_w, cp_w, N, B, decl);
                 }
-                vw_open(&v, "if (en) begin");
-                for (int i = 0; i < N; i++)
-                    vw_line(&v, "%s <= %s;", dp[i], ep[i]);
-                vw_close(&v, "end");
+                vw_enabled(&v, "en", dp, ep, N);
                 vw_close(&v, "end");
             } else {
                 vw_stage(&v, "en", dp, ep, N);

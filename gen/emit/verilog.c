@@ -194,13 +194,18 @@ void vw_sext(vw *w, const char *dst, const char *src, int ws, int wdst)
         vw_wire(w, 1, wdst, dst, "$signed({{%d{%s[%d]}}, %s})", wdst - ws, src, ws - 1, src);
 }
 
-void vw_stage(vw *w, const char *en, const char *const *dst, const char *const *src, int n)
+void vw_enabled(vw *w, const char *en, const char *const *dst, const char *const *src, int n)
 {
-    vw_open(w, "always @(posedge clk) begin");
     vw_open(w, "if (%s) begin", en);
     for (int i = 0; i < n; i++)
         vw_line(w, "%s <= %s;", dst[i], src[i]);
     vw_close(w, "end");
+}
+
+void vw_stage(vw *w, const char *en, const char *const *dst, const char *const *src, int n)
+{
+    vw_open(w, "always @(posedge clk) begin");
+    vw_enabled(w, en, dst, src, n);
     vw_close(w, "end");
 }
 

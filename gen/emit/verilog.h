@@ -66,6 +66,8 @@ void vw_assign(vw *w, const char *lhs, const char *expr_fmt, ...)
 void vw_sext(vw *w, const char *dst, const char *src, int ws, int wdst);
 /* A registered stage with enable: dst[i] <= src[i] at every clock edge with en. */
 void vw_stage(vw *w, const char *en, const char *const *dst, const char *const *src, int n);
+/* Its body, inside a clocked block of the caller's: if (en) dst[i] <= src[i]. */
+void vw_enabled(vw *w, const char *en, const char *const *dst, const char *const *src, int n);
 /* An instance: "module inst (.pin(expr), ...);" one connection a line. */
 void vw_instance(vw *w, const char *module, const char *inst, const char *const *pins,
                  const char *const *exprs, int n);
